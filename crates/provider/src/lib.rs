@@ -1,0 +1,1 @@
+//! The `Provider` trait and its OpenAI-compatible implementation.

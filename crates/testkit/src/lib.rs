@@ -1,0 +1,1 @@
+//! An OpenAI-compatible simulator for tests, benchmarks and the demo.

@@ -1,0 +1,44 @@
+//! Project automation, the rust-analyzer way: typed, portable, reviewed like code.
+//!
+//! - `cargo xtask test`: formatting, lints, every crate's unit and doc tests, the
+//!   integration suites under `tests/`, then the real-peer suites. Stops at the first
+//!   failure and prints which suites ran with their pass/fail counts.
+//! - `cargo xtask bench`: the benchmarks.
+
+// xtask is a command-line program: printing is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod bench;
+mod libtest;
+mod test;
+mod workspace;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  test     fmt check, clippy, unit + doc tests of every crate, integration suites, real-peer suites
+  bench    run the benchmarks (criterion) and print their figures
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
