@@ -202,3 +202,63 @@ impl std::fmt::Debug for Headers {
             .finish()
     }
 }
+
+impl ModelInfo {
+    /// The info of a model nobody described: 128k context, images, prices unknown.
+    pub fn compatible_default() -> Self {
+        ModelInfo {
+            max_output_tokens: None,
+            context_window: 128_000,
+            supports_images: true,
+            supports_computer_use: false,
+            supports_prompt_cache: false,
+            supports_reasoning_effort: EffortSupport::No,
+            reasoning_effort: None,
+            prices: ModelPrices::default(),
+        }
+    }
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            total: Duration::from_secs(600),
+            connect: Duration::from_secs(10),
+            stream_idle: Duration::from_secs(120),
+        }
+    }
+}
+
+impl ResolvedProfile {
+    /// A compatible profile for `endpoints` and `model` with every other setting at
+    /// its default (no key, bearer auth, streaming, 2 retries). Fields are public:
+    /// adjust them after construction.
+    pub fn new(endpoints: Endpoints, model: impl Into<String>) -> Self {
+        ResolvedProfile {
+            name: None,
+            provider: ProviderChoice::Compatible,
+            provider_reason: "compatible (set explicitly)".into(),
+            endpoints,
+            api_key: None,
+            auth: AuthStyle::Bearer,
+            model: model.into(),
+            headers: Headers::default(),
+            query: Vec::new(),
+            streaming: true,
+            include_usage: IncludeUsage::Auto,
+            max_tokens_field: MaxTokensField::MaxTokens,
+            include_max_tokens: false,
+            max_tokens: None,
+            temperature: None,
+            reasoning_effort: None,
+            r1_format: false,
+            parse_think_tags: true,
+            timeouts: Timeouts::default(),
+            max_retries: 2,
+            proxy: None,
+            ca_cert: None,
+            azure: None,
+            model_info: ModelInfo::compatible_default(),
+        }
+    }
+}
