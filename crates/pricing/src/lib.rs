@@ -1,65 +1,77 @@
-//! Canonical usage and exact cost.
+//! Canonical token usage and exact decimal cost for OpenAI-compatible chat completions.
 //!
-//! CONTRACT SKELETON — the types below are the public surface other crates code
-//! against; the implementation fills in the rest. See `shared/specs/pricing.md`.
+//! Read any provider's `usage` JSON, price it exactly, print it:
+//!
+//! ```
+//! use openai_compat_pricing::{find_usage_str, format_usd, ModelPrices, PriceError};
+//!
+//! // gpt-4o prices, USD per 1M tokens, as a config file would hold them.
+//! let prices = ModelPrices::from_toml_str(
+//!     "input_price = 2.50\ncache_read_price = 1.25\noutput_price = 10",
+//! )?;
+//!
+//! // A chat-completions response as received.
+//! let response = r#"{
+//!   "id": "chatcmpl-123", "object": "chat.completion", "model": "gpt-4o",
+//!   "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi!"},
+//!                "finish_reason": "stop"}],
+//!   "usage": {"prompt_tokens": 2006, "completion_tokens": 300, "total_tokens": 2306,
+//!             "prompt_tokens_details": {"cached_tokens": 1920, "audio_tokens": 0},
+//!             "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0}}
+//! }"#;
+//!
+//! let reading = find_usage_str(response)?;
+//! let usage = reading.usage.expect("this response reports usage");
+//! let cost = prices.cost(&usage);
+//!
+//! println!("{usage}: {cost}"); // 2,006 in (1,920 cached) · 300 out: $0.005615
+//! assert_eq!(cost.total().unwrap().to_string(), "0.005615"); // exact
+//! assert_eq!(format_usd(cost.total().unwrap()), "$0.005615"); // rounded for people
+//! # Ok::<(), PriceError>(())
+//! ```
+//!
+//! # What is where
+//! - Prices: [`ModelPrices`] and [`PriceTier`] (USD per 1M tokens, `None` = unknown),
+//!   read exactly by [`parse_price`], [`ModelPrices::from_json_str`],
+//!   [`ModelPrices::from_toml_str`] or serde.
+//! - Usage: [`Usage`] is the canonical form; [`read_usage`] / [`find_usage`] (and
+//!   their `_str` twins, which read `cost` exactly) map every provider's shape onto
+//!   it, repairing inconsistencies with a [`UsageWarning`] instead of failing.
+//!   "Not reported" is `None`, never zero.
+//! - Cost: [`cost`] applies pricing.md's formula and returns a [`Cost`]: an exact
+//!   [`CostBreakdown`] or an [`UnknownCost`] saying which price is missing.
+//! - Totals: [`Tracker`] sums usage and cost over many requests, exactly.
+//! - Display: [`format_usd`] rounds for people; [`exact_string`] is for machines.
+//!
+//! # Exactness
+//! Money is [`Decimal`] throughout and no arithmetic ever goes through `f64`. Every
+//! product and sum is exact or reported as unknown ([`UnknownReason::TooLarge`]) —
+//! `rust_decimal`'s own operators would round silently near their limits. The only
+//! place a float can enter is serde reading a JSON/TOML float literal, which this
+//! crate recovers exactly for literals of up to 15 significant digits (see
+//! [`ModelPrices`]); strings and the `from_*_str`/`_str` readers are always exact.
 
+mod cost;
+mod decimal_serde;
+pub mod display;
+mod error;
+mod exact;
+mod price;
+mod prices;
+mod reader;
+mod table;
+mod tracker;
+mod usage;
+
+pub use cost::{
+    AppliedPrices, AppliedTier, BilledTokens, Cost, CostBreakdown, PriceFallback, UnknownCost,
+    UnknownReason, cost,
+};
+pub use display::{exact_string, format_tokens, format_usd, format_usd_places, round_usd};
+pub use error::PriceError;
+pub use price::parse_price;
+pub use prices::{ModelPrices, PriceKind, PriceTier};
+pub use reader::{UsageReading, find_usage, find_usage_str, read_usage, read_usage_str};
 pub use rust_decimal::Decimal;
-
-/// Prices of one model, exact decimal USD per 1,000,000 tokens. `None` = unknown.
-///
-/// Field names match the config file (`input_price`, …) so a `model_info` table and
-/// this type read the same.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ModelPrices {
-    /// Uncached input tokens.
-    pub input_price: Option<Decimal>,
-    /// Output tokens (and reasoning tokens unless `reasoning_price` is set).
-    pub output_price: Option<Decimal>,
-    /// Cached input tokens read; falls back to `input_price`.
-    pub cache_read_price: Option<Decimal>,
-    /// Input tokens written to the cache; falls back to `input_price`.
-    pub cache_write_price: Option<Decimal>,
-    /// Reasoning tokens; falls back to `output_price`.
-    pub reasoning_price: Option<Decimal>,
-    /// Context tiers, ascending by `above_input_tokens`.
-    pub tiers: Vec<PriceTier>,
-}
-
-/// Prices that apply to the whole request once its input exceeds a threshold.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PriceTier {
-    /// The tier applies when `input_total` is strictly greater than this.
-    pub above_input_tokens: u64,
-    /// Replaces `input_price`.
-    pub input_price: Option<Decimal>,
-    /// Replaces `output_price`.
-    pub output_price: Option<Decimal>,
-    /// Replaces `cache_read_price`.
-    pub cache_read_price: Option<Decimal>,
-    /// Replaces `cache_write_price`.
-    pub cache_write_price: Option<Decimal>,
-}
-
-/// Canonical token usage of one request.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Usage {
-    /// All prompt tokens, cached included.
-    pub input_total: u64,
-    /// Prompt tokens read from the cache.
-    pub cache_read: u64,
-    /// Prompt tokens written to the cache.
-    pub cache_write: u64,
-    /// All completion tokens, reasoning included.
-    pub output_total: u64,
-    /// Reasoning tokens (inside `output_total`).
-    pub reasoning: u64,
-    /// Audio prompt tokens (inside `input_total`).
-    pub input_audio: u64,
-    /// Audio completion tokens (inside `output_total`).
-    pub output_audio: u64,
-    /// The cost the provider stated, when it states one (OpenRouter `cost`).
-    pub reported_cost: Option<Decimal>,
-}
+pub use tracker::{ContextUse, TrackedCost, Tracker};
+pub use usage::{Usage, UsageWarning};

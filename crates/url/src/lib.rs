@@ -1,134 +1,96 @@
-//! Resolve the base URL a user typed into the URLs to call.
+//! Resolve the base URL a user typed into the exact URLs to call, and say why.
 //!
-//! CONTRACT SKELETON — the types below are the public surface other crates code
-//! against; the implementation fills in `resolve`. See `shared/specs/url-resolution.md`.
+//! ```
+//! use openai_compat_url::{resolve, ResolveOptions};
+//!
+//! let endpoints = resolve("https://api.together.xyz/v1", &ResolveOptions::default())?;
+//! println!("chat:   {}", endpoints.chat);
+//! println!("models: {}", endpoints.models.as_ref().map_or("none", |url| url.as_str()));
+//! assert_eq!(endpoints.chat.as_str(), "https://api.together.xyz/v1/chat/completions");
+//! assert_eq!(
+//!     endpoints.models.map(String::from).as_deref(),
+//!     Some("https://api.together.xyz/v1/models")
+//! );
+//! assert_eq!(endpoints.rule, "base URL: appended /chat/completions and /models");
+//! # Ok::<(), openai_compat_url::UrlError>(())
+//! ```
+//!
+//! Users paste either a base (`https://api.provider.com/v1`) or a complete
+//! endpoint (`https://api.provider.com/v1/chat/completions`,
+//! `https://custom-endpoint.provider.com/api/v2/models/chat`); both work. The
+//! rules, in order:
+//!
+//! 1. Surrounding whitespace is trimmed. An empty URL is an error for a
+//!    compatible provider and [`OPENAI_DEFAULT_BASE_URL`] for the native one.
+//! 2. The scheme must be `http` or `https`; a missing one is an error suggesting
+//!    the `https://` form (`http://` for local servers).
+//! 3. Credentials, a `#fragment`, whitespace inside and quotes are rejected.
+//! 4. Trailing slashes are dropped; the URL's query is carried to every derived
+//!    URL and [`ResolveOptions::query`] is merged in (configuration wins).
+//! 5. The [`Flavor`] comes from the host (or [`ResolveOptions::azure`]).
+//! 6. The URL is a full endpoint when its path ends with `/chat/completions` or
+//!    its last segment is `chat` or `invocations`, unless [`EndpointMode`] forces
+//!    base or full.
+//! 7. A base gets `/chat/completions` and `/models` appended.
+//! 8. A full endpoint is used as given; its models URL replaces a
+//!    `/chat/completions` tail with `/models`, else there is none. An explicit
+//!    [`ResolveOptions::models_url`] always wins.
+//! 9. Azure OpenAI: `/openai/v1` is a standard base; a path with `/deployments/`
+//!    is used as given; a resource URL becomes
+//!    `/openai/deployments/{deployment}/chat/completions`; `api-version` from the
+//!    URL, else configured, else `2024-08-01-preview`; key in the `api-key` header.
+//! 10. Azure AI Inference: `{base}/models/chat/completions`, `api-version`
+//!     default `2024-05-01-preview`, Bearer, no model list.
+//!
+//! Azure, with the deployment taken from the model id:
+//!
+//! ```
+//! use openai_compat_url::{resolve, AuthHint, Flavor, ResolveOptions};
+//!
+//! let options = ResolveOptions::new().model("gpt4o-prod");
+//! let endpoints = resolve("https://res.openai.azure.com", &options)?;
+//! assert_eq!(endpoints.flavor, Flavor::AzureOpenAi);
+//! assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+//! assert_eq!(
+//!     endpoints.chat.as_str(),
+//!     "https://res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-08-01-preview"
+//! );
+//! # Ok::<(), openai_compat_url::UrlError>(())
+//! ```
+//!
+//! The crate does no I/O: it only computes URLs.
+
+mod azure;
+mod endpoints;
+mod error;
+mod explain;
+mod flavor;
+mod inference;
+mod input;
+mod kind;
+mod loopback;
+mod options;
+mod path;
+mod plan;
+mod query;
+mod resolver;
+mod standard;
+mod suggest;
+mod target;
 
 pub use url::Url;
+
+pub use endpoints::{AuthHint, EndpointKind, Endpoints, Flavor};
+pub use error::{UrlError, UrlSetting};
+pub use loopback::is_loopback;
+pub use options::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};
+pub use resolver::resolve;
 
 /// The default base of the OpenAI-native provider.
 pub const OPENAI_DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
-/// How to read the configured URL (`endpoint_mode`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EndpointMode {
-    /// Decide from the path (rule 6).
-    #[default]
-    Auto,
-    /// Always a base: endpoints are appended.
-    Base,
-    /// Always a complete chat endpoint: used as given.
-    Full,
-}
+/// `api-version` sent to Azure OpenAI when neither the URL nor the configuration sets one.
+pub const AZURE_OPENAI_DEFAULT_API_VERSION: &str = azure::DEFAULT_API_VERSION;
 
-/// Which provider implementation the URL is resolved for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProviderKind {
-    /// Generic OpenAI-compatible: a base URL is required.
-    #[default]
-    Compatible,
-    /// OpenAI-native: an empty base URL means [`OPENAI_DEFAULT_BASE_URL`].
-    Native,
-}
-
-/// Whether the URL was read as a base or as a full endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EndpointKind {
-    /// A base: `/chat/completions` and `/models` were appended.
-    Base,
-    /// A complete chat endpoint, used as given.
-    Full,
-}
-
-/// The family of API the URL belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Flavor {
-    /// Any OpenAI-compatible endpoint.
-    Standard,
-    /// Azure OpenAI (`*.openai.azure.com`, `*.cognitiveservices.azure.com`, or configured).
-    AzureOpenAi,
-    /// Azure AI Inference (`*.services.ai.azure.com`).
-    AzureAiInference,
-}
-
-/// How the flavor expects the key to be sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthHint {
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// `api-key: <key>` (Azure OpenAI).
-    ApiKeyHeader,
-}
-
-/// Azure settings from configuration.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AzureOptions {
-    /// `api-version` to use when the URL carries none.
-    pub api_version: Option<String>,
-    /// Deployment name; defaults to the model id.
-    pub deployment: Option<String>,
-}
-
-/// Everything besides the URL string that resolution needs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ResolveOptions {
-    /// `endpoint_mode`.
-    pub mode: EndpointMode,
-    /// Native or compatible (changes what an empty URL means).
-    pub provider: ProviderKind,
-    /// Explicit models-list URL; always wins.
-    pub models_url: Option<String>,
-    /// The model id (the Azure deployment unless one is configured).
-    pub model: Option<String>,
-    /// `Some` when the configuration says the endpoint is Azure OpenAI.
-    pub azure: Option<AzureOptions>,
-    /// Query parameters from configuration, merged into every endpoint (they win on a clash).
-    pub query: Vec<(String, String)>,
-}
-
-/// The URLs to call, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Endpoints {
-    /// The chat-completions URL.
-    pub chat: Url,
-    /// The models-list URL, when one can be derived or was configured.
-    pub models: Option<Url>,
-    /// Why `models` is `None` (e.g. "set `models_url`: a full endpoint not ending in /chat/completions").
-    pub models_missing_reason: Option<String>,
-    /// Base or full.
-    pub kind: EndpointKind,
-    /// Standard or an Azure flavor.
-    pub flavor: Flavor,
-    /// How the flavor sends the key.
-    pub auth: AuthHint,
-    /// One line: which rule applied.
-    pub rule: String,
-}
-
-/// Why a URL cannot be used. `Display` says what to type instead.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum UrlError {
-    /// Placeholder until the implementation lands.
-    #[error("not implemented yet")]
-    Unimplemented,
-}
-
-/// Resolve `input` (the configured base URL, or a full endpoint) into [`Endpoints`].
-pub fn resolve(input: &str, options: &ResolveOptions) -> Result<Endpoints, UrlError> {
-    let _ = (input, options);
-    Err(UrlError::Unimplemented)
-}
-
-/// True when the URL's host is a loopback address or `localhost` (keys may be absent, plain http is fine).
-pub fn is_loopback(url: &Url) -> bool {
-    let _ = url;
-    false
-}
+/// `api-version` sent to Azure AI Inference when neither the URL nor `query` sets one.
+pub const AZURE_AI_INFERENCE_DEFAULT_API_VERSION: &str = inference::DEFAULT_API_VERSION;

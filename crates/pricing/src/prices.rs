@@ -1,0 +1,605 @@
+//! A model's prices: the data, builders, tier choice and validation.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::error::PriceError;
+
+/// Prices of one model, exact decimal USD per 1,000,000 tokens. `None` = unknown.
+///
+/// Field names match the config file (`input_price`, …) so a `model_info` table and
+/// this type read the same.
+///
+/// # serde
+/// Prices are written as exact decimal strings (`"0.88"`); absent prices and empty
+/// tiers are left out. Reading accepts a string (exact), an integer (exact) or a
+/// float (exact for literals of up to 15 significant digits, see
+/// [`from_json_str`](ModelPrices::from_json_str) for why and for the exact
+/// alternative). Negative, non-finite and unrepresentable prices are rejected with
+/// a message naming the value. Unknown keys are ignored by serde (so the struct can
+/// be flattened into a larger table); the `from_*_str` readers reject them.
+///
+/// ```
+/// use openai_compat_pricing::{Decimal, ModelPrices, PriceTier};
+///
+/// let gpt_4o = ModelPrices::new()
+///     .with_input_price(Decimal::new(250, 2))
+///     .with_cache_read_price(Decimal::new(125, 2))
+///     .with_output_price(Decimal::from(10));
+/// assert_eq!(
+///     serde_json::to_string(&gpt_4o).unwrap(),
+///     r#"{"input_price":"2.5","output_price":"10","cache_read_price":"1.25"}"#
+/// );
+///
+/// let long_context = ModelPrices::new()
+///     .with_input_price(Decimal::new(125, 2))
+///     .with_output_price(Decimal::from(10))
+///     .with_tier(PriceTier::above(200_000).with_input_price(Decimal::new(250, 2)));
+/// assert_eq!(long_context.tier_for(200_001).map(|(index, _)| index), Some(0));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ModelPrices {
+    /// Uncached input tokens.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub input_price: Option<Decimal>,
+    /// Output tokens (and reasoning tokens unless `reasoning_price` is set).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub output_price: Option<Decimal>,
+    /// Cached input tokens read; falls back to `input_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub cache_read_price: Option<Decimal>,
+    /// Input tokens written to the cache; falls back to `input_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub cache_write_price: Option<Decimal>,
+    /// Reasoning tokens; falls back to `output_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub reasoning_price: Option<Decimal>,
+    /// Audio input tokens. No fallback: audio costs far more than text at every
+    /// provider that bills it, so audio tokens without this price make the cost
+    /// unknown rather than under-billed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub input_audio_price: Option<Decimal>,
+    /// Audio output tokens. No fallback (see `input_audio_price`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub output_audio_price: Option<Decimal>,
+    /// Context tiers, ascending by `above_input_tokens`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<PriceTier>,
+}
+
+/// Prices that apply to the whole request once its input exceeds a threshold.
+///
+/// Each price the tier leaves out falls back to the model's base price of the same
+/// kind (and only then to the usual fallbacks, e.g. cache read → input).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PriceTier {
+    /// The tier applies when `input_total` is strictly greater than this.
+    pub above_input_tokens: u64,
+    /// Replaces `input_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub input_price: Option<Decimal>,
+    /// Replaces `output_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub output_price: Option<Decimal>,
+    /// Replaces `cache_read_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub cache_read_price: Option<Decimal>,
+    /// Replaces `cache_write_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub cache_write_price: Option<Decimal>,
+    /// Replaces `reasoning_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub reasoning_price: Option<Decimal>,
+    /// Replaces `input_audio_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub input_audio_price: Option<Decimal>,
+    /// Replaces `output_audio_price`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal_serde"
+    )]
+    pub output_audio_price: Option<Decimal>,
+}
+
+/// One kind of price; displays as its config field name (`cache_read_price`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum PriceKind {
+    /// `input_price`
+    #[serde(rename = "input_price")]
+    Input,
+    /// `output_price`
+    #[serde(rename = "output_price")]
+    Output,
+    /// `cache_read_price`
+    #[serde(rename = "cache_read_price")]
+    CacheRead,
+    /// `cache_write_price`
+    #[serde(rename = "cache_write_price")]
+    CacheWrite,
+    /// `reasoning_price`
+    #[serde(rename = "reasoning_price")]
+    Reasoning,
+    /// `input_audio_price`
+    #[serde(rename = "input_audio_price")]
+    InputAudio,
+    /// `output_audio_price`
+    #[serde(rename = "output_audio_price")]
+    OutputAudio,
+}
+
+impl PriceKind {
+    /// Every kind, in config-file order.
+    pub const ALL: [PriceKind; 7] = [
+        PriceKind::Input,
+        PriceKind::Output,
+        PriceKind::CacheRead,
+        PriceKind::CacheWrite,
+        PriceKind::Reasoning,
+        PriceKind::InputAudio,
+        PriceKind::OutputAudio,
+    ];
+
+    /// The config field name, e.g. `"input_price"`.
+    pub fn field(self) -> &'static str {
+        match self {
+            PriceKind::Input => "input_price",
+            PriceKind::Output => "output_price",
+            PriceKind::CacheRead => "cache_read_price",
+            PriceKind::CacheWrite => "cache_write_price",
+            PriceKind::Reasoning => "reasoning_price",
+            PriceKind::InputAudio => "input_audio_price",
+            PriceKind::OutputAudio => "output_audio_price",
+        }
+    }
+
+    /// The kind whose config field is `field`.
+    pub fn from_field(field: &str) -> Option<PriceKind> {
+        PriceKind::ALL
+            .into_iter()
+            .find(|kind| kind.field() == field)
+    }
+}
+
+impl fmt::Display for PriceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.field())
+    }
+}
+
+impl ModelPrices {
+    /// No prices known (the cost of any usage is unknown).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `input_price`.
+    #[must_use]
+    pub fn with_input_price(mut self, price: Decimal) -> Self {
+        self.input_price = Some(price);
+        self
+    }
+
+    /// Sets `output_price`.
+    #[must_use]
+    pub fn with_output_price(mut self, price: Decimal) -> Self {
+        self.output_price = Some(price);
+        self
+    }
+
+    /// Sets `cache_read_price`.
+    #[must_use]
+    pub fn with_cache_read_price(mut self, price: Decimal) -> Self {
+        self.cache_read_price = Some(price);
+        self
+    }
+
+    /// Sets `cache_write_price`.
+    #[must_use]
+    pub fn with_cache_write_price(mut self, price: Decimal) -> Self {
+        self.cache_write_price = Some(price);
+        self
+    }
+
+    /// Sets `reasoning_price`.
+    #[must_use]
+    pub fn with_reasoning_price(mut self, price: Decimal) -> Self {
+        self.reasoning_price = Some(price);
+        self
+    }
+
+    /// Sets `input_audio_price`.
+    #[must_use]
+    pub fn with_input_audio_price(mut self, price: Decimal) -> Self {
+        self.input_audio_price = Some(price);
+        self
+    }
+
+    /// Sets `output_audio_price`.
+    #[must_use]
+    pub fn with_output_audio_price(mut self, price: Decimal) -> Self {
+        self.output_audio_price = Some(price);
+        self
+    }
+
+    /// Appends a tier (keep them ascending by `above_input_tokens`).
+    #[must_use]
+    pub fn with_tier(mut self, tier: PriceTier) -> Self {
+        self.tiers.push(tier);
+        self
+    }
+
+    /// The base price of `kind`, if set.
+    pub fn get(&self, kind: PriceKind) -> Option<Decimal> {
+        match kind {
+            PriceKind::Input => self.input_price,
+            PriceKind::Output => self.output_price,
+            PriceKind::CacheRead => self.cache_read_price,
+            PriceKind::CacheWrite => self.cache_write_price,
+            PriceKind::Reasoning => self.reasoning_price,
+            PriceKind::InputAudio => self.input_audio_price,
+            PriceKind::OutputAudio => self.output_audio_price,
+        }
+    }
+
+    fn slot(&mut self, kind: PriceKind) -> &mut Option<Decimal> {
+        match kind {
+            PriceKind::Input => &mut self.input_price,
+            PriceKind::Output => &mut self.output_price,
+            PriceKind::CacheRead => &mut self.cache_read_price,
+            PriceKind::CacheWrite => &mut self.cache_write_price,
+            PriceKind::Reasoning => &mut self.reasoning_price,
+            PriceKind::InputAudio => &mut self.input_audio_price,
+            PriceKind::OutputAudio => &mut self.output_audio_price,
+        }
+    }
+
+    /// Sets (or clears, with `None`) the base price of `kind`.
+    pub fn set(&mut self, kind: PriceKind, price: Option<Decimal>) {
+        *self.slot(kind) = price;
+    }
+
+    /// True when no price and no tier is set.
+    pub fn is_empty(&self) -> bool {
+        PriceKind::ALL.iter().all(|kind| self.get(*kind).is_none()) && self.tiers.is_empty()
+    }
+
+    /// These prices with every price set in `overrides` replacing this one, field by
+    /// field; `overrides.tiers` replace these tiers when non-empty (a tier list is
+    /// one setting: mixing two lists would mix two price sheets).
+    ///
+    /// This is how a profile's `model_info` prices override a catalogue entry.
+    ///
+    /// ```
+    /// use openai_compat_pricing::{Decimal, ModelPrices};
+    ///
+    /// let catalogue = ModelPrices::new()
+    ///     .with_input_price(Decimal::new(250, 2))
+    ///     .with_output_price(Decimal::from(10));
+    /// let profile = ModelPrices::new().with_output_price(Decimal::from(12));
+    /// let merged = catalogue.overridden_by(&profile);
+    /// assert_eq!(merged.input_price, Some(Decimal::new(250, 2)));
+    /// assert_eq!(merged.output_price, Some(Decimal::from(12)));
+    /// ```
+    #[must_use]
+    pub fn overridden_by(&self, overrides: &ModelPrices) -> ModelPrices {
+        let mut merged = self.clone();
+        for kind in PriceKind::ALL {
+            if let Some(price) = overrides.get(kind) {
+                merged.set(kind, Some(price));
+            }
+        }
+        if !overrides.tiers.is_empty() {
+            merged.tiers = overrides.tiers.clone();
+        }
+        merged
+    }
+
+    /// The tier that applies to a request with `input_total` prompt tokens: the one
+    /// with the highest `above_input_tokens` strictly below `input_total` (with equal
+    /// thresholds, the later one), with its index in `tiers`. `None` = base prices.
+    ///
+    /// The choice does not depend on the order of `tiers`;
+    /// [`problems`](Self::problems) still reports an order that is not ascending.
+    pub fn tier_for(&self, input_total: u64) -> Option<(usize, &PriceTier)> {
+        self.tiers
+            .iter()
+            .enumerate()
+            .filter(|(_, tier)| tier.above_input_tokens < input_total)
+            .max_by_key(|(_, tier)| tier.above_input_tokens)
+    }
+
+    /// Everything wrong with these prices, each naming its field: negative prices
+    /// (possible only when set in code; parsing rejects them) and tier thresholds
+    /// that do not ascend strictly. Empty when the prices are valid.
+    ///
+    /// ```
+    /// use openai_compat_pricing::{Decimal, ModelPrices, PriceTier};
+    ///
+    /// let prices = ModelPrices::new()
+    ///     .with_input_price(Decimal::from(-1))
+    ///     .with_tier(PriceTier::above(200_000))
+    ///     .with_tier(PriceTier::above(100_000));
+    /// let problems: Vec<String> = prices.problems().iter().map(|p| p.to_string()).collect();
+    /// assert_eq!(problems.len(), 2);
+    /// assert!(problems[0].starts_with("`input_price`: input_price is -1, below zero"));
+    /// assert!(problems[1].starts_with("`tiers[1].above_input_tokens`: tier thresholds must ascend"));
+    /// ```
+    pub fn problems(&self) -> Vec<PriceError> {
+        let mut problems = Vec::new();
+        for kind in PriceKind::ALL {
+            if let Some(value) = self.get(kind)
+                && value.is_sign_negative()
+                && !value.is_zero()
+            {
+                problems.push(PriceError::NegativeValue { kind, value }.in_field(kind.field()));
+            }
+        }
+        for (index, tier) in self.tiers.iter().enumerate() {
+            for kind in PriceKind::ALL {
+                if let Some(value) = tier.get(kind)
+                    && value.is_sign_negative()
+                    && !value.is_zero()
+                {
+                    problems.push(
+                        PriceError::NegativeValue { kind, value }
+                            .in_field(format!("tiers[{index}].{}", kind.field())),
+                    );
+                }
+            }
+            if let Some(previous) = index.checked_sub(1).and_then(|i| self.tiers.get(i))
+                && tier.above_input_tokens <= previous.above_input_tokens
+            {
+                problems.push(
+                    PriceError::TiersNotAscending {
+                        index,
+                        threshold: tier.above_input_tokens,
+                        previous: previous.above_input_tokens,
+                    }
+                    .in_field(format!("tiers[{index}].above_input_tokens")),
+                );
+            }
+        }
+        problems
+    }
+}
+
+impl PriceTier {
+    /// A tier for requests with more than `input_tokens` prompt tokens; it sets no
+    /// price yet (every price falls back to the base price).
+    pub fn above(input_tokens: u64) -> Self {
+        PriceTier {
+            above_input_tokens: input_tokens,
+            ..PriceTier::default()
+        }
+    }
+
+    /// Sets `input_price`.
+    #[must_use]
+    pub fn with_input_price(mut self, price: Decimal) -> Self {
+        self.input_price = Some(price);
+        self
+    }
+
+    /// Sets `output_price`.
+    #[must_use]
+    pub fn with_output_price(mut self, price: Decimal) -> Self {
+        self.output_price = Some(price);
+        self
+    }
+
+    /// Sets `cache_read_price`.
+    #[must_use]
+    pub fn with_cache_read_price(mut self, price: Decimal) -> Self {
+        self.cache_read_price = Some(price);
+        self
+    }
+
+    /// Sets `cache_write_price`.
+    #[must_use]
+    pub fn with_cache_write_price(mut self, price: Decimal) -> Self {
+        self.cache_write_price = Some(price);
+        self
+    }
+
+    /// Sets `reasoning_price`.
+    #[must_use]
+    pub fn with_reasoning_price(mut self, price: Decimal) -> Self {
+        self.reasoning_price = Some(price);
+        self
+    }
+
+    /// Sets `input_audio_price`.
+    #[must_use]
+    pub fn with_input_audio_price(mut self, price: Decimal) -> Self {
+        self.input_audio_price = Some(price);
+        self
+    }
+
+    /// Sets `output_audio_price`.
+    #[must_use]
+    pub fn with_output_audio_price(mut self, price: Decimal) -> Self {
+        self.output_audio_price = Some(price);
+        self
+    }
+
+    /// The tier's own price of `kind`, if it sets one.
+    pub fn get(&self, kind: PriceKind) -> Option<Decimal> {
+        match kind {
+            PriceKind::Input => self.input_price,
+            PriceKind::Output => self.output_price,
+            PriceKind::CacheRead => self.cache_read_price,
+            PriceKind::CacheWrite => self.cache_write_price,
+            PriceKind::Reasoning => self.reasoning_price,
+            PriceKind::InputAudio => self.input_audio_price,
+            PriceKind::OutputAudio => self.output_audio_price,
+        }
+    }
+
+    /// Sets (or clears, with `None`) the tier's price of `kind`.
+    pub fn set(&mut self, kind: PriceKind, price: Option<Decimal>) {
+        let slot = match kind {
+            PriceKind::Input => &mut self.input_price,
+            PriceKind::Output => &mut self.output_price,
+            PriceKind::CacheRead => &mut self.cache_read_price,
+            PriceKind::CacheWrite => &mut self.cache_write_price,
+            PriceKind::Reasoning => &mut self.reasoning_price,
+            PriceKind::InputAudio => &mut self.input_audio_price,
+            PriceKind::OutputAudio => &mut self.output_audio_price,
+        };
+        *slot = price;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiered() -> ModelPrices {
+        ModelPrices::new()
+            .with_tier(PriceTier::above(200_000))
+            .with_tier(PriceTier::above(1_000_000))
+    }
+
+    #[test]
+    fn tier_threshold_is_strictly_below_input() {
+        assert_eq!(tiered().tier_for(200_000).map(|t| t.0), None);
+        assert_eq!(tiered().tier_for(200_001).map(|t| t.0), Some(0));
+    }
+
+    #[test]
+    fn highest_qualifying_tier_wins() {
+        assert_eq!(tiered().tier_for(1_000_001).map(|t| t.0), Some(1));
+        assert_eq!(tiered().tier_for(1_000_000).map(|t| t.0), Some(0));
+    }
+
+    #[test]
+    fn tier_choice_ignores_list_order() {
+        let unordered = ModelPrices::new()
+            .with_tier(PriceTier::above(1_000_000))
+            .with_tier(PriceTier::above(200_000));
+        assert_eq!(unordered.tier_for(1_000_001).map(|t| t.0), Some(0));
+        assert_eq!(unordered.tier_for(500_000).map(|t| t.0), Some(1));
+    }
+
+    #[test]
+    fn zero_threshold_tier_applies_to_any_input() {
+        let prices = ModelPrices::new().with_tier(PriceTier::above(0));
+        assert_eq!(prices.tier_for(0).map(|t| t.0), None);
+        assert_eq!(prices.tier_for(1).map(|t| t.0), Some(0));
+    }
+
+    #[test]
+    fn duplicate_thresholds_pick_the_later_tier_and_are_a_problem() {
+        let prices = ModelPrices::new()
+            .with_tier(PriceTier::above(10))
+            .with_tier(PriceTier::above(10));
+        assert_eq!(prices.tier_for(11).map(|t| t.0), Some(1));
+        assert_eq!(prices.problems().len(), 1);
+    }
+
+    #[test]
+    fn valid_prices_have_no_problems() {
+        let prices = ModelPrices::new()
+            .with_input_price(Decimal::ZERO)
+            .with_tier(PriceTier::above(1).with_output_price(Decimal::ONE))
+            .with_tier(PriceTier::above(2));
+        assert!(prices.problems().is_empty());
+    }
+
+    #[test]
+    fn negative_tier_price_is_a_problem() {
+        let prices = ModelPrices::new()
+            .with_tier(PriceTier::above(1).with_cache_read_price(Decimal::NEGATIVE_ONE));
+        assert_eq!(
+            prices.problems()[0].to_string(),
+            "`tiers[0].cache_read_price`: cache_read_price is -1, below zero: set a non-negative price"
+        );
+    }
+
+    #[test]
+    fn override_replaces_field_by_field_and_tiers_whole() {
+        let base = ModelPrices::new()
+            .with_input_price(Decimal::ONE)
+            .with_cache_read_price(Decimal::ONE)
+            .with_tier(PriceTier::above(5))
+            .with_tier(PriceTier::above(6));
+        let over = ModelPrices::new()
+            .with_cache_read_price(Decimal::TWO)
+            .with_tier(PriceTier::above(7));
+        let merged = base.overridden_by(&over);
+        assert_eq!(merged.input_price, Some(Decimal::ONE));
+        assert_eq!(merged.cache_read_price, Some(Decimal::TWO));
+        assert_eq!(merged.tiers, vec![PriceTier::above(7)]);
+        assert_eq!(base.overridden_by(&ModelPrices::new()), base);
+    }
+
+    #[test]
+    fn kind_field_names_round_trip() {
+        for kind in PriceKind::ALL {
+            assert_eq!(PriceKind::from_field(kind.field()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn empty_means_nothing_set() {
+        assert!(ModelPrices::new().is_empty());
+        assert!(!ModelPrices::new().with_tier(PriceTier::above(1)).is_empty());
+    }
+}
