@@ -1,0 +1,335 @@
+//! Building a [`ResolvedProfile`] in code, with the same validation as a file.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use openai_compat_url::EndpointMode;
+use secrecy::SecretString;
+
+use crate::env::{Environment, ProcessEnv};
+use crate::model_info::{ModelInfo, ModelInfoOverrides, ReasoningEffort};
+use crate::overrides::Overrides;
+use crate::problem::{ConfigError, Report, Warning};
+use crate::profile::{
+    AuthStyle, AzureSettings, IncludeUsage, KeySource, MaxTokensField, Profile, ProviderChoice,
+};
+use crate::resolve::{Layers, check_profile_urls, resolve};
+use crate::resolved::ResolvedProfile;
+use crate::validate;
+
+/// Builds a [`ResolvedProfile`] from code, checked by the same rules as a config
+/// file (problems name the setting: `base_url`, `model_info.input_price`, …).
+///
+/// Nothing is read from `OPENAI_*` variables: a profile built in code says what it
+/// means. [`ProfileBuilder::api_key_env`] reads the named variable from the process
+/// environment (or the one given with [`ProfileBuilder::env`]).
+///
+/// ```
+/// use openai_compat_config::{ProfileBuilder, SecretString};
+///
+/// let profile = ProfileBuilder::new()
+///     .base_url("https://api.together.xyz/v1")
+///     .api_key(SecretString::from("tg-example"))
+///     .model("meta-llama/Llama-3.3-70B-Instruct-Turbo")
+///     .build()?;
+/// assert_eq!(
+///     profile.endpoints.chat.as_str(),
+///     "https://api.together.xyz/v1/chat/completions"
+/// );
+/// assert!(!format!("{profile:?}").contains("tg-example"));
+/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// ```
+pub struct ProfileBuilder {
+    name: Option<String>,
+    profile: Profile,
+    env: Box<dyn Environment>,
+}
+
+impl Default for ProfileBuilder {
+    fn default() -> Self {
+        ProfileBuilder::new()
+    }
+}
+
+impl fmt::Debug for ProfileBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileBuilder")
+            .field("name", &self.name)
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProfileBuilder {
+    /// Nothing set: provider `auto`, every setting at its default.
+    pub fn new() -> Self {
+        ProfileBuilder {
+            name: None,
+            profile: Profile::default(),
+            env: Box::new(ProcessEnv),
+        }
+    }
+
+    /// Starts from a profile as written (e.g. one of a [`ConfigFile`](crate::ConfigFile)).
+    pub fn from_profile(profile: Profile) -> Self {
+        ProfileBuilder {
+            profile,
+            ..ProfileBuilder::new()
+        }
+    }
+
+    /// Where [`api_key_env`](Self::api_key_env) variables are read (default: the
+    /// process environment).
+    #[must_use]
+    pub fn env(mut self, env: impl Environment + 'static) -> Self {
+        self.env = Box::new(env);
+        self
+    }
+
+    /// The profile's name, shown in diagnostics.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// `provider`.
+    #[must_use]
+    pub fn provider(mut self, provider: ProviderChoice) -> Self {
+        self.profile.provider = Some(provider);
+        self
+    }
+
+    /// `base_url`: a base (`https://api.provider.com/v1`) or a full chat endpoint.
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.profile.base_url = Some(url.into());
+        self
+    }
+
+    /// `endpoint_mode`.
+    #[must_use]
+    pub fn endpoint_mode(mut self, mode: EndpointMode) -> Self {
+        self.profile.endpoint_mode = Some(mode);
+        self
+    }
+
+    /// `models_url`.
+    #[must_use]
+    pub fn models_url(mut self, url: impl Into<String>) -> Self {
+        self.profile.models_url = Some(url.into());
+        self
+    }
+
+    /// The API key itself (replaces any other key source).
+    #[must_use]
+    pub fn api_key(mut self, key: SecretString) -> Self {
+        self.profile.key = Some(KeySource::Inline(key));
+        self
+    }
+
+    /// `api_key_env`: the variable holding the key (replaces any other key source).
+    #[must_use]
+    pub fn api_key_env(mut self, var: impl Into<String>) -> Self {
+        self.profile.key = Some(KeySource::Env(var.into()));
+        self
+    }
+
+    /// `api_key_file`: the file holding the key (replaces any other key source).
+    #[must_use]
+    pub fn api_key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.profile.key = Some(KeySource::File(path.into()));
+        self
+    }
+
+    /// `auth`.
+    #[must_use]
+    pub fn auth(mut self, auth: AuthStyle) -> Self {
+        self.profile.auth = Some(auth);
+        self
+    }
+
+    /// `model`.
+    #[must_use]
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.profile.model = Some(model.into());
+        self
+    }
+
+    /// One header of `headers` (a later one of the same name wins).
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.profile.headers.insert(name, value);
+        self
+    }
+
+    /// One parameter of `query`.
+    #[must_use]
+    pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.profile.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// `streaming`.
+    #[must_use]
+    pub fn streaming(mut self, on: bool) -> Self {
+        self.profile.streaming = Some(on);
+        self
+    }
+
+    /// `include_usage`.
+    #[must_use]
+    pub fn include_usage(mut self, include: IncludeUsage) -> Self {
+        self.profile.include_usage = Some(include);
+        self
+    }
+
+    /// `max_tokens_field` (ignored for the native provider).
+    #[must_use]
+    pub fn max_tokens_field(mut self, field: MaxTokensField) -> Self {
+        self.profile.max_tokens_field = Some(field);
+        self
+    }
+
+    /// `include_max_tokens`.
+    #[must_use]
+    pub fn include_max_tokens(mut self, on: bool) -> Self {
+        self.profile.include_max_tokens = Some(on);
+        self
+    }
+
+    /// `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, tokens: u32) -> Self {
+        self.profile.max_tokens = Some(tokens);
+        self
+    }
+
+    /// `temperature` (0 to 2).
+    #[must_use]
+    pub fn temperature(mut self, temperature: f64) -> Self {
+        self.profile.temperature = Some(temperature);
+        self
+    }
+
+    /// `reasoning_effort`.
+    #[must_use]
+    pub fn reasoning_effort(mut self, effort: ReasoningEffort) -> Self {
+        self.profile.reasoning_effort = Some(effort);
+        self
+    }
+
+    /// `r1_format`.
+    #[must_use]
+    pub fn r1_format(mut self, on: bool) -> Self {
+        self.profile.r1_format = Some(on);
+        self
+    }
+
+    /// `parse_think_tags`.
+    #[must_use]
+    pub fn parse_think_tags(mut self, on: bool) -> Self {
+        self.profile.parse_think_tags = Some(on);
+        self
+    }
+
+    /// `timeout_secs`: the whole request.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.profile.timeout = Some(timeout);
+        self
+    }
+
+    /// `connect_timeout_secs`.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.profile.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// `stream_idle_timeout_secs`.
+    #[must_use]
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.profile.stream_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// `max_retries`.
+    #[must_use]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.profile.max_retries = Some(retries);
+        self
+    }
+
+    /// `proxy`.
+    #[must_use]
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.profile.proxy = Some(url.into());
+        self
+    }
+
+    /// `ca_cert`.
+    #[must_use]
+    pub fn ca_cert(mut self, path: impl Into<PathBuf>) -> Self {
+        self.profile.ca_cert = Some(path.into());
+        self
+    }
+
+    /// `azure`.
+    #[must_use]
+    pub fn azure(mut self, azure: AzureSettings) -> Self {
+        self.profile.azure = Some(azure);
+        self
+    }
+
+    /// The model's whole description (e.g. from your own catalogue); replaces any
+    /// `model_info` set before.
+    #[must_use]
+    pub fn model_info(mut self, info: ModelInfo) -> Self {
+        self.profile.model_info = ModelInfoOverrides::from(info);
+        self
+    }
+
+    /// Field-by-field overrides of the model's description; replaces any
+    /// `model_info` set before.
+    #[must_use]
+    pub fn model_info_overrides(mut self, overrides: ModelInfoOverrides) -> Self {
+        self.profile.model_info = overrides;
+        self
+    }
+
+    /// Checks everything and resolves the profile; warnings are logged with `tracing`.
+    pub fn build(self) -> Result<ResolvedProfile, ConfigError> {
+        let (profile, warnings) = self.build_with_warnings()?;
+        for warning in &warnings {
+            tracing::warn!(path = %warning.path, "{}", warning.message);
+        }
+        Ok(profile)
+    }
+
+    /// Like [`build`](Self::build), returning the warnings instead of logging them.
+    pub fn build_with_warnings(self) -> Result<(ResolvedProfile, Vec<Warning>), ConfigError> {
+        let mut report = Report::default();
+        validate::profile(&self.profile, "", &mut report);
+        check_profile_urls(&self.profile, "", &mut report);
+        let overrides = Overrides::default();
+        let layers = Layers {
+            name: self.name.as_deref(),
+            profile: &self.profile,
+            at: String::new(),
+            overrides: &overrides,
+            env: &*self.env,
+            read_openai_env: false,
+            base_dir: None,
+            require_model: true,
+        };
+        match resolve(&layers, &mut report) {
+            Some(profile) if report.problems.is_empty() => Ok((profile, report.warnings)),
+            _ => Err(ConfigError::Invalid {
+                file: None,
+                problems: report.problems,
+            }),
+        }
+    }
+}

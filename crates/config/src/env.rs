@@ -1,0 +1,223 @@
+//! The environment, injectable so tests never touch the process environment, and
+//! the platform config directory derived from it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// `OPENAI_BASE_URL`: the base URL when no flag sets one.
+pub const ENV_BASE_URL: &str = "OPENAI_BASE_URL";
+/// `OPENAI_API_KEY`: the key when the profile names no key source.
+pub const ENV_API_KEY: &str = "OPENAI_API_KEY";
+/// `OPENAI_MODEL`: the model id when no flag sets one.
+pub const ENV_MODEL: &str = "OPENAI_MODEL";
+/// `OAC_PROFILE`: the profile to use when no flag names one.
+pub const ENV_PROFILE: &str = "OAC_PROFILE";
+/// `OAC_CONFIG`: the config file when no flag names one.
+pub const ENV_CONFIG: &str = "OAC_CONFIG";
+
+/// Where environment variables come from.
+///
+/// [`ProcessEnv`] reads the real environment; [`MapEnv`] is a fixed set for tests
+/// and embedding. An `OPENAI_*` or `OAC_*` variable that is set but empty (or only
+/// whitespace) counts as not set; a variable named by `api_key_env` that is empty
+/// is reported as such.
+pub trait Environment {
+    /// The value of `name`, or `None` when it is not set (or not valid UTF-8).
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+impl<E: Environment + ?Sized> Environment for &E {
+    fn var(&self, name: &str) -> Option<String> {
+        (**self).var(name)
+    }
+}
+
+impl<E: Environment + ?Sized> Environment for Box<E> {
+    fn var(&self, name: &str) -> Option<String> {
+        (**self).var(name)
+    }
+}
+
+/// The process environment.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProcessEnv;
+
+impl Environment for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+}
+
+/// A fixed set of variables. `Debug` shows the names only (values may be keys).
+///
+/// ```
+/// use openai_compat_config::{Environment, MapEnv};
+///
+/// let env = MapEnv::new().set("OPENAI_MODEL", "gpt-4o-mini");
+/// assert_eq!(env.var("OPENAI_MODEL").as_deref(), Some("gpt-4o-mini"));
+/// assert_eq!(env.var("HOME"), None);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct MapEnv(BTreeMap<String, String>);
+
+impl MapEnv {
+    /// No variables.
+    pub fn new() -> Self {
+        MapEnv::default()
+    }
+
+    /// `self` with `name` set to `value`.
+    #[must_use]
+    pub fn set(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets `name` to `value` in place.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.insert(name.into(), value.into());
+    }
+}
+
+impl Environment for MapEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        self.0.get(name).cloned()
+    }
+}
+
+impl fmt::Debug for MapEnv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for MapEnv {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        MapEnv(
+            iter.into_iter()
+                .map(|(n, v)| (n.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+/// A variable's value, with "set but empty" (or only whitespace) read as not set.
+pub(crate) fn non_empty(env: &dyn Environment, name: &str) -> Option<String> {
+    env.var(name).filter(|value| !value.trim().is_empty())
+}
+
+/// The user's home directory: `HOME`, or `USERPROFILE` on Windows.
+pub(crate) fn home_dir(env: &dyn Environment) -> Option<PathBuf> {
+    let name = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+    non_empty(env, name).map(PathBuf::from)
+}
+
+/// The platform's per-user config directory, read from `env` (the same rules as
+/// the `dirs` crate, but injectable):
+///
+/// - Linux and other Unix: `$XDG_CONFIG_HOME` when absolute, else `$HOME/.config`;
+/// - macOS: `$HOME/Library/Application Support`;
+/// - Windows: `%APPDATA%`.
+pub fn config_dir(env: &dyn Environment) -> Option<PathBuf> {
+    if cfg!(windows) {
+        return non_empty(env, "APPDATA").map(PathBuf::from);
+    }
+    if cfg!(target_os = "macos") {
+        return home_dir(env).map(|home| home.join("Library").join("Application Support"));
+    }
+    non_empty(env, "XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| home_dir(env).map(|home| home.join(".config")))
+}
+
+/// Where the config file is looked for when neither `--config` nor `OAC_CONFIG`
+/// names one: `<config dir>/openai-compat/config.toml` (see [`config_dir`]). It is
+/// used only when it exists.
+///
+/// ```
+/// use openai_compat_config::{default_config_path, MapEnv};
+///
+/// # if cfg!(target_os = "linux") {
+/// let env = MapEnv::new().set("HOME", "/home/ada");
+/// assert_eq!(
+///     default_config_path(&env).unwrap(),
+///     std::path::Path::new("/home/ada/.config/openai-compat/config.toml")
+/// );
+/// # }
+/// ```
+pub fn default_config_path(env: &dyn Environment) -> Option<PathBuf> {
+    config_dir(env).map(|dir| dir.join("openai-compat").join("config.toml"))
+}
+
+/// A path from configuration: `~` and `~/…` are the home directory, relative paths
+/// are relative to `base` (the config file's directory) when there is one.
+pub(crate) fn expand_path(path: &Path, env: &dyn Environment, base: Option<&Path>) -> PathBuf {
+    let text = path.to_string_lossy();
+    let tilde = text == "~" || text.starts_with("~/") || (cfg!(windows) && text.starts_with("~\\"));
+    if tilde && let Some(home) = home_dir(env) {
+        let rest = text.get(2..).unwrap_or("");
+        return if rest.is_empty() {
+            home
+        } else {
+            home.join(rest)
+        };
+    }
+    match base {
+        Some(base) if path.is_relative() => base.join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_env_debug_shows_names_only() {
+        let env = MapEnv::new().set("OPENAI_API_KEY", "sk-secret");
+        let shown = format!("{env:?}");
+        assert!(shown.contains("OPENAI_API_KEY"));
+        assert!(!shown.contains("sk-secret"));
+    }
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn xdg_config_home_wins_when_absolute() {
+        let env = MapEnv::new()
+            .set("HOME", "/home/ada")
+            .set("XDG_CONFIG_HOME", "/cfg");
+        assert_eq!(config_dir(&env), Some(PathBuf::from("/cfg")));
+        let relative = MapEnv::new()
+            .set("HOME", "/home/ada")
+            .set("XDG_CONFIG_HOME", "cfg");
+        assert_eq!(
+            config_dir(&relative),
+            Some(PathBuf::from("/home/ada/.config"))
+        );
+    }
+
+    #[test]
+    fn no_home_no_config_dir() {
+        assert_eq!(config_dir(&MapEnv::new()), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn tilde_is_home_and_relative_is_beside_the_config() {
+        let env = MapEnv::new().set("HOME", "/home/ada");
+        assert_eq!(
+            expand_path(Path::new("~/keys/a"), &env, None),
+            PathBuf::from("/home/ada/keys/a")
+        );
+        assert_eq!(
+            expand_path(Path::new("keys/a"), &env, Some(Path::new("/etc/oac"))),
+            PathBuf::from("/etc/oac/keys/a")
+        );
+        assert_eq!(
+            expand_path(Path::new("/abs"), &env, Some(Path::new("/etc/oac"))),
+            PathBuf::from("/abs")
+        );
+    }
+}

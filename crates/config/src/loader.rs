@@ -1,0 +1,319 @@
+//! Loading: find the config file, choose the profile, apply flags > environment >
+//! profile > defaults, and report every problem at once.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::env::{
+    ENV_CONFIG, ENV_PROFILE, Environment, ProcessEnv, default_config_path, non_empty,
+};
+use crate::file::{ConfigFile, format_of};
+use crate::overrides::Overrides;
+use crate::problem::{ConfigError, ProblemKind, Report, Warning, child};
+use crate::profile::Profile;
+use crate::resolve::{Layers, resolve};
+use crate::resolved::ResolvedProfile;
+
+/// Where the configuration came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigSource {
+    /// `--config FILE`.
+    Flag(PathBuf),
+    /// `OAC_CONFIG`.
+    Env(PathBuf),
+    /// The platform default location (see [`default_config_path`]), which exists.
+    DefaultLocation(PathBuf),
+    /// A [`ConfigFile`] handed to [`Loader::config_file`].
+    Given(Option<PathBuf>),
+    /// No config file: environment, flags and defaults only. `looked_at` is the
+    /// default location that does not exist (when a home directory is known).
+    NoFile {
+        /// The default location that was checked.
+        looked_at: Option<PathBuf>,
+    },
+}
+
+impl ConfigSource {
+    /// The config file's path, when there is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigSource::Flag(path)
+            | ConfigSource::Env(path)
+            | ConfigSource::DefaultLocation(path) => Some(path),
+            ConfigSource::Given(path) => path.as_deref(),
+            ConfigSource::NoFile { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigSource::Flag(path) => write!(f, "{} (from --config)", path.display()),
+            ConfigSource::Env(path) => write!(f, "{} (from OAC_CONFIG)", path.display()),
+            ConfigSource::DefaultLocation(path) => write!(f, "{}", path.display()),
+            ConfigSource::Given(Some(path)) => write!(f, "{}", path.display()),
+            ConfigSource::Given(None) => f.write_str("a config given in code"),
+            ConfigSource::NoFile {
+                looked_at: Some(path),
+            } => write!(
+                f,
+                "no config file ({} does not exist): environment and flags only",
+                path.display()
+            ),
+            ConfigSource::NoFile { looked_at: None } => {
+                f.write_str("no config file: environment and flags only")
+            }
+        }
+    }
+}
+
+/// A loaded profile, the warnings found on the way, and where the config came from.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Loaded {
+    /// The profile to use.
+    pub profile: ResolvedProfile,
+    /// Things that work but are probably not wanted (also logged with `tracing`).
+    pub warnings: Vec<Warning>,
+    /// Where the config file came from.
+    pub source: ConfigSource,
+}
+
+/// Loads the profile to use from flags, environment, config file and defaults.
+///
+/// - Config file: `--config`, else `OAC_CONFIG`, else the platform default
+///   location when it exists (see [`default_config_path`]); no file at all is fine.
+/// - Profile: `--profile`, else `OAC_PROFILE`, else `default_profile`, else the only
+///   profile when the file has exactly one.
+/// - Each setting: flag, else environment (`OPENAI_BASE_URL`, `OPENAI_MODEL`), else
+///   the profile, else the default. The key: `--api-key-env`, else the profile's
+///   `api_key` / `api_key_env` / `api_key_file`, else `OPENAI_API_KEY`.
+///
+/// ```
+/// use openai_compat_config::{Loader, MapEnv, Overrides};
+///
+/// let env = MapEnv::new()
+///     .set("OPENAI_BASE_URL", "http://localhost:11434/v1")
+///     .set("OPENAI_MODEL", "qwen2.5-coder:7b");
+/// let loaded = Loader::new()
+///     .env(env)
+///     .overrides(Overrides::new().model("llama3.2"))
+///     .load()?;
+/// assert_eq!(loaded.profile.model, "llama3.2"); // the flag wins over OPENAI_MODEL
+/// assert_eq!(
+///     loaded.profile.endpoints.chat.as_str(),
+///     "http://localhost:11434/v1/chat/completions"
+/// );
+/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// ```
+pub struct Loader {
+    env: Box<dyn Environment>,
+    overrides: Overrides,
+    file: Option<ConfigFile>,
+    require_model: bool,
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Loader::new()
+    }
+}
+
+impl fmt::Debug for Loader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Loader")
+            .field("overrides", &self.overrides)
+            .field("file", &self.file)
+            .field("require_model", &self.require_model)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Loader {
+    /// The process environment, no flags, the config file found as described above.
+    pub fn new() -> Self {
+        Loader {
+            env: Box::new(ProcessEnv),
+            overrides: Overrides::default(),
+            file: None,
+            require_model: true,
+        }
+    }
+
+    /// Reads variables from `env` instead of the process environment.
+    #[must_use]
+    pub fn env(mut self, env: impl Environment + 'static) -> Self {
+        self.env = Box::new(env);
+        self
+    }
+
+    /// The command-line flags.
+    #[must_use]
+    pub fn overrides(mut self, overrides: Overrides) -> Self {
+        self.overrides = overrides;
+        self
+    }
+
+    /// Uses this config instead of looking for a file (`--config` and `OAC_CONFIG`
+    /// are then ignored).
+    #[must_use]
+    pub fn config_file(mut self, file: ConfigFile) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    /// Whether a missing model id is an error (default `true`). Commands that need
+    /// no model (`oac models`, `oac resolve`) turn it off; the model is then empty.
+    #[must_use]
+    pub fn require_model(mut self, required: bool) -> Self {
+        self.require_model = required;
+        self
+    }
+
+    /// Where the config file would come from, without reading it.
+    pub fn config_source(&self) -> ConfigSource {
+        if let Some(file) = &self.file {
+            return ConfigSource::Given(file.path().map(Path::to_path_buf));
+        }
+        if let Some(path) = &self.overrides.config {
+            return ConfigSource::Flag(path.clone());
+        }
+        if let Some(path) = non_empty(&*self.env, ENV_CONFIG) {
+            return ConfigSource::Env(PathBuf::from(path.trim()));
+        }
+        match default_config_path(&*self.env) {
+            Some(path) if path.exists() => ConfigSource::DefaultLocation(path),
+            looked_at => ConfigSource::NoFile { looked_at },
+        }
+    }
+
+    /// Loads the profile. Every problem (in the file, the flags, the environment
+    /// and the chosen profile) is reported together in [`ConfigError::Invalid`].
+    pub fn load(self) -> Result<Loaded, ConfigError> {
+        let source = self.config_source();
+        let mut report = Report::default();
+        let file = match (self.file, source.path()) {
+            (Some(file), _) => {
+                // A config built or changed in code gets the same checks as a file.
+                file.check(&mut report);
+                Some(file)
+            }
+            (None, Some(path)) => {
+                let (file, file_report) = read_lenient(path)?;
+                report = file_report;
+                Some(file)
+            }
+            (None, None) => None,
+        };
+        let empty = ConfigFile::new();
+        let config = file.as_ref().unwrap_or(&empty);
+        let env: &dyn Environment = &*self.env;
+
+        let chosen = self
+            .overrides
+            .profile
+            .clone()
+            .map(|name| (name, "--profile"))
+            .or_else(|| {
+                non_empty(env, ENV_PROFILE).map(|name| (name.trim().to_owned(), ENV_PROFILE))
+            })
+            .or_else(|| {
+                config
+                    .default_profile
+                    .clone()
+                    .map(|name| (name, "default_profile"))
+            });
+        let none = Profile::default();
+        let selected: Option<(&str, &Profile)> = match &chosen {
+            Some((name, from)) => match config.profiles.get_key_value(name.as_str()) {
+                Some((name, profile)) => Some((name.as_str(), profile)),
+                None => {
+                    let message = match (&file, &source) {
+                        (None, ConfigSource::NoFile { looked_at }) => {
+                            no_file_message(name, looked_at.as_deref())
+                        }
+                        _ => config.unknown_profile_message(name),
+                    };
+                    report.problem(ProblemKind::UnknownProfile, *from, message);
+                    return Err(invalid(config, report));
+                }
+            },
+            None if config.profiles.len() == 1 => config
+                .profiles
+                .iter()
+                .next()
+                .map(|(name, profile)| (name.as_str(), profile)),
+            None if config.profiles.is_empty() => None,
+            None => {
+                report.problem(
+                    ProblemKind::NoProfileChosen,
+                    "default_profile",
+                    format!(
+                        "the config has {} profiles and none is chosen; set default_profile, export OAC_PROFILE, or pass --profile (profiles: {})",
+                        config.profiles.len(),
+                        config.profile_names().join(", ")
+                    ),
+                );
+                return Err(invalid(config, report));
+            }
+        };
+        let (name, profile) = match selected {
+            Some((name, profile)) => (Some(name), profile),
+            None => (None, &none),
+        };
+        let layers = Layers {
+            name,
+            profile,
+            at: name.map_or_else(String::new, |name| child("profiles", name)),
+            overrides: &self.overrides,
+            env,
+            read_openai_env: true,
+            base_dir: config.dir(),
+            require_model: self.require_model,
+        };
+        let resolved = resolve(&layers, &mut report);
+        match resolved {
+            Some(profile) if report.problems.is_empty() => {
+                for warning in &report.warnings {
+                    tracing::warn!(path = %warning.path, "{}", warning.message);
+                }
+                Ok(Loaded {
+                    profile,
+                    warnings: report.warnings,
+                    source,
+                })
+            }
+            _ => Err(invalid(config, report)),
+        }
+    }
+}
+
+fn read_lenient(path: &Path) -> Result<(ConfigFile, Report), ConfigError> {
+    let format = format_of(path)?;
+    let text = fs::read_to_string(path).map_err(|source| ConfigError::UnreadableFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    ConfigFile::parse_lenient(&text, format, Some(path))
+}
+
+fn no_file_message(name: &str, looked_at: Option<&Path>) -> String {
+    let place = looked_at.map_or_else(String::new, |path| {
+        format!(" ({} does not exist)", path.display())
+    });
+    format!(
+        "there is no profile named `{name}` because there is no config file{place}; create one, or name it with --config or OAC_CONFIG"
+    )
+}
+
+fn invalid(config: &ConfigFile, report: Report) -> ConfigError {
+    let mut problems = report.problems;
+    config.place(&mut problems);
+    ConfigError::Invalid {
+        file: config.path().map(Path::to_path_buf),
+        problems,
+    }
+}

@@ -1,0 +1,459 @@
+//! One profile as written in a config file (every setting optional), and the
+//! small setting types it is made of.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use openai_compat_url::EndpointMode;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::choice::{Choice, ParseChoiceError, parse_choice};
+use crate::headers::Headers;
+use crate::model_info::{ModelInfoOverrides, ReasoningEffort};
+
+/// `provider`: which implementation talks to the endpoint.
+///
+/// Parses from and displays as `auto`, `compatible` or `openai-native` (`native`
+/// is accepted too).
+///
+/// ```
+/// use openai_compat_config::ProviderChoice;
+///
+/// assert_eq!("openai-native".parse::<ProviderChoice>()?, ProviderChoice::OpenAiNative);
+/// assert_eq!(ProviderChoice::Compatible.to_string(), "compatible");
+/// # Ok::<(), openai_compat_config::ParseChoiceError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProviderChoice {
+    /// Decide from the base URL: native for `api.openai.com` or no URL.
+    Auto,
+    /// Generic OpenAI-compatible.
+    Compatible,
+    /// OpenAI itself (model catalogue, reasoning-model rules).
+    OpenAiNative,
+}
+
+impl ProviderChoice {
+    /// The spelling used in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderChoice::Auto => "auto",
+            ProviderChoice::Compatible => "compatible",
+            ProviderChoice::OpenAiNative => "openai-native",
+        }
+    }
+}
+
+impl Choice for ProviderChoice {
+    const WHAT: &'static str = "provider";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("auto", ProviderChoice::Auto),
+        ("compatible", ProviderChoice::Compatible),
+        ("openai-compatible", ProviderChoice::Compatible),
+        ("openai-native", ProviderChoice::OpenAiNative),
+        ("native", ProviderChoice::OpenAiNative),
+    ];
+
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for ProviderChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ProviderChoice {
+    type Err = ParseChoiceError;
+
+    /// Accepts `auto`, `compatible` (or `openai-compatible`), `openai-native` (or
+    /// `native`), ignoring case and `_` versus `-`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_choice(s)
+    }
+}
+
+impl Choice for EndpointMode {
+    const WHAT: &'static str = "endpoint mode";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("auto", EndpointMode::Auto),
+        ("base", EndpointMode::Base),
+        ("full", EndpointMode::Full),
+    ];
+
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// How the key is sent (`auth`).
+///
+/// In configuration: `"bearer"`, `"api-key-header"`, `"none"` or
+/// `{ header = "X-Name" }`. `FromStr` reads the three words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthStyle {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `api-key: <key>`.
+    ApiKeyHeader,
+    /// No key is sent.
+    None,
+    /// `<name>: <key>`.
+    Header(String),
+}
+
+impl AuthStyle {
+    /// The header that carries the key, or `None` for [`AuthStyle::None`].
+    pub fn header_name(&self) -> Option<&str> {
+        match self {
+            AuthStyle::Bearer => Some("Authorization"),
+            AuthStyle::ApiKeyHeader => Some("api-key"),
+            AuthStyle::None => None,
+            AuthStyle::Header(name) => Some(name),
+        }
+    }
+}
+
+impl Choice for AuthStyle {
+    const WHAT: &'static str = "auth style";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("bearer", AuthStyle::Bearer),
+        ("api-key-header", AuthStyle::ApiKeyHeader),
+        ("api-key", AuthStyle::ApiKeyHeader),
+        ("none", AuthStyle::None),
+    ];
+
+    fn name(&self) -> &'static str {
+        match self {
+            AuthStyle::Bearer => "bearer",
+            AuthStyle::ApiKeyHeader => "api-key-header",
+            AuthStyle::None => "none",
+            AuthStyle::Header(_) => "header",
+        }
+    }
+}
+
+impl FromStr for AuthStyle {
+    type Err = ParseChoiceError;
+
+    /// Accepts `bearer`, `api-key-header` (or `api-key`) and `none`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_choice(s)
+    }
+}
+
+/// `include_usage`: whether streaming requests ask for a usage chunk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IncludeUsage {
+    /// Send it; drop it once (remembered per endpoint) when the server rejects it.
+    #[default]
+    Auto,
+    /// Always send it.
+    Always,
+    /// Never send it.
+    Never,
+}
+
+impl IncludeUsage {
+    /// The spelling used in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncludeUsage::Auto => "auto",
+            IncludeUsage::Always => "always",
+            IncludeUsage::Never => "never",
+        }
+    }
+}
+
+impl Choice for IncludeUsage {
+    const WHAT: &'static str = "include_usage value";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("auto", IncludeUsage::Auto),
+        ("always", IncludeUsage::Always),
+        ("never", IncludeUsage::Never),
+    ];
+
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for IncludeUsage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for IncludeUsage {
+    type Err = ParseChoiceError;
+
+    /// Accepts `auto`, `always` or `never`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_choice(s)
+    }
+}
+
+/// Which field carries max output tokens (`max_tokens_field`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MaxTokensField {
+    /// `max_tokens`.
+    #[default]
+    MaxTokens,
+    /// `max_completion_tokens`.
+    MaxCompletionTokens,
+}
+
+impl MaxTokensField {
+    /// The field name, as sent on the wire and written in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaxTokensField::MaxTokens => "max_tokens",
+            MaxTokensField::MaxCompletionTokens => "max_completion_tokens",
+        }
+    }
+}
+
+impl Choice for MaxTokensField {
+    const WHAT: &'static str = "max_tokens_field value";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("max_tokens", MaxTokensField::MaxTokens),
+        ("max_completion_tokens", MaxTokensField::MaxCompletionTokens),
+    ];
+
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for MaxTokensField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MaxTokensField {
+    type Err = ParseChoiceError;
+
+    /// Accepts `max_tokens` or `max_completion_tokens`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_choice(s)
+    }
+}
+
+/// Timeouts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Whole request (600 s).
+    pub total: Duration,
+    /// Connect (10 s).
+    pub connect: Duration,
+    /// Longest silence inside a stream (120 s).
+    pub stream_idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            total: Duration::from_secs(600),
+            connect: Duration::from_secs(10),
+            stream_idle: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Azure OpenAI settings (`azure = { api_version, deployment }`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AzureSettings {
+    /// `api-version`.
+    pub api_version: Option<String>,
+    /// Deployment name (defaults to the model id).
+    pub deployment: Option<String>,
+}
+
+impl AzureSettings {
+    /// No version and no deployment: the endpoint is Azure OpenAI, the defaults apply.
+    pub fn new() -> Self {
+        AzureSettings::default()
+    }
+
+    /// Sets `api_version`.
+    #[must_use]
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// Sets `deployment`.
+    #[must_use]
+    pub fn deployment(mut self, deployment: impl Into<String>) -> Self {
+        self.deployment = Some(deployment.into());
+        self
+    }
+}
+
+/// Where a profile's API key comes from: `api_key`, `api_key_env` or `api_key_file`
+/// (at most one per profile).
+///
+/// `Debug` never shows an inline key.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// `api_key`: the key itself.
+    Inline(SecretString),
+    /// `api_key_env`: the name of the environment variable holding the key.
+    Env(String),
+    /// `api_key_file`: a file holding the key (surrounding whitespace is trimmed;
+    /// relative paths are relative to the config file, `~/` is the home directory).
+    File(PathBuf),
+}
+
+impl KeySource {
+    /// The configuration key of this source: `api_key`, `api_key_env` or `api_key_file`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            KeySource::Inline(_) => "api_key",
+            KeySource::Env(_) => "api_key_env",
+            KeySource::File(_) => "api_key_file",
+        }
+    }
+}
+
+impl fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySource::Inline(_) => f.write_str("Inline([REDACTED])"),
+            KeySource::Env(name) => f.debug_tuple("Env").field(name).finish(),
+            KeySource::File(path) => f.debug_tuple("File").field(path).finish(),
+        }
+    }
+}
+
+impl PartialEq for KeySource {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (KeySource::Inline(a), KeySource::Inline(b)) => a.expose_secret() == b.expose_secret(),
+            (KeySource::Env(a), KeySource::Env(b)) => a == b,
+            (KeySource::File(a), KeySource::File(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// One named profile as written in a config file: every setting optional, before
+/// flags, environment and defaults are applied (see [`Loader`](crate::Loader)).
+///
+/// Field names follow the file's keys; the three timeouts are `timeout_secs`,
+/// `connect_timeout_secs` and `stream_idle_timeout_secs` in the file.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Profile {
+    /// `provider` (`auto` when unset).
+    pub provider: Option<ProviderChoice>,
+    /// `base_url`.
+    pub base_url: Option<String>,
+    /// `endpoint_mode` (`auto` when unset).
+    pub endpoint_mode: Option<EndpointMode>,
+    /// `models_url`.
+    pub models_url: Option<String>,
+    /// `api_key` / `api_key_env` / `api_key_file`.
+    pub key: Option<KeySource>,
+    /// `auth` (bearer, or `api-key-header` for Azure OpenAI, when unset).
+    pub auth: Option<AuthStyle>,
+    /// `model`.
+    pub model: Option<String>,
+    /// `headers`.
+    pub headers: Headers,
+    /// `query`.
+    pub query: Vec<(String, String)>,
+    /// `streaming` (true when unset).
+    pub streaming: Option<bool>,
+    /// `include_usage` (`auto` when unset).
+    pub include_usage: Option<IncludeUsage>,
+    /// `max_tokens_field` (`max_tokens` for compatible when unset; native always
+    /// uses `max_completion_tokens`).
+    pub max_tokens_field: Option<MaxTokensField>,
+    /// `include_max_tokens` (false when unset).
+    pub include_max_tokens: Option<bool>,
+    /// `max_tokens`.
+    pub max_tokens: Option<u32>,
+    /// `temperature` (0 to 2).
+    pub temperature: Option<f64>,
+    /// `reasoning_effort`.
+    pub reasoning_effort: Option<ReasoningEffort>,
+    /// `r1_format` (when unset: on exactly when the model id contains `deepseek-reasoner`).
+    pub r1_format: Option<bool>,
+    /// `parse_think_tags` (true when unset).
+    pub parse_think_tags: Option<bool>,
+    /// `timeout_secs` (600 when unset).
+    pub timeout: Option<Duration>,
+    /// `connect_timeout_secs` (10 when unset).
+    pub connect_timeout: Option<Duration>,
+    /// `stream_idle_timeout_secs` (120 when unset).
+    pub stream_idle_timeout: Option<Duration>,
+    /// `max_retries` (2 when unset).
+    pub max_retries: Option<u32>,
+    /// `proxy`.
+    pub proxy: Option<String>,
+    /// `ca_cert` (relative to the config file; `~/` is the home directory).
+    pub ca_cert: Option<PathBuf>,
+    /// `azure`.
+    pub azure: Option<AzureSettings>,
+    /// `model_info`.
+    pub model_info: ModelInfoOverrides,
+}
+
+impl Profile {
+    /// A profile with nothing set.
+    pub fn new() -> Self {
+        Profile::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_key_is_redacted_in_debug() {
+        let source = KeySource::Inline(SecretString::from("sk-very-secret"));
+        let shown = format!("{source:?}");
+        assert!(!shown.contains("sk-very-secret"));
+        assert!(shown.contains("REDACTED"));
+    }
+
+    #[test]
+    fn provider_choice_accepts_aliases_and_underscores() {
+        assert_eq!(
+            "OpenAI_Native".parse::<ProviderChoice>(),
+            Ok(ProviderChoice::OpenAiNative)
+        );
+        assert_eq!("native".parse(), Ok(ProviderChoice::OpenAiNative));
+    }
+
+    #[test]
+    fn choice_error_suggests_the_closest_word() {
+        let err = "alway".parse::<IncludeUsage>().unwrap_err();
+        assert_eq!(err.suggestion, Some("always"));
+        assert_eq!(err.expected, vec!["auto", "always", "never"]);
+    }
+
+    #[test]
+    fn auth_header_name() {
+        assert_eq!(AuthStyle::ApiKeyHeader.header_name(), Some("api-key"));
+        assert_eq!(
+            AuthStyle::Header("X-Key".into()).header_name(),
+            Some("X-Key")
+        );
+        assert_eq!(AuthStyle::None.header_name(), None);
+    }
+}

@@ -1,0 +1,584 @@
+//! Precedence (flags > environment > profile > defaults), key lookup, provider
+//! choice, URL resolution and model-info merging: a [`Profile`] becomes a
+//! [`ResolvedProfile`].
+
+use std::fs;
+use std::path::Path;
+
+use openai_compat_url::{
+    AzureOptions, Endpoints, ProviderKind, ResolveOptions, Url, UrlError, UrlSetting, is_loopback,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::convert::is_var_name;
+use crate::env::{ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, Environment, expand_path, non_empty};
+use crate::model_info::{ModelInfo, ModelInfoOverrides};
+use crate::overrides::{Overrides, apply_headers};
+use crate::problem::{ProblemKind, Report, WarningKind, child};
+use crate::profile::{AuthStyle, KeySource, MaxTokensField, Profile, ProviderChoice, Timeouts};
+use crate::resolved::ResolvedProfile;
+use crate::validate;
+
+/// Everything above the built-in defaults.
+pub(crate) struct Layers<'a> {
+    /// The profile's name, when one was chosen.
+    pub(crate) name: Option<&'a str>,
+    /// The profile (empty when none was chosen).
+    pub(crate) profile: &'a Profile,
+    /// The profile's path (`profiles.x`), empty for a profile built in code.
+    pub(crate) at: String,
+    /// Flags.
+    pub(crate) overrides: &'a Overrides,
+    /// Where `api_key_env` variables (and, for the loader, `OPENAI_*`) are read.
+    pub(crate) env: &'a dyn Environment,
+    /// Whether `OPENAI_BASE_URL`, `OPENAI_MODEL` and `OPENAI_API_KEY` apply.
+    pub(crate) read_openai_env: bool,
+    /// The config file's directory, for relative paths.
+    pub(crate) base_dir: Option<&'a Path>,
+    /// Whether a missing model id is a problem.
+    pub(crate) require_model: bool,
+}
+
+/// A value and where it came from (a field path, flag or variable).
+struct Sourced {
+    value: String,
+    path: String,
+}
+
+impl Layers<'_> {
+    fn field(&self, key: &str) -> String {
+        child(&self.at, key)
+    }
+
+    /// Flag, then environment variable, then profile field.
+    fn pick(
+        &self,
+        flag: (&Option<String>, &str),
+        env_var: &str,
+        profile: (&Option<String>, &str),
+    ) -> Option<Sourced> {
+        if let Some(value) = flag.0 {
+            return Some(Sourced {
+                value: value.clone(),
+                path: flag.1.to_owned(),
+            });
+        }
+        if self.read_openai_env
+            && let Some(value) = non_empty(self.env, env_var)
+        {
+            return Some(Sourced {
+                value,
+                path: env_var.to_owned(),
+            });
+        }
+        profile.0.as_ref().map(|value| Sourced {
+            value: value.clone(),
+            path: self.field(profile.1),
+        })
+    }
+}
+
+/// Applies every layer; problems and warnings go to `report`. `None` when the
+/// endpoints could not be resolved (the reason is in `report`).
+pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedProfile> {
+    let p = l.profile;
+    let model = match l.pick(
+        (&l.overrides.model, "--model"),
+        ENV_MODEL,
+        (&p.model, "model"),
+    ) {
+        Some(model) => {
+            validate::model_id(&model.value, &model.path, report);
+            Some(Sourced {
+                value: model.value.trim().to_owned(),
+                path: model.path,
+            })
+        }
+        None => {
+            if l.require_model {
+                report.problem(
+                    ProblemKind::MissingModel,
+                    l.field("model"),
+                    "no model id is set; set `model` in the profile, export OPENAI_MODEL, or pass --model",
+                );
+            }
+            None
+        }
+    };
+    let model_id = model.as_ref().map_or("", |m| m.value.as_str());
+    let base_url = l.pick(
+        (&l.overrides.base_url, "--base-url"),
+        ENV_BASE_URL,
+        (&p.base_url, "base_url"),
+    );
+    let (provider_choice, provider_path) = match (l.overrides.provider, p.provider) {
+        (Some(choice), _) => (choice, "--provider".to_owned()),
+        (None, Some(choice)) => (choice, l.field("provider")),
+        (None, None) => (ProviderChoice::Auto, String::new()),
+    };
+    let (provider, provider_reason) = decide_provider(
+        provider_choice,
+        &provider_path,
+        base_url.as_ref().map(|b| b.value.as_str()),
+    );
+    let mut options = resolve_options(p, provider, model_id);
+    if let Some(mode) = l.overrides.endpoint_mode {
+        options.mode = mode;
+    }
+    let endpoints = match openai_compat_url::resolve(
+        base_url.as_ref().map_or("", |b| b.value.as_str()),
+        &options,
+    ) {
+        Ok(endpoints) => Some(endpoints),
+        Err(err) => {
+            let base_path = base_url
+                .as_ref()
+                .map_or_else(|| l.field("base_url"), |b| b.path.clone());
+            let model_path = model
+                .as_ref()
+                .map_or_else(|| l.field("model"), |m| m.path.clone());
+            let mut message = err.to_string();
+            if matches!(err, UrlError::BaseUrlRequired) && l.read_openai_env {
+                message.push_str(" (or export OPENAI_BASE_URL, or pass --base-url)");
+            }
+            let path = url_error_path(&err, &l.at, base_path, model_path);
+            report.problem(ProblemKind::InvalidUrl, path, message);
+            None
+        }
+    };
+    let (api_key, key_source) = key(l, report);
+    let auth = p.auth.clone().unwrap_or_else(|| {
+        endpoints
+            .as_ref()
+            .map_or(AuthStyle::Bearer, AuthStyle::for_endpoints)
+    });
+    let mut headers = p.headers.clone();
+    apply_headers(&l.overrides.headers, &mut headers, report);
+
+    // The native catalogue (catalog.md) will supply `base` for known native models.
+    let model_info = merge_model_info(None, &p.model_info);
+    validate::merged_model_info(&model_info, &p.model_info, &l.field("model_info"), report);
+
+    let max_tokens_field = if provider == ProviderChoice::OpenAiNative {
+        if p.max_tokens_field == Some(MaxTokensField::MaxTokens) {
+            report.warning(
+                WarningKind::SettingIgnored,
+                l.field("max_tokens_field"),
+                "the OpenAI-native provider always sends max_completion_tokens; remove max_tokens_field",
+            );
+        }
+        MaxTokensField::MaxCompletionTokens
+    } else {
+        p.max_tokens_field.unwrap_or_default()
+    };
+    let include_max_tokens = p.include_max_tokens.unwrap_or(false);
+    if include_max_tokens && p.max_tokens.is_none() && model_info.max_output_tokens.is_none() {
+        report.warning(
+            WarningKind::SettingIgnored,
+            l.field("include_max_tokens"),
+            "include_max_tokens is on, but neither max_tokens nor model_info.max_output_tokens is set, so there is nothing to send; set one of them",
+        );
+    }
+    let ca_cert = p.ca_cert.as_ref().map(|path| {
+        let path = expand_path(path, l.env, l.base_dir);
+        check_ca_cert(&path, &l.field("ca_cert"), report);
+        path
+    });
+    let defaults = Timeouts::default();
+    let timeouts = Timeouts {
+        total: p.timeout.unwrap_or(defaults.total),
+        connect: p.connect_timeout.unwrap_or(defaults.connect),
+        stream_idle: p.stream_idle_timeout.unwrap_or(defaults.stream_idle),
+    };
+    let endpoints = endpoints?;
+    key_warnings(
+        l,
+        &endpoints,
+        api_key.as_ref(),
+        key_source.as_deref(),
+        &auth,
+        &headers,
+        report,
+    );
+    let model_lower = model_id.to_ascii_lowercase();
+    Some(ResolvedProfile {
+        name: l.name.map(str::to_owned),
+        provider,
+        provider_reason,
+        endpoints,
+        api_key,
+        key_source,
+        auth,
+        model: model_id.to_owned(),
+        headers,
+        query: p.query.clone(),
+        streaming: p.streaming.unwrap_or(true),
+        include_usage: p.include_usage.unwrap_or_default(),
+        max_tokens_field,
+        include_max_tokens,
+        max_tokens: p.max_tokens,
+        temperature: p.temperature,
+        reasoning_effort: p.reasoning_effort,
+        r1_format: p
+            .r1_format
+            .unwrap_or_else(|| model_lower.contains("deepseek-reasoner")),
+        parse_think_tags: p.parse_think_tags.unwrap_or(true),
+        timeouts,
+        max_retries: p.max_retries.unwrap_or(2),
+        proxy: p.proxy.as_ref().map(|proxy| proxy.trim().to_owned()),
+        ca_cert,
+        azure: p.azure.clone(),
+        model_info,
+    })
+}
+
+/// The model's info: `base` (a catalogue entry; [`ModelInfo::compatible_default`]
+/// when there is none) with the profile's `model_info` applied field by field.
+pub(crate) fn merge_model_info(
+    base: Option<ModelInfo>,
+    overrides: &ModelInfoOverrides,
+) -> ModelInfo {
+    base.unwrap_or_else(ModelInfo::compatible_default)
+        .with_overrides(overrides)
+}
+
+/// `auto` becomes native for `api.openai.com` or no base URL, else compatible.
+pub(crate) fn decide_provider(
+    choice: ProviderChoice,
+    source: &str,
+    base_url: Option<&str>,
+) -> (ProviderChoice, String) {
+    match choice {
+        ProviderChoice::Compatible | ProviderChoice::OpenAiNative => {
+            (choice, format!("{choice}: set by {source}"))
+        }
+        _ => {
+            let Some(base_url) = base_url.map(str::trim).filter(|url| !url.is_empty()) else {
+                return (
+                    ProviderChoice::OpenAiNative,
+                    "openai-native: provider is auto and no base URL is set, so the OpenAI API is used".to_owned(),
+                );
+            };
+            match Url::parse(base_url)
+                .ok()
+                .and_then(|url| url.host_str().map(str::to_owned))
+            {
+                Some(host) if host.eq_ignore_ascii_case("api.openai.com") => (
+                    ProviderChoice::OpenAiNative,
+                    "openai-native: provider is auto and the host is api.openai.com".to_owned(),
+                ),
+                Some(host) => (
+                    ProviderChoice::Compatible,
+                    format!(
+                        "compatible: provider is auto and the host `{host}` is not api.openai.com"
+                    ),
+                ),
+                None => (
+                    ProviderChoice::Compatible,
+                    "compatible: provider is auto and the base URL does not name api.openai.com"
+                        .to_owned(),
+                ),
+            }
+        }
+    }
+}
+
+/// The url crate's options from a profile.
+fn resolve_options(p: &Profile, provider: ProviderChoice, model: &str) -> ResolveOptions {
+    let kind = if provider == ProviderChoice::OpenAiNative {
+        ProviderKind::Native
+    } else {
+        ProviderKind::Compatible
+    };
+    let mut options = ResolveOptions::new()
+        .mode(p.endpoint_mode.unwrap_or_default())
+        .provider(kind)
+        .query(p.query.clone());
+    if !model.is_empty() {
+        options = options.model(model);
+    }
+    if let Some(models_url) = &p.models_url {
+        options = options.models_url(models_url.clone());
+    }
+    if let Some(azure) = &p.azure {
+        let mut settings = AzureOptions::new();
+        if let Some(version) = &azure.api_version {
+            settings = settings.api_version(version.clone());
+        }
+        if let Some(deployment) = &azure.deployment {
+            settings = settings.deployment(deployment.clone());
+        }
+        options = options.azure(settings);
+    }
+    options
+}
+
+/// Checks a profile's own URLs as written (before flags and environment), so a
+/// broken URL in any profile of a file is reported, not only in the one in use.
+pub(crate) fn check_profile_urls(p: &Profile, at: &str, report: &mut Report) {
+    if p.base_url.is_none() && p.models_url.is_none() {
+        return;
+    }
+    let source = child(at, "provider");
+    let (provider, _) = decide_provider(
+        p.provider.unwrap_or(ProviderChoice::Auto),
+        &source,
+        p.base_url.as_deref(),
+    );
+    let model = p.model.as_deref().map_or("", str::trim);
+    let options = resolve_options(p, provider, model);
+    match openai_compat_url::resolve(p.base_url.as_deref().unwrap_or(""), &options) {
+        // The model (and so the Azure deployment) may still come from a flag or
+        // the environment; a missing base URL is reported for the profile in use.
+        Ok(_) | Err(UrlError::DeploymentRequired | UrlError::BaseUrlRequired) => {}
+        Err(err) => {
+            let path = url_error_path(&err, at, child(at, "base_url"), child(at, "model"));
+            report.problem(ProblemKind::InvalidUrl, path, err.to_string());
+        }
+    }
+}
+
+/// Which setting a URL error is about.
+fn url_error_path(err: &UrlError, at: &str, base_path: String, model_path: String) -> String {
+    match err {
+        UrlError::DeploymentRequired => model_path,
+        UrlError::QueryNameRequired => child(at, "query"),
+        UrlError::SchemeRequired { setting, .. }
+        | UrlError::UnsupportedScheme { setting, .. }
+        | UrlError::CredentialsNotAllowed { setting, .. }
+        | UrlError::FragmentNotAllowed { setting, .. }
+        | UrlError::WhitespaceNotAllowed { setting, .. }
+        | UrlError::QuotesNotAllowed { setting, .. }
+        | UrlError::HostRequired { setting, .. }
+        | UrlError::InvalidPort { setting, .. }
+        | UrlError::InvalidHost { setting, .. }
+        | UrlError::Unparsable { setting, .. }
+            if *setting == UrlSetting::ModelsUrl =>
+        {
+            child(at, "models_url")
+        }
+        _ => base_path,
+    }
+}
+
+/// The key and where it came from: `--api-key-env` > the profile's source >
+/// `OPENAI_API_KEY` (only when the profile names no source).
+fn key(l: &Layers<'_>, report: &mut Report) -> (Option<SecretString>, Option<String>) {
+    if let Some(var) = &l.overrides.api_key_env {
+        return key_from_var(l.env, var, "--api-key-env", report);
+    }
+    match &l.profile.key {
+        Some(KeySource::Inline(key)) => (Some(key.clone()), Some(l.field("api_key"))),
+        Some(KeySource::Env(var)) => key_from_var(l.env, var, &l.field("api_key_env"), report),
+        Some(KeySource::File(path)) => {
+            let path = expand_path(path, l.env, l.base_dir);
+            let setting = l.field("api_key_file");
+            let key = key_from_file(&path, &setting, report);
+            let source = key
+                .as_ref()
+                .map(|_| format!("{setting} ({})", path.display()));
+            (key, source)
+        }
+        None if l.read_openai_env => match l.env.var(ENV_API_KEY) {
+            Some(value) => {
+                let key = trimmed_secret(SecretString::from(value));
+                let source = key.as_ref().map(|_| ENV_API_KEY.to_owned());
+                (key, source)
+            }
+            None => (None, None),
+        },
+        None => (None, None),
+    }
+}
+
+/// A secret without surrounding whitespace; `None` when nothing is left. The
+/// untrimmed copy is zeroized when dropped.
+fn trimmed_secret(raw: SecretString) -> Option<SecretString> {
+    let trimmed = raw.expose_secret().trim();
+    (!trimmed.is_empty()).then(|| SecretString::from(trimmed))
+}
+
+/// How a variable named for a key is shown: its name when it looks like one (a
+/// short identifier), otherwise not at all, in case the key itself was pasted there.
+fn shown_var(var: &str) -> String {
+    if is_var_name(var) && var.len() <= 32 {
+        format!("`{var}`")
+    } else {
+        "named there (not shown: it does not look like a variable name)".to_owned()
+    }
+}
+
+fn key_from_var(
+    env: &dyn Environment,
+    var: &str,
+    setting: &str,
+    report: &mut Report,
+) -> (Option<SecretString>, Option<String>) {
+    if !is_var_name(var) {
+        report.problem(
+            ProblemKind::InvalidValue,
+            setting,
+            format!("{setting} must name an environment variable (letters, digits and `_`, e.g. TOGETHER_API_KEY); the value given does not look like one and is not shown in case it is the key itself"),
+        );
+        return (None, None);
+    }
+    let shown = shown_var(var);
+    match env
+        .var(var)
+        .map(SecretString::from)
+        .and_then(trimmed_secret)
+    {
+        Some(key) => (Some(key), Some(format!("{setting} ({shown})"))),
+        None => {
+            let state = if env.var(var).is_some() {
+                "is set but empty"
+            } else {
+                "is not set"
+            };
+            report.problem(
+                ProblemKind::KeyEnvNotSet,
+                setting,
+                format!("the environment variable {shown} {state}; export it with the API key, or name another variable in {setting}"),
+            );
+            (None, None)
+        }
+    }
+}
+
+fn key_from_file(path: &Path, setting: &str, report: &mut Report) -> Option<SecretString> {
+    let problem = match fs::read_to_string(path) {
+        Ok(text) => {
+            let raw = SecretString::from(text);
+            let key = raw.expose_secret().trim();
+            if key.is_empty() {
+                format!(
+                    "the key file `{}` is empty; write the API key into it",
+                    path.display()
+                )
+            } else if key.contains(char::is_whitespace) {
+                format!(
+                    "the key file `{}` holds more than a key (it contains spaces or several lines); it must hold only the API key",
+                    path.display()
+                )
+            } else {
+                return Some(SecretString::from(key));
+            }
+        }
+        Err(err) => format!(
+            "cannot read the key file `{}`: {err}; create it with only the API key in it (readable by you alone), or fix the path",
+            path.display()
+        ),
+    };
+    report.problem(ProblemKind::KeyFileUnreadable, setting, problem);
+    None
+}
+
+fn check_ca_cert(path: &Path, setting: &str, report: &mut Report) {
+    let problem = match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => return,
+        Ok(_) => format!(
+            "`{}` is not a file; point ca_cert at a PEM certificate file",
+            path.display()
+        ),
+        Err(err) => format!(
+            "cannot read the ca_cert file `{}`: {err}; point ca_cert at a PEM certificate file",
+            path.display()
+        ),
+    };
+    report.problem(ProblemKind::CaCertUnreadable, setting, problem);
+}
+
+fn key_warnings(
+    l: &Layers<'_>,
+    endpoints: &Endpoints,
+    api_key: Option<&SecretString>,
+    key_source: Option<&str>,
+    auth: &AuthStyle,
+    headers: &crate::headers::Headers,
+    report: &mut Report,
+) {
+    let credential_in_headers = headers.contains("Authorization")
+        || auth
+            .header_name()
+            .is_some_and(|name| headers.contains(name));
+    if api_key.is_none()
+        && *auth != AuthStyle::None
+        && !credential_in_headers
+        && !is_loopback(&endpoints.chat)
+    {
+        let host = endpoints.chat.host_str().unwrap_or("the server");
+        report.warning(
+            WarningKind::MissingKey,
+            l.field("api_key"),
+            format!("no API key is set for {host}, which is not this machine, so requests will likely be rejected; set api_key_env or api_key_file in the profile, or export OPENAI_API_KEY"),
+        );
+    }
+    if api_key.is_some() && *auth == AuthStyle::None {
+        report.warning(
+            WarningKind::KeyNotSent,
+            l.field("auth"),
+            format!(
+                "a key is configured ({}) but auth is \"none\", so it is never sent; remove the key or set auth",
+                key_source.unwrap_or("key")
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_without_url_is_native() {
+        let (choice, reason) = decide_provider(ProviderChoice::Auto, "", None);
+        assert_eq!(choice, ProviderChoice::OpenAiNative);
+        assert!(reason.contains("no base URL"), "{reason}");
+    }
+
+    #[test]
+    fn auto_with_openai_host_is_native() {
+        let (choice, _) = decide_provider(
+            ProviderChoice::Auto,
+            "",
+            Some(" https://API.openai.com/v1 "),
+        );
+        assert_eq!(choice, ProviderChoice::OpenAiNative);
+    }
+
+    #[test]
+    fn auto_with_other_host_is_compatible() {
+        let (choice, reason) = decide_provider(
+            ProviderChoice::Auto,
+            "",
+            Some("https://api.together.xyz/v1"),
+        );
+        assert_eq!(choice, ProviderChoice::Compatible);
+        assert!(reason.contains("api.together.xyz"), "{reason}");
+    }
+
+    #[test]
+    fn explicit_choice_names_its_source() {
+        let (choice, reason) = decide_provider(
+            ProviderChoice::Compatible,
+            "--provider",
+            Some("https://api.openai.com/v1"),
+        );
+        assert_eq!(choice, ProviderChoice::Compatible);
+        assert_eq!(reason, "compatible: set by --provider");
+    }
+
+    #[test]
+    fn trimmed_secret_drops_blank_values() {
+        assert!(trimmed_secret(SecretString::from("  \n")).is_none());
+        let key = trimmed_secret(SecretString::from(" sk-1 \n")).unwrap();
+        assert_eq!(key.expose_secret(), "sk-1");
+    }
+
+    #[test]
+    fn long_variable_names_are_not_shown() {
+        let long = "A".repeat(40);
+        assert!(!shown_var(&long).contains(&long));
+        assert_eq!(shown_var("TOGETHER_API_KEY"), "`TOGETHER_API_KEY`");
+    }
+}

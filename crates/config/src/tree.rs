@@ -1,0 +1,357 @@
+//! The value tree both file formats are read into before typed conversion.
+//!
+//! Numbers keep their literal text, so prices are exact (`0.1` stays `0.1`, never
+//! `0.1000000000000000055…`), and every node knows its line for messages. TOML is
+//! read with `toml::de::DeTable` (which keeps literals), JSON with serde_json's
+//! `RawValue` (never `arbitrary_precision`, which would change number handling for
+//! every crate in the build).
+
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+use serde_json::value::RawValue;
+use toml::de::{DeTable, DeValue};
+
+use crate::problem::ConfigFormat;
+
+/// Deeper nesting than this is refused instead of risking the stack.
+const MAX_DEPTH: usize = 64;
+
+/// A value with the line it starts on.
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub(crate) value: Value,
+    /// 1-based.
+    pub(crate) line: usize,
+}
+
+/// A value; numbers as their literal text.
+#[derive(Clone, Debug)]
+pub(crate) enum Value {
+    /// JSON `null`.
+    Null,
+    Bool(bool),
+    /// A whole-number literal in decimal (`-12`), sign included.
+    Integer(String),
+    /// Any other number literal (`0.88`, `1e-6`, `inf`).
+    Float(String),
+    String(String),
+    /// A TOML date or time (never valid in a config, so only its type matters).
+    Datetime,
+    Array(Vec<Node>),
+    Table(Vec<Entry>),
+}
+
+/// One key of a table, with the line of the key.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) line: usize,
+    pub(crate) node: Node,
+}
+
+impl Value {
+    /// How the value is named in "expected …, found …" messages.
+    pub(crate) fn type_name(&self, format: ConfigFormat) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a decimal number",
+            Value::String(_) => "a string",
+            Value::Datetime => "a date",
+            Value::Array(_) => "an array",
+            Value::Table(_) => match format {
+                ConfigFormat::Toml => "a table",
+                ConfigFormat::Json => "an object",
+            },
+        }
+    }
+}
+
+/// Where a document stopped parsing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
+}
+
+/// Parses a whole document.
+pub(crate) fn parse(text: &str, format: ConfigFormat) -> Result<Node, SyntaxError> {
+    let lines = LineIndex::new(text);
+    match format {
+        ConfigFormat::Toml => parse_toml(text, &lines),
+        ConfigFormat::Json => parse_json(text, &lines),
+    }
+}
+
+/// Byte offset → 1-based line and column.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+        LineIndex { starts }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|start| *start <= offset)
+    }
+
+    fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = text
+            .get(start..offset.min(text.len()))
+            .map_or(1, |prefix| prefix.chars().count() + 1);
+        (line, column)
+    }
+}
+
+fn parse_toml(text: &str, lines: &LineIndex) -> Result<Node, SyntaxError> {
+    let table = DeTable::parse(text).map_err(|err| {
+        let (line, column) = err
+            .span()
+            .map_or((1, 1), |span| lines.line_column(text, span.start));
+        SyntaxError {
+            line,
+            column,
+            message: err.message().trim().to_owned(),
+        }
+    })?;
+    let line = lines.line(table.span().start);
+    Ok(Node {
+        value: toml_table(table.into_inner(), lines),
+        line,
+    })
+}
+
+fn toml_table(table: DeTable<'_>, lines: &LineIndex) -> Value {
+    Value::Table(
+        table
+            .into_iter()
+            .map(|(key, value)| {
+                let line = lines.line(key.span().start);
+                let node = toml_node(value, lines);
+                Entry {
+                    key: key.into_inner().into_owned(),
+                    line,
+                    node,
+                }
+            })
+            .collect(),
+    )
+}
+
+fn toml_node(value: toml::Spanned<DeValue<'_>>, lines: &LineIndex) -> Node {
+    let line = lines.line(value.span().start);
+    let value = match value.into_inner() {
+        DeValue::String(s) => Value::String(s.into_owned()),
+        DeValue::Integer(i) => Value::Integer(decimal_integer(i.as_str(), i.radix())),
+        DeValue::Float(f) => Value::Float(f.as_str().to_owned()),
+        DeValue::Boolean(b) => Value::Bool(b),
+        DeValue::Datetime(_) => Value::Datetime,
+        DeValue::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| toml_node(item, lines))
+                .collect(),
+        ),
+        DeValue::Table(table) => toml_table(table, lines),
+    };
+    Node { value, line }
+}
+
+/// TOML integers may be hex, octal or binary; the tree holds decimal text.
+fn decimal_integer(digits: &str, radix: u32) -> String {
+    if radix == 10 {
+        return digits.to_owned();
+    }
+    // The TOML parser accepted the literal, so it fits in an i64.
+    i128::from_str_radix(digits, radix).map_or_else(|_| digits.to_owned(), |n| n.to_string())
+}
+
+fn parse_json(text: &str, lines: &LineIndex) -> Result<Node, SyntaxError> {
+    let raw: &RawValue = serde_json::from_str(text).map_err(|err| SyntaxError {
+        line: err.line().max(1),
+        column: err.column().max(1),
+        message: json_message(&err),
+    })?;
+    json_node(raw, text, lines, 0)
+}
+
+/// serde_json's message without its trailing " at line L column C".
+fn json_message(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+fn json_node(
+    raw: &RawValue,
+    text: &str,
+    lines: &LineIndex,
+    depth: usize,
+) -> Result<Node, SyntaxError> {
+    let json = raw.get();
+    let offset = offset_in(json, text);
+    let line = lines.line(offset);
+    let fail = |message: String| {
+        let (line, column) = lines.line_column(text, offset);
+        SyntaxError {
+            line,
+            column,
+            message,
+        }
+    };
+    if depth > MAX_DEPTH {
+        return Err(fail(format!("nested more than {MAX_DEPTH} levels deep")));
+    }
+    let value = match json.as_bytes().first() {
+        Some(b'{') => {
+            let entries: Entries<'_> =
+                serde_json::from_str(json).map_err(|e| fail(json_message(&e)))?;
+            let mut table: Vec<Entry> = Vec::with_capacity(entries.0.len());
+            for (key, value) in entries.0 {
+                if table.iter().any(|entry| entry.key == key) {
+                    let at = offset_in(value.get(), text);
+                    let (line, column) = lines.line_column(text, at);
+                    return Err(SyntaxError {
+                        line,
+                        column,
+                        message: format!("duplicate key `{key}`"),
+                    });
+                }
+                let node = json_node(value, text, lines, depth + 1)?;
+                table.push(Entry {
+                    key,
+                    line: node.line,
+                    node,
+                });
+            }
+            Value::Table(table)
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> =
+                serde_json::from_str(json).map_err(|e| fail(json_message(&e)))?;
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|item| json_node(item, text, lines, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        Some(b'"') => {
+            Value::String(serde_json::from_str(json).map_err(|e| fail(json_message(&e)))?)
+        }
+        Some(b't') => Value::Bool(true),
+        Some(b'f') => Value::Bool(false),
+        Some(b'n') => Value::Null,
+        _ if json.contains(['.', 'e', 'E']) => Value::Float(json.to_owned()),
+        _ => Value::Integer(json.to_owned()),
+    };
+    Ok(Node { value, line })
+}
+
+/// Where `part` (a slice of `text`) starts in `text`.
+fn offset_in(part: &str, text: &str) -> usize {
+    (part.as_ptr() as usize)
+        .checked_sub(text.as_ptr() as usize)
+        .filter(|offset| *offset <= text.len())
+        .unwrap_or(0)
+}
+
+/// A JSON object's members in document order, values left unparsed.
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
+                    entries.push((key, value));
+                }
+                Ok(Entries(entries))
+            }
+        }
+
+        deserializer.deserialize_map(EntriesVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(node: &Node) -> &[Entry] {
+        match &node.value {
+            Value::Table(entries) => entries,
+            other => panic!("not a table: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn toml_keeps_float_literals() {
+        let node = parse("price = 0.1\nbig = 0x1F\n", ConfigFormat::Toml).unwrap();
+        let entries = table(&node);
+        assert!(matches!(&entries[1].node.value, Value::Float(text) if text == "0.1"));
+        assert!(matches!(&entries[0].node.value, Value::Integer(text) if text == "31"));
+        assert_eq!(entries[1].line, 1);
+        assert_eq!(entries[0].line, 2);
+    }
+
+    #[test]
+    fn json_keeps_number_literals_and_order() {
+        let text = "{\n  \"b\": 0.10,\n  \"a\": 12\n}";
+        let node = parse(text, ConfigFormat::Json).unwrap();
+        let entries = table(&node);
+        assert_eq!(entries[0].key, "b");
+        assert!(matches!(&entries[0].node.value, Value::Float(text) if text == "0.10"));
+        assert!(matches!(&entries[1].node.value, Value::Integer(text) if text == "12"));
+        assert_eq!(entries[1].line, 3);
+    }
+
+    #[test]
+    fn json_duplicate_key_is_a_syntax_error() {
+        let err = parse("{\"a\": 1,\n \"a\": 2}", ConfigFormat::Json).unwrap_err();
+        assert_eq!(err.message, "duplicate key `a`");
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn json_syntax_error_has_line_and_column() {
+        let err = parse("{\n  \"a\": ,\n}", ConfigFormat::Json).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 8));
+    }
+
+    #[test]
+    fn json_too_deep_is_refused() {
+        let text = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        let err = parse(&text, ConfigFormat::Json).unwrap_err();
+        assert!(err.message.contains("nested"), "{}", err.message);
+    }
+
+    #[test]
+    fn toml_syntax_error_has_line() {
+        let err = parse("a = 1\nb = \n", ConfigFormat::Toml).unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+}

@@ -1,0 +1,347 @@
+//! Key sources, and proof that no output ever contains the key.
+
+use std::sync::{Arc, Mutex};
+
+use openai_compat_config::{
+    ConfigError, ConfigFile, ExposeSecret, Loaded, MapEnv, Overrides, ProfileBuilder, SecretString,
+    import_kilo,
+};
+
+use crate::common::{KEY, assert_no_key, load, load_ok, write};
+
+/// Everything a user or a log could see of a successful load.
+fn shown_loaded(loaded: &Loaded) -> String {
+    let mut shown = format!("{loaded:?}\n{:?}\n", loaded.profile);
+    for warning in &loaded.warnings {
+        shown.push_str(&format!("{warning}\n{warning:?}\n"));
+    }
+    shown.push_str(&format!("{:?}", loaded.profile.key_source));
+    shown
+}
+
+/// Everything a user could see of a failed load.
+fn shown_error(err: &ConfigError) -> String {
+    format!("{err}\n{err:?}")
+}
+
+fn assert_key(loaded: &Loaded) {
+    let key = loaded.profile.api_key.as_ref().map(|k| k.expose_secret());
+    assert_eq!(key, Some(KEY));
+    assert_no_key(&shown_loaded(loaded));
+}
+
+const BASE: &str = "base_url = \"https://api.together.xyz/v1\"\nmodel = \"m\"\n";
+
+#[test]
+fn inline_api_key() {
+    let toml = format!("[profiles.p]\n{BASE}api_key = \"{KEY}\"\n");
+    assert_key(&load_ok(&toml, MapEnv::new(), Overrides::new()));
+    let file = ConfigFile::parse_toml(&toml).unwrap();
+    assert_no_key(&format!("{file:?}"));
+}
+
+#[test]
+fn inline_api_key_in_an_invalid_profile() {
+    let toml = format!("[profiles.p]\n{BASE}api_key = \"{KEY}\"\ntemperature = 7\nbase_ur = 1\n");
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn inline_api_key_of_the_wrong_type() {
+    let toml = format!("[profiles.p]\n{BASE}api_key = [\"{KEY}\"]\n");
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+    insta::assert_snapshot!("api_key_wrong_type", crate::common::problems(&err));
+}
+
+#[test]
+fn unquoted_inline_key_syntax_error() {
+    let toml = format!("[profiles.p]\n{BASE}api_key = {KEY}\n");
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert!(matches!(err, ConfigError::Syntax { .. }), "{err}");
+    assert_no_key(&shown_error(&err));
+    let json = format!("{{\"profiles\": {{\"p\": {{\"api_key\": {KEY}}}}}}}");
+    let err = ConfigFile::parse_json(&json).unwrap_err();
+    assert!(matches!(err, ConfigError::Syntax { .. }), "{err}");
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn inline_api_key_beside_another_source() {
+    let toml = format!("[profiles.p]\n{BASE}api_key = \"{KEY}\"\napi_key_file = \"k\"\n");
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn api_key_env() {
+    let toml = format!("[profiles.p]\n{BASE}api_key_env = \"TOGETHER_API_KEY\"\n");
+    let env = MapEnv::new().set("TOGETHER_API_KEY", format!("  {KEY}\n"));
+    assert_key(&load_ok(&toml, env, Overrides::new()));
+}
+
+#[test]
+fn api_key_env_in_an_invalid_profile() {
+    let toml = format!("[profiles.p]\n{BASE}api_key_env = \"TOGETHER_API_KEY\"\nmax_tokens = -1\n");
+    let env = MapEnv::new().set("TOGETHER_API_KEY", KEY);
+    let err = load(&toml, env, Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn api_key_env_holding_the_key_itself() {
+    let toml = format!("[profiles.p]\n{BASE}api_key_env = \"{KEY}\"\n");
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn api_key_file_is_read_and_trimmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = write(dir.path(), "together.key", &format!("\n{KEY}\n\n"));
+    let toml = format!(
+        "[profiles.p]\n{BASE}api_key_file = \"{}\"\n",
+        key_file.display()
+    );
+    let loaded = load_ok(&toml, MapEnv::new(), Overrides::new());
+    assert_key(&loaded);
+    assert!(loaded.profile.key_source.unwrap().contains("together.key"));
+}
+
+#[test]
+fn api_key_file_relative_to_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "together.key", KEY);
+    let config = write(
+        dir.path(),
+        "config.toml",
+        &format!("[profiles.p]\n{BASE}api_key_file = \"together.key\"\n"),
+    );
+    let loaded = openai_compat_config::Loader::new()
+        .env(MapEnv::new())
+        .overrides(Overrides::new().config(config))
+        .load()
+        .unwrap();
+    assert_key(&loaded);
+}
+
+#[test]
+fn api_key_file_under_home() {
+    let home = tempfile::tempdir().unwrap();
+    write(home.path(), "together.key", KEY);
+    let toml = format!("[profiles.p]\n{BASE}api_key_file = \"~/together.key\"\n");
+    let env = MapEnv::new()
+        .set("HOME", home.path().to_str().unwrap())
+        .set("USERPROFILE", home.path().to_str().unwrap());
+    assert_key(&load_ok(&toml, env, Overrides::new()));
+}
+
+#[test]
+fn empty_api_key_file_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = write(dir.path(), "empty.key", " \n");
+    let toml = format!(
+        "[profiles.p]\n{BASE}api_key_file = \"{}\"\n",
+        key_file.display()
+    );
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    let problems = crate::common::problems(&err);
+    assert!(
+        problems.contains(&key_file.display().to_string()),
+        "{problems}"
+    );
+    assert!(problems.contains("is empty"), "{problems}");
+}
+
+#[test]
+fn api_key_file_with_several_lines_is_refused_without_showing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = write(
+        dir.path(),
+        ".env",
+        &format!("OPENAI_API_KEY={KEY}\nOTHER=1\n"),
+    );
+    let toml = format!(
+        "[profiles.p]\n{BASE}api_key_file = \"{}\"\n",
+        key_file.display()
+    );
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+    assert!(crate::common::problems(&err).contains("only the API key"));
+}
+
+#[test]
+fn api_key_file_in_an_invalid_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = write(dir.path(), "k", KEY);
+    let toml = format!(
+        "[profiles.p]\n{BASE}api_key_file = \"{}\"\ntemperature = \"hot\"\n",
+        key_file.display()
+    );
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn openai_api_key_when_the_profile_names_no_source() {
+    let toml = format!("[profiles.p]\n{BASE}");
+    let env = MapEnv::new().set("OPENAI_API_KEY", KEY);
+    let loaded = load_ok(&toml, env, Overrides::new());
+    assert_key(&loaded);
+    assert_eq!(loaded.profile.key_source.as_deref(), Some("OPENAI_API_KEY"));
+}
+
+#[test]
+fn openai_api_key_is_not_used_when_the_profile_names_a_source() {
+    let toml = format!("[profiles.p]\n{BASE}api_key_env = \"TOGETHER_API_KEY\"\n");
+    let env = MapEnv::new()
+        .set("OPENAI_API_KEY", "sk-openai")
+        .set("TOGETHER_API_KEY", KEY);
+    assert_key(&load_ok(&toml, env, Overrides::new()));
+}
+
+#[test]
+fn openai_api_key_in_an_invalid_profile() {
+    let toml = format!("[profiles.p]\n{BASE}temperature = 5\n");
+    let env = MapEnv::new().set("OPENAI_API_KEY", KEY);
+    let err = load(&toml, env, Overrides::new()).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn api_key_env_flag() {
+    let toml = format!("[profiles.p]\n{BASE}api_key = \"sk-inline-other\"\n");
+    let env = MapEnv::new().set("MY_KEY", KEY);
+    let flags = Overrides::new().api_key_env("MY_KEY");
+    assert_no_key(&format!("{flags:?}"));
+    assert_key(&load_ok(&toml, env, flags));
+}
+
+#[test]
+fn api_key_env_flag_in_an_invalid_setup() {
+    let toml = format!("[profiles.p]\n{BASE}");
+    let env = MapEnv::new().set("MY_KEY", KEY);
+    let flags = Overrides::new()
+        .api_key_env("MY_KEY")
+        .header(format!("Authorization Bearer {KEY}"));
+    let err = load(&toml, env, flags).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn api_key_env_flag_holding_the_key_itself() {
+    let toml = format!("[profiles.p]\n{BASE}");
+    let err = load(&toml, MapEnv::new(), Overrides::new().api_key_env(KEY)).unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn builder_key() {
+    let profile = ProfileBuilder::new()
+        .base_url("https://api.together.xyz/v1")
+        .model("m")
+        .api_key(SecretString::from(KEY))
+        .build()
+        .unwrap();
+    assert_eq!(profile.api_key.as_ref().unwrap().expose_secret(), KEY);
+    assert_no_key(&format!("{profile:?}"));
+    let err = ProfileBuilder::new()
+        .base_url("ftp://x")
+        .model("m")
+        .temperature(9.0)
+        .api_key(SecretString::from(KEY))
+        .build()
+        .unwrap_err();
+    assert_no_key(&shown_error(&err));
+}
+
+#[test]
+fn kilo_import_keys() {
+    let export = format!(
+        r#"{{"providerProfiles": {{"currentApiConfigName": "p", "apiConfigs": {{
+            "p": {{"apiProvider": "openai", "openAiBaseUrl": "https://api.together.xyz/v1",
+                   "openAiApiKey": "{KEY}", "openAiModelId": "m", "modelTemperature": 9}},
+            "bad": {{"apiProvider": "openai", "openAiApiKey": ["{KEY}"]}},
+            "other": {{"apiProvider": "anthropic", "apiKey": "{KEY}"}}
+        }}}}}}"#
+    );
+    let mut import = import_kilo(&export).unwrap();
+    assert_eq!(import.keys.len(), 1);
+    assert_eq!(import.keys[0].0, "p");
+    assert_eq!(import.keys[0].1.expose_secret(), KEY);
+    let mut shown = format!("{import:?}");
+    for warning in &import.warnings {
+        shown.push_str(&format!("\n{warning}"));
+    }
+    for skipped in &import.skipped {
+        shown.push_str(&format!("\n{skipped}"));
+    }
+    shown.push_str(&import.ignored.join("\n"));
+    shown.push_str(&import.config.to_toml_string().unwrap());
+    assert_no_key(&shown);
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = import.store_keys(&dir.path().join("keys")).unwrap();
+    let toml = import.config.to_toml_string().unwrap();
+    assert_no_key(&toml);
+    assert_eq!(files.len(), 1);
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap().trim(), KEY);
+}
+
+#[test]
+fn writing_a_config_with_an_inline_key_is_refused() {
+    let toml = format!("[profiles.p]\n{BASE}api_key = \"{KEY}\"\n");
+    let file = ConfigFile::parse_toml(&toml).unwrap();
+    let err = file.to_toml_string().unwrap_err();
+    assert!(matches!(err, ConfigError::InlineKeyNotWritten { .. }));
+    assert_no_key(&shown_error(&err));
+    insta::assert_snapshot!("inline_key_not_written", err.to_string());
+}
+
+#[test]
+fn sensitive_header_values_are_redacted_in_debug() {
+    let toml = format!(
+        "[profiles.p]\n{BASE}\n[profiles.p.headers]\nX-Api-Key = \"{KEY}\"\nX-Title = \"my app\"\n"
+    );
+    let loaded = load_ok(&toml, MapEnv::new(), Overrides::new());
+    let shown = format!("{:?}", loaded.profile.headers);
+    assert!(shown.contains("my app"), "{shown}");
+    assert_no_key(&shown_loaded(&loaded));
+    let file = ConfigFile::parse_toml(&toml).unwrap();
+    assert_no_key(&format!("{file:?}"));
+}
+
+/// A log writer that keeps everything written to it.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn logged_warnings_never_contain_the_key() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    // `auth = "none"` with a key configured produces a warning naming the key's source.
+    let toml = format!("[profiles.p]\n{BASE}auth = \"none\"\napi_key_env = \"K\"\n");
+    let env = MapEnv::new().set("K", KEY);
+    let loaded =
+        tracing::subscriber::with_default(subscriber, || load_ok(&toml, env, Overrides::new()));
+    assert_eq!(loaded.warnings.len(), 1);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("never sent"), "{log}");
+    assert_no_key(&log);
+}

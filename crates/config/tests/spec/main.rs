@@ -1,0 +1,13 @@
+//! The configuration spec (`shared/specs/config.md`), rule by rule.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
+
+mod builder;
+mod common;
+mod files;
+mod import;
+mod keys;
+mod location;
+mod precedence;
+mod validation;
+mod write;

@@ -1,0 +1,381 @@
+//! Precedence: flags > environment > profile > built-in defaults.
+
+use openai_compat_config::{
+    AuthStyle, EndpointMode, ExposeSecret, MapEnv, Overrides, ProviderChoice,
+};
+
+use crate::common::load_ok;
+
+const PROFILE: &str = r#"
+[profiles.p]
+base_url = "https://profile.example.com/v1"
+model = "profile-model"
+"#;
+
+/// (flag, environment, profile) → the base URL used.
+#[test]
+fn base_url_matrix() {
+    let cases: [(Option<&str>, Option<&str>, bool, &str); 8] = [
+        (
+            Some("https://flag.example.com/v1"),
+            Some("https://env.example.com/v1"),
+            true,
+            "flag.example.com",
+        ),
+        (
+            Some("https://flag.example.com/v1"),
+            Some("https://env.example.com/v1"),
+            false,
+            "flag.example.com",
+        ),
+        (
+            Some("https://flag.example.com/v1"),
+            None,
+            true,
+            "flag.example.com",
+        ),
+        (
+            Some("https://flag.example.com/v1"),
+            None,
+            false,
+            "flag.example.com",
+        ),
+        (
+            None,
+            Some("https://env.example.com/v1"),
+            true,
+            "env.example.com",
+        ),
+        (
+            None,
+            Some("https://env.example.com/v1"),
+            false,
+            "env.example.com",
+        ),
+        (None, None, true, "profile.example.com"),
+        // Nothing set: provider auto picks native, which defaults to the OpenAI API.
+        (None, None, false, "api.openai.com"),
+    ];
+    for (flag, env, in_profile, host) in cases {
+        let mut flags = Overrides::new().model("m");
+        if let Some(flag) = flag {
+            flags = flags.base_url(flag);
+        }
+        let mut vars = MapEnv::new().set("OPENAI_API_KEY", "k");
+        if let Some(env) = env {
+            vars = vars.set("OPENAI_BASE_URL", env);
+        }
+        let toml = if in_profile {
+            PROFILE
+        } else {
+            "[profiles.p]\n"
+        };
+        let loaded = load_ok(toml, vars, flags);
+        assert_eq!(
+            loaded.profile.endpoints.chat.host_str(),
+            Some(host),
+            "flag {flag:?}, env {env:?}, profile {in_profile}"
+        );
+    }
+}
+
+/// (flag, environment, profile) → the model used.
+#[test]
+fn model_matrix() {
+    let cases: [(Option<&str>, Option<&str>, &str); 3] = [
+        (Some("flag-model"), Some("env-model"), "flag-model"),
+        (None, Some("env-model"), "env-model"),
+        (None, None, "profile-model"),
+    ];
+    for (flag, env, expected) in cases {
+        let mut flags = Overrides::new();
+        if let Some(flag) = flag {
+            flags = flags.model(flag);
+        }
+        let mut vars = MapEnv::new().set("OPENAI_API_KEY", "k");
+        if let Some(env) = env {
+            vars = vars.set("OPENAI_MODEL", env);
+        }
+        assert_eq!(load_ok(PROFILE, vars, flags).profile.model, expected);
+    }
+}
+
+#[test]
+fn empty_environment_variables_count_as_unset() {
+    let vars = MapEnv::new()
+        .set("OPENAI_BASE_URL", "")
+        .set("OPENAI_MODEL", " ")
+        .set("OPENAI_API_KEY", "k");
+    let loaded = load_ok(PROFILE, vars, Overrides::new());
+    assert_eq!(loaded.profile.model, "profile-model");
+    assert_eq!(
+        loaded.profile.endpoints.chat.host_str(),
+        Some("profile.example.com")
+    );
+}
+
+#[test]
+fn provider_flag_wins_over_profile() {
+    let toml = r#"
+[profiles.p]
+provider = "openai-native"
+base_url = "https://gateway.example.com/v1"
+model = "m"
+"#;
+    let vars = MapEnv::new().set("OPENAI_API_KEY", "k");
+    let from_profile = load_ok(toml, vars.clone(), Overrides::new()).profile;
+    assert_eq!(from_profile.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(
+        from_profile.provider_reason,
+        "openai-native: set by profiles.p.provider"
+    );
+    let from_flag = load_ok(
+        toml,
+        vars,
+        Overrides::new().provider(ProviderChoice::Compatible),
+    )
+    .profile;
+    assert_eq!(from_flag.provider, ProviderChoice::Compatible);
+    assert_eq!(from_flag.provider_reason, "compatible: set by --provider");
+}
+
+#[test]
+fn endpoint_mode_flag_wins_over_profile() {
+    let toml = r#"
+[profiles.p]
+base_url = "https://gw.example.com/api/v2/models/chat"
+endpoint_mode = "base"
+model = "m"
+"#;
+    let vars = MapEnv::new().set("OPENAI_API_KEY", "k");
+    let from_profile = load_ok(toml, vars.clone(), Overrides::new()).profile;
+    assert_eq!(
+        from_profile.endpoints.chat.as_str(),
+        "https://gw.example.com/api/v2/models/chat/chat/completions"
+    );
+    let from_flag = load_ok(
+        toml,
+        vars,
+        Overrides::new().endpoint_mode(EndpointMode::Full),
+    )
+    .profile;
+    assert_eq!(
+        from_flag.endpoints.chat.as_str(),
+        "https://gw.example.com/api/v2/models/chat"
+    );
+}
+
+#[test]
+fn header_flags_win_over_profile_headers_by_name() {
+    let toml = r#"
+[profiles.p]
+base_url = "http://localhost:8080/v1"
+model = "m"
+
+[profiles.p.headers]
+X-Title = "from profile"
+HTTP-Referer = "https://example.com"
+"#;
+    let flags = Overrides::new()
+        .header("x-title: from flag")
+        .header("X-Extra: 1");
+    let headers = load_ok(toml, MapEnv::new(), flags).profile.headers;
+    assert_eq!(headers.get("X-Title"), Some("from flag"));
+    assert_eq!(headers.get("HTTP-Referer"), Some("https://example.com"));
+    assert_eq!(headers.get("X-Extra"), Some("1"));
+    assert_eq!(headers.len(), 3);
+}
+
+/// Key: `--api-key-env` > the profile's source > `OPENAI_API_KEY`.
+#[test]
+fn api_key_matrix() {
+    let with_source = r#"
+[profiles.p]
+base_url = "https://api.together.xyz/v1"
+api_key_env = "TOGETHER_API_KEY"
+model = "m"
+"#;
+    let without_source =
+        "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\nmodel = \"m\"\n";
+    let vars = MapEnv::new()
+        .set("OPENAI_API_KEY", "from-openai-env")
+        .set("TOGETHER_API_KEY", "from-profile-env")
+        .set("FLAG_KEY", "from-flag-env");
+    let cases = [
+        (
+            with_source,
+            Overrides::new().api_key_env("FLAG_KEY"),
+            "from-flag-env",
+            "--api-key-env (`FLAG_KEY`)",
+        ),
+        (
+            without_source,
+            Overrides::new().api_key_env("FLAG_KEY"),
+            "from-flag-env",
+            "--api-key-env (`FLAG_KEY`)",
+        ),
+        (
+            with_source,
+            Overrides::new(),
+            "from-profile-env",
+            "profiles.p.api_key_env (`TOGETHER_API_KEY`)",
+        ),
+        (
+            without_source,
+            Overrides::new(),
+            "from-openai-env",
+            "OPENAI_API_KEY",
+        ),
+    ];
+    for (toml, flags, key, source) in cases {
+        let profile = load_ok(toml, vars.clone(), flags).profile;
+        assert_eq!(
+            profile.api_key.as_ref().map(|k| k.expose_secret()),
+            Some(key)
+        );
+        assert_eq!(profile.key_source.as_deref(), Some(source));
+    }
+}
+
+#[test]
+fn profile_choice_matrix() {
+    let toml = r#"
+default_profile = "b"
+
+[profiles.a]
+base_url = "http://localhost:1/v1"
+model = "a"
+
+[profiles.b]
+base_url = "http://localhost:2/v1"
+model = "b"
+
+[profiles.c]
+base_url = "http://localhost:3/v1"
+model = "c"
+"#;
+    let cases = [
+        (Some("a"), Some("c"), "a"),
+        (None, Some("c"), "c"),
+        (None, None, "b"),
+    ];
+    for (flag, env, expected) in cases {
+        let mut flags = Overrides::new();
+        if let Some(flag) = flag {
+            flags = flags.profile(flag);
+        }
+        let mut vars = MapEnv::new();
+        if let Some(env) = env {
+            vars = vars.set("OAC_PROFILE", env);
+        }
+        let profile = load_ok(toml, vars, flags).profile;
+        assert_eq!(profile.name.as_deref(), Some(expected));
+        assert_eq!(profile.model, expected);
+    }
+}
+
+#[test]
+fn the_only_profile_is_used_without_default_profile() {
+    let toml = "[profiles.only]\nbase_url = \"http://localhost:1/v1\"\nmodel = \"m\"\n";
+    let profile = load_ok(toml, MapEnv::new(), Overrides::new()).profile;
+    assert_eq!(profile.name.as_deref(), Some("only"));
+}
+
+#[test]
+fn several_profiles_without_a_choice_is_an_error() {
+    let toml = r#"
+[profiles.a]
+model = "a"
+
+[profiles.b]
+model = "b"
+"#;
+    let problems = crate::common::load_problems(toml, MapEnv::new(), Overrides::new());
+    insta::assert_snapshot!("no_profile_chosen", problems);
+}
+
+#[test]
+fn unknown_profile_from_flag_lists_profiles_with_did_you_mean() {
+    let toml = r#"
+[profiles.together]
+model = "a"
+
+[profiles.local]
+model = "b"
+"#;
+    let problems =
+        crate::common::load_problems(toml, MapEnv::new(), Overrides::new().profile("togther"));
+    insta::assert_snapshot!("unknown_profile_flag", problems);
+}
+
+#[test]
+fn unknown_profile_from_environment() {
+    let toml = "[profiles.together]\nmodel = \"a\"\n";
+    let problems = crate::common::load_problems(
+        toml,
+        MapEnv::new().set("OAC_PROFILE", "openrouter"),
+        Overrides::new(),
+    );
+    insta::assert_snapshot!("unknown_profile_env", problems);
+}
+
+#[test]
+fn defaults_table() {
+    let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\nmodel = \"m\"\n";
+    let p = load_ok(toml, MapEnv::new(), Overrides::new()).profile;
+    assert_eq!(p.provider, ProviderChoice::Compatible);
+    assert_eq!(p.auth, AuthStyle::Bearer);
+    assert!(p.api_key.is_none());
+    assert!(p.headers.is_empty());
+    assert!(p.query.is_empty());
+    assert!(p.streaming);
+    assert_eq!(p.include_usage, openai_compat_config::IncludeUsage::Auto);
+    assert_eq!(
+        p.max_tokens_field,
+        openai_compat_config::MaxTokensField::MaxTokens
+    );
+    assert!(!p.include_max_tokens);
+    assert_eq!(p.max_tokens, None);
+    assert_eq!(p.temperature, None);
+    assert_eq!(p.reasoning_effort, None);
+    assert!(!p.r1_format);
+    assert!(p.parse_think_tags);
+    assert_eq!(p.timeouts.total.as_secs(), 600);
+    assert_eq!(p.timeouts.connect.as_secs(), 10);
+    assert_eq!(p.timeouts.stream_idle.as_secs(), 120);
+    assert_eq!(p.max_retries, 2);
+    assert_eq!(p.proxy, None);
+    assert_eq!(p.ca_cert, None);
+    assert_eq!(p.azure, None);
+    assert_eq!(
+        p.model_info,
+        openai_compat_config::ModelInfo::compatible_default()
+    );
+    assert_eq!(p.model_info.context_window, 128_000);
+    assert!(p.model_info.supports_images);
+    assert!(!p.model_info.supports_computer_use);
+    assert!(!p.model_info.supports_prompt_cache);
+    assert_eq!(p.model_info.prices.input_price, None);
+    assert_eq!(p.model_info.prices.output_price, None);
+}
+
+#[test]
+fn no_config_file_uses_environment_and_defaults() {
+    let vars = MapEnv::new()
+        .set("OPENAI_API_KEY", "k")
+        .set("OPENAI_MODEL", "gpt-4o-mini");
+    let loaded = openai_compat_config::Loader::new()
+        .env(vars)
+        .load()
+        .unwrap();
+    assert_eq!(loaded.profile.name, None);
+    assert_eq!(loaded.profile.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(
+        loaded.profile.endpoints.chat.as_str(),
+        "https://api.openai.com/v1/chat/completions"
+    );
+    assert!(matches!(
+        loaded.source,
+        openai_compat_config::ConfigSource::NoFile { looked_at: None }
+    ));
+}
