@@ -1,1 +1,97 @@
-//! The `Provider` trait and its OpenAI-compatible implementation.
+//! The [`Provider`] trait and its OpenAI-compatible implementation: wire types,
+//! request shaping, one transport, SSE decoding, typed errors and retries.
+//!
+//! ```
+//! use futures_util::StreamExt;
+//! use openai_compat_config::ResolvedProfile;
+//! use openai_compat_provider::{ChatRequest, OpenAiCompatible, Provider, StreamEvent};
+//! use openai_compat_testkit::{Reply, Simulator};
+//! use openai_compat_url::{ResolveOptions, resolve};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local OpenAI-compatible server for the example.
+//! let sim = Simulator::start().await;
+//! sim.push(Reply::text("Hello!").usage_tokens(12, 3));
+//!
+//! let endpoints = resolve(&sim.base_url(), &ResolveOptions::default())?;
+//! let provider = OpenAiCompatible::new(ResolvedProfile::new(endpoints, "sim-model"))?;
+//!
+//! let mut stream = provider
+//!     .chat_stream(ChatRequest::new().system("Be brief.").user("Say hello"))
+//!     .await?;
+//! let mut text = String::new();
+//! while let Some(event) = stream.next().await {
+//!     match event? {
+//!         StreamEvent::TextDelta(delta) => text.push_str(&delta),
+//!         StreamEvent::Usage(report) => assert_eq!(report.usage.input_total, 12),
+//!         _ => {}
+//!     }
+//! }
+//! assert_eq!(text, "Hello!");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Module map: [`request`] (what a caller asks), [`shaping`] (the one place a
+//! request becomes a provider's JSON body), [`sse`] (bytes → events), [`response`]
+//! (what comes back), [`error`] (one typed error, the user-facing messages),
+//! [`retry`] (when and how long to wait). The transport, chunk assembly and usage
+//! reading are internal.
+
+mod assemble;
+mod classify;
+mod compatible;
+mod decode;
+mod engine;
+pub mod error;
+mod models;
+mod provider;
+mod redact;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod shaping;
+pub mod sse;
+mod stream;
+mod think;
+mod transport;
+mod usage;
+mod wire;
+
+pub use assemble::StreamMetadata;
+pub use compatible::{OpenAiCompatible, OpenAiCompatibleBuilder};
+pub use decode::EventDecoder;
+pub use error::{Error, ErrorDetails, ErrorKind, TimeoutKind};
+pub use openai_compat_config::{ModelInfo, ReasoningEffort};
+pub use openai_compat_url::ProviderKind;
+pub use provider::Provider;
+pub use request::{
+    ChatRequest, ContentPart, Image, ImageSource, Message, ResponseFormat, Tool, ToolCall,
+    ToolChoice, UserContent,
+};
+pub use response::{
+    ChatResponse, FinishReason, ModelEntry, StreamEvent, ToolCallDelta, UsageReport,
+};
+pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
+pub use stream::ChatStream;
+pub use transport::{DEFAULT_MAX_BODY_BYTES, Limits};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_is_object_safe_send_and_sync() {
+        fn check<T: Send + Sync + ?Sized>() {}
+        check::<dyn Provider>();
+        let _: Option<Box<dyn Provider>> = None;
+        let _: Option<std::sync::Arc<dyn Provider>> = None;
+    }
+
+    #[test]
+    fn chat_stream_is_send_and_static() {
+        fn check<T: Send + 'static + futures_core::Stream<Item = Result<StreamEvent, Error>>>() {}
+        check::<ChatStream>();
+    }
+}

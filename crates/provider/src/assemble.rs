@@ -1,0 +1,416 @@
+//! From parsed chunks to [`StreamEvent`]s, and from events (or a complete body) to a
+//! [`ChatResponse`].
+//!
+//! Rules: reasoning comes from `reasoning_content`, `reasoning` (the same text in
+//! both is emitted once), thinking parts of array content, and `<think>` blocks at
+//! the start of the content (when `parse_think_tags` is on). Tool-call fragments are
+//! assembled by index; complete calls are emitted at the finish reason (or at the end
+//! of the stream), then the finish reason. Usage is held until the end so a provider
+//! that repeats usage on every chunk is counted once, with its last figures.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use openai_compat_pricing::ModelPrices;
+use serde_json::{Map, Value};
+
+use crate::request::ToolCall;
+use crate::response::{ChatResponse, FinishReason, StreamEvent, ToolCallDelta};
+use crate::think::{Piece, ThinkSplitter, split_complete};
+use crate::usage::{FoundUsage, report, take_usage};
+use crate::wire::{WireMessage, WireResponse};
+
+/// Response-level metadata of a stream, kept as chunks arrive.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamMetadata {
+    /// Completion id (last one sent).
+    pub id: Option<String>,
+    /// Model that answered (last one sent).
+    pub model: Option<String>,
+    /// Creation time (last one sent).
+    pub created: Option<u64>,
+    /// Top-level chunk fields this crate does not know (last value of each).
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug)]
+struct PartialCall {
+    index: u32,
+    id: Option<String>,
+    name: String,
+    arguments: String,
+}
+
+impl PartialCall {
+    fn complete(self) -> ToolCall {
+        ToolCall {
+            id: self.id.unwrap_or_else(|| format!("call_{}", self.index)),
+            name: self.name,
+            arguments: if self.arguments.trim().is_empty() {
+                "{}".to_owned()
+            } else {
+                self.arguments
+            },
+        }
+    }
+}
+
+/// Turns chunks into events.
+#[derive(Debug)]
+pub(crate) struct Assembler {
+    think: Option<ThinkSplitter>,
+    pieces: Vec<Piece>,
+    calls: Vec<PartialCall>,
+    finish: Option<FinishReason>,
+    usage: Option<FoundUsage>,
+    prices: Arc<ModelPrices>,
+    ended: bool,
+    pub(crate) meta: StreamMetadata,
+}
+
+impl Assembler {
+    pub(crate) fn new(parse_think_tags: bool, prices: Arc<ModelPrices>) -> Self {
+        Assembler {
+            think: parse_think_tags.then(ThinkSplitter::default),
+            pieces: Vec::new(),
+            calls: Vec::new(),
+            finish: None,
+            usage: None,
+            prices,
+            ended: false,
+            meta: StreamMetadata::default(),
+        }
+    }
+
+    /// Whether a finish reason arrived.
+    pub(crate) fn finished(&self) -> bool {
+        self.finish.is_some()
+    }
+
+    /// Process one chunk. An `error` object in the chunk is returned for the caller
+    /// to classify.
+    pub(crate) fn chunk(
+        &mut self,
+        mut chunk: WireResponse,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<(), Value> {
+        if let Some(id) = chunk.id.take() {
+            self.meta.id = Some(id);
+        }
+        if let Some(model) = chunk.model.take() {
+            self.meta.model = Some(model);
+        }
+        if chunk.created.is_some() {
+            self.meta.created = chunk.created;
+        }
+        if let Some(found) = take_usage(&mut chunk) {
+            self.usage = Some(found);
+        }
+        if let Some(error) = chunk.error.take() {
+            return Err(error);
+        }
+        self.meta.extra.extend(std::mem::take(&mut chunk.extra));
+        for choice in chunk.choices {
+            if choice.index != 0 {
+                continue; // only the first choice is assembled
+            }
+            self.message(choice.message, out);
+            if !choice.extra.is_empty() {
+                out.push_back(StreamEvent::Extra(choice.extra));
+            }
+            if let Some(reason) = choice.finish_reason
+                && self.finish.is_none()
+            {
+                self.flush_think(out);
+                self.emit_calls(out);
+                let reason = FinishReason::parse(&reason);
+                self.finish = Some(reason.clone());
+                out.push_back(StreamEvent::Finish(reason));
+            }
+        }
+        Ok(())
+    }
+
+    fn message(&mut self, message: WireMessage, out: &mut VecDeque<StreamEvent>) {
+        let WireMessage {
+            content,
+            content_reasoning,
+            reasoning_content,
+            reasoning,
+            tool_calls,
+            extra,
+            ..
+        } = message;
+        let duplicate = reasoning.is_some() && reasoning == reasoning_content;
+        for text in [
+            reasoning_content,
+            if duplicate { None } else { reasoning },
+            content_reasoning,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !text.is_empty() {
+                out.push_back(StreamEvent::ReasoningDelta(text));
+            }
+        }
+        if let Some(text) = content.filter(|t| !t.is_empty()) {
+            match &mut self.think {
+                Some(splitter) => {
+                    splitter.push(&text, &mut self.pieces);
+                    self.drain_pieces(out);
+                }
+                None => out.push_back(StreamEvent::TextDelta(text)),
+            }
+        }
+        for call in tool_calls {
+            let index = match call.index {
+                Some(index) => index,
+                None => match (self.calls.last(), &call.id) {
+                    (Some(last), Some(id)) if last.id.as_ref() != Some(id) => self.next_index(),
+                    (Some(last), _) => last.index,
+                    (None, _) => 0,
+                },
+            };
+            let partial = match self.calls.iter().position(|c| c.index == index) {
+                Some(at) => &mut self.calls[at],
+                None => {
+                    self.calls.push(PartialCall {
+                        index,
+                        id: None,
+                        name: String::new(),
+                        arguments: String::new(),
+                    });
+                    let last = self.calls.len() - 1;
+                    &mut self.calls[last]
+                }
+            };
+            if partial.id.is_none() {
+                partial.id.clone_from(&call.id);
+            }
+            if let Some(name) = &call.name
+                && partial.name.is_empty()
+            {
+                partial.name.clone_from(name);
+            }
+            let arguments = call.arguments.unwrap_or_default();
+            partial.arguments.push_str(&arguments);
+            out.push_back(StreamEvent::ToolCallDelta(ToolCallDelta {
+                index,
+                id: call.id,
+                name: call.name,
+                arguments,
+            }));
+        }
+        if !extra.is_empty() {
+            out.push_back(StreamEvent::Extra(extra));
+        }
+    }
+
+    fn next_index(&self) -> u32 {
+        self.calls.iter().map(|c| c.index + 1).max().unwrap_or(0)
+    }
+
+    fn drain_pieces(&mut self, out: &mut VecDeque<StreamEvent>) {
+        for piece in self.pieces.drain(..) {
+            out.push_back(match piece {
+                Piece::Text(t) => StreamEvent::TextDelta(t),
+                Piece::Reasoning(r) => StreamEvent::ReasoningDelta(r),
+            });
+        }
+    }
+
+    fn flush_think(&mut self, out: &mut VecDeque<StreamEvent>) {
+        if let Some(splitter) = &mut self.think {
+            splitter.finish(&mut self.pieces);
+            self.drain_pieces(out);
+        }
+    }
+
+    fn emit_calls(&mut self, out: &mut VecDeque<StreamEvent>) {
+        let mut calls = std::mem::take(&mut self.calls);
+        calls.sort_by_key(|c| c.index);
+        out.extend(
+            calls
+                .into_iter()
+                .map(|c| StreamEvent::ToolCall(c.complete())),
+        );
+    }
+
+    /// The stream ended properly (`[DONE]`, or a close after the finish reason):
+    /// release what is held back and the usage.
+    pub(crate) fn end(&mut self, out: &mut VecDeque<StreamEvent>) {
+        if self.ended {
+            return;
+        }
+        self.ended = true;
+        self.flush_think(out);
+        self.emit_calls(out);
+        if let Some(found) = self.usage.take()
+            && let Some(usage) = report(found, &self.prices)
+        {
+            out.push_back(StreamEvent::Usage(Box::new(usage)));
+        }
+    }
+}
+
+/// Merge an `Extra` event into a collected map: strings are joined, arrays
+/// extended, anything else replaced.
+pub(crate) fn merge_extra(into: &mut Map<String, Value>, more: Map<String, Value>) {
+    for (key, value) in more {
+        match (into.get_mut(&key), value) {
+            (Some(Value::String(existing)), Value::String(more)) => existing.push_str(&more),
+            (Some(Value::Array(existing)), Value::Array(more)) => existing.extend(more),
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Folds events into a response.
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    response: ChatResponse,
+    reasoning: String,
+}
+
+impl Collector {
+    pub(crate) fn push(&mut self, event: StreamEvent) {
+        let r = &mut self.response;
+        match event {
+            StreamEvent::TextDelta(t) => r.content.push_str(&t),
+            StreamEvent::ReasoningDelta(t) => self.reasoning.push_str(&t),
+            StreamEvent::ToolCall(call) => r.tool_calls.push(call),
+            StreamEvent::Finish(reason) => r.finish_reason = Some(reason),
+            StreamEvent::Usage(usage) => r.usage = Some(*usage),
+            StreamEvent::Extra(extra) => merge_extra(&mut r.message_extra, extra),
+            StreamEvent::ToolCallDelta(_) => {}
+        }
+    }
+
+    pub(crate) fn finish(mut self, meta: StreamMetadata) -> ChatResponse {
+        if !self.reasoning.is_empty() {
+            self.response.reasoning = Some(self.reasoning);
+        }
+        self.response.id = meta.id;
+        self.response.model = meta.model;
+        self.response.created = meta.created;
+        self.response.extra = meta.extra;
+        self.response
+    }
+}
+
+/// Why a complete body is not a reply.
+#[derive(Debug)]
+pub(crate) enum BodyProblem {
+    /// The body is an error object.
+    Error(Value),
+    /// The body has no choices.
+    NoChoices,
+}
+
+/// A complete (non-streaming) body as a response.
+pub(crate) fn response_from_wire(
+    mut wire: WireResponse,
+    parse_think_tags: bool,
+    prices: &ModelPrices,
+) -> Result<ChatResponse, BodyProblem> {
+    let found = take_usage(&mut wire);
+    if let Some(error) = wire.error.take()
+        && wire.choices.is_empty()
+    {
+        return Err(BodyProblem::Error(error));
+    }
+    let at = wire
+        .choices
+        .iter()
+        .position(|c| c.index == 0)
+        .ok_or(BodyProblem::NoChoices)?;
+    let choice = wire.choices.swap_remove(at);
+    let message = choice.message;
+    let mut reasoning = String::new();
+    let duplicate = message.reasoning.is_some() && message.reasoning == message.reasoning_content;
+    for part in [
+        message.reasoning_content,
+        if duplicate { None } else { message.reasoning },
+        message.content_reasoning,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        reasoning.push_str(&part);
+    }
+    let content = message.content.unwrap_or_default();
+    let content = if parse_think_tags {
+        let (text, think) = split_complete(&content);
+        reasoning.push_str(&think);
+        text
+    } else {
+        content
+    };
+    let tool_calls = message
+        .tool_calls
+        .into_iter()
+        .enumerate()
+        .map(|(i, call)| {
+            PartialCall {
+                index: call.index.unwrap_or(u32::try_from(i).unwrap_or(u32::MAX)),
+                id: call.id,
+                name: call.name.unwrap_or_default(),
+                arguments: call.arguments.unwrap_or_default(),
+            }
+            .complete()
+        })
+        .collect();
+    let mut message_extra = choice.extra;
+    message_extra.extend(message.extra);
+    Ok(ChatResponse {
+        id: wire.id,
+        model: wire.model,
+        created: wire.created,
+        content,
+        reasoning: (!reasoning.is_empty()).then_some(reasoning),
+        tool_calls,
+        finish_reason: choice.finish_reason.as_deref().map(FinishReason::parse),
+        usage: found.and_then(|f| report(f, prices)),
+        request_id: None,
+        headers: Default::default(),
+        extra: wire.extra,
+        message_extra,
+    })
+}
+
+/// The events a stream of `response` would have produced (for servers that answer
+/// a streaming request with one JSON body).
+pub(crate) fn events_of(response: &ChatResponse) -> VecDeque<StreamEvent> {
+    let mut out = VecDeque::new();
+    if let Some(reasoning) = &response.reasoning {
+        out.push_back(StreamEvent::ReasoningDelta(reasoning.clone()));
+    }
+    if !response.content.is_empty() {
+        out.push_back(StreamEvent::TextDelta(response.content.clone()));
+    }
+    for (index, call) in response.tool_calls.iter().enumerate() {
+        out.push_back(StreamEvent::ToolCallDelta(ToolCallDelta {
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            id: Some(call.id.clone()),
+            name: Some(call.name.clone()),
+            arguments: call.arguments.clone(),
+        }));
+    }
+    if !response.message_extra.is_empty() {
+        out.push_back(StreamEvent::Extra(response.message_extra.clone()));
+    }
+    for call in &response.tool_calls {
+        out.push_back(StreamEvent::ToolCall(call.clone()));
+    }
+    if let Some(reason) = &response.finish_reason {
+        out.push_back(StreamEvent::Finish(reason.clone()));
+    }
+    if let Some(usage) = &response.usage {
+        out.push_back(StreamEvent::Usage(Box::new(usage.clone())));
+    }
+    out
+}

@@ -1,0 +1,622 @@
+//! Turning a failed exchange into the right [`Error`]: error-body shapes, the
+//! status table of `provider.md`, and transport failures.
+
+use std::time::{Duration, SystemTime};
+
+use openai_compat_url::{EndpointKind, Url};
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::error::{BoxError, Error, ErrorDetails, TimeoutKind};
+use crate::redact::{Redactor, display_url, host_of};
+use crate::retry;
+
+/// Longest provider message kept in an error.
+const MAX_MESSAGE_CHARS: usize = 500;
+/// Longest excerpt of an undecodable body.
+const MAX_EXCERPT_CHARS: usize = 160;
+
+/// What was being called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// A chat completion.
+    Chat,
+    /// The models list.
+    Models,
+}
+
+/// Everything classification needs to know about the call that failed.
+#[derive(Clone, Debug)]
+pub(crate) struct Exchange {
+    pub(crate) url: Url,
+    pub(crate) model: String,
+    pub(crate) endpoint_kind: EndpointKind,
+    pub(crate) purpose: Purpose,
+    pub(crate) redactor: Redactor,
+    pub(crate) has_key: bool,
+}
+
+impl Exchange {
+    /// A chat exchange with `http://127.0.0.1:9/v1/chat/completions`, for tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Exchange {
+        let mut exchange = Self::offline();
+        exchange.url =
+            Url::parse("http://127.0.0.1:9/v1/chat/completions").unwrap_or_else(|_| unreachable!());
+        exchange
+    }
+
+    /// The exchange of a decoder fed by its user: no URL of ours, so messages
+    /// name "the provider".
+    pub(crate) fn offline() -> Exchange {
+        #[allow(clippy::expect_used)] // a constant, valid URL without a host
+        let url = Url::parse("offline:stream").expect("a valid constant URL");
+        Exchange {
+            url,
+            model: "m".into(),
+            endpoint_kind: EndpointKind::Base,
+            purpose: Purpose::Chat,
+            redactor: Redactor::default(),
+            has_key: false,
+        }
+    }
+
+    pub(crate) fn host(&self) -> String {
+        host_of(&self.url)
+    }
+
+    /// Details with the URL filled in.
+    pub(crate) fn details(&self) -> Box<ErrorDetails> {
+        Box::new(ErrorDetails {
+            url: Some(display_url(&self.url, &self.redactor)),
+            ..ErrorDetails::default()
+        })
+    }
+
+    /// A short, redacted excerpt of some text.
+    pub(crate) fn excerpt(&self, text: &str) -> String {
+        excerpt(&self.redactor.redact(text), MAX_EXCERPT_CHARS)
+    }
+
+    pub(crate) fn decode_error(
+        &self,
+        what: &'static str,
+        cause: impl Into<String>,
+        raw: &str,
+        source: Option<BoxError>,
+    ) -> Error {
+        Error::Decode {
+            what,
+            host: self.host(),
+            cause: cause.into(),
+            excerpt: self.excerpt(raw),
+            source,
+            details: self.details(),
+        }
+    }
+}
+
+/// The parts of an error body every shape can carry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ErrorBody {
+    pub(crate) message: Option<String>,
+    pub(crate) code: Option<String>,
+    pub(crate) error_type: Option<String>,
+    pub(crate) param: Option<String>,
+}
+
+fn text_of(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Read an error body of any of the shapes providers use: `{"error":{…}}`,
+/// `{"error":"text"}`, `{"detail":…}`, `{"message":…}`, an array of those, or text.
+pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => parse_error_value(&value),
+        Err(_) => ErrorBody {
+            message: plain_text_message(&String::from_utf8_lossy(body)),
+            ..ErrorBody::default()
+        },
+    }
+}
+
+/// [`parse_error_body`] for a parsed value.
+pub(crate) fn parse_error_value(value: &Value) -> ErrorBody {
+    let value = match value {
+        Value::Array(items) if !items.is_empty() => &items[0],
+        other => other,
+    };
+    let Value::Object(map) = value else {
+        return ErrorBody {
+            message: text_of(Some(value)).or_else(|| Some(value.to_string())),
+            ..ErrorBody::default()
+        };
+    };
+    let mut body = ErrorBody {
+        code: text_of(map.get("code")),
+        error_type: text_of(map.get("type")),
+        param: text_of(map.get("param")),
+        ..ErrorBody::default()
+    };
+    match map.get("error") {
+        Some(Value::Object(error)) => {
+            body.message = text_of(error.get("message")).or_else(|| text_of(error.get("msg")));
+            body.code = text_of(error.get("code")).or(body.code);
+            body.error_type = text_of(error.get("type"))
+                .or_else(|| text_of(error.get("status")))
+                .or(body.error_type);
+            body.param = text_of(error.get("param")).or(body.param);
+            if body.message.is_none() {
+                body.message = Some(Value::Object(error.clone()).to_string());
+            }
+        }
+        Some(Value::String(text)) if !text.trim().is_empty() => {
+            body.message = Some(text.trim().to_owned());
+        }
+        _ => {}
+    }
+    if body.message.is_none() {
+        body.message = match map.get("detail") {
+            Some(Value::String(s)) => Some(s.trim().to_owned()),
+            Some(Value::Array(items)) => {
+                let msgs: Vec<String> = items
+                    .iter()
+                    .filter_map(|item| text_of(item.get("msg")).or_else(|| text_of(Some(item))))
+                    .collect();
+                (!msgs.is_empty()).then(|| msgs.join("; "))
+            }
+            Some(Value::Object(detail)) => text_of(detail.get("message"))
+                .or_else(|| Some(Value::Object(detail.clone()).to_string())),
+            _ => None,
+        };
+    }
+    if body.message.is_none() {
+        body.message = text_of(map.get("message")).or_else(|| text_of(map.get("msg")));
+    }
+    if body.message.is_none() && !map.is_empty() {
+        body.message = Some(value.to_string());
+    }
+    body
+}
+
+/// A message from a non-JSON body: an HTML `<title>`, or the collapsed text.
+fn plain_text_message(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>"))
+        && start + 7 <= end
+    {
+        let title = text[start + 7..end].trim();
+        if !title.is_empty() {
+            return Some(title.to_owned());
+        }
+    }
+    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!collapsed.is_empty()).then_some(collapsed)
+}
+
+/// The first `max` characters, with `…` when cut.
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// `x-request-id`, else `request-id`.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "request-id", "apim-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn lower_text(body: &ErrorBody) -> String {
+    let mut text = String::new();
+    for part in [&body.message, &body.code, &body.error_type]
+        .into_iter()
+        .flatten()
+    {
+        text.push_str(&part.to_ascii_lowercase());
+        text.push(' ');
+    }
+    text
+}
+
+fn is_context_too_long(body: &ErrorBody, text: &str) -> bool {
+    body.code.as_deref() == Some("context_length_exceeded")
+        || [
+            "context_length_exceeded",
+            "context length",
+            "context window",
+            "maximum context",
+            "prompt is too long",
+            "input is too long",
+            "reduce the length of the messages",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
+fn is_model_missing(body: &ErrorBody, text: &str) -> bool {
+    matches!(body.code.as_deref(), Some("model_not_found"))
+        || matches!(body.error_type.as_deref(), Some("model_not_found"))
+        || (text.contains("model")
+            && [
+                "does not exist",
+                "not found",
+                "no such model",
+                "unknown model",
+                "invalid model",
+                "not a valid model",
+                "model_not_found",
+            ]
+            .iter()
+            .any(|needle| text.contains(needle)))
+}
+
+fn is_quota(body: &ErrorBody, text: &str) -> bool {
+    matches!(body.code.as_deref(), Some("insufficient_quota"))
+        || matches!(body.error_type.as_deref(), Some("insufficient_quota"))
+        || [
+            "insufficient_quota",
+            "exceeded your current quota",
+            "check your plan and billing",
+            "insufficient balance",
+            "insufficient credits",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
+fn endpoint_hint(exchange: &Exchange) -> String {
+    match (exchange.purpose, exchange.endpoint_kind) {
+        (Purpose::Models, _) => {
+            "this provider has no models list at that URL; set `models_url` to the right one"
+                .to_owned()
+        }
+        (Purpose::Chat, EndpointKind::Full) => {
+            "the URL was used as a complete chat endpoint; check it, or if it \
+             is a base URL set endpoint_mode = \"base\" so /chat/completions is appended"
+                .to_owned()
+        }
+        (Purpose::Chat, _) => {
+            "it is the base URL with /chat/completions appended; check the base URL (most \
+             end in /v1, e.g. https://api.example.com/v1), or if you gave a complete endpoint set \
+             endpoint_mode = \"full\""
+                .to_owned()
+        }
+    }
+}
+
+/// Classify a non-success HTTP response (`status` ≥ 300) or, with `status = None`,
+/// an error object the provider sent with a success status or inside a stream.
+pub(crate) fn classify(
+    status: Option<u16>,
+    headers: &HeaderMap,
+    body: &ErrorBody,
+    exchange: &Exchange,
+) -> Error {
+    let redact = |s: &Option<String>| {
+        s.as_deref()
+            .map(|s| excerpt(&exchange.redactor.redact(s), MAX_MESSAGE_CHARS))
+    };
+    let mut details = exchange.details();
+    details.status = status;
+    details.message = redact(&body.message);
+    details.code = redact(&body.code);
+    details.error_type = redact(&body.error_type);
+    details.param = redact(&body.param);
+    details.request_id = request_id(headers);
+    details.headers = headers.clone();
+
+    let text = lower_text(body);
+    let host = exchange.host();
+    let model = exchange.model.clone();
+    // Errors inside a body may carry an HTTP-like numeric code instead of a status.
+    let effective = status.or_else(|| {
+        body.code
+            .as_deref()
+            .and_then(|c| c.parse::<u16>().ok())
+            .filter(|c| (400..600).contains(c))
+    });
+    let by_code = || match body.code.as_deref().or(body.error_type.as_deref()) {
+        Some("invalid_api_key" | "authentication_error") => Some(401),
+        Some("rate_limit_exceeded" | "rate_limit_error") => Some(429),
+        Some("server_error" | "internal_error" | "overloaded_error" | "api_error") => Some(500),
+        _ => None,
+    };
+    let effective = effective.or_else(by_code);
+
+    match effective {
+        Some(401) => Error::InvalidApiKey {
+            host,
+            hint: if exchange.has_key {
+                String::new()
+            } else {
+                " (no key is configured: set api_key, api_key_env or OPENAI_API_KEY)".to_owned()
+            },
+            details,
+        },
+        Some(402) => Error::QuotaExhausted { host, details },
+        Some(403) => Error::PermissionDenied {
+            host,
+            model,
+            details,
+        },
+        Some(404) if exchange.purpose == Purpose::Chat && is_model_missing(body, &text) => {
+            Error::ModelNotFound { model, details }
+        }
+        Some(404) => Error::EndpointNotFound {
+            url: display_url(&exchange.url, &exchange.redactor),
+            hint: endpoint_hint(exchange),
+            details,
+        },
+        Some(429) if is_quota(body, &text) => Error::QuotaExhausted { host, details },
+        Some(429) => Error::RateLimited {
+            host,
+            retry_after: retry::retry_after(headers, SystemTime::now()),
+            details,
+        },
+        Some(500..=599) => Error::ServerError { host, details },
+        _ if is_context_too_long(body, &text) => Error::ContextTooLong { model, details },
+        _ if is_quota(body, &text) => Error::QuotaExhausted { host, details },
+        _ if exchange.purpose == Purpose::Chat && is_model_missing(body, &text) => {
+            Error::ModelNotFound { model, details }
+        }
+        Some(400 | 422) => Error::Rejected {
+            summary: format!("{host} refused it as invalid; check the request options"),
+            details,
+        },
+        Some(status) if status_is_redirect(status) => Error::Rejected {
+            summary: format!(
+                "{host} answered with a redirect that was not followed; check the base URL"
+            ),
+            details,
+        },
+        Some(status) if !(400..600).contains(&status) => Error::Rejected {
+            summary: format!("{host} answered with an unexpected status"),
+            details,
+        },
+        Some(_) => Error::Rejected {
+            summary: format!("{host} refused it"),
+            details,
+        },
+        None => Error::Rejected {
+            summary: format!("{host} reported an error"),
+            details,
+        },
+    }
+}
+
+fn status_is_redirect(status: u16) -> bool {
+    (300..400).contains(&status)
+}
+
+/// Where a transport failure happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Before the response headers arrived.
+    Send,
+    /// While reading the body.
+    Body,
+}
+
+/// The cross-host redirect refused by the redirect policy (carried through reqwest).
+#[derive(Debug)]
+pub(crate) struct CrossHostRedirect {
+    pub(crate) to: String,
+}
+
+impl std::fmt::Display for CrossHostRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "refused a redirect to another host ({})", self.to)
+    }
+}
+
+impl std::error::Error for CrossHostRedirect {}
+
+/// Classify a reqwest failure.
+pub(crate) fn transport_error(
+    err: reqwest::Error,
+    phase: Phase,
+    exchange: &Exchange,
+    connect_timeout: Duration,
+) -> Error {
+    // The URL is in the details, with secret-looking query values redacted.
+    let err = err.without_url();
+    let host = exchange.host();
+    if err.is_redirect() {
+        let mut source = std::error::Error::source(&err);
+        while let Some(s) = source {
+            if let Some(redirect) = s.downcast_ref::<CrossHostRedirect>() {
+                return Error::RedirectRefused {
+                    from_host: host,
+                    to: exchange.redactor.redact(&redirect.to),
+                };
+            }
+            source = s.source();
+        }
+        let mut details = exchange.details();
+        details.message = Some(exchange.redactor.redact(&err.to_string()));
+        return Error::Rejected {
+            summary: format!("{host} redirected more than 10 times; check the base URL"),
+            details,
+        };
+    }
+    if err.is_timeout() {
+        return Error::Timeout {
+            which: TimeoutKind::Connect,
+            after: connect_timeout,
+            host,
+            details: exchange.details(),
+        };
+    }
+    if err.is_builder() {
+        return Error::InvalidRequest {
+            message: format!(
+                "the HTTP request could not be built: {}",
+                exchange.redactor.redact(&cause_of(&err, false))
+            ),
+        };
+    }
+    let https = exchange.url.scheme() == "https";
+    let cause = match phase {
+        Phase::Body if !err.is_connect() => {
+            format!(
+                "the connection broke while reading the response ({})",
+                cause_of(&err, false)
+            )
+        }
+        _ => cause_of(&err, https && err.is_connect()),
+    };
+    Error::Connection {
+        host,
+        cause: exchange.redactor.redact(&cause),
+        source: Some(Box::new(err)),
+        details: exchange.details(),
+    }
+}
+
+/// A few words on why a connection failed, from the most specific source.
+/// `tls_stage`: the failure happened while connecting to an https URL, so anything
+/// but a refused connection or a DNS failure happened in the TLS handshake.
+fn cause_of(err: &(dyn std::error::Error + 'static), tls_stage: bool) -> String {
+    let mut innermost = err.to_string();
+    let mut source = Some(err);
+    let mut chain = String::new();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    return "connection refused (nothing is listening on that port)".to_owned();
+                }
+                std::io::ErrorKind::ConnectionReset => {
+                    return "connection reset by the server".to_owned();
+                }
+                std::io::ErrorKind::ConnectionAborted => return "connection aborted".to_owned(),
+                std::io::ErrorKind::UnexpectedEof => {
+                    return "the server closed the connection unexpectedly".to_owned();
+                }
+                _ => {}
+            }
+        }
+        let text = s.to_string();
+        chain.push_str(&text.to_ascii_lowercase());
+        chain.push(' ');
+        innermost = text;
+        source = s.source();
+    }
+    if chain.contains("dns error") || chain.contains("failed to lookup address") {
+        format!("the host name could not be resolved ({innermost})")
+    } else if tls_stage
+        || chain.contains("certificate")
+        || chain.contains("tls")
+        || chain.contains("handshake")
+    {
+        format!(
+            "TLS failed ({innermost}); if the server speaks plain http use an http:// URL, if it uses a private certificate authority set ca_cert"
+        )
+    } else if chain.contains("connection closed before message completed")
+        || chain.contains("incomplete message")
+    {
+        "the server closed the connection before answering".to_owned()
+    } else {
+        innermost
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> ErrorBody {
+        parse_error_body(body.as_bytes())
+    }
+
+    #[test]
+    fn openai_shape() {
+        let body = parse(
+            r#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#,
+        );
+        assert_eq!(body.message.as_deref(), Some("Incorrect API key provided"));
+        assert_eq!(body.code.as_deref(), Some("invalid_api_key"));
+        assert_eq!(body.error_type.as_deref(), Some("invalid_request_error"));
+        assert_eq!(body.param, None);
+    }
+
+    #[test]
+    fn error_as_text() {
+        let body = parse(r#"{"error":"model 'x' not found"}"#);
+        assert_eq!(body.message.as_deref(), Some("model 'x' not found"));
+    }
+
+    #[test]
+    fn detail_string_and_list() {
+        assert_eq!(
+            parse(r#"{"detail":"Not Found"}"#).message.as_deref(),
+            Some("Not Found")
+        );
+        let body = parse(
+            r#"{"detail":[{"loc":["body","messages"],"msg":"field required","type":"missing"}]}"#,
+        );
+        assert_eq!(body.message.as_deref(), Some("field required"));
+    }
+
+    #[test]
+    fn top_level_message() {
+        let body = parse(r#"{"message":"Invalid model","code":40001}"#);
+        assert_eq!(body.message.as_deref(), Some("Invalid model"));
+        assert_eq!(body.code.as_deref(), Some("40001"));
+    }
+
+    #[test]
+    fn code_as_string_number_or_null() {
+        assert_eq!(
+            parse(r#"{"error":{"message":"m","code":"x"}}"#)
+                .code
+                .as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            parse(r#"{"error":{"message":"m","code":429}}"#)
+                .code
+                .as_deref(),
+            Some("429")
+        );
+        assert_eq!(parse(r#"{"error":{"message":"m","code":null}}"#).code, None);
+    }
+
+    #[test]
+    fn array_of_errors() {
+        let body = parse(r#"[{"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}}]"#);
+        assert_eq!(body.message.as_deref(), Some("bad"));
+        assert_eq!(body.error_type.as_deref(), Some("INVALID_ARGUMENT"));
+    }
+
+    #[test]
+    fn plain_text_and_html() {
+        assert_eq!(
+            parse("  upstream\n connect error  ").message.as_deref(),
+            Some("upstream connect error")
+        );
+        assert_eq!(
+            parse("<html><head><title>502 Bad Gateway</title></head><body>…</body></html>")
+                .message
+                .as_deref(),
+            Some("502 Bad Gateway")
+        );
+        assert_eq!(parse("").message, None);
+    }
+
+    #[test]
+    fn excerpt_cuts_on_char_boundaries() {
+        assert_eq!(excerpt("héllo wörld", 4), "héll…");
+        assert_eq!(excerpt("short", 10), "short");
+    }
+}

@@ -1,0 +1,225 @@
+//! [`OpenAiCompatible`]: the generic OpenAI-compatible provider.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use openai_compat_config::{ModelInfo, ResolvedProfile};
+use openai_compat_url::{Endpoints, ProviderKind};
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::provider::Provider;
+use crate::request::ChatRequest;
+use crate::response::{ChatResponse, ModelEntry};
+use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
+use crate::shaping::ShapingRules;
+use crate::stream::ChatStream;
+use crate::transport::{Limits, TransportSettings};
+
+/// The generic OpenAI-compatible provider: any endpoint that speaks
+/// `/chat/completions` (Together, DeepSeek, Groq, OpenRouter, Ollama, vLLM, …).
+///
+/// Cheap to clone: clones share one connection pool.
+#[derive(Clone, Debug)]
+pub struct OpenAiCompatible {
+    engine: Arc<Engine>,
+}
+
+impl OpenAiCompatible {
+    /// A provider for `profile` with default limits and retry spacing.
+    ///
+    /// Fails when a setting cannot be used (header, proxy, certificate); the error
+    /// names the setting.
+    pub fn new(profile: ResolvedProfile) -> Result<Self, Error> {
+        Self::builder(profile).build()
+    }
+
+    /// A builder for limits and the retry clock.
+    pub fn builder(profile: ResolvedProfile) -> OpenAiCompatibleBuilder {
+        OpenAiCompatibleBuilder {
+            profile,
+            settings: TransportSettings {
+                limits: Limits::default(),
+                retry: None,
+                sleeper: Arc::new(TokioSleeper),
+            },
+        }
+    }
+
+    /// The request rules in force (what the body will look like).
+    pub fn shaping_rules(&self) -> &ShapingRules {
+        &self.engine.rules
+    }
+}
+
+/// Builds an [`OpenAiCompatible`] with non-default limits or retry spacing.
+#[derive(Debug)]
+#[must_use = "call .build() to get the provider"]
+pub struct OpenAiCompatibleBuilder {
+    profile: ResolvedProfile,
+    settings: TransportSettings,
+}
+
+impl OpenAiCompatibleBuilder {
+    /// Largest complete response body (default 64 MiB).
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.settings.limits.max_body_bytes = bytes;
+        self
+    }
+
+    /// Largest single stream event (default 32 MiB).
+    pub fn max_event_bytes(mut self, bytes: usize) -> Self {
+        self.settings.limits.max_event_bytes = bytes;
+        self
+    }
+
+    /// Retry count and spacing (default: the profile's `max_retries`, 0.5 s·2ⁿ up
+    /// to 8 s).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = Some(policy);
+        self
+    }
+
+    /// What waits between retries (default: `tokio::time::sleep`). Tests pass one
+    /// that records the waits and returns at once.
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.settings.sleeper = sleeper;
+        self
+    }
+
+    /// Build the provider.
+    pub fn build(self) -> Result<OpenAiCompatible, Error> {
+        let rules = ShapingRules::compatible(&self.profile);
+        let engine = Engine::new(self.profile, rules, &self.settings)?;
+        Ok(OpenAiCompatible {
+            engine: Arc::new(engine),
+        })
+    }
+}
+
+#[async_trait]
+impl Provider for OpenAiCompatible {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Compatible
+    }
+
+    fn model(&self) -> &str {
+        &self.engine.model
+    }
+
+    fn model_info(&self) -> &ModelInfo {
+        &self.engine.model_info
+    }
+
+    fn endpoints(&self) -> &Endpoints {
+        &self.engine.endpoints
+    }
+
+    async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        self.engine.chat(request).await
+    }
+
+    async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
+        self.engine.chat_stream(request).await
+    }
+
+    async fn list_models(&self) -> Result<Vec<ModelEntry>, Error> {
+        self.engine.list_models().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use openai_compat_config::SecretString;
+    use openai_compat_url::{ResolveOptions, resolve};
+
+    use super::*;
+
+    fn profile() -> ResolvedProfile {
+        let endpoints = resolve("https://api.example.com/v1", &ResolveOptions::default()).unwrap();
+        ResolvedProfile::new(endpoints, "m")
+    }
+
+    #[test]
+    fn unusable_proxy_is_a_config_error_without_the_url() {
+        let mut p = profile();
+        p.proxy = Some("http://user:hunter2@[bad".into());
+        let err = OpenAiCompatible::new(p).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidConfig { ref field, .. } if field == "proxy"),
+            "{err:?}"
+        );
+        assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn unreadable_ca_cert_is_a_config_error() {
+        let mut p = profile();
+        p.ca_cert = Some("/nonexistent/ca.pem".into());
+        let err = OpenAiCompatible::new(p).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid setting `ca_cert`: cannot read /nonexistent/ca.pem"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn ca_cert_that_is_not_pem_is_a_config_error() {
+        let path = std::env::temp_dir().join(format!("oac-not-a-cert-{}.pem", std::process::id()));
+        std::fs::write(&path, "not a certificate").unwrap();
+        let mut p = profile();
+        p.ca_cert = Some(path.clone());
+        let err = OpenAiCompatible::new(p).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            matches!(err, Error::InvalidConfig { ref field, .. } if field == "ca_cert"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn invalid_profile_header_is_a_config_error_without_the_value() {
+        let mut p = profile();
+        p.headers.insert("X-Key", "sk-abc\nInjected: yes");
+        let err = OpenAiCompatible::new(p).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidConfig { ref field, .. } if field == "headers"),
+            "{err:?}"
+        );
+        assert!(!err.to_string().contains("sk-abc"), "{err}");
+    }
+
+    #[test]
+    fn key_with_a_line_break_is_a_config_error_without_the_key() {
+        let mut p = profile();
+        p.api_key = Some(SecretString::from("sk-line\nbreak"));
+        let err = OpenAiCompatible::new(p).unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("sk-line"), "{err}");
+    }
+
+    #[test]
+    fn the_key_header_is_marked_sensitive() {
+        let mut p = profile();
+        p.api_key = Some(SecretString::from("sk-sensitive-1234"));
+        let provider = OpenAiCompatible::new(p).unwrap();
+        let debug = format!("{provider:?}");
+        assert!(!debug.contains("sk-sensitive-1234"), "{debug}");
+        assert!(debug.contains("Sensitive"), "{debug}");
+    }
+
+    #[test]
+    fn the_builder_sets_limits() {
+        let provider = OpenAiCompatible::builder(profile())
+            .max_body_bytes(10)
+            .max_event_bytes(20)
+            .retry_policy(RetryPolicy::with_max_retries(7))
+            .build()
+            .unwrap();
+        assert_eq!(provider.engine.transport.limits.max_body_bytes, 10);
+        assert_eq!(provider.engine.transport.limits.max_event_bytes, 20);
+        assert_eq!(provider.engine.transport.retry.max_retries, 7);
+        assert_eq!(provider.kind(), ProviderKind::Compatible);
+        assert_eq!(provider.model(), "m");
+    }
+}

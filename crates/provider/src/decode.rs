@@ -1,0 +1,352 @@
+//! [`EventDecoder`]: the synchronous core of a stream — SSE bytes in, typed
+//! [`StreamEvent`]s out — with no I/O, so it can decode a recorded stream, feed on
+//! bytes from any HTTP client, or be measured on its own. [`ChatStream`](crate::ChatStream)
+//! is this decoder driven by a socket.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
+
+use openai_compat_pricing::ModelPrices;
+use reqwest::header::HeaderMap;
+
+use crate::assemble::{Assembler, StreamMetadata};
+use crate::classify::{self, Exchange};
+use crate::error::Error;
+use crate::response::StreamEvent;
+use crate::sse::{DEFAULT_MAX_EVENT_BYTES, SseDecoder, SseError};
+use crate::wire::WireResponse;
+
+/// Decodes a chat-completions event stream.
+///
+/// Feed bytes as they arrive, take events until [`next_event`](Self::next_event)
+/// returns `None`, repeat; at the end of the input call
+/// [`end_of_input`](Self::end_of_input) and take the last events: they end with
+/// [`Error::StreamEndedEarly`] when the stream stopped before `[DONE]` or a finish
+/// reason.
+///
+/// ```
+/// use openai_compat_provider::{EventDecoder, StreamEvent};
+///
+/// let mut decoder = EventDecoder::new();
+/// decoder.feed(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n");
+/// decoder.feed(b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+/// let mut events = Vec::new();
+/// while let Some(event) = decoder.next_event() {
+///     events.push(event.unwrap());
+/// }
+/// decoder.end_of_input();
+/// assert!(decoder.next_event().is_none());
+/// assert_eq!(events[0], StreamEvent::TextDelta("Hi".into()));
+/// assert!(decoder.is_done());
+/// ```
+pub struct EventDecoder {
+    sse: SseDecoder,
+    assembler: Assembler,
+    queue: VecDeque<StreamEvent>,
+    done: bool,
+    failed: bool,
+    /// An error to hand out once the events before it were taken.
+    pending_error: Option<Error>,
+    exchange: Exchange,
+    headers: HeaderMap,
+}
+
+impl fmt::Debug for EventDecoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventDecoder")
+            .field("sse", &self.sse)
+            .field("queued", &self.queue.len())
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl Default for EventDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventDecoder {
+    /// A decoder that splits `<think>` tags, prices nothing (cost unknown) and
+    /// allows events up to 32 MiB.
+    pub fn new() -> Self {
+        Self::with_options(true, ModelPrices::default(), DEFAULT_MAX_EVENT_BYTES)
+    }
+
+    /// A decoder with these settings: `<think>` splitting, the prices usage is
+    /// costed with, and the largest event accepted.
+    pub fn with_options(
+        parse_think_tags: bool,
+        prices: ModelPrices,
+        max_event_bytes: usize,
+    ) -> Self {
+        Self::for_exchange(
+            parse_think_tags,
+            Arc::new(prices),
+            max_event_bytes,
+            Exchange::offline(),
+            HeaderMap::new(),
+        )
+    }
+
+    pub(crate) fn for_exchange(
+        parse_think_tags: bool,
+        prices: Arc<ModelPrices>,
+        max_event_bytes: usize,
+        exchange: Exchange,
+        headers: HeaderMap,
+    ) -> Self {
+        EventDecoder {
+            sse: SseDecoder::with_max_event_bytes(max_event_bytes),
+            assembler: Assembler::new(parse_think_tags, prices),
+            queue: VecDeque::new(),
+            done: false,
+            failed: false,
+            pending_error: None,
+            exchange,
+            headers,
+        }
+    }
+
+    /// A decoder that only hands out `events` (a reply that arrived whole).
+    pub(crate) fn finished_with(
+        events: VecDeque<StreamEvent>,
+        meta: StreamMetadata,
+        exchange: Exchange,
+    ) -> Self {
+        let mut decoder = Self::for_exchange(
+            false,
+            Arc::default(),
+            DEFAULT_MAX_EVENT_BYTES,
+            exchange,
+            HeaderMap::new(),
+        );
+        decoder.queue = events;
+        decoder.assembler.meta = meta;
+        decoder.done = true;
+        decoder
+    }
+
+    /// Add bytes received. Bytes after the end of the stream are ignored.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if !self.done && !self.failed {
+            self.sse.feed(bytes);
+        }
+    }
+
+    /// The next event, or `None` when more bytes are needed (or the stream is over).
+    /// After an error, `None` forever.
+    pub fn next_event(&mut self) -> Option<Result<StreamEvent, Error>> {
+        if let Some(event) = self.queue.pop_front() {
+            return Some(Ok(event));
+        }
+        if let Some(error) = self.pending_error.take() {
+            return Some(Err(error));
+        }
+        if self.failed {
+            return None;
+        }
+        if let Err(error) = self.decode_buffered() {
+            self.failed = true;
+            self.queue.clear();
+            return Some(Err(error));
+        }
+        self.queue.pop_front().map(Ok)
+    }
+
+    /// The input ended (the connection closed). A stream that saw `[DONE]` or a
+    /// finish reason ended properly: its held-back events (complete tool calls,
+    /// usage) come next from [`next_event`](Self::next_event). Otherwise the events
+    /// decoded so far come next, then [`Error::StreamEndedEarly`].
+    pub fn end_of_input(&mut self) {
+        if self.done || self.failed {
+            return;
+        }
+        self.sse.finish();
+        let result = self.decode_buffered_all();
+        self.settle(
+            result,
+            "the connection closed before a finish reason or [DONE]",
+        );
+    }
+
+    /// The connection broke. After a finish reason that is a normal end (as
+    /// [`end_of_input`](Self::end_of_input)); otherwise the stream ended early with `cause`.
+    pub(crate) fn broken(&mut self, cause: String) {
+        if self.done || self.failed {
+            return;
+        }
+        self.settle(Ok(()), &cause);
+    }
+
+    fn settle(&mut self, decoded: Result<(), Error>, early_cause: &str) {
+        self.pending_error = match decoded {
+            Err(error) => Some(error),
+            Ok(()) if self.done => None,
+            Ok(()) if self.assembler.finished() => {
+                self.assembler.end(&mut self.queue);
+                self.done = true;
+                None
+            }
+            Ok(()) => Some(self.ended_early(early_cause.to_owned())),
+        };
+        if self.pending_error.is_some() {
+            self.failed = true;
+        }
+    }
+
+    /// True once the stream ended properly (`[DONE]`, or the end of input after a
+    /// finish reason); queued events may remain.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// True when nothing more will come: ended or failed, and every event taken.
+    pub fn is_finished(&self) -> bool {
+        (self.done || self.failed) && self.queue.is_empty() && self.pending_error.is_none()
+    }
+
+    /// Id, model, created and unknown top-level fields seen so far.
+    pub fn metadata(&self) -> &StreamMetadata {
+        &self.assembler.meta
+    }
+
+    pub(crate) fn take_metadata(&mut self) -> StreamMetadata {
+        std::mem::take(&mut self.assembler.meta)
+    }
+
+    pub(crate) fn exchange(&self) -> &Exchange {
+        &self.exchange
+    }
+
+    fn ended_early(&self, cause: String) -> Error {
+        Error::StreamEndedEarly {
+            host: self.exchange.host(),
+            cause,
+            details: self.exchange.details(),
+        }
+    }
+
+    fn provider_error(&self, value: &serde_json::Value) -> Error {
+        let body = classify::parse_error_value(value);
+        classify::classify(None, &self.headers, &body, &self.exchange)
+    }
+
+    fn decode_buffered_all(&mut self) -> Result<(), Error> {
+        loop {
+            let before = self.queue.len();
+            self.decode_until(usize::MAX)?;
+            if self.queue.len() == before || self.done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Decode buffered events until one is queued, the stream ends, or more bytes
+    /// are needed.
+    fn decode_buffered(&mut self) -> Result<(), Error> {
+        self.decode_until(1)
+    }
+
+    fn decode_until(&mut self, wanted: usize) -> Result<(), Error> {
+        while self.queue.len() < wanted && !self.done {
+            let event = match self.sse.next_event() {
+                None => return Ok(()),
+                Some(Err(SseError::EventTooLarge { limit })) => {
+                    return Err(Error::TooLarge {
+                        what: "stream event",
+                        host: self.exchange.host(),
+                        limit,
+                        details: self.exchange.details(),
+                    });
+                }
+                Some(Err(SseError::InvalidUtf8 { excerpt, .. })) => {
+                    return Err(self.exchange.decode_error(
+                        "stream event",
+                        "it is not valid UTF-8",
+                        &excerpt,
+                        None,
+                    ));
+                }
+                Some(Ok(event)) => event,
+            };
+            let data = event.data.trim();
+            if event.event == Some("error") {
+                let body = classify::parse_error_body(data.as_bytes());
+                return Err(classify::classify(
+                    None,
+                    &self.headers,
+                    &body,
+                    &self.exchange,
+                ));
+            }
+            if data.is_empty() {
+                continue;
+            }
+            if data == "[DONE]" {
+                self.assembler.end(&mut self.queue);
+                self.done = true;
+                return Ok(());
+            }
+            match serde_json::from_str::<WireResponse>(data) {
+                Ok(chunk) => {
+                    if let Err(error) = self.assembler.chunk(chunk, &mut self.queue) {
+                        return Err(self.provider_error(&error));
+                    }
+                }
+                Err(first) => {
+                    // Some servers forget the blank line between events, which joins
+                    // several `data:` lines into one event: read them one by one.
+                    let Some(parts) = split_joined_events(data) else {
+                        return Err(self.exchange.decode_error(
+                            "stream event",
+                            format!("it is not JSON ({first})"),
+                            data,
+                            Some(Box::new(first)),
+                        ));
+                    };
+                    for part in parts {
+                        match part {
+                            Some(chunk) => {
+                                if let Err(error) = self.assembler.chunk(chunk, &mut self.queue) {
+                                    return Err(self.provider_error(&error));
+                                }
+                            }
+                            None => {
+                                self.assembler.end(&mut self.queue);
+                                self.done = true;
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Each line of `data` as its own event (`None` for `[DONE]`), when `data` holds
+/// several lines and every one of them parses.
+fn split_joined_events(data: &str) -> Option<Vec<Option<WireResponse>>> {
+    if !data.contains('\n') {
+        return None;
+    }
+    data.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let line = line
+                .strip_prefix("data:")
+                .map(str::trim_start)
+                .unwrap_or(line);
+            if line == "[DONE]" {
+                Some(None)
+            } else {
+                serde_json::from_str::<WireResponse>(line).ok().map(Some)
+            }
+        })
+        .collect()
+}

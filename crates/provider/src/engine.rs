@@ -1,0 +1,347 @@
+//! What every provider implementation does the same way: send a shaped body, read
+//! a reply or a stream, list models. An implementation is an [`Engine`] plus its
+//! [`ShapingRules`]; only the rules differ between the generic and the native
+//! provider.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use openai_compat_config::{IncludeUsage, ModelInfo, ResolvedProfile};
+use openai_compat_url::{Endpoints, Url};
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+
+use crate::assemble::{BodyProblem, StreamMetadata, events_of, response_from_wire};
+use crate::classify::{self, Exchange, Purpose};
+use crate::error::Error;
+use crate::models::{ListProblem, parse_models};
+use crate::request::ChatRequest;
+use crate::response::{ChatResponse, ModelEntry};
+use crate::shaping::{ShapingRules, Streaming, build_body};
+use crate::stream::{ChatStream, StreamSettings};
+use crate::transport::{Delivered, Transport, TransportSettings, parse_headers};
+use crate::wire::WireResponse;
+
+/// The shared machinery of a provider.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    pub(crate) transport: Transport,
+    pub(crate) rules: ShapingRules,
+    pub(crate) endpoints: Endpoints,
+    pub(crate) model: String,
+    pub(crate) model_info: ModelInfo,
+    stream_settings: StreamSettings,
+    /// Chat endpoints that rejected `stream_options` (for `include_usage = auto`).
+    usage_rejected: Mutex<HashSet<String>>,
+}
+
+/// `url` without its query: the identity of an endpoint.
+fn endpoint_key(url: &Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.into()
+}
+
+/// True when a rejection is about `stream_options` / `include_usage`.
+fn rejects_stream_options(error: &Error) -> bool {
+    let Some(details) = error.details() else {
+        return false;
+    };
+    if !matches!(details.status, Some(400 | 422)) {
+        return false;
+    }
+    [&details.message, &details.param, &details.code]
+        .into_iter()
+        .flatten()
+        .any(|text| text.contains("stream_options") || text.contains("include_usage"))
+}
+
+/// True when a body that should be JSON is an event stream.
+fn looks_like_sse(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let rest = &body[start..];
+    rest.starts_with(b"data:") || rest.starts_with(b"event:") || rest.starts_with(b":")
+}
+
+impl Engine {
+    pub(crate) fn new(
+        profile: ResolvedProfile,
+        rules: ShapingRules,
+        settings: &TransportSettings,
+    ) -> Result<Self, Error> {
+        let transport = Transport::new(&profile, settings)?;
+        let stream_settings = StreamSettings {
+            parse_think_tags: profile.parse_think_tags,
+            prices: Arc::new(profile.model_info.prices.clone()),
+            max_event_bytes: settings.limits.max_event_bytes,
+            idle_timeout: profile.timeouts.stream_idle,
+            total_timeout: profile.timeouts.total,
+            connect_timeout: profile.timeouts.connect,
+        };
+        Ok(Engine {
+            transport,
+            rules,
+            endpoints: profile.endpoints,
+            model: profile.model,
+            model_info: profile.model_info,
+            stream_settings,
+            usage_rejected: Mutex::new(HashSet::new()),
+        })
+    }
+
+    fn request_headers(request: &ChatRequest) -> Result<HeaderMap, Error> {
+        parse_headers(&request.extra_headers.0, "extra_headers")
+            .map_err(|message| Error::InvalidRequest { message })
+    }
+
+    fn usage_was_rejected(&self, key: &str) -> bool {
+        self.usage_rejected
+            .lock()
+            .map(|set| set.contains(key))
+            .unwrap_or(false)
+    }
+
+    fn remember_usage_rejected(&self, key: String) {
+        if let Ok(mut set) = self.usage_rejected.lock() {
+            set.insert(key);
+        }
+    }
+
+    async fn post(&self, request: &ChatRequest, streaming: Streaming) -> Result<Delivered, Error> {
+        let body = build_body(&self.rules, request, streaming)?;
+        let bytes = serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest {
+            message: format!("the request body could not be serialized: {e}"),
+        })?;
+        let headers = Self::request_headers(request)?;
+        let url = self
+            .transport
+            .url_with(&self.endpoints.chat, &request.extra_query);
+        let stream = matches!(streaming, Streaming::On { .. });
+        self.transport
+            .send(
+                Method::POST,
+                &url,
+                Some(Bytes::from(bytes)),
+                stream,
+                &headers,
+                Purpose::Chat,
+            )
+            .await
+    }
+
+    /// A complete reply.
+    pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        let delivered = self.post(&request, Streaming::Off).await?;
+        self.read_complete(delivered).await
+    }
+
+    async fn read_complete(&self, delivered: Delivered) -> Result<ChatResponse, Error> {
+        let Delivered {
+            response,
+            deadline,
+            exchange,
+        } = delivered;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = self
+            .transport
+            .read_body(response, deadline, &exchange)
+            .await
+            .map_err(|e| e.with_response(status, &headers))?;
+        if looks_like_sse(&body) {
+            // The server streamed although no stream was asked for.
+            let stream = self.stream_of_bytes(body, headers, exchange, deadline);
+            return stream.collect_response().await;
+        }
+        let mut response = self.parse_complete(&body, &headers, &exchange, status)?;
+        response.request_id = classify::request_id(&headers);
+        response.headers = headers;
+        Ok(response)
+    }
+
+    fn parse_complete(
+        &self,
+        body: &[u8],
+        headers: &HeaderMap,
+        exchange: &Exchange,
+        status: u16,
+    ) -> Result<ChatResponse, Error> {
+        let text = String::from_utf8_lossy(body);
+        let wire: WireResponse = serde_json::from_slice(body).map_err(|e| {
+            exchange
+                .decode_error(
+                    "response body",
+                    format!("it is not a chat completion ({e})"),
+                    &text,
+                    Some(Box::new(e)),
+                )
+                .with_response(status, headers)
+        })?;
+        response_from_wire(
+            wire,
+            self.stream_settings.parse_think_tags,
+            &self.stream_settings.prices,
+        )
+        .map_err(|problem| match problem {
+            BodyProblem::Error(value) => classify::classify(
+                None,
+                headers,
+                &classify::parse_error_value(&value),
+                exchange,
+            )
+            .with_response(status, headers),
+            BodyProblem::NoChoices => exchange
+                .decode_error("response body", "it has no choices", &text, None)
+                .with_response(status, headers),
+        })
+    }
+
+    fn stream_of_bytes(
+        &self,
+        body: Bytes,
+        headers: HeaderMap,
+        exchange: Exchange,
+        deadline: tokio::time::Instant,
+    ) -> ChatStream {
+        let once = futures_util::stream::once(async move { Ok::<Bytes, reqwest::Error>(body) });
+        ChatStream::from_body(
+            Box::pin(once),
+            headers,
+            exchange,
+            deadline,
+            &self.stream_settings,
+        )
+    }
+
+    /// A streamed reply.
+    pub(crate) async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
+        let key = endpoint_key(&self.endpoints.chat);
+        let include_usage = match self.rules.include_usage {
+            IncludeUsage::Never => false,
+            IncludeUsage::Auto => !self.usage_was_rejected(&key),
+            _ => true,
+        };
+        let delivered = match self.post(&request, Streaming::On { include_usage }).await {
+            Err(error)
+                if include_usage
+                    && self.rules.include_usage == IncludeUsage::Auto
+                    && rejects_stream_options(&error) =>
+            {
+                tracing::info!(
+                    endpoint = %key,
+                    "the server rejected stream_options.include_usage; retrying without it (remembered for this endpoint)"
+                );
+                self.remember_usage_rejected(key);
+                self.post(
+                    &request,
+                    Streaming::On {
+                        include_usage: false,
+                    },
+                )
+                .await?
+            }
+            other => other?,
+        };
+        let Delivered {
+            response,
+            deadline,
+            exchange,
+        } = delivered;
+        let headers = response.headers().clone();
+        let is_json = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.to_ascii_lowercase().contains("application/json"));
+        if is_json {
+            // The server ignored `stream: true` and sent one body: replay it as events.
+            let status = response.status().as_u16();
+            let body = self
+                .transport
+                .read_body(response, deadline, &exchange)
+                .await
+                .map_err(|e| e.with_response(status, &headers))?;
+            if looks_like_sse(&body) {
+                return Ok(self.stream_of_bytes(body, headers, exchange, deadline));
+            }
+            let complete = self.parse_complete(&body, &headers, &exchange, status)?;
+            let events: VecDeque<_> = events_of(&complete);
+            let meta = StreamMetadata {
+                id: complete.id,
+                model: complete.model,
+                created: complete.created,
+                extra: complete.extra,
+            };
+            return Ok(ChatStream::from_events(
+                events,
+                meta,
+                headers,
+                exchange,
+                &self.stream_settings,
+            ));
+        }
+        Ok(ChatStream::from_body(
+            Box::pin(response.bytes_stream()),
+            headers,
+            exchange,
+            deadline,
+            &self.stream_settings,
+        ))
+    }
+
+    /// The provider's models.
+    pub(crate) async fn list_models(&self) -> Result<Vec<ModelEntry>, Error> {
+        let Some(models) = &self.endpoints.models else {
+            return Err(Error::ModelsUrlMissing {
+                reason: self
+                    .endpoints
+                    .models_missing_reason
+                    .clone()
+                    .unwrap_or_else(|| {
+                        "no models URL could be derived from the base URL".to_owned()
+                    }),
+            });
+        };
+        let url = self.transport.url_with(models, &[]);
+        let Delivered {
+            response,
+            deadline,
+            exchange,
+        } = self
+            .transport
+            .send(
+                Method::GET,
+                &url,
+                None,
+                false,
+                &HeaderMap::new(),
+                Purpose::Models,
+            )
+            .await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = self
+            .transport
+            .read_body(response, deadline, &exchange)
+            .await
+            .map_err(|e| e.with_response(status, &headers))?;
+        parse_models(&body).map_err(|problem| {
+            let text = String::from_utf8_lossy(&body);
+            match problem {
+                ListProblem::NotJson(e) => exchange.decode_error(
+                    "models list",
+                    format!("it is not JSON ({e})"),
+                    &text,
+                    Some(Box::new(e)),
+                ),
+                ListProblem::NoList => {
+                    exchange.decode_error("models list", "it has no `data` array", &text, None)
+                }
+            }
+            .with_response(status, &headers)
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! What a provider gives back: [`ChatResponse`], [`StreamEvent`], [`ModelEntry`].
+
+use std::fmt;
+
+use openai_compat_pricing::{Cost, Usage};
+use reqwest::header::HeaderMap;
+use serde_json::{Map, Value};
+
+use crate::request::ToolCall;
+
+/// Why the model stopped. Unknown reasons are kept as [`FinishReason::Other`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinishReason {
+    /// `stop`: a natural end or a stop sequence.
+    Stop,
+    /// `length`: max tokens reached.
+    Length,
+    /// `tool_calls`: the model called tools.
+    ToolCalls,
+    /// `content_filter`: content was withheld.
+    ContentFilter,
+    /// `function_call` (legacy functions API).
+    FunctionCall,
+    /// Any other reason, as sent.
+    Other(String),
+}
+
+impl FinishReason {
+    /// Read a wire value (tolerant: anything unknown is [`FinishReason::Other`]).
+    pub fn parse(reason: &str) -> Self {
+        match reason {
+            "stop" => FinishReason::Stop,
+            "length" => FinishReason::Length,
+            "tool_calls" => FinishReason::ToolCalls,
+            "content_filter" => FinishReason::ContentFilter,
+            "function_call" => FinishReason::FunctionCall,
+            other => FinishReason::Other(other.to_owned()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FinishReason::Stop => "stop",
+            FinishReason::Length => "length",
+            FinishReason::ToolCalls => "tool_calls",
+            FinishReason::ContentFilter => "content_filter",
+            FinishReason::FunctionCall => "function_call",
+            FinishReason::Other(other) => other,
+        }
+    }
+}
+
+impl fmt::Display for FinishReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Usage of one request: canonical tokens, the cost, and what the provider sent.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct UsageReport {
+    /// Canonical usage (pricing.md).
+    pub usage: Usage,
+    /// The exact cost, or unknown with the reason (never a false zero).
+    pub cost: Cost,
+    /// The provider's usage object as sent.
+    pub raw: Value,
+}
+
+/// A fragment of a tool call, as it streams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ToolCallDelta {
+    /// Which call (calls stream interleaved by index).
+    pub index: u32,
+    /// The call id, when this fragment carries it (usually the first).
+    pub id: Option<String>,
+    /// The function name, when this fragment carries it (usually the first).
+    pub name: Option<String>,
+    /// A piece of the arguments JSON (may be empty).
+    pub arguments: String,
+}
+
+/// One event of a streamed reply.
+///
+/// Order within a stream: deltas as they arrive; at the finish reason, one
+/// [`ToolCall`](StreamEvent::ToolCall) per call (by index) and then
+/// [`Finish`](StreamEvent::Finish); [`Usage`](StreamEvent::Usage) last, when reported.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum StreamEvent {
+    /// A piece of the answer.
+    TextDelta(String),
+    /// A piece of the reasoning (`reasoning_content`, `reasoning`, or `<think>` text).
+    ReasoningDelta(String),
+    /// A piece of a tool call.
+    ToolCallDelta(ToolCallDelta),
+    /// A complete tool call: all fragments of one index assembled.
+    ToolCall(ToolCall),
+    /// Why the model stopped.
+    Finish(FinishReason),
+    /// Token usage and cost (sent once, the last the provider reported).
+    Usage(Box<UsageReport>),
+    /// Fields of a choice or its delta this crate does not know (e.g. `refusal`,
+    /// `annotations`, `logprobs`), as received.
+    Extra(Map<String, Value>),
+}
+
+/// A complete reply (choice 0), from [`chat`](crate::Provider::chat) or an
+/// assembled stream ([`ChatStream::collect_response`](crate::ChatStream::collect_response)).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChatResponse {
+    /// Completion id, when sent.
+    pub id: Option<String>,
+    /// The model that answered, when sent.
+    pub model: Option<String>,
+    /// Creation time (Unix seconds), when sent.
+    pub created: Option<u64>,
+    /// The answer text (empty when the model only called tools).
+    pub content: String,
+    /// The reasoning, when the model returned any.
+    pub reasoning: Option<String>,
+    /// Complete tool calls.
+    pub tool_calls: Vec<ToolCall>,
+    /// Why the model stopped, when said.
+    pub finish_reason: Option<FinishReason>,
+    /// Usage and cost; `None` = not reported (not zero).
+    pub usage: Option<UsageReport>,
+    /// The `x-request-id` of the response.
+    pub request_id: Option<String>,
+    /// The response headers (rate-limit headers and the like).
+    pub headers: HeaderMap,
+    /// Top-level fields this crate does not know (`system_fingerprint`, `citations`…).
+    pub extra: Map<String, Value>,
+    /// Fields of the choice and its message this crate does not know (`refusal`,
+    /// `annotations`, `logprobs`…). From a stream, string fragments are joined and
+    /// arrays extended.
+    pub message_extra: Map<String, Value>,
+}
+
+impl ChatResponse {
+    /// The answer text.
+    pub fn text(&self) -> &str {
+        &self.content
+    }
+
+    /// The assistant message to append to the conversation to continue it
+    /// (keeps tool calls and reasoning, which tool loops need).
+    pub fn to_message(&self) -> crate::Message {
+        crate::Message::Assistant {
+            content: (!self.content.is_empty() || self.tool_calls.is_empty())
+                .then(|| self.content.clone()),
+            tool_calls: self.tool_calls.clone(),
+            reasoning_content: self.reasoning.clone(),
+        }
+    }
+}
+
+/// One entry of the models list.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ModelEntry {
+    /// The model id.
+    pub id: String,
+    /// `owned_by`, when sent.
+    pub owned_by: Option<String>,
+    /// `created`, when sent.
+    pub created: Option<u64>,
+    /// Context window, when the provider says (`context_length`, `context_window`, …).
+    pub context_window: Option<u32>,
+    /// Max output tokens, when the provider says (`max_completion_tokens`, …).
+    pub max_output_tokens: Option<u32>,
+    /// Prices per 1M tokens, when the provider lists them (OpenRouter, Together).
+    pub prices: Option<openai_compat_pricing::ModelPrices>,
+    /// Whether images are accepted, when the provider says.
+    pub supports_images: Option<bool>,
+    /// Every field of the entry as sent (besides `id`).
+    pub extra: Map<String, Value>,
+}
+
+impl ModelEntry {
+    /// `base` with whatever this entry states laid over it.
+    pub fn model_info(
+        &self,
+        base: &openai_compat_config::ModelInfo,
+    ) -> openai_compat_config::ModelInfo {
+        let mut info = base.clone();
+        if let Some(window) = self.context_window {
+            info.context_window = window;
+        }
+        if let Some(max) = self.max_output_tokens {
+            info.max_output_tokens = Some(max);
+        }
+        if let Some(images) = self.supports_images {
+            info.supports_images = images;
+        }
+        if let Some(prices) = &self.prices {
+            info.prices = info.prices.overridden_by(prices);
+        }
+        info
+    }
+}

@@ -1,0 +1,468 @@
+//! Request shaping: the one place where a [`ChatRequest`] and the profile become
+//! the JSON body a provider family expects.
+//!
+//! A family's rules are data ([`ShapingRules`]): which role the system prompt
+//! takes, whether same-role messages are merged (DeepSeek-R1 format), whether
+//! temperature may be sent, which field carries max tokens, the defaults from the
+//! profile and model info, and which reasoning efforts the model accepts.
+//! [`ShapingRules::compatible`] derives the rules of the generic provider; the
+//! OpenAI-native provider derives its own from the model catalogue and reuses
+//! [`build_body`] unchanged, along with the transport, decoder and errors.
+//!
+//! The body carries only what is set: no `null`s, no default temperature.
+
+use openai_compat_config::{
+    EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile,
+};
+use serde_json::{Map, Value, json};
+
+use crate::error::Error;
+use crate::request::{
+    ChatRequest, ContentPart, Message, ResponseFormat, ToolCall, ToolChoice, UserContent,
+};
+
+/// Which role system instructions are sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SystemRole {
+    /// `system` (most providers).
+    System,
+    /// `developer` (OpenAI reasoning models).
+    Developer,
+    /// Folded into a `user` message (DeepSeek-R1 format, `o1-mini`, `o1-preview`).
+    User,
+}
+
+/// The request rules of one model family, resolved for one provider.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ShapingRules {
+    /// The `model` field of the body.
+    pub wire_model: String,
+    /// Role of system (and developer) messages.
+    pub system_role: SystemRole,
+    /// Merge consecutive messages of the same role (DeepSeek-R1 format).
+    pub merge_same_role: bool,
+    /// Whether `temperature` may be sent at all (never for OpenAI reasoning models).
+    pub send_temperature: bool,
+    /// Field that carries max output tokens.
+    pub max_tokens_field: MaxTokensField,
+    /// Max tokens sent when the request sets none.
+    pub default_max_tokens: Option<u32>,
+    /// Temperature sent when the request sets none.
+    pub default_temperature: Option<f64>,
+    /// Efforts the model accepts.
+    pub effort_support: EffortSupport,
+    /// Effort that always wins (OpenAI aliases such as `o3-mini-high`).
+    pub forced_effort: Option<ReasoningEffort>,
+    /// Effort sent when the request sets none (profile, then model info).
+    pub default_effort: Option<ReasoningEffort>,
+    /// Whether image parts are accepted.
+    pub supports_images: bool,
+    /// `stream_options.include_usage` policy.
+    pub include_usage: IncludeUsage,
+}
+
+impl ShapingRules {
+    /// The rules of the generic OpenAI-compatible provider for `profile`.
+    ///
+    /// The DeepSeek-R1 format applies when `r1_format` is set or the model id
+    /// contains `deepseek-reasoner`. Max tokens: the profile's `max_tokens`, else the
+    /// model's `max_output_tokens` when `include_max_tokens` is on.
+    pub fn compatible(profile: &ResolvedProfile) -> Self {
+        let r1 = profile.r1_format
+            || profile
+                .model
+                .to_ascii_lowercase()
+                .contains("deepseek-reasoner");
+        let info = &profile.model_info;
+        ShapingRules {
+            wire_model: profile.model.clone(),
+            system_role: if r1 {
+                SystemRole::User
+            } else {
+                SystemRole::System
+            },
+            merge_same_role: r1,
+            send_temperature: true,
+            max_tokens_field: profile.max_tokens_field,
+            default_max_tokens: profile.max_tokens.or(if profile.include_max_tokens {
+                info.max_output_tokens
+            } else {
+                None
+            }),
+            default_temperature: profile.temperature,
+            effort_support: info.supports_reasoning_effort.clone(),
+            forced_effort: None,
+            default_effort: profile.reasoning_effort.or(info.reasoning_effort),
+            supports_images: info.supports_images,
+            include_usage: profile.include_usage,
+        }
+    }
+
+    /// The effort to send for a request that asked for `requested`, or `None`.
+    pub fn effort(&self, requested: Option<ReasoningEffort>) -> Option<ReasoningEffort> {
+        let wanted = self.forced_effort.or(requested).or(self.default_effort)?;
+        match &self.effort_support {
+            EffortSupport::Yes => Some(wanted),
+            EffortSupport::Levels(levels) => nearest_level(wanted, levels),
+            _ => {
+                tracing::debug!(model = %self.wire_model, "reasoning_effort not sent: the model info says the model does not accept it");
+                None
+            }
+        }
+    }
+}
+
+fn rank(effort: ReasoningEffort) -> i32 {
+    match effort {
+        ReasoningEffort::None => 0,
+        ReasoningEffort::Minimal => 1,
+        ReasoningEffort::Low => 2,
+        ReasoningEffort::Medium => 3,
+        ReasoningEffort::High => 4,
+        _ => 5,
+    }
+}
+
+/// `wanted` when allowed, else the closest allowed level (the higher one on a tie).
+fn nearest_level(wanted: ReasoningEffort, levels: &[ReasoningEffort]) -> Option<ReasoningEffort> {
+    if levels.contains(&wanted) {
+        return Some(wanted);
+    }
+    let chosen = levels
+        .iter()
+        .copied()
+        .min_by_key(|level| ((rank(*level) - rank(wanted)).abs(), -rank(*level)))?;
+    tracing::debug!(
+        ?wanted,
+        ?chosen,
+        "reasoning_effort adjusted to a level the model accepts"
+    );
+    Some(chosen)
+}
+
+/// How a streaming request asks for usage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Streaming {
+    /// A complete (non-streaming) response.
+    Off,
+    /// A stream; `include_usage` adds `stream_options: {"include_usage": true}`.
+    On {
+        /// Send `stream_options.include_usage`.
+        include_usage: bool,
+    },
+}
+
+/// The JSON body for `request` under `rules`.
+///
+/// Refuses an image for a model that takes none, before anything is sent.
+/// `extra_body` is merged last, recursively for objects; a `null` in it removes
+/// the field.
+pub fn build_body(
+    rules: &ShapingRules,
+    request: &ChatRequest,
+    streaming: Streaming,
+) -> Result<Map<String, Value>, Error> {
+    if !rules.supports_images && request.has_images() {
+        return Err(Error::ImagesNotSupported {
+            model: rules.wire_model.clone(),
+        });
+    }
+    let mut body = Map::new();
+    body.insert("model".into(), Value::String(rules.wire_model.clone()));
+    body.insert(
+        "messages".into(),
+        Value::Array(shape_messages(rules, &request.messages)),
+    );
+
+    if let Some(max) = request.max_tokens.or(rules.default_max_tokens) {
+        let field = match rules.max_tokens_field {
+            MaxTokensField::MaxCompletionTokens => "max_completion_tokens",
+            _ => "max_tokens",
+        };
+        body.insert(field.into(), json!(max));
+    }
+    if rules.send_temperature
+        && let Some(t) = request.temperature.or(rules.default_temperature)
+    {
+        body.insert("temperature".into(), json!(t));
+    }
+    if let Some(p) = request.top_p {
+        body.insert("top_p".into(), json!(p));
+    }
+    if !request.stop.is_empty() {
+        body.insert("stop".into(), json!(request.stop));
+    }
+    if let Some(seed) = request.seed {
+        body.insert("seed".into(), json!(seed));
+    }
+    if !request.tools.is_empty() {
+        let tools = request
+            .tools
+            .iter()
+            .map(|tool| {
+                let mut function = Map::new();
+                function.insert("name".into(), Value::String(tool.name.clone()));
+                if let Some(d) = &tool.description {
+                    function.insert("description".into(), Value::String(d.clone()));
+                }
+                function.insert("parameters".into(), tool.parameters.clone());
+                if let Some(strict) = tool.strict {
+                    function.insert("strict".into(), Value::Bool(strict));
+                }
+                json!({"type": "function", "function": function})
+            })
+            .collect();
+        body.insert("tools".into(), Value::Array(tools));
+    }
+    if let Some(choice) = &request.tool_choice {
+        let value = match choice {
+            ToolChoice::Auto => json!("auto"),
+            ToolChoice::None => json!("none"),
+            ToolChoice::Required => json!("required"),
+            ToolChoice::Function(name) => json!({"type": "function", "function": {"name": name}}),
+        };
+        body.insert("tool_choice".into(), value);
+    }
+    if let Some(parallel) = request.parallel_tool_calls {
+        body.insert("parallel_tool_calls".into(), Value::Bool(parallel));
+    }
+    if let Some(format) = &request.response_format {
+        let value = match format {
+            ResponseFormat::Text => json!({"type": "text"}),
+            ResponseFormat::JsonObject => json!({"type": "json_object"}),
+            ResponseFormat::JsonSchema {
+                name,
+                schema,
+                strict,
+            } => {
+                let mut spec = Map::new();
+                spec.insert("name".into(), Value::String(name.clone()));
+                spec.insert("schema".into(), schema.clone());
+                if let Some(strict) = strict {
+                    spec.insert("strict".into(), Value::Bool(*strict));
+                }
+                json!({"type": "json_schema", "json_schema": spec})
+            }
+        };
+        body.insert("response_format".into(), value);
+    }
+    if let Some(effort) = rules.effort(request.reasoning_effort) {
+        body.insert(
+            "reasoning_effort".into(),
+            Value::String(effort_name(effort).into()),
+        );
+    }
+    if let Some(user) = &request.end_user {
+        body.insert("user".into(), Value::String(user.clone()));
+    }
+    if let Streaming::On { include_usage } = streaming {
+        body.insert("stream".into(), Value::Bool(true));
+        if include_usage {
+            body.insert("stream_options".into(), json!({"include_usage": true}));
+        }
+    }
+    merge_extra(&mut body, &request.extra_body);
+    Ok(body)
+}
+
+/// The wire name of an effort level.
+pub fn effort_name(effort: ReasoningEffort) -> &'static str {
+    match effort {
+        ReasoningEffort::None => "none",
+        ReasoningEffort::Minimal => "minimal",
+        ReasoningEffort::Low => "low",
+        ReasoningEffort::Medium => "medium",
+        ReasoningEffort::High => "high",
+        _ => "xhigh",
+    }
+}
+
+/// Merge `extra` into `body`: objects recursively, `null` removes, anything else replaces.
+fn merge_extra(body: &mut Map<String, Value>, extra: &Map<String, Value>) {
+    for (key, value) in extra {
+        match (body.get_mut(key), value) {
+            (_, Value::Null) => {
+                body.remove(key);
+            }
+            (Some(Value::Object(existing)), Value::Object(more)) => merge_extra(existing, more),
+            _ => {
+                body.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// A message on its way to JSON (merging needs it unserialized).
+struct Shaped {
+    role: &'static str,
+    content: Content,
+    tool_calls: Vec<ToolCall>,
+    reasoning_content: Option<String>,
+    tool_call_id: Option<String>,
+}
+
+enum Content {
+    Absent,
+    Text(String),
+    Parts(Vec<Value>),
+}
+
+impl Content {
+    fn into_parts(self) -> Vec<Value> {
+        match self {
+            Content::Absent => Vec::new(),
+            Content::Text(text) => vec![json!({"type": "text", "text": text})],
+            Content::Parts(parts) => parts,
+        }
+    }
+
+    fn merge(self, next: Content) -> Content {
+        match (self, next) {
+            (Content::Absent, other) | (other, Content::Absent) => other,
+            (Content::Text(a), Content::Text(b)) => Content::Text(format!("{a}\n{b}")),
+            (a, b) => {
+                let mut parts = a.into_parts();
+                parts.extend(b.into_parts());
+                Content::Parts(parts)
+            }
+        }
+    }
+}
+
+fn shape_messages(rules: &ShapingRules, messages: &[Message]) -> Vec<Value> {
+    let mut shaped: Vec<Shaped> = Vec::with_capacity(messages.len());
+    for message in messages {
+        let item = shape_message(rules, message);
+        if rules.merge_same_role
+            && item.role != "tool"
+            && let Some(last) = shaped.last_mut()
+            && last.role == item.role
+        {
+            let content = std::mem::replace(&mut last.content, Content::Absent);
+            last.content = content.merge(item.content);
+            last.tool_calls.extend(item.tool_calls);
+            last.reasoning_content = match (last.reasoning_content.take(), item.reasoning_content) {
+                (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+                (a, b) => a.or(b),
+            };
+            continue;
+        }
+        shaped.push(item);
+    }
+    shaped.into_iter().map(to_json).collect()
+}
+
+fn shape_message(rules: &ShapingRules, message: &Message) -> Shaped {
+    let plain = |role: &'static str, content: Content| Shaped {
+        role,
+        content,
+        tool_calls: Vec::new(),
+        reasoning_content: None,
+        tool_call_id: None,
+    };
+    match message {
+        Message::System { content } => plain(
+            match rules.system_role {
+                SystemRole::System => "system",
+                SystemRole::Developer => "developer",
+                SystemRole::User => "user",
+            },
+            Content::Text(content.clone()),
+        ),
+        Message::Developer { content } => plain(
+            match rules.system_role {
+                SystemRole::User => "user",
+                _ => "developer",
+            },
+            Content::Text(content.clone()),
+        ),
+        Message::User { content } => plain(
+            "user",
+            match content {
+                UserContent::Text(text) => Content::Text(text.clone()),
+                UserContent::Parts(parts) => Content::Parts(parts.iter().map(part_json).collect()),
+            },
+        ),
+        Message::Assistant {
+            content,
+            tool_calls,
+            reasoning_content,
+        } => Shaped {
+            role: "assistant",
+            content: match content {
+                Some(text) => Content::Text(text.clone()),
+                // An assistant turn must say something unless it called tools.
+                None if tool_calls.is_empty() => Content::Text(String::new()),
+                None => Content::Absent,
+            },
+            tool_calls: tool_calls.clone(),
+            reasoning_content: reasoning_content.clone(),
+            tool_call_id: None,
+        },
+        Message::Tool {
+            tool_call_id,
+            content,
+        } => Shaped {
+            role: "tool",
+            content: Content::Text(content.clone()),
+            tool_calls: Vec::new(),
+            reasoning_content: None,
+            tool_call_id: Some(tool_call_id.clone()),
+        },
+    }
+}
+
+fn part_json(part: &ContentPart) -> Value {
+    match part {
+        ContentPart::Text(text) => json!({"type": "text", "text": text}),
+        ContentPart::Image(image) => {
+            let mut spec = Map::new();
+            spec.insert("url".into(), Value::String(image.url()));
+            if let Some(detail) = &image.detail {
+                spec.insert("detail".into(), Value::String(detail.clone()));
+            }
+            json!({"type": "image_url", "image_url": spec})
+        }
+    }
+}
+
+fn to_json(message: Shaped) -> Value {
+    let mut map = Map::new();
+    map.insert("role".into(), Value::String(message.role.into()));
+    match message.content {
+        Content::Absent => {}
+        Content::Text(text) => {
+            map.insert("content".into(), Value::String(text));
+        }
+        Content::Parts(parts) => {
+            map.insert("content".into(), Value::Array(parts));
+        }
+    }
+    if !message.tool_calls.is_empty() {
+        let calls = message
+            .tool_calls
+            .into_iter()
+            .map(|call| {
+                json!({
+                    "id": call.id,
+                    "type": "function",
+                    "function": {"name": call.name, "arguments": call.arguments},
+                })
+            })
+            .collect();
+        map.insert("tool_calls".into(), Value::Array(calls));
+    }
+    if let Some(reasoning) = message.reasoning_content {
+        map.insert("reasoning_content".into(), Value::String(reasoning));
+    }
+    if let Some(id) = message.tool_call_id {
+        map.insert("tool_call_id".into(), Value::String(id));
+    }
+    Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests;

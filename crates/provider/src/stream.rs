@@ -1,0 +1,266 @@
+//! [`ChatStream`]: the events of a streamed reply, read straight from the socket.
+//!
+//! The stream polls the HTTP body itself: no task, no channel. Each poll decodes
+//! what is buffered, and reads the socket only when no event is ready. The idle
+//! timer restarts with every chunk of bytes; the whole-request deadline keeps
+//! running. Dropping the stream drops the body, which closes the connection.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use openai_compat_pricing::ModelPrices;
+use reqwest::header::HeaderMap;
+use tokio::time::{Instant, Sleep};
+
+use crate::assemble::{Collector, StreamMetadata};
+use crate::classify::{self, Exchange, Phase};
+use crate::decode::EventDecoder;
+use crate::error::{Error, TimeoutKind};
+use crate::response::{ChatResponse, StreamEvent};
+
+type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// Settings a stream needs from its provider.
+#[derive(Clone, Debug)]
+pub(crate) struct StreamSettings {
+    pub(crate) parse_think_tags: bool,
+    pub(crate) prices: Arc<ModelPrices>,
+    pub(crate) max_event_bytes: usize,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) total_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+}
+
+/// The events of a streamed chat reply: a [`Stream`] of
+/// `Result<StreamEvent, Error>`.
+///
+/// It ends after `[DONE]`, or when the connection closes after a finish reason; a
+/// close before either yields [`Error::StreamEndedEarly`]. After an error it yields
+/// nothing more. Dropping it mid-way closes the connection.
+pub struct ChatStream {
+    body: Option<ByteStream>,
+    decoder: EventDecoder,
+    timer: Option<Pin<Box<Sleep>>>,
+    idle_timeout: Duration,
+    total_timeout: Duration,
+    connect_timeout: Duration,
+    deadline: Instant,
+    closed: bool,
+    headers: HeaderMap,
+    request_id: Option<String>,
+}
+
+impl fmt::Debug for ChatStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChatStream")
+            .field("host", &self.decoder.exchange().host())
+            .field("decoder", &self.decoder)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+impl ChatStream {
+    /// A stream reading SSE from `body`.
+    pub(crate) fn from_body(
+        body: ByteStream,
+        headers: HeaderMap,
+        exchange: Exchange,
+        deadline: Instant,
+        settings: &StreamSettings,
+    ) -> Self {
+        let wake_at = (Instant::now() + settings.idle_timeout).min(deadline);
+        ChatStream {
+            body: Some(body),
+            decoder: EventDecoder::for_exchange(
+                settings.parse_think_tags,
+                settings.prices.clone(),
+                settings.max_event_bytes,
+                exchange,
+                headers.clone(),
+            ),
+            timer: Some(Box::pin(tokio::time::sleep_until(wake_at))),
+            idle_timeout: settings.idle_timeout,
+            total_timeout: settings.total_timeout,
+            connect_timeout: settings.connect_timeout,
+            deadline,
+            closed: false,
+            request_id: classify::request_id(&headers),
+            headers,
+        }
+    }
+
+    /// A stream of ready events (a server that answered with one JSON body).
+    pub(crate) fn from_events(
+        events: VecDeque<StreamEvent>,
+        meta: StreamMetadata,
+        headers: HeaderMap,
+        exchange: Exchange,
+        settings: &StreamSettings,
+    ) -> Self {
+        ChatStream {
+            body: None,
+            decoder: EventDecoder::finished_with(events, meta, exchange),
+            timer: None,
+            idle_timeout: settings.idle_timeout,
+            total_timeout: settings.total_timeout,
+            connect_timeout: settings.connect_timeout,
+            deadline: Instant::now(),
+            closed: false,
+            request_id: classify::request_id(&headers),
+            headers,
+        }
+    }
+
+    /// The `x-request-id` of the response.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Id, model, created and unknown top-level fields seen so far.
+    pub fn metadata(&self) -> &StreamMetadata {
+        self.decoder.metadata()
+    }
+
+    /// Read the whole stream into one [`ChatResponse`] (text and reasoning joined,
+    /// complete tool calls, finish reason, usage).
+    pub async fn collect_response(mut self) -> Result<ChatResponse, Error> {
+        let mut collector = Collector::default();
+        while let Some(event) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            collector.push(event?);
+        }
+        let meta = self.decoder.take_metadata();
+        let mut response = collector.finish(meta);
+        response.request_id = self.request_id.take();
+        response.headers = std::mem::take(&mut self.headers);
+        Ok(response)
+    }
+
+    fn close(&mut self) {
+        self.closed = true;
+        self.body = None;
+        self.timer = None;
+    }
+
+    fn fail(&mut self, error: Error) -> Poll<Option<Result<StreamEvent, Error>>> {
+        self.close();
+        Poll::Ready(Some(Err(error.with_headers(&self.headers))))
+    }
+
+    /// After the reply ended, read the end of the body if it is already there, so
+    /// the connection can go back to the pool; otherwise drop it.
+    fn release_body(&mut self, cx: &mut Context<'_>) {
+        if let Some(body) = self.body.as_mut() {
+            for _ in 0..4 {
+                match body.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(Ok(_))) => continue,
+                    Poll::Ready(_) | Poll::Pending => break,
+                }
+            }
+        }
+        self.close();
+    }
+
+    fn timeout(&self) -> Error {
+        let (which, after) = if Instant::now() >= self.deadline {
+            (TimeoutKind::Total, self.total_timeout)
+        } else {
+            (TimeoutKind::StreamIdle, self.idle_timeout)
+        };
+        let exchange = self.decoder.exchange();
+        Error::Timeout {
+            which,
+            after,
+            host: exchange.host(),
+            details: exchange.details(),
+        }
+    }
+}
+
+impl Stream for ChatStream {
+    type Item = Result<StreamEvent, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.closed {
+                return Poll::Ready(None);
+            }
+            match this.decoder.next_event() {
+                Some(Ok(event)) => return Poll::Ready(Some(Ok(event))),
+                Some(Err(error)) => return this.fail(error),
+                None => {}
+            }
+            if this.decoder.is_finished() {
+                this.release_body(cx);
+                return Poll::Ready(None);
+            }
+            let Some(body) = this.body.as_mut() else {
+                // Input over: the decoder decides between a proper end and an early
+                // one, and hands out what it still holds.
+                this.decoder.end_of_input();
+                if this.decoder.is_finished() {
+                    this.close();
+                    return Poll::Ready(None);
+                }
+                continue;
+            };
+            match body.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(bytes))) => {
+                    this.decoder.feed(&bytes);
+                    if let Some(timer) = this.timer.as_mut() {
+                        let now = Instant::now();
+                        if now >= this.deadline {
+                            // Data that never pauses must not outlive the whole-request timeout.
+                            let error = this.timeout();
+                            return this.fail(error);
+                        }
+                        timer
+                            .as_mut()
+                            .reset((now + this.idle_timeout).min(this.deadline));
+                    }
+                }
+                Poll::Ready(Some(Err(error))) => {
+                    this.body = None;
+                    let exchange = this.decoder.exchange().clone();
+                    let cause = match classify::transport_error(
+                        error,
+                        Phase::Body,
+                        &exchange,
+                        this.connect_timeout,
+                    ) {
+                        Error::Connection { cause, .. } => format!("the connection broke: {cause}"),
+                        other => other.to_string(),
+                    };
+                    this.decoder.broken(cause);
+                }
+                Poll::Ready(None) => {
+                    this.body = None;
+                }
+                Poll::Pending => {
+                    if let Some(timer) = this.timer.as_mut()
+                        && timer.as_mut().poll(cx).is_ready()
+                    {
+                        let error = this.timeout();
+                        return this.fail(error);
+                    }
+                    return Poll::Pending;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

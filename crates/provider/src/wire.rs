@@ -1,0 +1,477 @@
+//! What providers send back: completion bodies and stream chunks, read leniently.
+//!
+//! One set of types reads both a `chat.completion` body and a
+//! `chat.completion.chunk` (a choice's `delta` and `message` have the same shape).
+//! Missing `id`/`object`/`created`/`model`/`usage`, `null` where a value was
+//! expected, numbers where strings were expected, `content` as an array of parts and
+//! tool-call `arguments` as an object are all accepted. Fields this crate does not
+//! know are kept in `extra` maps, never an error.
+//!
+//! The deserializers are written by hand (no `#[serde(flatten)]`, which buffers
+//! every field through an intermediate tree): each chunk is parsed once, straight
+//! into these types, with borrowed keys.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// A key that borrows from the input when it can.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A string field read leniently: numbers and booleans become text, `null` is
+/// absent, anything else is handed back to be kept in `extra`.
+fn lenient_string(value: Value) -> Result<Option<String>, Value> {
+    match value {
+        Value::String(s) => Ok(Some(s)),
+        Value::Null => Ok(None),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        other => Err(other),
+    }
+}
+
+/// A count read leniently: integers, floats (truncated) and numeric strings.
+fn lenient_u64(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn string_field<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    slot: &mut Option<String>,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    match lenient_string(map.next_value::<Value>()?) {
+        Ok(value) => *slot = value,
+        Err(other) => {
+            extra.insert(key.0.into_owned(), other);
+        }
+    }
+    Ok(())
+}
+
+/// A completion body or a stream chunk.
+#[derive(Debug, Default)]
+pub(crate) struct WireResponse {
+    pub(crate) id: Option<String>,
+    pub(crate) object: Option<String>,
+    pub(crate) created: Option<u64>,
+    pub(crate) model: Option<String>,
+    pub(crate) choices: Vec<WireChoice>,
+    /// `usage`, as written (exact decimal `cost` survives).
+    pub(crate) usage: Option<Box<RawValue>>,
+    /// `error`: some providers report failures inside a 200 body or a stream.
+    pub(crate) error: Option<Value>,
+    /// Every other field (`system_fingerprint`, `x_groq`, `citations`, …).
+    pub(crate) extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for WireResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireResponse;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a chat completion object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireResponse, A::Error> {
+                let mut out = WireResponse::default();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.0.as_ref() {
+                        "id" => string_field(&mut map, key, &mut out.id, &mut out.extra)?,
+                        "object" => string_field(&mut map, key, &mut out.object, &mut out.extra)?,
+                        "model" => string_field(&mut map, key, &mut out.model, &mut out.extra)?,
+                        "created" => out.created = lenient_u64(&map.next_value::<Value>()?),
+                        "choices" => {
+                            out.choices = map
+                                .next_value::<Option<Vec<WireChoice>>>()?
+                                .unwrap_or_default();
+                        }
+                        "usage" => out.usage = map.next_value::<Option<Box<RawValue>>>()?,
+                        "error" => {
+                            out.error = Some(map.next_value::<Value>()?).filter(|v| !v.is_null());
+                        }
+                        _ => {
+                            let value = map.next_value::<Value>()?;
+                            out.extra.insert(key.0.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+/// One choice: its `delta` (stream) or `message` (complete body).
+#[derive(Debug, Default)]
+pub(crate) struct WireChoice {
+    pub(crate) index: u32,
+    pub(crate) message: WireMessage,
+    /// Non-empty finish reason.
+    pub(crate) finish_reason: Option<String>,
+    /// Usage inside a choice (Moonshot and others put it here).
+    pub(crate) usage: Option<Box<RawValue>>,
+    pub(crate) extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for WireChoice {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireChoice;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a choice object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireChoice, A::Error> {
+                let mut out = WireChoice::default();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.0.as_ref() {
+                        "index" => {
+                            out.index = lenient_u64(&map.next_value::<Value>()?)
+                                .and_then(|i| u32::try_from(i).ok())
+                                .unwrap_or(0);
+                        }
+                        "delta" | "message" => {
+                            if let Some(message) = map.next_value::<Option<WireMessage>>()? {
+                                out.message.absorb(message);
+                            }
+                        }
+                        "finish_reason" => {
+                            string_field(&mut map, key, &mut out.finish_reason, &mut out.extra)?;
+                            if out
+                                .finish_reason
+                                .as_deref()
+                                .is_some_and(|r| r.trim().is_empty())
+                            {
+                                out.finish_reason = None;
+                            }
+                        }
+                        "usage" => out.usage = map.next_value::<Option<Box<RawValue>>>()?,
+                        _ => {
+                            let value = map.next_value::<Value>()?;
+                            if !value.is_null() {
+                                out.extra.insert(key.0.into_owned(), value);
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+/// A `delta` or a `message`.
+#[derive(Debug, Default)]
+pub(crate) struct WireMessage {
+    pub(crate) role: Option<String>,
+    /// `content` as text (array content: its text parts joined).
+    pub(crate) content: Option<String>,
+    /// Reasoning found in array content (`{"type":"thinking",…}` parts).
+    pub(crate) content_reasoning: Option<String>,
+    pub(crate) reasoning_content: Option<String>,
+    pub(crate) reasoning: Option<String>,
+    pub(crate) tool_calls: Vec<WireToolCall>,
+    pub(crate) extra: Map<String, Value>,
+}
+
+impl WireMessage {
+    /// Keep the fields of `other` (a choice with both `delta` and `message`).
+    fn absorb(&mut self, other: WireMessage) {
+        if self.role.is_none() {
+            self.role = other.role;
+        }
+        append_opt(&mut self.content, other.content);
+        append_opt(&mut self.content_reasoning, other.content_reasoning);
+        append_opt(&mut self.reasoning_content, other.reasoning_content);
+        append_opt(&mut self.reasoning, other.reasoning);
+        self.tool_calls.extend(other.tool_calls);
+        self.extra.extend(other.extra);
+    }
+}
+
+fn append_opt(slot: &mut Option<String>, more: Option<String>) {
+    match (slot.as_mut(), more) {
+        (Some(existing), Some(more)) => existing.push_str(&more),
+        (None, Some(more)) => *slot = Some(more),
+        _ => {}
+    }
+}
+
+/// Text of array content: `text` parts joined; `thinking` parts become reasoning.
+fn split_content_parts(parts: &[Value]) -> (Option<String>, Option<String>) {
+    let mut text: Option<String> = None;
+    let mut reasoning: Option<String> = None;
+    fn collect_text(value: &Value, into: &mut Option<String>) {
+        match value {
+            Value::String(s) => append_opt(into, Some(s.clone())),
+            Value::Array(items) => items.iter().for_each(|item| collect_text(item, into)),
+            Value::Object(obj) => {
+                if let Some(t) = obj.get("text").or_else(|| obj.get("thinking")) {
+                    collect_text(t, into);
+                }
+            }
+            _ => {}
+        }
+    }
+    for part in parts {
+        match part.get("type").and_then(Value::as_str) {
+            Some("thinking" | "reasoning") => collect_text(part, &mut reasoning),
+            _ => {
+                if let Some(t) = part.get("text") {
+                    collect_text(t, &mut text);
+                } else if let Value::String(s) = part {
+                    append_opt(&mut text, Some(s.clone()));
+                }
+            }
+        }
+    }
+    (text, reasoning)
+}
+
+impl<'de> Deserialize<'de> for WireMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireMessage;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a message or delta object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireMessage, A::Error> {
+                let mut out = WireMessage::default();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.0.as_ref() {
+                        "role" => string_field(&mut map, key, &mut out.role, &mut out.extra)?,
+                        "content" => match map.next_value::<Value>()? {
+                            Value::Array(parts) => {
+                                let (text, reasoning) = split_content_parts(&parts);
+                                out.content = text;
+                                out.content_reasoning = reasoning;
+                            }
+                            other => match lenient_string(other) {
+                                Ok(v) => out.content = v,
+                                Err(other) => {
+                                    out.extra.insert(key.0.into_owned(), other);
+                                }
+                            },
+                        },
+                        "reasoning_content" => {
+                            string_field(
+                                &mut map,
+                                key,
+                                &mut out.reasoning_content,
+                                &mut out.extra,
+                            )?;
+                        }
+                        "reasoning" => {
+                            string_field(&mut map, key, &mut out.reasoning, &mut out.extra)?
+                        }
+                        "tool_calls" => {
+                            out.tool_calls = map
+                                .next_value::<Option<Vec<WireToolCall>>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            let value = map.next_value::<Value>()?;
+                            if !value.is_null() {
+                                out.extra.insert(key.0.into_owned(), value);
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+/// A tool call, or a fragment of one in a stream.
+#[derive(Debug, Default)]
+pub(crate) struct WireToolCall {
+    pub(crate) index: Option<u32>,
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) arguments: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WireToolCall {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireToolCall;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a tool call object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireToolCall, A::Error> {
+                let mut out = WireToolCall::default();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.0.as_ref() {
+                        "index" => {
+                            out.index = lenient_u64(&map.next_value::<Value>()?)
+                                .and_then(|i| u32::try_from(i).ok());
+                        }
+                        "id" => out.id = lenient_string(map.next_value::<Value>()?).ok().flatten(),
+                        "function" => {
+                            if let Some(Value::Object(function)) =
+                                map.next_value::<Option<Value>>()?
+                            {
+                                out.name = function
+                                    .get("name")
+                                    .and_then(|n| lenient_string(n.clone()).ok().flatten());
+                                out.arguments = match function.get("arguments") {
+                                    Some(Value::String(s)) => Some(s.clone()),
+                                    Some(Value::Null) | None => None,
+                                    // Some servers send the arguments as an object.
+                                    Some(other) => Some(other.to_string()),
+                                };
+                            }
+                        }
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> WireResponse {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn openai_chunk() {
+        let chunk = parse(
+            r#"{"id":"c1","object":"chat.completion.chunk","created":1700000000,"model":"m","system_fingerprint":"fp","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"logprobs":null,"finish_reason":null}]}"#,
+        );
+        assert_eq!(chunk.id.as_deref(), Some("c1"));
+        assert_eq!(chunk.created, Some(1_700_000_000));
+        assert_eq!(chunk.choices[0].message.content.as_deref(), Some("Hi"));
+        assert_eq!(chunk.choices[0].finish_reason, None);
+        assert_eq!(chunk.extra["system_fingerprint"], "fp");
+        assert!(chunk.choices[0].extra.is_empty(), "null logprobs dropped");
+    }
+
+    #[test]
+    fn missing_metadata_is_accepted() {
+        let chunk = parse(r#"{"choices":[{"delta":{"content":"x"}}]}"#);
+        assert_eq!(chunk.id, None);
+        assert_eq!(chunk.model, None);
+        assert_eq!(chunk.choices[0].index, 0);
+    }
+
+    #[test]
+    fn nulls_everywhere() {
+        let chunk = parse(
+            r#"{"id":null,"object":null,"created":null,"model":null,"choices":null,"usage":null}"#,
+        );
+        assert!(chunk.choices.is_empty());
+        assert!(chunk.usage.is_none());
+    }
+
+    #[test]
+    fn empty_finish_reason_is_none() {
+        let chunk = parse(r#"{"choices":[{"delta":{},"finish_reason":""}]}"#);
+        assert_eq!(chunk.choices[0].finish_reason, None);
+    }
+
+    #[test]
+    fn created_as_float_or_string() {
+        assert_eq!(
+            parse(r#"{"created":1700000000.5}"#).created,
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            parse(r#"{"created":"1700000000"}"#).created,
+            Some(1_700_000_000)
+        );
+    }
+
+    #[test]
+    fn usage_is_kept_as_written() {
+        let chunk =
+            parse(r#"{"choices":[],"usage":{"prompt_tokens":1,"cost":0.000012345678901234567}}"#);
+        assert_eq!(
+            chunk.usage.unwrap().get(),
+            r#"{"prompt_tokens":1,"cost":0.000012345678901234567}"#
+        );
+    }
+
+    #[test]
+    fn array_content_and_thinking_parts() {
+        let chunk = parse(
+            r#"{"choices":[{"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"hmm"}]},{"type":"text","text":"Hi"}]}}]}"#,
+        );
+        let message = &chunk.choices[0].message;
+        assert_eq!(message.content.as_deref(), Some("Hi"));
+        assert_eq!(message.content_reasoning.as_deref(), Some("hmm"));
+    }
+
+    #[test]
+    fn tool_call_arguments_as_object() {
+        let chunk = parse(
+            r#"{"choices":[{"message":{"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":{"a":1}}}]}}]}"#,
+        );
+        let call = &chunk.choices[0].message.tool_calls[0];
+        assert_eq!(call.arguments.as_deref(), Some(r#"{"a":1}"#));
+        assert_eq!(call.index, None);
+    }
+
+    #[test]
+    fn unknown_delta_fields_are_kept() {
+        let chunk = parse(r#"{"choices":[{"delta":{"refusal":"no","annotations":[1]}}]}"#);
+        let extra = &chunk.choices[0].message.extra;
+        assert_eq!(extra["refusal"], "no");
+        assert_eq!(extra["annotations"], serde_json::json!([1]));
+    }
+
+    #[test]
+    fn escaped_keys_are_read() {
+        let chunk = parse(r#"{"\u0069d":"x"}"#);
+        assert_eq!(chunk.id.as_deref(), Some("x"));
+    }
+}

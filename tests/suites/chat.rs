@@ -1,0 +1,283 @@
+//! Complete (non-streaming) replies through the simulator.
+// Test code: a failed unwrap is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::str::FromStr;
+
+use openai_compat_pricing::{Cost, Decimal};
+use openai_compat_provider::{ChatRequest, Error, FinishReason, Provider, StreamEvent};
+use openai_compat_testkit::{Fault, Reply, Simulator};
+use openai_compat_tests::{collect, profile, provider, render};
+use serde_json::json;
+
+fn price(text: &str) -> Option<Decimal> {
+    Some(Decimal::from_str(text).unwrap())
+}
+
+#[tokio::test]
+async fn text_reply_with_usage_cost_and_request_id() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::text("Hello!")
+            .usage_tokens(1000, 500)
+            .header("x-request-id", "req_123"),
+    );
+    let mut p = profile(&sim);
+    p.model_info.prices.input_price = price("0.15");
+    p.model_info.prices.output_price = price("0.60");
+    let reply = provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert_eq!(reply.content, "Hello!");
+    assert_eq!(reply.reasoning, None);
+    assert_eq!(reply.finish_reason, Some(FinishReason::Stop));
+    assert_eq!(reply.request_id.as_deref(), Some("req_123"));
+    assert_eq!(reply.model.as_deref(), Some("sim-model"));
+    assert_eq!(reply.created, Some(1_700_000_000));
+    let usage = reply.usage.unwrap();
+    assert_eq!(
+        (usage.usage.input_total, usage.usage.output_total),
+        (1000, 500)
+    );
+    assert_eq!(usage.cost.total(), price("0.00045"));
+    assert_eq!(usage.raw["total_tokens"], 1500);
+}
+
+#[tokio::test]
+async fn cost_is_unknown_without_prices() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("x").usage_tokens(10, 10));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert!(matches!(reply.usage.unwrap().cost, Cost::Unknown(_)));
+}
+
+#[tokio::test]
+async fn usage_not_reported_is_none_not_zero() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::json(json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}]})));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert_eq!(reply.content, "x");
+    assert!(reply.usage.is_none());
+}
+
+#[tokio::test]
+async fn deepseek_cache_hits_are_priced_exactly() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("x").usage(json!({
+        "prompt_tokens": 102056, "completion_tokens": 252, "total_tokens": 102308,
+        "prompt_cache_hit_tokens": 94464, "prompt_cache_miss_tokens": 7592
+    })));
+    let mut p = profile(&sim);
+    p.model_info.prices.input_price = price("0.28");
+    p.model_info.prices.cache_read_price = price("0.028");
+    p.model_info.prices.output_price = price("0.42");
+    let usage = provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap()
+        .usage
+        .unwrap();
+    assert_eq!(usage.usage.cache_read, 94_464);
+    assert_eq!(usage.cost.total(), price("0.004876592"));
+}
+
+#[tokio::test]
+async fn reasoning_from_reasoning_content() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("42").reasoning_content("Think hard."));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (reply.content.as_str(), reply.reasoning.as_deref()),
+        ("42", Some("Think hard."))
+    );
+}
+
+#[tokio::test]
+async fn reasoning_from_the_reasoning_field() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("42").reasoning_field("OpenRouter style."));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (reply.content.as_str(), reply.reasoning.as_deref()),
+        ("42", Some("OpenRouter style."))
+    );
+}
+
+#[tokio::test]
+async fn reasoning_from_think_tags() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("\n<think>\nin tags\n</think>\n\n42"));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (reply.content.as_str(), reply.reasoning.as_deref()),
+        ("42", Some("\nin tags\n"))
+    );
+}
+
+#[tokio::test]
+async fn think_tags_kept_when_parsing_is_off() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("<think>x</think>42"));
+    let mut p = profile(&sim);
+    p.parse_think_tags = false;
+    let reply = provider(p)
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (reply.content.as_str(), reply.reasoning),
+        ("<think>x</think>42", None)
+    );
+}
+
+#[tokio::test]
+async fn tool_calls_in_a_complete_reply() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::new()
+            .tool_call("call_1", "get_weather", r#"{"city":"Paris"}"#)
+            .tool_call("call_2", "get_time", r#"{"tz":"CET"}"#),
+    );
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(reply.finish_reason, Some(FinishReason::ToolCalls));
+    let calls: Vec<_> = reply
+        .tool_calls
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_str(), c.arguments.as_str()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("call_1", "get_weather", r#"{"city":"Paris"}"#),
+            ("call_2", "get_time", r#"{"tz":"CET"}"#)
+        ]
+    );
+    assert_eq!(
+        reply.tool_calls[0].arguments_json().unwrap(),
+        json!({"city": "Paris"})
+    );
+}
+
+#[tokio::test]
+async fn unknown_fields_are_kept() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::json(json!({
+        "id": "x", "system_fingerprint": "fp_1", "citations": ["https://a"],
+        "choices": [{"index": 0, "logprobs": {"content": []},
+                     "message": {"role": "assistant", "content": "ok", "refusal": null, "annotations": [{"type": "url"}]},
+                     "finish_reason": "stop"}]
+    })));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(reply.extra["system_fingerprint"], "fp_1");
+    assert_eq!(reply.extra["citations"], json!(["https://a"]));
+    assert_eq!(reply.message_extra["annotations"], json!([{"type": "url"}]));
+    assert_eq!(reply.message_extra["logprobs"], json!({"content": []}));
+}
+
+#[tokio::test]
+async fn the_reply_continues_the_conversation() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::new()
+            .reasoning_content("r")
+            .tool_call("call_1", "f", "{}"),
+    );
+    let provider = provider(profile(&sim));
+    let first = provider.chat(ChatRequest::new().user("Q")).await.unwrap();
+    let next = ChatRequest::new()
+        .user("Q")
+        .message(first.to_message())
+        .tool_result("call_1", "done");
+    provider.chat(next).await.unwrap();
+    let messages = sim.requests()[1].body_at("/messages").cloned().unwrap();
+    assert_eq!(
+        messages[1],
+        json!({"role": "assistant", "reasoning_content": "r",
+               "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]})
+    );
+    assert_eq!(
+        messages[2],
+        json!({"role": "tool", "tool_call_id": "call_1", "content": "done"})
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_streams_anyway_is_read() {
+    let sim = Simulator::start().await;
+    let sse = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"streamed\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    sim.push(Reply::raw_sse(sse));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(reply.content, "streamed");
+    assert_eq!(reply.finish_reason, Some(FinishReason::Stop));
+}
+
+#[tokio::test]
+async fn a_json_answer_to_a_stream_request_is_replayed_as_events() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::json(json!({
+        "id": "c", "choices": [{"index": 0, "message": {"role": "assistant", "content": "whole", "reasoning_content": "r"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1}
+    })));
+    let stream = provider(profile(&sim))
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(stream.metadata().id.as_deref(), Some("c"));
+    let (events, error) = collect(stream).await;
+    assert!(error.is_none());
+    assert_eq!(
+        render(&events),
+        "reasoning \"r\"\ntext \"whole\"\nfinish stop\nusage in=3 cached=0 out=1 reasoning=0 cost=unknown (input_price and output_price are not set)\n"
+    );
+    assert!(matches!(events[1], StreamEvent::TextDelta(_)));
+}
+
+#[tokio::test]
+async fn an_error_object_in_a_200_body_is_a_typed_error() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::fault(Fault::EventError(
+        json!({"error": {"message": "Upstream overloaded", "code": 503}}),
+    )));
+    let err = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ServerError { .. }), "{err:?}");
+    assert_eq!(err.provider_message(), Some("Upstream overloaded"));
+}
+
+#[tokio::test]
+async fn a_body_without_choices_is_a_decode_error() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::json(json!({"id": "x", "choices": []})));
+    let err = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}

@@ -1,0 +1,428 @@
+//! What goes over the wire: path, query, headers and body the simulator received.
+// Test code: a failed unwrap is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use openai_compat_config::{AuthStyle, IncludeUsage, SecretString};
+use openai_compat_provider::{
+    ChatRequest, ContentPart, Error, Provider, ReasoningEffort, ResponseFormat, Tool, ToolChoice,
+};
+use openai_compat_testkit::{Reply, Simulator};
+use openai_compat_tests::{collect, profile, provider, text_of};
+use openai_compat_url::{AzureOptions, ResolveOptions, resolve};
+use serde_json::json;
+
+const KEY: &str = "sk-test-0123456789";
+
+fn with_key(sim: &Simulator) -> openai_compat_config::ResolvedProfile {
+    let mut p = profile(sim);
+    p.api_key = Some(SecretString::from(KEY));
+    p
+}
+
+#[tokio::test]
+async fn chat_posts_to_the_resolved_path_with_a_bearer_key() {
+    let sim = Simulator::builder().api_key(KEY).start().await;
+    let reply = provider(with_key(&sim))
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert_eq!(reply.content, "Hi");
+    let request = &sim.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/v1/chat/completions");
+    assert_eq!(request.query, None);
+    assert_eq!(
+        request.header("authorization"),
+        Some("Bearer sk-test-0123456789")
+    );
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert!(
+        request
+            .header("user-agent")
+            .unwrap()
+            .starts_with("openai-compat/")
+    );
+    assert_eq!(request.header("api-key"), None);
+}
+
+#[tokio::test]
+async fn api_key_header_auth() {
+    let sim = Simulator::builder().api_key(KEY).start().await;
+    let mut p = with_key(&sim);
+    p.auth = AuthStyle::ApiKeyHeader;
+    provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let request = &sim.requests()[0];
+    assert_eq!(request.header("api-key"), Some(KEY));
+    assert_eq!(request.header("authorization"), None);
+}
+
+#[tokio::test]
+async fn custom_header_auth() {
+    let sim = Simulator::start().await;
+    let mut p = with_key(&sim);
+    p.auth = AuthStyle::Header("X-Api-Key".into());
+    provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let request = &sim.requests()[0];
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("authorization"), None);
+}
+
+#[tokio::test]
+async fn auth_none_sends_no_key() {
+    let sim = Simulator::start().await;
+    let mut p = with_key(&sim);
+    p.auth = AuthStyle::None;
+    provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let request = &sim.requests()[0];
+    assert_eq!(request.header("authorization"), None);
+    assert!(!format!("{:?}", request.headers).contains(KEY));
+}
+
+#[tokio::test]
+async fn no_key_sends_no_auth_header() {
+    let sim = Simulator::start().await;
+    provider(profile(&sim))
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert_eq!(sim.requests()[0].header("authorization"), None);
+}
+
+#[tokio::test]
+async fn user_authorization_header_overrides_the_key() {
+    let sim = Simulator::start().await;
+    let mut p = with_key(&sim);
+    p.headers.insert("Authorization", "Bearer gateway-token");
+    provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let request = &sim.requests()[0];
+    assert_eq!(
+        request.header_all("authorization"),
+        ["Bearer gateway-token"]
+    );
+}
+
+#[tokio::test]
+async fn profile_headers_and_query_on_chat_and_models() {
+    let sim = Simulator::start().await;
+    let mut p = with_key(&sim);
+    p.headers.insert("HTTP-Referer", "https://example.com");
+    p.headers.insert("X-Title", "my app");
+    p.query = vec![("tenant".into(), "a".into())];
+    let provider = provider(p);
+    provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
+    provider.list_models().await.unwrap();
+    let requests = sim.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].method, "GET");
+    assert_eq!(requests[1].path, "/v1/models");
+    for request in &requests {
+        assert_eq!(request.header("http-referer"), Some("https://example.com"));
+        assert_eq!(request.header("x-title"), Some("my app"));
+        assert_eq!(
+            request.header("authorization"),
+            Some("Bearer sk-test-0123456789")
+        );
+        assert_eq!(
+            request.query_pairs(),
+            [("tenant".to_owned(), "a".to_owned())]
+        );
+    }
+}
+
+#[tokio::test]
+async fn configured_query_is_merged_once_with_the_url_query() {
+    let sim = Simulator::start().await;
+    let mut options = ResolveOptions::default();
+    options.query = vec![("api-version".into(), "2".into())];
+    let endpoints = resolve(
+        &format!("{}?tenant=a&api-version=1", sim.base_url()),
+        &options,
+    )
+    .unwrap();
+    let mut p = openai_compat_config::ResolvedProfile::new(endpoints, "sim-model");
+    p.query = vec![("api-version".into(), "2".into())];
+    provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let mut pairs = sim.requests()[0].query_pairs();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            ("api-version".to_owned(), "2".to_owned()),
+            ("tenant".to_owned(), "a".to_owned())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn request_headers_and_query_are_added_and_win() {
+    let sim = Simulator::start().await;
+    let mut p = profile(&sim);
+    p.headers.insert("X-Trace", "profile");
+    let request = ChatRequest::new()
+        .user("Hi")
+        .header("X-Trace", "request")
+        .query("debug", "true");
+    provider(p).chat(request).await.unwrap();
+    let recorded = &sim.requests()[0];
+    assert_eq!(recorded.header_all("x-trace"), ["request"]);
+    assert_eq!(
+        recorded.query_pairs(),
+        [("debug".to_owned(), "true".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn invalid_request_header_is_refused_before_sending() {
+    let sim = Simulator::start().await;
+    let err = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Hi").header("Bad Name", "x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(sim.requests().is_empty());
+}
+
+#[tokio::test]
+async fn streaming_request_asks_for_events_and_usage() {
+    let sim = Simulator::start().await;
+    let stream = provider(profile(&sim))
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let (events, error) = collect(stream).await;
+    assert!(error.is_none());
+    assert_eq!(text_of(&events), "Hi");
+    let recorded = &sim.requests()[0];
+    assert_eq!(recorded.header("accept"), Some("text/event-stream"));
+    assert_eq!(recorded.body_at("/stream"), Some(&json!(true)));
+    assert_eq!(
+        recorded.body_at("/stream_options"),
+        Some(&json!({"include_usage": true}))
+    );
+}
+
+#[tokio::test]
+async fn include_usage_is_dropped_once_on_rejection_and_remembered() {
+    let sim = Simulator::builder()
+        .reject_stream_options(true)
+        .start()
+        .await;
+    let provider = provider(profile(&sim));
+    for _ in 0..2 {
+        let stream = provider
+            .chat_stream(ChatRequest::new().user("Hi"))
+            .await
+            .unwrap();
+        let (events, error) = collect(stream).await;
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(text_of(&events), "Hi");
+    }
+    let sent: Vec<bool> = sim
+        .requests()
+        .iter()
+        .map(|r| r.body_at("/stream_options").is_some())
+        .collect();
+    assert_eq!(sent, [true, false, false]);
+}
+
+#[tokio::test]
+async fn include_usage_always_is_never_dropped() {
+    let sim = Simulator::builder()
+        .reject_stream_options(true)
+        .start()
+        .await;
+    let mut p = profile(&sim);
+    p.include_usage = IncludeUsage::Always;
+    let err = provider(p)
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(sim.request_count(), 1);
+}
+
+#[tokio::test]
+async fn include_usage_never_sends_no_stream_options() {
+    let sim = Simulator::start().await;
+    let mut p = profile(&sim);
+    p.include_usage = IncludeUsage::Never;
+    let stream = provider(p)
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    collect(stream).await;
+    assert_eq!(sim.requests()[0].body_at("/stream_options"), None);
+}
+
+#[tokio::test]
+async fn body_received_for_a_full_request() {
+    let sim = Simulator::start().await;
+    let mut p = profile(&sim);
+    p.model_info.supports_reasoning_effort = openai_compat_config::EffortSupport::Yes;
+    p.temperature = Some(0.2);
+    let request = ChatRequest::new()
+        .system("Be terse.")
+        .user(vec![
+            ContentPart::text("What is this?"),
+            ContentPart::image_bytes("image/png", vec![1, 2, 3]),
+        ])
+        .max_tokens(100)
+        .stop("END")
+        .seed(7)
+        .tool(Tool::function(
+            "lookup",
+            "Look something up",
+            json!({"type": "object"}),
+        ))
+        .tool_choice(ToolChoice::Auto)
+        .response_format(ResponseFormat::JsonObject)
+        .reasoning_effort(ReasoningEffort::Medium)
+        .end_user("u1")
+        .extra_body("top_k", json!(20));
+    let stream = provider(p).chat_stream(request).await.unwrap();
+    collect(stream).await;
+    let body = sim.requests()[0].body.clone().unwrap();
+    insta::with_settings!({sort_maps => true}, {
+        insta::assert_json_snapshot!("received_body_full_request", body);
+    });
+}
+
+#[tokio::test]
+async fn image_for_a_text_only_model_is_refused_before_any_request() {
+    let sim = Simulator::start().await;
+    let mut p = profile(&sim);
+    p.model_info.supports_images = false;
+    let request =
+        ChatRequest::new().user(vec![ContentPart::image_url("https://example.com/cat.png")]);
+    let provider = provider(p);
+    assert!(matches!(
+        provider.chat(request.clone()).await,
+        Err(Error::ImagesNotSupported { .. })
+    ));
+    assert!(matches!(
+        provider.chat_stream(request).await,
+        Err(Error::ImagesNotSupported { .. })
+    ));
+    assert_eq!(sim.request_count(), 0);
+}
+
+#[tokio::test]
+async fn azure_deployment_path_api_version_and_api_key_header() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("from azure"));
+    let mut options = ResolveOptions::default();
+    options.model = Some("gpt4o-prod".into());
+    options.azure = Some(AzureOptions::new());
+    let base = format!("http://{}", sim.addr());
+    let endpoints = resolve(&base, &options).unwrap();
+    let mut p = openai_compat_config::ResolvedProfile::new(endpoints, "gpt4o-prod");
+    p.api_key = Some(SecretString::from(KEY));
+    let reply = provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert_eq!(reply.content, "from azure");
+    let recorded = &sim.requests()[0];
+    assert_eq!(
+        recorded.path,
+        "/openai/deployments/gpt4o-prod/chat/completions"
+    );
+    assert_eq!(
+        recorded.query.as_deref(),
+        Some("api-version=2024-08-01-preview")
+    );
+    assert_eq!(recorded.header("api-key"), Some(KEY));
+    assert_eq!(recorded.header("authorization"), None);
+}
+
+#[tokio::test]
+async fn full_endpoint_url_is_called_as_given() {
+    let sim = Simulator::start().await;
+    let full = format!("{}/chat/completions?tenant=x", sim.base_url());
+    let p = openai_compat_tests::profile_for(&full, "sim-model");
+    provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let recorded = &sim.requests()[0];
+    assert_eq!(recorded.path, "/v1/chat/completions");
+    assert_eq!(recorded.query.as_deref(), Some("tenant=x"));
+}
+
+#[tokio::test]
+async fn a_key_over_plain_http_to_another_host_is_warned_about() {
+    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let mut remote = openai_compat_tests::profile_for("http://llm.example.com/v1", "m");
+    remote.api_key = Some(SecretString::from(KEY));
+    provider(remote);
+    let lines = logs.lines();
+    assert!(
+        lines.iter().any(|l| l.starts_with("WARN")
+            && l.contains("plain http")
+            && l.contains("llm.example.com")),
+        "{lines:?}"
+    );
+
+    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let sim = Simulator::start().await;
+    provider(with_key(&sim));
+    assert!(
+        !logs.lines().iter().any(|l| l.contains("plain http")),
+        "loopback is fine"
+    );
+}
+
+#[tokio::test]
+async fn the_key_is_in_no_log_line() {
+    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let sim = Simulator::builder()
+        .reject_stream_options(true)
+        .start()
+        .await;
+    sim.push(Reply::error(503, bodies_with_key()));
+    let mut p = with_key(&sim);
+    p.headers.insert("X-Api-Key", "sk-header-secret-987");
+    let provider = provider(p);
+    provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
+    let stream = provider
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    collect(stream).await;
+    let lines = logs.lines();
+    assert!(lines.iter().any(|l| l.contains("retrying")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("stream_options")),
+        "{lines:?}"
+    );
+    for line in &lines {
+        assert!(
+            !line.contains(KEY) && !line.contains("sk-header-secret-987"),
+            "{line}"
+        );
+    }
+}
+
+fn bodies_with_key() -> String {
+    openai_compat_testkit::bodies::openai_error(
+        &format!("upstream refused key {KEY}"),
+        "server_error",
+        "server_error",
+    )
+}

@@ -1,0 +1,355 @@
+//! Streamed replies through the simulator: events, tolerance, ends, timeouts, drops.
+// Test code: a failed unwrap is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use openai_compat_provider::{
+    ChatRequest, Error, FinishReason, OpenAiCompatible, Provider, StreamEvent, TimeoutKind,
+};
+use openai_compat_testkit::{Chunking, Fault, LineEnding, Reply, Simulator};
+use openai_compat_tests::{collect, profile, provider, render, text_of};
+use serde_json::json;
+
+async fn stream_reply(reply: Reply) -> (Vec<StreamEvent>, Option<Error>) {
+    let sim = Simulator::start().await;
+    sim.push(reply);
+    let stream = provider(profile(&sim))
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    collect(stream).await
+}
+
+#[tokio::test]
+async fn text_stream_events() {
+    let (events, error) = stream_reply(
+        Reply::text("Hello there, world!")
+            .usage_tokens(5, 3)
+            .text_chunk_chars(5),
+    )
+    .await;
+    assert!(error.is_none());
+    insta::assert_snapshot!("text_stream_events", render(&events));
+}
+
+#[tokio::test]
+async fn tool_calls_are_assembled_into_complete_calls() {
+    let reply = Reply::new()
+        .tool_call(
+            "call_1",
+            "get_weather",
+            r#"{"city":"Paris","unit":"celsius"}"#,
+        )
+        .tool_call("call_2", "get_time", r#"{"tz":"Europe/Paris"}"#)
+        .text_chunk_chars(4);
+    let (events, error) = stream_reply(reply).await;
+    assert!(error.is_none());
+    insta::assert_snapshot!("tool_call_stream_events", render(&events));
+    let complete: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::ToolCall(c) => {
+                Some((c.id.as_str(), c.name.as_str(), c.arguments.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        complete,
+        [
+            (
+                "call_1",
+                "get_weather",
+                r#"{"city":"Paris","unit":"celsius"}"#
+            ),
+            ("call_2", "get_time", r#"{"tz":"Europe/Paris"}"#)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn reasoning_from_all_three_sources_is_separated_from_text() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::new()
+            .reasoning_content("From reasoning_content. ")
+            .reasoning_field("From reasoning. ")
+            .content("  <think>From think tags.</think>\n\nThe answer.")
+            .text_chunk_chars(3),
+    );
+    let stream = provider(profile(&sim))
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let response = stream.collect_response().await.unwrap();
+    assert_eq!(
+        response.reasoning.as_deref(),
+        Some("From reasoning_content. From reasoning. From think tags.")
+    );
+    assert_eq!(response.content, "The answer.");
+}
+
+async fn text_with(reply: Reply) -> String {
+    let (events, error) = stream_reply(reply).await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, StreamEvent::Finish(FinishReason::Stop)))
+    );
+    text_of(&events)
+}
+
+const TEXT: &str = "héllo wörld 😀 — done";
+
+#[tokio::test]
+async fn crlf_line_ends() {
+    let reply = Reply::text(TEXT)
+        .line_ending(LineEnding::CrLf)
+        .chunking(Chunking::Bytes(7));
+    assert_eq!(text_with(reply).await, TEXT);
+}
+
+#[tokio::test]
+async fn cr_line_ends() {
+    let reply = Reply::text(TEXT)
+        .line_ending(LineEnding::Cr)
+        .chunking(Chunking::Bytes(5));
+    assert_eq!(text_with(reply).await, TEXT);
+}
+
+#[tokio::test]
+async fn data_without_a_space() {
+    assert_eq!(
+        text_with(Reply::text(TEXT).data_without_space(true)).await,
+        TEXT
+    );
+}
+
+#[tokio::test]
+async fn comments_and_keep_alive_lines() {
+    assert_eq!(
+        text_with(Reply::text(TEXT).keep_alive_comments(true)).await,
+        TEXT
+    );
+}
+
+#[tokio::test]
+async fn multi_line_data() {
+    assert_eq!(
+        text_with(Reply::text(TEXT).multi_line_data(true)).await,
+        TEXT
+    );
+}
+
+#[tokio::test]
+async fn utf8_split_across_network_chunks() {
+    // One content event written 5 bytes at a time, 1 ms apart, so multi-byte
+    // characters arrive in separate reads.
+    let reply = Reply::text(TEXT)
+        .text_chunk_chars(64)
+        .chunking(Chunking::Bytes(5))
+        .delay(Duration::from_millis(1));
+    assert_eq!(text_with(reply).await, TEXT);
+}
+
+#[tokio::test]
+async fn missing_id_object_created_and_model() {
+    assert_eq!(
+        text_with(Reply::text(TEXT).minimal_chunks(true)).await,
+        TEXT
+    );
+}
+
+async fn usage_line(reply: Reply) -> String {
+    let (events, error) = stream_reply(reply).await;
+    assert!(error.is_none(), "{error:?}");
+    render(&events)
+        .lines()
+        .filter(|l| l.starts_with("usage"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn usage_under_x_groq() {
+    let line = usage_line(Reply::text("x").usage_tokens(24, 7).usage_in_x_groq(true)).await;
+    assert!(line.starts_with("usage in=24 cached=0 out=7"), "{line}");
+}
+
+#[tokio::test]
+async fn usage_chunk_with_empty_choices() {
+    let line = usage_line(
+        Reply::text("x")
+            .usage_tokens(9, 2)
+            .usage_chunk_with_empty_choices(true),
+    )
+    .await;
+    assert!(line.starts_with("usage in=9 cached=0 out=2"), "{line}");
+}
+
+#[tokio::test]
+async fn usage_chunk_with_an_empty_delta() {
+    let line = usage_line(
+        Reply::text("x")
+            .usage_tokens(9, 2)
+            .usage_chunk_with_empty_delta(true),
+    )
+    .await;
+    assert!(line.starts_with("usage in=9 cached=0 out=2"), "{line}");
+}
+
+#[tokio::test]
+async fn finish_reason_null_ends_at_done() {
+    let (events, error) = stream_reply(Reply::text("x").finish_reason_null()).await;
+    assert!(error.is_none());
+    assert!(!events.iter().any(|e| matches!(e, StreamEvent::Finish(_))));
+    assert_eq!(text_of(&events), "x");
+}
+
+#[tokio::test]
+async fn finish_reason_empty_is_no_finish() {
+    let (events, error) = stream_reply(Reply::text("x").finish_reason("")).await;
+    assert!(error.is_none());
+    assert!(!events.iter().any(|e| matches!(e, StreamEvent::Finish(_))));
+}
+
+#[tokio::test]
+async fn unknown_finish_reason_is_kept() {
+    let (events, _) = stream_reply(Reply::text("x").finish_reason("eos")).await;
+    assert!(events.contains(&StreamEvent::Finish(FinishReason::Other("eos".into()))));
+}
+
+#[tokio::test]
+async fn unknown_fields_and_request_id_are_available() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::text("x")
+            .extra_field("citations", json!(["https://a"]))
+            .header("x-request-id", "req_9"),
+    );
+    let stream = provider(profile(&sim))
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(stream.request_id(), Some("req_9"));
+    let response = stream.collect_response().await.unwrap();
+    assert_eq!(response.extra["citations"], json!(["https://a"]));
+    assert_eq!(response.request_id.as_deref(), Some("req_9"));
+    assert!(response.id.as_deref().unwrap().starts_with("chatcmpl-sim-"));
+}
+
+#[tokio::test]
+async fn a_cut_connection_is_stream_ended_early() {
+    let (events, error) = stream_reply(
+        Reply::text(TEXT)
+            .text_chunk_chars(2)
+            .with_fault(Fault::CutAfterEvents(3)),
+    )
+    .await;
+    assert!(!events.is_empty());
+    assert!(
+        matches!(error, Some(Error::StreamEndedEarly { .. })),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_clean_close_before_finish_or_done_is_stream_ended_early() {
+    let (_, error) = stream_reply(
+        Reply::text(TEXT)
+            .text_chunk_chars(2)
+            .with_fault(Fault::EndAfterEvents(3)),
+    )
+    .await;
+    let error = error.unwrap();
+    assert!(matches!(error, Error::StreamEndedEarly { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("stream ended early: the stream from 127.0.0.1:")
+    );
+}
+
+#[tokio::test]
+async fn a_close_after_the_finish_reason_without_done_is_fine() {
+    let (events, error) = stream_reply(Reply::text("x").without_done()).await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(events.contains(&StreamEvent::Finish(FinishReason::Stop)));
+}
+
+#[tokio::test]
+async fn a_silent_stream_hits_the_idle_timeout() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text(TEXT).with_fault(Fault::Stall(Duration::from_secs(30))));
+    let mut p = profile(&sim);
+    p.timeouts.stream_idle = Duration::from_millis(50);
+    let stream = provider(p)
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let (_, error) = collect(stream).await;
+    match error {
+        Some(Error::Timeout { which, .. }) => assert_eq!(which, TimeoutKind::StreamIdle),
+        other => panic!("expected an idle timeout, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn dropping_a_stream_closes_its_connection() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::text("word ".repeat(200))
+            .text_chunk_chars(5)
+            .delay(Duration::from_millis(5)),
+    );
+    let mut stream = provider(profile(&sim))
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        stream.next().await.unwrap().unwrap();
+    }
+    drop(stream);
+    assert!(
+        sim.wait_for_disconnects(1, Duration::from_secs(5)).await,
+        "the simulator saw no disconnect"
+    );
+    assert_eq!(sim.active_streams(), 0);
+}
+
+#[tokio::test]
+async fn an_event_over_the_size_limit_is_refused() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("x").with_fault(Fault::HugeEvent(64 * 1024)));
+    let provider = OpenAiCompatible::builder(profile(&sim))
+        .max_event_bytes(16 * 1024)
+        .build()
+        .unwrap();
+    let stream = provider
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let (_, error) = collect(stream).await;
+    assert!(
+        matches!(error, Some(Error::TooLarge { limit: 16384, .. })),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_decode_error() {
+    let (_, error) = stream_reply(Reply::text("x").with_fault(Fault::MalformedJson)).await;
+    assert!(matches!(error, Some(Error::Decode { .. })), "{error:?}");
+}
+
+#[tokio::test]
+async fn event_error_is_a_typed_error() {
+    let body = json!({"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}});
+    let (_, error) = stream_reply(Reply::text("x").with_fault(Fault::EventError(body))).await;
+    let error = error.unwrap();
+    assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
+    assert_eq!(error.code(), Some("rate_limit_exceeded"));
+}
