@@ -147,4 +147,3 @@ pub fn assert_secret_absent(error: &Error, secret: &str) {
     }
 }
 
-/// A real llmock server for the `peer_*` suites.
