@@ -146,4 +146,3 @@ pub fn assert_secret_absent(error: &Error, secret: &str) {
         source = s.source();
     }
 }
-

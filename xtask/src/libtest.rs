@@ -47,7 +47,11 @@ mod tests {
         let line = "test result: ok. 12 passed; 1 failed; 3 ignored; 0 measured; 0 filtered out; finished in 0.01s";
         assert_eq!(
             parse_result_line(line),
-            Some(Counts { passed: 12, failed: 1, ignored: 3 })
+            Some(Counts {
+                passed: 12,
+                failed: 1,
+                ignored: 3
+            })
         );
     }
 

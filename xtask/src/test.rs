@@ -21,7 +21,9 @@ const INTEGRATION_PACKAGE: &str = "openai-compat-tests";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(arg) = args.first() {
-        return Err(format!("`cargo xtask test` takes no arguments (got `{arg}`)"));
+        return Err(format!(
+            "`cargo xtask test` takes no arguments (got `{arg}`)"
+        ));
     }
     let started = Instant::now();
     let mut report = Report::default();
@@ -41,7 +43,14 @@ fn pipeline(report: &mut Report) -> Result<(), String> {
         "cargo clippy --workspace --all-targets -- -D warnings",
         {
             let mut cmd = workspace::cargo();
-            cmd.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+            cmd.args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]);
             cmd
         },
     )?;
@@ -161,8 +170,7 @@ fn doc_tests(report: &mut Report, packages: &[Package]) -> Result<(), String> {
     let started = Instant::now();
     // cargo names the crate on stderr ("Doc-tests x") and rustdoc reports on stdout:
     // both go through one pipe so the lines stay in order.
-    let (reader, writer) =
-        std::io::pipe().map_err(|e| format!("could not create a pipe: {e}"))?;
+    let (reader, writer) = std::io::pipe().map_err(|e| format!("could not create a pipe: {e}"))?;
     let writer_err = writer
         .try_clone()
         .map_err(|e| format!("could not create a pipe: {e}"))?;
