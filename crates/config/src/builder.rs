@@ -7,6 +7,7 @@ use std::time::Duration;
 use openai_compat_url::EndpointMode;
 use secrecy::SecretString;
 
+use crate::catalog::Catalog;
 use crate::env::{Environment, ProcessEnv};
 use crate::model_info::{ModelInfo, ModelInfoOverrides, ReasoningEffort};
 use crate::overrides::Overrides;
@@ -44,6 +45,7 @@ pub struct ProfileBuilder {
     name: Option<String>,
     profile: Profile,
     env: Box<dyn Environment>,
+    catalog: Option<Catalog>,
 }
 
 impl Default for ProfileBuilder {
@@ -68,6 +70,7 @@ impl ProfileBuilder {
             name: None,
             profile: Profile::default(),
             env: Box::new(ProcessEnv),
+            catalog: None,
         }
     }
 
@@ -84,6 +87,13 @@ impl ProfileBuilder {
     #[must_use]
     pub fn env(mut self, env: impl Environment + 'static) -> Self {
         self.env = Box::new(env);
+        self
+    }
+
+    /// The native-model catalogue to use instead of [`Catalog::builtin`].
+    #[must_use]
+    pub fn catalog(mut self, catalog: Catalog) -> Self {
+        self.catalog = Some(catalog);
         self
     }
 
@@ -323,6 +333,7 @@ impl ProfileBuilder {
             read_openai_env: false,
             base_dir: None,
             require_model: true,
+            catalog: self.catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
         };
         match resolve(&layers, &mut report) {
             Some(profile) if report.problems.is_empty() => Ok((profile, report.warnings)),

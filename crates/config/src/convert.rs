@@ -134,6 +134,11 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Every entry of the table (for tables whose keys are names, not settings).
+    pub(crate) fn entries(&self) -> &'a [Entry] {
+        self.entries
+    }
+
     /// The value of `key`, when present and not `null`.
     pub(crate) fn take(&mut self, cx: &mut Cx, key: &'static str) -> Option<Field<'a>> {
         self.asked.push(key);
@@ -175,23 +180,35 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn no_hint(_: &str) -> Option<String> {
+pub(crate) fn no_hint(_: &str) -> Option<String> {
     None
 }
 
+/// The top level of a config document.
+#[derive(Default)]
+pub(crate) struct Document {
+    pub(crate) default_profile: Option<String>,
+    pub(crate) catalog: Option<PathBuf>,
+    pub(crate) profiles: BTreeMap<String, Profile>,
+}
+
 /// Reads a whole config document.
-pub(crate) fn config_file(cx: &mut Cx, root: &Node) -> (Option<String>, BTreeMap<String, Profile>) {
+pub(crate) fn config_file(cx: &mut Cx, root: &Node) -> Document {
     let root = Field {
         node: root,
         path: String::new(),
         key: "",
     };
     let Some(mut top) = Fields::of(cx, &root) else {
-        return (None, BTreeMap::new());
+        return Document::default();
     };
     let default_profile = top
         .take(cx, "default_profile")
         .and_then(|f| string(cx, &f, "\"together\""));
+    let catalog = top
+        .take(cx, "catalog")
+        .and_then(|f| string(cx, &f, "\"~/.config/openai-compat/catalog.toml\""))
+        .map(PathBuf::from);
     let mut profiles = BTreeMap::new();
     if let Some(field) = top.take(cx, "profiles")
         && let Some(table) = Fields::of(cx, &field)
@@ -225,7 +242,11 @@ pub(crate) fn config_file(cx: &mut Cx, root: &Node) -> (Option<String>, BTreeMap
             ),
         })
     });
-    (default_profile, profiles)
+    Document {
+        default_profile,
+        catalog,
+        profiles,
+    }
 }
 
 /// Reads one profile table.
@@ -412,32 +433,40 @@ fn azure(cx: &mut Cx, f: &Field<'_>) -> Option<AzureSettings> {
 
 /// A `model_info` table.
 pub(crate) fn model_info(cx: &mut Cx, f: &Field<'_>) -> ModelInfoOverrides {
-    let mut o = ModelInfoOverrides::default();
     let Some(mut t) = Fields::of(cx, f) else {
-        return o;
+        return ModelInfoOverrides::default();
     };
-    o.max_output_tokens = t
-        .take(cx, "max_output_tokens")
-        .and_then(|f| whole(cx, &f, "8192"));
-    o.context_window = t
-        .take(cx, "context_window")
-        .and_then(|f| whole(cx, &f, "128000"));
-    o.supports_images = t.take(cx, "supports_images").and_then(|f| boolean(cx, &f));
-    o.supports_computer_use = t
-        .take(cx, "supports_computer_use")
-        .and_then(|f| boolean(cx, &f));
-    o.supports_prompt_cache = t
-        .take(cx, "supports_prompt_cache")
-        .and_then(|f| boolean(cx, &f));
-    o.supports_reasoning_effort = t
-        .take(cx, "supports_reasoning_effort")
-        .and_then(|f| effort_support(cx, &f));
-    o.reasoning_effort = t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f));
-    o.prices = prices(cx, &mut t);
+    let o = model_info_fields(cx, &mut t);
+    t.finish(cx, &no_hint);
+    o
+}
+
+/// The `model_info` keys of a table that may hold other keys too (a catalogue
+/// entry); the caller reads its own keys and calls [`Fields::finish`].
+pub(crate) fn model_info_fields(cx: &mut Cx, t: &mut Fields<'_>) -> ModelInfoOverrides {
+    let mut o = ModelInfoOverrides {
+        max_output_tokens: t
+            .take(cx, "max_output_tokens")
+            .and_then(|f| whole(cx, &f, "8192")),
+        context_window: t
+            .take(cx, "context_window")
+            .and_then(|f| whole(cx, &f, "128000")),
+        supports_images: t.take(cx, "supports_images").and_then(|f| boolean(cx, &f)),
+        supports_computer_use: t
+            .take(cx, "supports_computer_use")
+            .and_then(|f| boolean(cx, &f)),
+        supports_prompt_cache: t
+            .take(cx, "supports_prompt_cache")
+            .and_then(|f| boolean(cx, &f)),
+        supports_reasoning_effort: t
+            .take(cx, "supports_reasoning_effort")
+            .and_then(|f| effort_support(cx, &f)),
+        reasoning_effort: t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f)),
+        prices: prices(cx, t),
+    };
     if let Some(f) = t.take(cx, "tiers") {
         o.prices.tiers = tiers(cx, &f);
     }
-    t.finish(cx, &no_hint);
     o
 }
 

@@ -15,6 +15,9 @@ pub const ENV_MODEL: &str = "OPENAI_MODEL";
 pub const ENV_PROFILE: &str = "OAC_PROFILE";
 /// `OAC_CONFIG`: the config file when no flag names one.
 pub const ENV_CONFIG: &str = "OAC_CONFIG";
+/// `OAC_CATALOG`: a native-model catalogue file extending the built-in one (wins
+/// over the config file's `catalog` key; see [`Catalog`](crate::Catalog)).
+pub const ENV_CATALOG: &str = "OAC_CATALOG";
 
 /// Where environment variables come from.
 ///

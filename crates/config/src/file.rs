@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::choice::closest;
 use crate::convert::{self, Cx};
-use crate::problem::{ConfigError, ConfigFormat, Problem, ProblemKind, Report, child};
+use crate::problem::{
+    ConfigError, ConfigFormat, Problem, ProblemKind, Report, child, place_problems,
+};
 use crate::profile::Profile;
 use crate::resolve::check_profile_urls;
 use crate::tree;
@@ -40,6 +42,11 @@ use crate::write;
 pub struct ConfigFile {
     /// `default_profile`: used when neither `--profile` nor `OAC_PROFILE` names one.
     pub default_profile: Option<String>,
+    /// `catalog`: a file of native-model catalogue entries that extend or override
+    /// the built-in catalogue (see [`Catalog`](crate::Catalog)). A relative path is
+    /// relative to the config file's directory; `~` is the home directory.
+    /// `OAC_CATALOG` wins over it.
+    pub catalog: Option<PathBuf>,
     /// `[profiles.NAME]`.
     pub profiles: BTreeMap<String, Profile>,
     /// Where the file was read from, and the line of each field path.
@@ -57,6 +64,7 @@ impl fmt::Debug for ConfigFile {
         f.debug_struct("ConfigFile")
             .field("path", &self.origin.path)
             .field("default_profile", &self.default_profile)
+            .field("catalog", &self.catalog)
             .field("profiles", &self.profiles)
             .finish()
     }
@@ -65,7 +73,9 @@ impl fmt::Debug for ConfigFile {
 impl PartialEq for ConfigFile {
     /// Compares the settings; where the file came from does not matter.
     fn eq(&self, other: &Self) -> bool {
-        self.default_profile == other.default_profile && self.profiles == other.profiles
+        self.default_profile == other.default_profile
+            && self.catalog == other.catalog
+            && self.profiles == other.profiles
     }
 }
 
@@ -142,12 +152,17 @@ impl ConfigFile {
             message: err.message,
         })?;
         let mut cx = Cx::new(format);
-        let (default_profile, profiles) = convert::config_file(&mut cx, &root);
+        let convert::Document {
+            default_profile,
+            catalog,
+            profiles,
+        } = convert::config_file(&mut cx, &root);
         let Cx {
             mut report, lines, ..
         } = cx;
         let file = ConfigFile {
             default_profile,
+            catalog,
             profiles,
             origin: Origin {
                 path: path.map(Path::to_path_buf),
@@ -201,27 +216,9 @@ impl ConfigFile {
         self.path().and_then(Path::parent)
     }
 
-    /// Gives each problem the line of its path (or of the nearest parent path
-    /// known), then sorts them by line; problems outside the file keep their order
-    /// after those inside it.
+    /// Gives each problem the line of its path (see [`place_problems`]).
     pub(crate) fn place(&self, problems: &mut [Problem]) {
-        for problem in problems.iter_mut() {
-            if problem.line.is_none() {
-                problem.line = self.line_of(&problem.path);
-            }
-        }
-        problems.sort_by_key(|problem| problem.line.unwrap_or(usize::MAX));
-    }
-
-    fn line_of(&self, path: &str) -> Option<usize> {
-        let mut path = path;
-        loop {
-            if let Some(line) = self.origin.lines.get(path) {
-                return Some(*line);
-            }
-            let cut = path.rfind(['.', '['])?;
-            path = &path[..cut];
-        }
+        place_problems(&self.origin.lines, problems);
     }
 
     fn into_result(self, report: Report) -> Result<ConfigFile, ConfigError> {

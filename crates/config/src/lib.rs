@@ -35,6 +35,12 @@
 //!   (`to_toml_string`) config files; every problem is reported at once in
 //!   [`ConfigError::Invalid`], each naming its field path and the fix.
 //! - [`ProfileBuilder`]: the same profile, built and checked in code.
+//! - [`Catalog`]: the OpenAI-native model catalogue (limits, prices, request-rule
+//!   family of `o1`, `o3-mini-high`, `gpt-4o`, `gpt-5`, …), embedded as data and
+//!   extended by the user's file (`catalog = "…"` in the config, `OAC_CATALOG`, or
+//!   `--catalog`). A native profile's [`ResolvedProfile::model_info`] is the
+//!   catalogue entry with the profile's `model_info` applied field by field; an
+//!   unknown native id gets the compatible defaults and a warning.
 //! - [`import_kilo`]: profiles from a Kilo Code / Roo Code settings export; keys go
 //!   to owner-only files ([`write_key_file`]), never into the config.
 //!
@@ -42,6 +48,7 @@
 //! `Display`, error, warning, log line or written config ever contains one.
 
 mod builder;
+mod catalog;
 mod choice;
 mod convert;
 mod env;
@@ -64,10 +71,11 @@ pub use openai_compat_url::{EndpointMode, Endpoints};
 pub use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::ProfileBuilder;
+pub use catalog::{Catalog, CatalogEntry, ModelFamily, SystemPrompt};
 pub use choice::ParseChoiceError;
 pub use env::{
-    ENV_API_KEY, ENV_BASE_URL, ENV_CONFIG, ENV_MODEL, ENV_PROFILE, Environment, MapEnv, ProcessEnv,
-    config_dir, default_config_path,
+    ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE, Environment,
+    MapEnv, ProcessEnv, config_dir, default_config_path,
 };
 pub use file::ConfigFile;
 pub use headers::Headers;

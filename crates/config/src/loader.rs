@@ -5,8 +5,10 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::catalog::Catalog;
 use crate::env::{
-    ENV_CONFIG, ENV_PROFILE, Environment, ProcessEnv, default_config_path, non_empty,
+    ENV_CATALOG, ENV_CONFIG, ENV_PROFILE, Environment, ProcessEnv, default_config_path,
+    expand_path, non_empty,
 };
 use crate::file::{ConfigFile, format_of};
 use crate::overrides::Overrides;
@@ -91,6 +93,9 @@ pub struct Loaded {
 /// - Each setting: flag, else environment (`OPENAI_BASE_URL`, `OPENAI_MODEL`), else
 ///   the profile, else the default. The key: `--api-key-env`, else the profile's
 ///   `api_key` / `api_key_env` / `api_key_file`, else `OPENAI_API_KEY`.
+/// - Native model catalogue: the built-in one, extended by the file named by
+///   `--catalog` ([`Overrides::catalog`]), else `OAC_CATALOG`, else the config
+///   file's `catalog` (see [`Catalog`]); or the one given with [`Loader::catalog`].
 ///
 /// ```
 /// use openai_compat_config::{Loader, MapEnv, Overrides};
@@ -114,6 +119,7 @@ pub struct Loader {
     overrides: Overrides,
     file: Option<ConfigFile>,
     require_model: bool,
+    catalog: Option<Catalog>,
 }
 
 impl Default for Loader {
@@ -128,6 +134,7 @@ impl fmt::Debug for Loader {
             .field("overrides", &self.overrides)
             .field("file", &self.file)
             .field("require_model", &self.require_model)
+            .field("catalog", &self.catalog.as_ref().map(Catalog::len))
             .finish_non_exhaustive()
     }
 }
@@ -140,6 +147,7 @@ impl Loader {
             overrides: Overrides::default(),
             file: None,
             require_model: true,
+            catalog: None,
         }
     }
 
@@ -170,6 +178,15 @@ impl Loader {
     #[must_use]
     pub fn require_model(mut self, required: bool) -> Self {
         self.require_model = required;
+        self
+    }
+
+    /// Uses this native-model catalogue instead of the built-in one extended by
+    /// `--catalog`, `OAC_CATALOG` or the config file's `catalog` (which are then
+    /// ignored).
+    #[must_use]
+    pub fn catalog(mut self, catalog: Catalog) -> Self {
+        self.catalog = Some(catalog);
         self
     }
 
@@ -211,6 +228,10 @@ impl Loader {
         let empty = ConfigFile::new();
         let config = file.as_ref().unwrap_or(&empty);
         let env: &dyn Environment = &*self.env;
+        let catalog = match self.catalog {
+            Some(catalog) => Some(catalog),
+            None => user_catalog(&self.overrides, env, config)?,
+        };
 
         let chosen = self
             .overrides
@@ -273,6 +294,7 @@ impl Loader {
             read_openai_env: true,
             base_dir: config.dir(),
             require_model: self.require_model,
+            catalog: catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
         };
         let resolved = resolve(&layers, &mut report);
         match resolved {
@@ -289,6 +311,26 @@ impl Loader {
             _ => Err(invalid(config, report)),
         }
     }
+}
+
+/// The built-in catalogue extended by the user's file, when one is named:
+/// `--catalog`, else `OAC_CATALOG`, else the config file's `catalog` (relative to
+/// the config file). `None`: the built-in catalogue as it is.
+fn user_catalog(
+    overrides: &Overrides,
+    env: &dyn Environment,
+    config: &ConfigFile,
+) -> Result<Option<Catalog>, ConfigError> {
+    let path = if let Some(path) = &overrides.catalog {
+        expand_path(path, env, None)
+    } else if let Some(path) = non_empty(env, ENV_CATALOG) {
+        expand_path(Path::new(path.trim()), env, None)
+    } else if let Some(path) = &config.catalog {
+        expand_path(path, env, config.dir())
+    } else {
+        return Ok(None);
+    };
+    Catalog::builtin_with_file(&path).map(Some)
 }
 
 fn read_lenient(path: &Path) -> Result<(ConfigFile, Report), ConfigError> {

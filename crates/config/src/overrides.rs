@@ -44,6 +44,9 @@ pub struct Overrides {
     pub headers: Vec<String>,
     /// `--api-key-env VAR`: the variable holding the key; wins over every other key source.
     pub api_key_env: Option<String>,
+    /// `--catalog FILE`: a native-model catalogue file extending the built-in one;
+    /// wins over `OAC_CATALOG` and the config file's `catalog`.
+    pub catalog: Option<PathBuf>,
 }
 
 impl Overrides {
@@ -108,6 +111,13 @@ impl Overrides {
         self.api_key_env = Some(var.into());
         self
     }
+
+    /// `--catalog FILE`.
+    #[must_use]
+    pub fn catalog(mut self, path: impl Into<PathBuf>) -> Self {
+        self.catalog = Some(path.into());
+        self
+    }
 }
 
 impl fmt::Debug for Overrides {
@@ -130,6 +140,7 @@ impl fmt::Debug for Overrides {
             .field("endpoint_mode", &self.endpoint_mode)
             .field("headers", &header_names)
             .field("api_key_env", &self.api_key_env)
+            .field("catalog", &self.catalog)
             .finish()
     }
 }

@@ -4,6 +4,7 @@
 //! No message built here or anywhere in this crate quotes an API key: key values
 //! are never formatted, only the names of the settings that hold them.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
@@ -129,6 +130,9 @@ pub enum WarningKind {
     ImportValueDropped,
     /// Imported input and output prices are both 0, so cost would show as $0.
     ZeroPrices,
+    /// The native provider does not know the model id: its limits and prices are
+    /// unknown (compatible defaults are used).
+    UnknownModel,
 }
 
 /// Something that works but is probably not what the user wants.
@@ -206,6 +210,17 @@ pub enum ConfigError {
         column: usize,
         /// What the parser found.
         message: String,
+    },
+    /// The model catalogue file could not be read: fix the path or the permissions.
+    #[error(
+        "cannot read the model catalogue file {}: {source}; check the path (--catalog, OAC_CATALOG, or `catalog` in the config file) and its permissions",
+        path.display()
+    )]
+    UnreadableCatalog {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
     },
     /// The file name does not end in `.toml` or `.json`: rename it.
     #[error(
@@ -308,6 +323,29 @@ pub(crate) fn child(parent: &str, key: &str) -> String {
         key
     } else {
         format!("{parent}.{key}")
+    }
+}
+
+/// Gives each problem the line of its path (or of the nearest parent path in
+/// `lines`), then sorts them by line; problems outside the file keep their order
+/// after those inside it.
+pub(crate) fn place_problems(lines: &HashMap<String, usize>, problems: &mut [Problem]) {
+    for problem in problems.iter_mut() {
+        if problem.line.is_none() {
+            problem.line = line_of(lines, &problem.path);
+        }
+    }
+    problems.sort_by_key(|problem| problem.line.unwrap_or(usize::MAX));
+}
+
+fn line_of(lines: &HashMap<String, usize>, path: &str) -> Option<usize> {
+    let mut path = path;
+    loop {
+        if let Some(line) = lines.get(path) {
+            return Some(*line);
+        }
+        let cut = path.rfind(['.', '['])?;
+        path = &path[..cut];
     }
 }
 

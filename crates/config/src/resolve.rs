@@ -10,6 +10,7 @@ use openai_compat_url::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::catalog::{Catalog, CatalogEntry, Similar};
 use crate::convert::is_var_name;
 use crate::env::{ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, Environment, expand_path, non_empty};
 use crate::model_info::{ModelInfo, ModelInfoOverrides};
@@ -37,6 +38,8 @@ pub(crate) struct Layers<'a> {
     pub(crate) base_dir: Option<&'a Path>,
     /// Whether a missing model id is a problem.
     pub(crate) require_model: bool,
+    /// The native model catalogue.
+    pub(crate) catalog: &'a Catalog,
 }
 
 /// A value and where it came from (a field path, flag or variable).
@@ -155,8 +158,15 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
     let mut headers = p.headers.clone();
     apply_headers(&l.overrides.headers, &mut headers, report);
 
-    // The native catalogue (catalog.md) will supply `base` for known native models.
-    let model_info = merge_model_info(None, &p.model_info);
+    let catalog_entry = if provider == ProviderChoice::OpenAiNative && !model_id.is_empty() {
+        native_entry(l, model_id, model.as_ref().map(|m| m.path.as_str()), report)
+    } else {
+        None
+    };
+    let model_info = merge_model_info(
+        catalog_entry.as_ref().map(|entry| entry.info.clone()),
+        &p.model_info,
+    );
     validate::merged_model_info(&model_info, &p.model_info, &l.field("model_info"), report);
 
     let max_tokens_field = if provider == ProviderChoice::OpenAiNative {
@@ -229,7 +239,42 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         ca_cert,
         azure: p.azure.clone(),
         model_info,
+        catalog_entry,
     })
+}
+
+/// The catalogue entry of a native model. An unknown id is allowed (new models
+/// appear weekly) and gets the compatible defaults, with a warning unless the
+/// profile describes the model itself.
+fn native_entry(
+    l: &Layers<'_>,
+    model_id: &str,
+    model_path: Option<&str>,
+    report: &mut Report,
+) -> Option<CatalogEntry> {
+    if let Some(entry) = l.catalog.lookup(model_id) {
+        return Some(entry.clone());
+    }
+    if l.profile.model_info.is_empty() {
+        let path = model_path.map_or_else(|| l.field("model"), str::to_owned);
+        let fix = match l.catalog.similar(model_id) {
+            Some(Similar::Spelling(id)) => format!(
+                "did you mean `{id}`? Otherwise describe the model in the profile's model_info or add it to a catalogue file (`catalog` in the config, or OAC_CATALOG)"
+            ),
+            Some(Similar::VersionOf(id)) => format!(
+                "if it is a version of `{id}` with the same limits and prices, add `[models.\"{model_id}\"]` with `based_on = \"{id}\"` to a catalogue file (`catalog` in the config, or OAC_CATALOG), or describe it in the profile's model_info"
+            ),
+            _ => "describe it in the profile's model_info or add it to a catalogue file (`catalog` in the config, or OAC_CATALOG)".to_owned(),
+        };
+        report.warning(
+            WarningKind::UnknownModel,
+            path,
+            format!(
+                "`{model_id}` is not in the OpenAI model catalogue, so its info is unknown: the compatible defaults apply (128000-token context, images allowed, no max output) and cost is reported as unknown; {fix}"
+            ),
+        );
+    }
+    None
 }
 
 /// The model's info: `base` (a catalogue entry; [`ModelInfo::compatible_default`]

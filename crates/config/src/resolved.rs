@@ -3,6 +3,7 @@
 use openai_compat_url::{AuthHint, Endpoints};
 use secrecy::SecretString;
 
+use crate::catalog::CatalogEntry;
 use crate::headers::Headers;
 use crate::model_info::{ModelInfo, ReasoningEffort};
 use crate::profile::{
@@ -69,6 +70,12 @@ pub struct ResolvedProfile {
     pub azure: Option<AzureSettings>,
     /// The model's info (catalogue for native, overridden by the profile).
     pub model_info: ModelInfo,
+    /// The native catalogue's entry for `model` (wire model, alias effort, family,
+    /// system-prompt rule, and the catalogue's own info before the profile's
+    /// `model_info`), when the provider is native and the catalogue knows the id.
+    /// `None` for compatible providers and unknown ids (see
+    /// [`CatalogEntry::inferred`] for what is known of those).
+    pub catalog_entry: Option<CatalogEntry>,
 }
 
 impl ResolvedProfile {
@@ -106,6 +113,7 @@ impl ResolvedProfile {
             ca_cert: None,
             azure: None,
             model_info: ModelInfo::compatible_default(),
+            catalog_entry: None,
         }
     }
 }

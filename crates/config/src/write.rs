@@ -30,6 +30,9 @@ pub(crate) fn to_toml(file: &ConfigFile) -> Result<String, ConfigError> {
     if let Some(default) = &file.default_profile {
         line(&mut out, "default_profile", &string(default));
     }
+    if let Some(catalog) = &file.catalog {
+        line(&mut out, "catalog", &string(&catalog.to_string_lossy()));
+    }
     for (name, profile) in &file.profiles {
         write_profile(&mut out, &format!("profiles.{}", key(name)), profile);
     }

@@ -6,15 +6,14 @@ use async_trait::async_trait;
 use openai_compat_config::{ModelInfo, ResolvedProfile};
 use openai_compat_url::{Endpoints, ProviderKind};
 
+use crate::builder::ProviderBuilder;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::request::ChatRequest;
 use crate::response::{ChatResponse, ModelEntry};
-use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 use crate::shaping::ShapingRules;
 use crate::stream::ChatStream;
-use crate::transport::{Limits, TransportSettings};
 
 /// The generic OpenAI-compatible provider: any endpoint that speaks
 /// `/chat/completions` (Together, DeepSeek, Groq, OpenRouter, Ollama, vLLM, …).
@@ -36,14 +35,7 @@ impl OpenAiCompatible {
 
     /// A builder for limits and the retry clock.
     pub fn builder(profile: ResolvedProfile) -> OpenAiCompatibleBuilder {
-        OpenAiCompatibleBuilder {
-            profile,
-            settings: TransportSettings {
-                limits: Limits::default(),
-                retry: None,
-                sleeper: Arc::new(TokioSleeper),
-            },
-        }
+        ProviderBuilder::new(profile)
     }
 
     /// The request rules in force (what the body will look like).
@@ -53,40 +45,9 @@ impl OpenAiCompatible {
 }
 
 /// Builds an [`OpenAiCompatible`] with non-default limits or retry spacing.
-#[derive(Debug)]
-#[must_use = "call .build() to get the provider"]
-pub struct OpenAiCompatibleBuilder {
-    profile: ResolvedProfile,
-    settings: TransportSettings,
-}
+pub type OpenAiCompatibleBuilder = ProviderBuilder<OpenAiCompatible>;
 
-impl OpenAiCompatibleBuilder {
-    /// Largest complete response body (default 64 MiB).
-    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
-        self.settings.limits.max_body_bytes = bytes;
-        self
-    }
-
-    /// Largest single stream event (default 32 MiB).
-    pub fn max_event_bytes(mut self, bytes: usize) -> Self {
-        self.settings.limits.max_event_bytes = bytes;
-        self
-    }
-
-    /// Retry count and spacing (default: the profile's `max_retries`, 0.5 s·2ⁿ up
-    /// to 8 s).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.settings.retry = Some(policy);
-        self
-    }
-
-    /// What waits between retries (default: `tokio::time::sleep`). Tests pass one
-    /// that records the waits and returns at once.
-    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
-        self.settings.sleeper = sleeper;
-        self
-    }
-
+impl ProviderBuilder<OpenAiCompatible> {
     /// Build the provider.
     pub fn build(self) -> Result<OpenAiCompatible, Error> {
         let rules = ShapingRules::compatible(&self.profile);
@@ -134,6 +95,7 @@ mod tests {
     use openai_compat_url::{ResolveOptions, resolve};
 
     use super::*;
+    use crate::retry::RetryPolicy;
 
     fn profile() -> ResolvedProfile {
         let endpoints = resolve("https://api.example.com/v1", &ResolveOptions::default()).unwrap();

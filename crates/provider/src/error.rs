@@ -9,6 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use openai_compat_config::ReasoningEffort;
 use reqwest::header::HeaderMap;
 
 /// A boxed source error.
@@ -176,6 +177,20 @@ fn decode_excerpt(excerpt: &str) -> String {
         "an empty body".to_owned()
     } else {
         format!("`{excerpt}`")
+    }
+}
+
+fn effort_message(model: &str, effort: ReasoningEffort, allowed: &[ReasoningEffort]) -> String {
+    if allowed.is_empty() {
+        format!(
+            "reasoning effort not supported: model \"{model}\" does not accept reasoning_effort (\"{effort}\" was asked for); remove reasoning_effort from the request and the profile"
+        )
+    } else {
+        let levels: Vec<&str> = allowed.iter().map(|level| level.as_str()).collect();
+        format!(
+            "reasoning effort not supported: model \"{model}\" does not accept reasoning_effort \"{effort}\"; use one of: {}",
+            levels.join(", ")
+        )
     }
 }
 
@@ -376,6 +391,18 @@ pub enum Error {
         /// The model.
         model: String,
     },
+    /// The reasoning effort to send is not one the model accepts (OpenAI-native
+    /// models check it before anything is sent).
+    #[error("{}", effort_message(.model, *.effort, .allowed))]
+    UnsupportedReasoningEffort {
+        /// The model.
+        model: String,
+        /// The effort that would have been sent (from the request, the profile or
+        /// the model's default).
+        effort: ReasoningEffort,
+        /// The levels the model accepts; empty when it accepts none.
+        allowed: Vec<ReasoningEffort>,
+    },
     /// There is no URL to list models from.
     #[error("no models URL: {reason}; set `models_url` in the profile")]
     ModelsUrlMissing {
@@ -418,9 +445,9 @@ impl Error {
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Decode { .. } | Error::TooLarge { .. } => ErrorKind::Decode,
             Error::StreamEndedEarly { .. } => ErrorKind::StreamEndedEarly,
-            Error::ImagesNotSupported { .. } | Error::InvalidRequest { .. } => {
-                ErrorKind::InvalidRequest
-            }
+            Error::ImagesNotSupported { .. }
+            | Error::UnsupportedReasoningEffort { .. }
+            | Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
             Error::ModelsUrlMissing { .. } | Error::InvalidConfig { .. } => ErrorKind::Config,
         }
     }
@@ -444,6 +471,7 @@ impl Error {
             | Error::TooLarge { details, .. } => Some(details),
             Error::RedirectRefused { .. }
             | Error::ImagesNotSupported { .. }
+            | Error::UnsupportedReasoningEffort { .. }
             | Error::ModelsUrlMissing { .. }
             | Error::InvalidConfig { .. }
             | Error::InvalidRequest { .. } => None,

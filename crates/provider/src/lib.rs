@@ -1,5 +1,8 @@
-//! The [`Provider`] trait and its OpenAI-compatible implementation: wire types,
-//! request shaping, one transport, SSE decoding, typed errors and retries.
+//! The [`Provider`] trait and its two implementations — [`OpenAiCompatible`] (any
+//! OpenAI-compatible endpoint) and [`OpenAiNative`] (OpenAI itself: model
+//! catalogue, reasoning-model rules) — over one set of wire types, request
+//! shaping, transport, SSE decoding, typed errors and retries.
+//! [`from_profile`] picks the implementation a profile asks for.
 //!
 //! ```
 //! use futures_util::StreamExt;
@@ -34,23 +37,27 @@
 //! ```
 //!
 //! Module map: [`request`] (what a caller asks), [`shaping`] (the one place a
-//! request becomes a provider's JSON body), [`sse`] (bytes → events), [`response`]
-//! (what comes back), [`error`] (one typed error, the user-facing messages),
-//! [`retry`] (when and how long to wait). The transport, chunk assembly and usage
-//! reading are internal.
+//! request becomes a provider's JSON body, per model family), [`sse`] (bytes →
+//! events), [`response`] (what comes back), [`error`] (one typed error, the
+//! user-facing messages), [`retry`] (when and how long to wait). The two
+//! implementations differ only in their [`shaping::ShapingRules`]; the engine,
+//! transport, chunk assembly and usage reading they share are internal.
 
 mod assemble;
+mod builder;
 mod classify;
 mod compatible;
 mod decode;
 mod engine;
 pub mod error;
 mod models;
+mod native;
 mod provider;
 mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;
+mod select;
 pub mod shaping;
 pub mod sse;
 mod stream;
@@ -60,9 +67,11 @@ mod usage;
 mod wire;
 
 pub use assemble::StreamMetadata;
+pub use builder::ProviderBuilder;
 pub use compatible::{OpenAiCompatible, OpenAiCompatibleBuilder};
 pub use decode::EventDecoder;
 pub use error::{Error, ErrorDetails, ErrorKind, TimeoutKind};
+pub use native::{OpenAiNative, OpenAiNativeBuilder};
 pub use openai_compat_config::{ModelInfo, ReasoningEffort};
 pub use openai_compat_url::ProviderKind;
 pub use provider::Provider;
@@ -74,6 +83,7 @@ pub use response::{
     ChatResponse, FinishReason, ModelEntry, StreamEvent, ToolCallDelta, UsageReport,
 };
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
+pub use select::{AnyProviderBuilder, from_profile, kind_for, provider_builder};
 pub use stream::ChatStream;
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Limits};
 

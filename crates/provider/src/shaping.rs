@@ -5,14 +5,16 @@
 //! takes, whether same-role messages are merged (DeepSeek-R1 format), whether
 //! temperature may be sent, which field carries max tokens, the defaults from the
 //! profile and model info, and which reasoning efforts the model accepts.
-//! [`ShapingRules::compatible`] derives the rules of the generic provider; the
-//! OpenAI-native provider derives its own from the model catalogue and reuses
-//! [`build_body`] unchanged, along with the transport, decoder and errors.
+//! [`ShapingRules::compatible`] derives the rules of the generic provider;
+//! [`ShapingRules::native`] those of the OpenAI-native provider from its model
+//! catalogue entry. Both go through the same [`build_body`], transport, decoder
+//! and errors.
 //!
 //! The body carries only what is set: no `null`s, no default temperature.
 
 use openai_compat_config::{
-    EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile,
+    CatalogEntry, EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile,
+    SystemPrompt,
 };
 use serde_json::{Map, Value, json};
 
@@ -61,6 +63,11 @@ pub struct ShapingRules {
     pub supports_images: bool,
     /// `stream_options.include_usage` policy.
     pub include_usage: IncludeUsage,
+    /// What happens to an effort the model does not accept: `false` (generic
+    /// provider) sends the nearest accepted level or nothing; `true` (OpenAI-native,
+    /// whose catalogue knows the levels) refuses the request with
+    /// [`Error::UnsupportedReasoningEffort`] before anything is sent.
+    pub strict_effort: bool,
 }
 
 impl ShapingRules {
@@ -86,17 +93,83 @@ impl ShapingRules {
             merge_same_role: r1,
             send_temperature: true,
             max_tokens_field: profile.max_tokens_field,
-            default_max_tokens: profile.max_tokens.or(if profile.include_max_tokens {
-                info.max_output_tokens
-            } else {
-                None
-            }),
+            default_max_tokens: default_max_tokens(profile),
             default_temperature: profile.temperature,
             effort_support: info.supports_reasoning_effort.clone(),
             forced_effort: None,
             default_effort: profile.reasoning_effort.or(info.reasoning_effort),
             supports_images: info.supports_images,
             include_usage: profile.include_usage,
+            strict_effort: false,
+        }
+    }
+
+    /// The rules of the OpenAI-native provider for `profile`, whose model is
+    /// `entry` (catalog.md, "Request rules by family").
+    ///
+    /// - o-series and gpt-5 (reasoning models): the system prompt as a `developer`
+    ///   message (as the first `user` message for `o1-preview` and `o1-mini`), never
+    ///   `temperature`.
+    /// - others: `system` role, `temperature` only when set.
+    /// - always `max_completion_tokens`; `reasoning_effort` from the alias, else the
+    ///   request, else the profile, else the model's default, and it must be one of
+    ///   the model's levels ([`strict_effort`](Self::strict_effort)).
+    ///
+    /// `known` says whether `entry` came from the catalogue. For an unknown id the
+    /// model's info is unknown, so any effort asked for is sent and the server
+    /// decides (unless the profile lists the levels).
+    pub fn native(profile: &ResolvedProfile, entry: &CatalogEntry, known: bool) -> Self {
+        let info = &profile.model_info;
+        let effort_support = match &info.supports_reasoning_effort {
+            EffortSupport::No if !known => EffortSupport::Yes,
+            support => support.clone(),
+        };
+        ShapingRules {
+            wire_model: entry.wire_model.clone(),
+            system_role: match entry.system_prompt {
+                SystemPrompt::Developer => SystemRole::Developer,
+                SystemPrompt::FirstUserMessage => SystemRole::User,
+                _ => SystemRole::System,
+            },
+            merge_same_role: false,
+            send_temperature: !entry.family.is_reasoning(),
+            max_tokens_field: MaxTokensField::MaxCompletionTokens,
+            default_max_tokens: default_max_tokens(profile),
+            default_temperature: profile.temperature,
+            effort_support,
+            forced_effort: entry.alias_effort,
+            default_effort: profile.reasoning_effort.or(info.reasoning_effort),
+            supports_images: info.supports_images,
+            include_usage: profile.include_usage,
+            strict_effort: true,
+        }
+    }
+
+    /// The effort to send for a request that asked for `requested`, checked as
+    /// [`strict_effort`](Self::strict_effort) says.
+    pub fn checked_effort(
+        &self,
+        requested: Option<ReasoningEffort>,
+    ) -> Result<Option<ReasoningEffort>, Error> {
+        if !self.strict_effort {
+            return Ok(self.effort(requested));
+        }
+        let Some(wanted) = self.forced_effort.or(requested).or(self.default_effort) else {
+            return Ok(None);
+        };
+        match &self.effort_support {
+            EffortSupport::Yes => Ok(Some(wanted)),
+            EffortSupport::Levels(levels) if levels.contains(&wanted) => Ok(Some(wanted)),
+            EffortSupport::Levels(levels) => Err(Error::UnsupportedReasoningEffort {
+                model: self.wire_model.clone(),
+                effort: wanted,
+                allowed: levels.clone(),
+            }),
+            _ => Err(Error::UnsupportedReasoningEffort {
+                model: self.wire_model.clone(),
+                effort: wanted,
+                allowed: Vec::new(),
+            }),
         }
     }
 
@@ -112,6 +185,16 @@ impl ShapingRules {
             }
         }
     }
+}
+
+/// Max tokens sent when a request sets none: the profile's `max_tokens`, else the
+/// model's `max_output_tokens` when `include_max_tokens` is on.
+fn default_max_tokens(profile: &ResolvedProfile) -> Option<u32> {
+    profile.max_tokens.or(if profile.include_max_tokens {
+        profile.model_info.max_output_tokens
+    } else {
+        None
+    })
 }
 
 fn rank(effort: ReasoningEffort) -> i32 {
@@ -249,7 +332,7 @@ pub fn build_body(
         };
         body.insert("response_format".into(), value);
     }
-    if let Some(effort) = rules.effort(request.reasoning_effort) {
+    if let Some(effort) = rules.checked_effort(request.reasoning_effort)? {
         body.insert(
             "reasoning_effort".into(),
             Value::String(effort_name(effort).into()),

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
 
 mod builder;
+mod catalog;
 mod common;
 mod files;
 mod import;

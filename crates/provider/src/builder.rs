@@ -1,0 +1,80 @@
+//! [`ProviderBuilder`]: limits and the retry clock for any provider
+//! implementation, set in one place.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use openai_compat_config::ResolvedProfile;
+
+use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
+use crate::transport::{Limits, TransportSettings};
+
+/// Builds a provider with non-default limits or retry spacing. `P` is what
+/// [`build`](ProviderBuilder::build) returns: [`OpenAiCompatible`](crate::OpenAiCompatible),
+/// [`OpenAiNative`](crate::OpenAiNative), or `Arc<dyn Provider>` (chosen from the
+/// profile, see [`provider_builder`](crate::provider_builder)).
+#[must_use = "call .build() to get the provider"]
+pub struct ProviderBuilder<P> {
+    pub(crate) profile: ResolvedProfile,
+    pub(crate) settings: TransportSettings,
+    kind: PhantomData<fn() -> P>,
+}
+
+impl<P> std::fmt::Debug for ProviderBuilder<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderBuilder")
+            .field("profile", &self.profile)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl<P> ProviderBuilder<P> {
+    /// Default limits, the profile's retry count, `tokio::time::sleep` between retries.
+    pub(crate) fn new(profile: ResolvedProfile) -> Self {
+        ProviderBuilder {
+            profile,
+            settings: TransportSettings {
+                limits: Limits::default(),
+                retry: None,
+                sleeper: Arc::new(TokioSleeper),
+            },
+            kind: PhantomData,
+        }
+    }
+
+    /// The same settings, building another implementation.
+    pub(crate) fn retarget<Q>(self) -> ProviderBuilder<Q> {
+        ProviderBuilder {
+            profile: self.profile,
+            settings: self.settings,
+            kind: PhantomData,
+        }
+    }
+
+    /// Largest complete response body (default 64 MiB).
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.settings.limits.max_body_bytes = bytes;
+        self
+    }
+
+    /// Largest single stream event (default 32 MiB).
+    pub fn max_event_bytes(mut self, bytes: usize) -> Self {
+        self.settings.limits.max_event_bytes = bytes;
+        self
+    }
+
+    /// Retry count and spacing (default: the profile's `max_retries`, 0.5 s·2ⁿ up
+    /// to 8 s).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = Some(policy);
+        self
+    }
+
+    /// What waits between retries (default: `tokio::time::sleep`). Tests pass one
+    /// that records the waits and returns at once.
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.settings.sleeper = sleeper;
+        self
+    }
+}

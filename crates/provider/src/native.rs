@@ -1,0 +1,172 @@
+//! [`OpenAiNative`]: OpenAI itself (or a gateway that mirrors its API), with the
+//! model catalogue and the request rules of its reasoning models.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use openai_compat_config::{
+    Catalog, CatalogEntry, ModelInfo, ProviderChoice, ResolvedProfile, SecretString,
+};
+use openai_compat_url::{Endpoints, ProviderKind, ResolveOptions, resolve};
+
+use crate::builder::ProviderBuilder;
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::provider::Provider;
+use crate::request::ChatRequest;
+use crate::response::{ChatResponse, ModelEntry};
+use crate::shaping::ShapingRules;
+use crate::stream::ChatStream;
+
+/// The OpenAI-native provider: `https://api.openai.com/v1` by default (any base
+/// URL works, e.g. a gateway that mirrors OpenAI, or Azure OpenAI), models from the
+/// catalogue (`o3-mini-high` is sent as `o3-mini` with `reasoning_effort: high`),
+/// and the request rules of catalog.md: `developer` role and no `temperature` for
+/// reasoning models, the system prompt as the first user message for `o1-preview`
+/// and `o1-mini`, always `max_completion_tokens`, and a reasoning effort the model
+/// does not accept refused before anything is sent.
+///
+/// It shares the transport, decoder, retries and errors of
+/// [`OpenAiCompatible`](crate::OpenAiCompatible); only the [`ShapingRules`] differ.
+/// Cheap to clone: clones share one connection pool.
+///
+/// ```
+/// use openai_compat_config::ProfileBuilder;
+/// use openai_compat_provider::{OpenAiNative, Provider, ProviderKind};
+///
+/// // No base URL: the OpenAI API.
+/// let profile = ProfileBuilder::new().model("o3-mini-high").build()?;
+/// let provider = OpenAiNative::new(profile)?;
+/// assert_eq!(provider.kind(), ProviderKind::Native);
+/// assert_eq!(provider.endpoints().chat.as_str(), "https://api.openai.com/v1/chat/completions");
+/// assert_eq!(provider.shaping_rules().wire_model, "o3-mini");
+/// assert_eq!(provider.model_info().context_window, 200_000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct OpenAiNative {
+    engine: Arc<Engine>,
+    entry: Arc<CatalogEntry>,
+    known: bool,
+}
+
+impl OpenAiNative {
+    /// A provider for `profile` with default limits and retry spacing.
+    ///
+    /// The model's entry is the profile's `catalog_entry` (set by the config
+    /// loader). A profile built without the loader (e.g. with
+    /// [`ResolvedProfile::new`]) gets the built-in catalogue's entry for its model,
+    /// including its info when the profile's `model_info` is still the compatible
+    /// default. An id the catalogue does not know follows the rules its name implies
+    /// (`o…` o-series, `gpt-5…`) with the profile's info.
+    pub fn new(profile: ResolvedProfile) -> Result<Self, Error> {
+        Self::builder(profile).build()
+    }
+
+    /// A builder for limits and the retry clock.
+    pub fn builder(profile: ResolvedProfile) -> OpenAiNativeBuilder {
+        ProviderBuilder::new(profile)
+    }
+
+    /// A provider for `model` at `https://api.openai.com/v1`, every other setting
+    /// at its default.
+    pub fn openai(model: impl Into<String>, api_key: SecretString) -> Result<Self, Error> {
+        let options = ResolveOptions::new().provider(ProviderKind::Native);
+        let endpoints = resolve("", &options).map_err(|e| Error::InvalidConfig {
+            field: "base_url".into(),
+            message: e.to_string(),
+            source: Some(Box::new(e)),
+        })?;
+        let mut profile = ResolvedProfile::new(endpoints, model);
+        profile.provider = ProviderChoice::OpenAiNative;
+        profile.provider_reason = "openai-native: set in code".into();
+        profile.api_key = Some(api_key);
+        Self::new(profile)
+    }
+
+    /// The request rules in force (what the body will look like).
+    pub fn shaping_rules(&self) -> &ShapingRules {
+        &self.engine.rules
+    }
+
+    /// The model's catalogue entry; for an id the catalogue does not know, what
+    /// its name implies ([`CatalogEntry::inferred`]).
+    pub fn catalog_entry(&self) -> &CatalogEntry {
+        &self.entry
+    }
+
+    /// True when the catalogue knows the model (its limits and prices are known).
+    pub fn is_known_model(&self) -> bool {
+        self.known
+    }
+}
+
+/// Builds an [`OpenAiNative`] with non-default limits or retry spacing.
+pub type OpenAiNativeBuilder = ProviderBuilder<OpenAiNative>;
+
+impl ProviderBuilder<OpenAiNative> {
+    /// Build the provider.
+    pub fn build(self) -> Result<OpenAiNative, Error> {
+        let mut profile = self.profile;
+        let (entry, known) = catalog_entry(&mut profile);
+        let rules = ShapingRules::native(&profile, &entry, known);
+        let engine = Engine::new(profile, rules, &self.settings)?;
+        Ok(OpenAiNative {
+            engine: Arc::new(engine),
+            entry: Arc::new(entry),
+            known,
+        })
+    }
+}
+
+/// The entry of the profile's model, and whether the catalogue knows it. Fills in
+/// the catalogue's info for a profile that did not come from the loader.
+fn catalog_entry(profile: &mut ResolvedProfile) -> (CatalogEntry, bool) {
+    if let Some(entry) = &profile.catalog_entry {
+        return (entry.clone(), true);
+    }
+    match Catalog::builtin().lookup(&profile.model) {
+        Some(entry) => {
+            if profile.model_info == ModelInfo::compatible_default() {
+                profile.model_info = entry.info.clone();
+            }
+            profile.catalog_entry = Some(entry.clone());
+            (entry.clone(), true)
+        }
+        None => (CatalogEntry::inferred(&profile.model), false),
+    }
+}
+
+#[async_trait]
+impl Provider for OpenAiNative {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Native
+    }
+
+    fn model(&self) -> &str {
+        &self.engine.model
+    }
+
+    fn model_info(&self) -> &ModelInfo {
+        &self.engine.model_info
+    }
+
+    fn endpoints(&self) -> &Endpoints {
+        &self.engine.endpoints
+    }
+
+    async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        self.engine.chat(request).await
+    }
+
+    async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
+        self.engine.chat_stream(request).await
+    }
+
+    async fn list_models(&self) -> Result<Vec<ModelEntry>, Error> {
+        self.engine.list_models().await
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,74 @@
+//! The one place a profile picks its provider implementation.
+
+use std::sync::Arc;
+
+use openai_compat_config::{ProviderChoice, ResolvedProfile};
+use openai_compat_url::ProviderKind;
+
+use crate::builder::ProviderBuilder;
+use crate::compatible::OpenAiCompatible;
+use crate::error::Error;
+use crate::native::OpenAiNative;
+use crate::provider::Provider;
+
+/// The provider for `profile`: [`OpenAiNative`] when `profile.provider` is
+/// `openai-native` (the loader picks it for `api.openai.com` or no base URL, and
+/// says why in `profile.provider_reason`), [`OpenAiCompatible`] otherwise.
+/// [`Provider::kind`] tells which one it is.
+///
+/// ```
+/// use openai_compat_config::ProfileBuilder;
+/// use openai_compat_provider::{from_profile, ProviderKind};
+///
+/// let native = from_profile(ProfileBuilder::new().model("gpt-4o").build()?)?;
+/// assert_eq!(native.kind(), ProviderKind::Native);
+///
+/// let local = ProfileBuilder::new()
+///     .base_url("http://localhost:11434/v1")
+///     .model("qwen2.5-coder:7b")
+///     .build()?;
+/// assert_eq!(from_profile(local)?.kind(), ProviderKind::Compatible);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn from_profile(profile: ResolvedProfile) -> Result<Arc<dyn Provider>, Error> {
+    provider_builder(profile).build()
+}
+
+/// Like [`from_profile`], with limits and the retry clock set on the builder.
+pub fn provider_builder(profile: ResolvedProfile) -> AnyProviderBuilder {
+    ProviderBuilder::new(profile)
+}
+
+/// Builds the implementation the profile asks for (see [`from_profile`]).
+pub type AnyProviderBuilder = ProviderBuilder<Arc<dyn Provider>>;
+
+impl ProviderBuilder<Arc<dyn Provider>> {
+    /// Build the provider the profile asks for.
+    pub fn build(self) -> Result<Arc<dyn Provider>, Error> {
+        Ok(match kind_for(&self.profile) {
+            ProviderKind::Native => Arc::new(self.retarget::<OpenAiNative>().build()?),
+            _ => Arc::new(self.retarget::<OpenAiCompatible>().build()?),
+        })
+    }
+}
+
+/// Which implementation serves `profile`. A profile the loader resolved is never
+/// `auto`; one assembled by hand with `auto` is native for `api.openai.com`.
+pub fn kind_for(profile: &ResolvedProfile) -> ProviderKind {
+    match profile.provider {
+        ProviderChoice::OpenAiNative => ProviderKind::Native,
+        ProviderChoice::Compatible => ProviderKind::Compatible,
+        _ => {
+            let openai = profile
+                .endpoints
+                .chat
+                .host_str()
+                .is_some_and(|host| host.eq_ignore_ascii_case("api.openai.com"));
+            if openai {
+                ProviderKind::Native
+            } else {
+                ProviderKind::Compatible
+            }
+        }
+    }
+}
