@@ -146,3 +146,6 @@ pub fn assert_secret_absent(error: &Error, secret: &str) {
         source = s.source();
     }
 }
+
+/// A real llmock server for the `peer_*` suites.
+pub mod peer;

@@ -10,6 +10,7 @@
 
 mod bench;
 mod libtest;
+mod peers;
 mod test;
 mod workspace;
 

@@ -4,8 +4,10 @@
 //! unit tests and its own `tests/` suites, then every crate's doc tests, then the
 //! cross-crate integration suites of the `tests/` package. The test binaries are
 //! built once (`cargo test --no-run`) and run here one by one, so the order is ours
-//! and each suite's counts can be reported.
+//! and each suite's counts can be reported. The real-peer suites (`tests/suites/peer_*`)
+//! run last, once [`peers::prepare`] has installed their servers.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -14,6 +16,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::libtest::{Counts, parse_result_line};
+use crate::peers;
 use crate::workspace::{self, Package};
 
 /// The package holding the cross-crate integration suites.
@@ -60,12 +63,22 @@ fn pipeline(report: &mut Report) -> Result<(), String> {
 
     for package in packages.iter().filter(|p| p.name != INTEGRATION_PACKAGE) {
         for binary in binaries.iter().filter(|b| b.package == package.name) {
-            report.suite(binary)?;
+            report.suite(binary, &[])?;
         }
     }
     doc_tests(report, &packages)?;
-    for binary in binaries.iter().filter(|b| b.package == INTEGRATION_PACKAGE) {
-        report.suite(binary)?;
+    let (peer_suites, suites): (Vec<&TestBinary>, Vec<&TestBinary>) = binaries
+        .iter()
+        .filter(|b| b.package == INTEGRATION_PACKAGE)
+        .partition(|b| b.is_peer_suite());
+    for binary in suites {
+        report.suite(binary, &[])?;
+    }
+    if !peer_suites.is_empty() {
+        let peers = report.peers()?;
+        for binary in peer_suites {
+            report.suite(binary, &peers.env)?;
+        }
     }
     Ok(())
 }
@@ -80,6 +93,16 @@ struct TestBinary {
     executable: PathBuf,
     /// Sort key: unit tests first, then binaries, then suites by name.
     order: (u8, String),
+}
+
+impl TestBinary {
+    /// A suite against a real peer server (`tests/suites/peer_*.rs`): runs last.
+    fn is_peer_suite(&self) -> bool {
+        self.package == INTEGRATION_PACKAGE
+            && Path::new(&self.label)
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("peer_"))
+    }
 }
 
 fn build_test_binaries(packages: &[Package]) -> Result<Vec<TestBinary>, String> {
@@ -253,8 +276,29 @@ impl Report {
         }
     }
 
-    /// Runs one test binary, echoing its output and keeping its counts.
-    fn suite(&mut self, binary: &TestBinary) -> Result<(), String> {
+    /// Installs (or finds) the real peers the `peer_*` suites need.
+    fn peers(&mut self) -> Result<peers::Peers, String> {
+        println!(
+            "\n==> peers (llmock {} in a venv under target/)",
+            peers::LLMOCK_VERSION
+        );
+        let started = Instant::now();
+        let result = peers::prepare();
+        if let Ok(ready) = &result {
+            println!("    {}", ready.summary);
+        }
+        self.entries.push(Entry {
+            name: "peers".to_owned(),
+            counts: None,
+            ok: result.is_ok(),
+            secs: started.elapsed().as_secs_f64(),
+        });
+        result
+    }
+
+    /// Runs one test binary with extra environment variables, echoing its output and
+    /// keeping its counts.
+    fn suite(&mut self, binary: &TestBinary, env: &[(String, OsString)]) -> Result<(), String> {
         let name = format!("{} {}", binary.package, binary.label);
         println!("\n==> {name}");
         let started = Instant::now();
@@ -262,6 +306,7 @@ impl Report {
             .current_dir(&binary.package_dir)
             .env("CARGO_MANIFEST_DIR", &binary.package_dir)
             .env("INSTA_WORKSPACE_ROOT", workspace::root())
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

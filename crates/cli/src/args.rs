@@ -1,0 +1,289 @@
+//! The command line: global options, commands and their options (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use openai_compat::{EndpointMode, Overrides, ProviderChoice, ReasoningEffort};
+
+/// Talk to any OpenAI-compatible provider: chat, list models, price usage, resolve
+/// URLs and diagnose a setup.
+#[derive(Debug, Parser)]
+#[command(
+    name = "oac",
+    version,
+    about = "Chat with, list, price and diagnose any OpenAI-compatible provider",
+    long_about = "Chat with, list, price and diagnose any OpenAI-compatible provider \
+                  (OpenAI, Azure, Together, DeepSeek, Groq, OpenRouter, Ollama, LM Studio, vLLM…).\n\n\
+                  Settings come from flags, then the environment (OPENAI_BASE_URL, OPENAI_API_KEY, \
+                  OPENAI_MODEL, OAC_PROFILE, OAC_CONFIG), then the profile in the config file. \
+                  The API key is never a flag: it comes from OPENAI_API_KEY or the variable or \
+                  file a profile names.\n\n\
+                  Try `oac demo` (offline, no key needed), then `oac doctor` against your provider.",
+    after_help = "Exit codes: 0 success · 2 usage or configuration error · 3 invalid API key or \
+                  permission denied · 4 model or endpoint not found · 5 rate limited or quota · \
+                  6 connection error or timeout · 7 provider server error · 8 any other provider \
+                  or decode error"
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes (also from the environment and the config file).
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file (TOML or JSON) [default: $OAC_CONFIG, else the platform config dir]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile of the config file to use [default: $OAC_PROFILE, else `default_profile`]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Base URL (`https://api.provider.com/v1`) or full chat endpoint [default: $OPENAI_BASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Model id [default: $OPENAI_MODEL, else the profile's]
+    #[arg(long, global = true, value_name = "ID")]
+    pub model: Option<String>,
+    /// Which implementation talks to the provider
+    #[arg(long, global = true, value_name = "KIND")]
+    pub provider: Option<ProviderArg>,
+    /// Read the URL as a base, a full endpoint, or decide from its path
+    #[arg(long, global = true, value_name = "MODE")]
+    pub endpoint_mode: Option<EndpointModeArg>,
+    /// Extra header on every request, `Name: value` (repeatable)
+    #[arg(long = "header", global = true, value_name = "'NAME: VALUE'")]
+    pub headers: Vec<String>,
+    /// Environment variable holding the API key [default: OPENAI_API_KEY or the profile's]
+    #[arg(long, global = true, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+    /// One JSON object per line on standard output
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl GlobalArgs {
+    /// The flags as the config crate's top layer of precedence.
+    pub fn overrides(&self) -> Overrides {
+        let mut overrides = Overrides::new();
+        if let Some(path) = &self.config {
+            overrides = overrides.config(path);
+        }
+        if let Some(name) = &self.profile {
+            overrides = overrides.profile(name);
+        }
+        if let Some(url) = &self.base_url {
+            overrides = overrides.base_url(url);
+        }
+        if let Some(model) = &self.model {
+            overrides = overrides.model(model);
+        }
+        if let Some(provider) = self.provider {
+            overrides = overrides.provider(provider.into());
+        }
+        if let Some(mode) = self.endpoint_mode {
+            overrides = overrides.endpoint_mode(mode.into());
+        }
+        for header in &self.headers {
+            overrides = overrides.header(header);
+        }
+        if let Some(var) = &self.api_key_env {
+            overrides = overrides.api_key_env(var);
+        }
+        overrides
+    }
+}
+
+/// `--provider`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ProviderArg {
+    /// Native for api.openai.com or no base URL, else compatible
+    Auto,
+    /// Any OpenAI-compatible server
+    Compatible,
+    /// OpenAI itself
+    #[value(name = "openai-native")]
+    OpenAiNative,
+}
+
+impl From<ProviderArg> for ProviderChoice {
+    fn from(arg: ProviderArg) -> Self {
+        match arg {
+            ProviderArg::Auto => ProviderChoice::Auto,
+            ProviderArg::Compatible => ProviderChoice::Compatible,
+            ProviderArg::OpenAiNative => ProviderChoice::OpenAiNative,
+        }
+    }
+}
+
+/// `--endpoint-mode`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EndpointModeArg {
+    /// Full endpoint when the path ends in /chat/completions, /chat or /invocations
+    Auto,
+    /// Always append /chat/completions and /models
+    Base,
+    /// Always call the URL as given
+    Full,
+}
+
+impl From<EndpointModeArg> for EndpointMode {
+    fn from(arg: EndpointModeArg) -> Self {
+        match arg {
+            EndpointModeArg::Auto => EndpointMode::Auto,
+            EndpointModeArg::Base => EndpointMode::Base,
+            EndpointModeArg::Full => EndpointMode::Full,
+        }
+    }
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send a prompt (argument or standard input) and print the reply as it streams
+    Chat(ChatArgs),
+    /// List the provider's model ids
+    Models,
+    /// Price a usage with the model's prices (exact, unrounded)
+    Cost(CostArgs),
+    /// Show the URLs that would be called and why; sends nothing
+    Resolve(ResolveArgs),
+    /// Manage the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Check the setup step by step and print the fix for what fails
+    Doctor,
+    /// Run chat, models and cost against the built-in simulator (offline, no key)
+    Demo,
+}
+
+/// `oac chat`.
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// The prompt (words are joined with spaces) [default: standard input]
+    #[arg(value_name = "PROMPT")]
+    pub prompt: Vec<String>,
+    /// System prompt
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// Image to send with the prompt: a file, an http(s) URL or a data: URL (repeatable)
+    #[arg(long = "image", value_name = "PATH_OR_URL")]
+    pub images: Vec<String>,
+    /// Wait for the whole reply instead of streaming it
+    #[arg(long)]
+    pub no_stream: bool,
+    /// Maximum output tokens
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
+    /// Sampling temperature, 0 to 2
+    #[arg(long, value_name = "T", value_parser = parse_temperature)]
+    pub temperature: Option<f64>,
+    /// Reasoning effort: none, minimal, low, medium, high or xhigh
+    #[arg(long, value_name = "LEVEL")]
+    pub reasoning_effort: Option<ReasoningEffort>,
+}
+
+fn parse_temperature(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(t) if (0.0..=2.0).contains(&t) => Ok(t),
+        Ok(_) => Err("the temperature must be between 0 and 2".into()),
+        Err(_) => Err("not a number; give a temperature between 0 and 2, e.g. 0.7".into()),
+    }
+}
+
+/// `oac cost`.
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// All input (prompt) tokens, cached ones included
+    #[arg(long, value_name = "N")]
+    pub input: u64,
+    /// All output (completion) tokens, reasoning included
+    #[arg(long, value_name = "N")]
+    pub output: u64,
+    /// Input tokens read from the cache (part of --input)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub cached: u64,
+    /// Input tokens written to the cache (part of --input)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub cache_write: u64,
+    /// Reasoning tokens (part of --output)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub reasoning: u64,
+}
+
+/// `oac resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The base URL or endpoint to explain [default: --base-url, $OPENAI_BASE_URL or the profile's]
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+}
+
+/// `oac config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Convert a Kilo Code / Roo Code settings export into profiles
+    Import(ImportArgs),
+}
+
+/// `oac config import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The settings export (JSON), as saved by the extension
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the profiles here [default: --config, $OAC_CONFIG, else the platform config file]
+    #[arg(long, value_name = "FILE", conflicts_with = "print")]
+    pub output: Option<PathBuf>,
+    /// Print the profiles (TOML) on standard output instead of writing a file
+    #[arg(long)]
+    pub print: bool,
+    /// Replace the config file when it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Where the API keys of the export go, one owner-only file per profile [default: `keys/` beside the config file]
+    #[arg(long, value_name = "DIR")]
+    pub keys_dir: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_after_the_command() {
+        let cli = Cli::try_parse_from(["oac", "models", "--json", "--model", "m"]).unwrap();
+        assert!(cli.global.json);
+        assert_eq!(cli.global.model.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn chat_prompt_words_are_collected() {
+        let cli = Cli::try_parse_from(["oac", "chat", "Hello", "there"]).unwrap();
+        let Command::Chat(chat) = cli.command else {
+            panic!("not chat")
+        };
+        assert_eq!(chat.prompt, ["Hello", "there"]);
+    }
+
+    #[test]
+    fn temperature_outside_0_to_2_is_refused() {
+        assert!(Cli::try_parse_from(["oac", "chat", "--temperature", "2.5", "x"]).is_err());
+        assert!(Cli::try_parse_from(["oac", "chat", "--temperature", "0.7", "x"]).is_ok());
+    }
+
+    #[test]
+    fn there_is_no_api_key_flag() {
+        assert!(Cli::try_parse_from(["oac", "models", "--api-key", "sk-x"]).is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! `oac chat [PROMPT]`: send a prompt, show the reply as it streams, then its usage.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use openai_compat::{ChatRequest, ContentPart};
+
+use crate::args::{ChatArgs, GlobalArgs};
+use crate::failure::Failure;
+use crate::output::Output;
+use crate::reply;
+use crate::setup::{self, Need};
+
+pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Result<(), Failure> {
+    let loaded = setup::load(global, Need::Model, out)?;
+    let streaming = loaded.profile.streaming && !args.no_stream;
+    let client = setup::client_for(loaded.profile)?;
+    let prompt = prompt(args, out)?;
+    let request = request(args, prompt)?;
+    let host = setup::host_of(&client);
+
+    let mut spinner = out.spinner(format!("connecting to {host}…"));
+    let shown = if streaming {
+        let stream = client.stream(request).await?;
+        spinner.set_message("waiting for the first token…");
+        reply::show_stream(out, stream, spinner).await?
+    } else {
+        spinner.set_message(format!("waiting for {host} to answer…"));
+        let response = client.send(request).await?;
+        spinner.stop();
+        reply::show_response(out, &response)?
+    };
+    reply::show_end(out, &shown, client.model_info())
+}
+
+/// The prompt: the arguments joined with spaces, else standard input.
+fn prompt(args: &ChatArgs, out: &mut Output) -> Result<String, Failure> {
+    let prompt = if args.prompt.is_empty() {
+        let mut stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            out.note("type the prompt, then Ctrl-D on a new line");
+        }
+        let mut text = String::new();
+        stdin
+            .read_to_string(&mut text)
+            .map_err(|source| Failure::File {
+                what: "cannot read the prompt from",
+                path: "standard input".into(),
+                source,
+            })?;
+        text
+    } else {
+        args.prompt.join(" ")
+    };
+    if prompt.trim().is_empty() {
+        return Err(Failure::Usage(
+            "the prompt is empty: give it as an argument (`oac chat \"Hello\"`) or on standard input"
+                .into(),
+        ));
+    }
+    Ok(prompt)
+}
+
+fn request(args: &ChatArgs, prompt: String) -> Result<ChatRequest, Failure> {
+    let mut request = ChatRequest::new();
+    if let Some(system) = &args.system {
+        request = request.system(system);
+    }
+    request = if args.images.is_empty() {
+        request.user(prompt)
+    } else {
+        let mut parts = vec![ContentPart::text(prompt)];
+        for image in &args.images {
+            parts.push(image_part(image)?);
+        }
+        request.user(parts)
+    };
+    if let Some(max) = args.max_tokens {
+        request = request.max_tokens(max);
+    }
+    if let Some(temperature) = args.temperature {
+        request = request.temperature(temperature);
+    }
+    if let Some(effort) = args.reasoning_effort {
+        request = request.reasoning_effort(effort);
+    }
+    Ok(request)
+}
+
+/// An `--image`: a URL as given, or a file sent inline as a `data:` URL.
+fn image_part(image: &str) -> Result<ContentPart, Failure> {
+    let lower = image.trim().to_ascii_lowercase();
+    if ["http://", "https://", "data:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+    {
+        return Ok(ContentPart::image_url(image.trim()));
+    }
+    let path = Path::new(image);
+    let mime = image_mime(path).ok_or_else(|| {
+        Failure::Usage(format!(
+            "cannot tell the image type of {}: use a .png, .jpg, .jpeg, .gif or .webp file, or an http(s) or data: URL",
+            path.display()
+        ))
+    })?;
+    let bytes = std::fs::read(path).map_err(|source| Failure::File {
+        what: "cannot read the image",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(ContentPart::image_bytes(mime, bytes))
+}
+
+fn image_mime(path: &Path) -> Option<&'static str> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    match extension.as_str() {
+        "png" => Some("image/png"),
+        "jpg" | "jpeg" => Some("image/jpeg"),
+        "gif" => Some("image/gif"),
+        "webp" => Some("image/webp"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_types_come_from_the_extension() {
+        assert_eq!(image_mime(Path::new("a/cat.PNG")), Some("image/png"));
+        assert_eq!(image_mime(Path::new("cat.jpeg")), Some("image/jpeg"));
+        assert_eq!(image_mime(Path::new("cat.webp")), Some("image/webp"));
+        assert_eq!(image_mime(Path::new("cat.bmp")), None);
+        assert_eq!(image_mime(Path::new("cat")), None);
+    }
+
+    #[test]
+    fn image_urls_are_sent_as_given() {
+        let part = image_part("https://example.com/cat.png").unwrap();
+        assert_eq!(part, ContentPart::image_url("https://example.com/cat.png"));
+    }
+
+    #[test]
+    fn unknown_image_types_are_usage_errors() {
+        let error = image_part("notes.txt").unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains(".png"), "{error}");
+    }
+}

@@ -1,0 +1,607 @@
+//! `oac doctor`: checks a setup in order — config valid, URL resolves, host reachable,
+//! key accepted, model exists, streaming works, usage reported — and prints, for each
+//! failure, the one-line fix. The first failure decides the exit code; the checks
+//! after it are skipped.
+
+use std::time::Duration;
+
+use openai_compat::config::ProblemKind;
+use openai_compat::url::Url;
+use openai_compat::{
+    ChatRequest, ChatResponse, Client, Cost, Error, ErrorKind, Loader, ModelEntry, ResolvedProfile,
+    StreamEvent, UsageReport, format_usd,
+};
+
+use crate::args::GlobalArgs;
+use crate::failure::{Failure, exit_code};
+use crate::fixes::{closest_model, fix_for};
+use crate::output::{Output, record};
+
+/// The checks, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Check {
+    Config,
+    Url,
+    Host,
+    Key,
+    Model,
+    Streaming,
+    Usage,
+}
+
+impl Check {
+    const ALL: [Check; 7] = [
+        Check::Config,
+        Check::Url,
+        Check::Host,
+        Check::Key,
+        Check::Model,
+        Check::Streaming,
+        Check::Usage,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Check::Config => "config_valid",
+            Check::Url => "url_resolves",
+            Check::Host => "host_reachable",
+            Check::Key => "key_accepted",
+            Check::Model => "model_exists",
+            Check::Streaming => "streaming_works",
+            Check::Usage => "usage_reported",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Check::Config => "config valid",
+            Check::Url => "URL resolves",
+            Check::Host => "host reachable",
+            Check::Key => "key accepted",
+            Check::Model => "model exists",
+            Check::Streaming => "streaming works",
+            Check::Usage => "usage reported",
+        }
+    }
+}
+
+/// The outcome of one check.
+enum Outcome {
+    Pass(String),
+    Warn {
+        detail: String,
+        fix: String,
+    },
+    Fail {
+        detail: String,
+        fix: String,
+        code: u8,
+        kind: &'static str,
+    },
+    Skip(String),
+}
+
+/// Prints outcomes and remembers the first failure.
+struct Doctor<'o> {
+    out: &'o mut Output,
+    next: usize,
+    failed: Option<Failure>,
+    warnings: usize,
+}
+
+impl Doctor<'_> {
+    fn report(&mut self, check: Check, outcome: Outcome) -> Result<(), Failure> {
+        self.next = Check::ALL
+            .iter()
+            .position(|c| *c == check)
+            .map_or(self.next, |i| i + 1);
+        let (status, detail, fix) = match &outcome {
+            Outcome::Pass(detail) => ("pass", detail.as_str(), None),
+            Outcome::Warn { detail, fix } => ("warn", detail.as_str(), Some(fix.as_str())),
+            Outcome::Fail { detail, fix, .. } => ("fail", detail.as_str(), Some(fix.as_str())),
+            Outcome::Skip(why) => ("skip", why.as_str(), None),
+        };
+        if self.out.is_json() {
+            self.out.record(&record! {
+                "type": "check",
+                "check": check.name(),
+                "status": status,
+                "detail": detail,
+                "fix": fix,
+            })?;
+        } else {
+            let mark = match status {
+                "pass" => "ok  ",
+                "warn" => "warn",
+                "fail" => "FAIL",
+                _ => "skip",
+            };
+            let detail = detail.replace('\n', "\n                       ");
+            self.out
+                .line(&format!("{mark}  {:<16} {detail}", check.label()))?;
+            if let Some(fix) = fix {
+                self.out.line(&format!("      fix: {fix}"))?;
+            }
+        }
+        match outcome {
+            Outcome::Warn { .. } => self.warnings += 1,
+            Outcome::Fail {
+                fix, code, kind, ..
+            } if self.failed.is_none() => {
+                self.failed = Some(Failure::CheckFailed {
+                    code,
+                    kind,
+                    message: format!("`{}` failed: {fix}", check.label()),
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn fail_with(
+        &mut self,
+        check: Check,
+        error: &Error,
+        profile: &ResolvedProfile,
+    ) -> Result<(), Failure> {
+        self.report(
+            check,
+            Outcome::Fail {
+                detail: error.to_string(),
+                fix: fix_for(error, profile),
+                code: exit_code(error.kind()),
+                kind: error.kind().as_str(),
+            },
+        )
+    }
+
+    /// Skips every check not reported yet, then ends.
+    fn finish(mut self, why: &str) -> Result<(), Failure> {
+        for check in Check::ALL.iter().skip(self.next) {
+            self.report(*check, Outcome::Skip(why.to_owned()))?;
+        }
+        match self.failed.take() {
+            Some(failure) => Err(failure),
+            None => {
+                self.out.note(&match self.warnings {
+                    0 => "all checks passed".to_owned(),
+                    1 => "all checks passed, with 1 warning".to_owned(),
+                    n => format!("all checks passed, with {n} warnings"),
+                });
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What showed that the key works.
+enum KeyEvidence {
+    /// The models list answered.
+    Models(Vec<ModelEntry>),
+    /// A 1-token chat answered.
+    Chat(Box<ChatResponse>),
+    /// A 1-token chat said the model does not exist (so the key was accepted).
+    ModelMissing(Error),
+}
+
+pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
+    let mut doctor = Doctor {
+        out,
+        next: 0,
+        failed: None,
+        warnings: 0,
+    };
+
+    // 1 and 2: the configuration, and the URL it resolves to.
+    let loaded = match Loader::new().overrides(global.overrides()).load() {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            let url_only = !error.problems().is_empty()
+                && error
+                    .problems()
+                    .iter()
+                    .all(|p| p.kind == ProblemKind::InvalidUrl);
+            if url_only {
+                doctor.report(
+                    Check::Config,
+                    Outcome::Pass("valid apart from the URL".into()),
+                )?;
+                doctor.report(
+                    Check::Url,
+                    Outcome::Fail {
+                        detail: error.to_string(),
+                        fix: "type the base URL as the provider documents it, e.g. https://api.provider.com/v1".into(),
+                        code: 2,
+                        kind: "config",
+                    },
+                )?;
+            } else {
+                doctor.report(
+                    Check::Config,
+                    Outcome::Fail {
+                        detail: error.to_string(),
+                        fix: "fix each problem listed: each names its field and what to change"
+                            .into(),
+                        code: 2,
+                        kind: "config",
+                    },
+                )?;
+            }
+            return doctor.finish("after the failure above");
+        }
+    };
+    let profile = loaded.profile.clone();
+    let client = match Client::from_profile(loaded.profile) {
+        Ok(client) => client,
+        Err(error) => {
+            doctor.fail_with(Check::Config, &error, &profile)?;
+            return doctor.finish("after the failure above");
+        }
+    };
+    let name = profile.name.as_ref().map_or_else(
+        || "no profile".to_owned(),
+        |name| format!("profile `{name}`"),
+    );
+    doctor.report(
+        Check::Config,
+        Outcome::Pass(format!(
+            "{name}, model `{}`, key {} · {}",
+            profile.model,
+            profile
+                .key_source
+                .as_deref()
+                .map_or("not set".to_owned(), |s| format!("from {s}")),
+            loaded.source
+        )),
+    )?;
+    for warning in &loaded.warnings {
+        doctor.out.warn(&warning.to_string());
+    }
+    let endpoints = &profile.endpoints;
+    let models = match &endpoints.models {
+        Some(url) => format!("models {url}"),
+        None => format!(
+            "no models URL ({})",
+            endpoints
+                .models_missing_reason
+                .as_deref()
+                .unwrap_or("set `models_url`")
+        ),
+    };
+    let url_detail = format!("POST {} · {models} · {}", endpoints.chat, endpoints.rule);
+    let key_in_clear = profile.api_key.is_some()
+        && endpoints.chat.scheme() == "http"
+        && !openai_compat::url::is_loopback(&endpoints.chat);
+    doctor.report(
+        Check::Url,
+        if key_in_clear {
+            Outcome::Warn {
+                detail: format!(
+                    "{url_detail} · the API key would travel unencrypted (plain http to a host that is not this machine)"
+                ),
+                fix: "use the https:// form of the base URL".into(),
+            }
+        } else {
+            Outcome::Pass(url_detail)
+        },
+    )?;
+
+    // 3: the host answers on its port.
+    let host_outcome = host_reachable(&endpoints.chat, &profile).await;
+    let host_failed = matches!(host_outcome, Outcome::Fail { .. });
+    doctor.report(Check::Host, host_outcome)?;
+    if host_failed {
+        return doctor.finish("after the failure above");
+    }
+
+    // 4: the key is accepted.
+    let mut spinner = doctor.out.spinner("checking the key…");
+    let evidence = key_evidence(&client).await;
+    spinner.stop();
+    let evidence = match evidence {
+        Ok(evidence) => evidence,
+        Err(error) => {
+            doctor.fail_with(Check::Key, &error, &profile)?;
+            return doctor.finish("after the failure above");
+        }
+    };
+    let keyless = profile.api_key.is_none();
+    doctor.report(
+        Check::Key,
+        Outcome::Pass(match (&evidence, keyless) {
+            (_, true) => "no key is set, and the server asks for none".to_owned(),
+            (KeyEvidence::Models(list), false) => match list.len() {
+                1 => "the models list answered (1 model)".to_owned(),
+                n => format!("the models list answered ({n} models)"),
+            },
+            (KeyEvidence::Chat(_), false) => "a 1-token chat answered".to_owned(),
+            (KeyEvidence::ModelMissing(_), false) => {
+                "accepted (the provider went on to look up the model)".to_owned()
+            }
+        }),
+    )?;
+
+    // 5: the model exists.
+    let mut spinner = doctor.out.spinner("checking the model…");
+    let model = model_check(&client, &profile, evidence).await;
+    spinner.stop();
+    let (outcome, answered) = model;
+    let model_failed = matches!(outcome, Outcome::Fail { .. });
+    doctor.report(Check::Model, outcome)?;
+    if model_failed {
+        return doctor.finish("after the failure above");
+    }
+
+    // 6: streaming works; 7: usage is reported.
+    let usage: Option<UsageReport>;
+    if profile.streaming {
+        let mut spinner = doctor.out.spinner("checking streaming…");
+        let streamed = stream_check(&client).await;
+        spinner.stop();
+        match streamed {
+            Ok((events, report)) => {
+                doctor.report(
+                    Check::Streaming,
+                    Outcome::Pass(format!("{events} events, ended properly")),
+                )?;
+                usage = report;
+            }
+            Err(error) => {
+                doctor.fail_with(Check::Streaming, &error, &profile)?;
+                return doctor.finish("after the failure above");
+            }
+        }
+    } else {
+        doctor.report(
+            Check::Streaming,
+            Outcome::Skip("streaming = false in the profile: replies come whole".into()),
+        )?;
+        usage = match answered {
+            Some(response) => response.usage,
+            None => match client.send(ping()).await {
+                Ok(response) => response.usage,
+                Err(error) => {
+                    doctor.fail_with(Check::Usage, &error, &profile)?;
+                    return doctor.finish("after the failure above");
+                }
+            },
+        };
+    }
+    doctor.report(
+        Check::Usage,
+        usage_outcome(usage.as_ref(), profile.streaming),
+    )?;
+    doctor.finish("after the failure above")
+}
+
+/// The smallest real request: one token.
+fn ping() -> ChatRequest {
+    ChatRequest::new().user("Reply with OK.").max_tokens(1)
+}
+
+async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
+    let Some(host) = url
+        .host_str()
+        .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
+    else {
+        return Outcome::Fail {
+            detail: format!("{url} names no host"),
+            fix: "give the base URL with its host, e.g. https://api.provider.com/v1".into(),
+            code: 2,
+            kind: "config",
+        };
+    };
+    let port = url.port_or_known_default().unwrap_or(443);
+    if let Some(proxy) = proxy_in_use(profile, url) {
+        return Outcome::Skip(format!(
+            "requests go through the proxy {proxy}; the next check reaches {host} through it"
+        ));
+    }
+    let timeout = profile.timeouts.connect.min(Duration::from_secs(10));
+    let fix = "check that the server is running and that the host and port of the base URL are right (`oac resolve`)";
+    let addresses =
+        match tokio::time::timeout(timeout, tokio::net::lookup_host((host.as_str(), port))).await {
+            Ok(Ok(addresses)) => addresses.collect::<Vec<_>>(),
+            Ok(Err(error)) => {
+                return Outcome::Fail {
+                    detail: format!("cannot resolve the host name {host}: {error}"),
+                    fix: "check the spelling of the host in the base URL, and the network's DNS"
+                        .into(),
+                    code: 6,
+                    kind: "connection",
+                };
+            }
+            Err(_) => {
+                return Outcome::Fail {
+                    detail: format!("looking up {host} took longer than {} s", timeout.as_secs()),
+                    fix: "check the network's DNS".into(),
+                    code: 6,
+                    kind: "timeout",
+                };
+            }
+        };
+    let mut last_error = format!("{host} has no address");
+    for address in addresses {
+        match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(address)).await {
+            Ok(Ok(_)) => return Outcome::Pass(format!("{host}:{port} accepts connections")),
+            Ok(Err(error)) => last_error = format!("cannot connect to {host}:{port}: {error}"),
+            Err(_) => {
+                last_error = format!(
+                    "connecting to {host}:{port} took longer than {} s",
+                    timeout.as_secs()
+                );
+            }
+        }
+    }
+    Outcome::Fail {
+        detail: last_error,
+        fix: fix.into(),
+        code: 6,
+        kind: "connection",
+    }
+}
+
+/// The proxy requests to `url` go through, if any (the profile's, or the environment's
+/// for hosts that are not this machine).
+fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
+    if let Some(proxy) = &profile.proxy {
+        return Some(proxy.clone());
+    }
+    if openai_compat::url::is_loopback(url) {
+        return None;
+    }
+    let names: &[&str] = if url.scheme() == "https" {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    names
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+        .map(|_| "set in the environment".to_owned())
+}
+
+/// Asks the models list (when there is one), else a 1-token chat.
+async fn key_evidence(client: &Client) -> Result<KeyEvidence, Error> {
+    if client.endpoints().models.is_some() {
+        match client.models().await {
+            Ok(list) => return Ok(KeyEvidence::Models(list)),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    ErrorKind::InvalidApiKey
+                        | ErrorKind::Connection
+                        | ErrorKind::Timeout
+                        | ErrorKind::RateLimited
+                        | ErrorKind::QuotaExhausted
+                ) =>
+            {
+                return Err(error);
+            }
+            // Some servers have no (or a restricted) models list: a chat decides.
+            Err(_) => {}
+        }
+    }
+    match client.send(ping()).await {
+        Ok(response) => Ok(KeyEvidence::Chat(Box::new(response))),
+        Err(error) if error.kind() == ErrorKind::ModelNotFound => {
+            Ok(KeyEvidence::ModelMissing(error))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether the model exists; also returns a complete reply when one was needed.
+async fn model_check(
+    client: &Client,
+    profile: &ResolvedProfile,
+    evidence: KeyEvidence,
+) -> (Outcome, Option<ChatResponse>) {
+    let model = &profile.model;
+    let (listed, ids) = match evidence {
+        KeyEvidence::Chat(response) => {
+            let served = response
+                .model
+                .as_deref()
+                .filter(|served| served != model)
+                .map(|served| format!(" (served as `{served}`)"))
+                .unwrap_or_default();
+            return (
+                Outcome::Pass(format!("`{model}` answered{served}")),
+                Some(*response),
+            );
+        }
+        KeyEvidence::ModelMissing(error) => {
+            let ids = match client.models().await {
+                Ok(list) => list.into_iter().map(|m| m.id).collect(),
+                Err(_) => Vec::new(),
+            };
+            return (model_missing(&error, profile, &ids), None);
+        }
+        KeyEvidence::Models(list) => {
+            let ids: Vec<String> = list.into_iter().map(|m| m.id).collect();
+            (ids.iter().any(|id| id == model), ids)
+        }
+    };
+    if listed {
+        return (
+            Outcome::Pass(format!("`{model}` is listed by the provider")),
+            None,
+        );
+    }
+    // Not listed (aliases, deployments, or a list that is not complete): ask.
+    match client.send(ping()).await {
+        Ok(response) => (
+            Outcome::Pass(format!(
+                "`{model}` answers (the models list does not name it)"
+            )),
+            Some(response),
+        ),
+        Err(error) if error.kind() == ErrorKind::ModelNotFound => {
+            (model_missing(&error, profile, &ids), None)
+        }
+        Err(error) => (
+            Outcome::Fail {
+                detail: error.to_string(),
+                fix: fix_for(&error, profile),
+                code: exit_code(error.kind()),
+                kind: error.kind().as_str(),
+            },
+            None,
+        ),
+    }
+}
+
+fn model_missing(error: &Error, profile: &ResolvedProfile, ids: &[String]) -> Outcome {
+    let mut fix = fix_for(error, profile);
+    if let Some(close) = closest_model(&profile.model, ids.iter().map(String::as_str)) {
+        fix.push_str(&format!("; did you mean `{close}`?"));
+    }
+    Outcome::Fail {
+        detail: error.to_string(),
+        fix,
+        code: exit_code(error.kind()),
+        kind: error.kind().as_str(),
+    }
+}
+
+/// Streams a 1-token chat to its end: the number of events and the usage.
+async fn stream_check(client: &Client) -> Result<(usize, Option<UsageReport>), Error> {
+    let mut stream = client.stream(ping()).await?;
+    let mut events = 0;
+    let mut usage = None;
+    while let Some(event) = stream.next().await {
+        events += 1;
+        if let StreamEvent::Usage(report) = event? {
+            usage = Some(*report);
+        }
+    }
+    Ok((events, usage))
+}
+
+fn usage_outcome(usage: Option<&UsageReport>, streamed: bool) -> Outcome {
+    let Some(report) = usage else {
+        return Outcome::Warn {
+            detail: "the provider reported no token usage, so costs cannot be computed".into(),
+            fix: if streamed {
+                "oac asks for usage in streams (stream_options.include_usage); this server ignores it, so costs stay unknown unless it can be told to report usage".into()
+            } else {
+                "the provider's replies carry no `usage`; costs stay unknown with this server"
+                    .into()
+            },
+        };
+    };
+    let tokens = format!(
+        "{} in · {} out",
+        report.usage.input_total, report.usage.output_total
+    );
+    match &report.cost {
+        Cost::Known(breakdown) => Outcome::Pass(format!("{tokens} · cost {}", format_usd(breakdown.total))),
+        Cost::Unknown(unknown) => Outcome::Warn {
+            detail: format!("{tokens} · cost unknown ({})", unknown.reason),
+            fix: "set input_price and output_price (USD per 1M tokens) in the profile's model_info to see costs".into(),
+        },
+        _ => Outcome::Pass(tokens),
+    }
+}

@@ -1,0 +1,27 @@
+//! One module per command.
+
+mod chat;
+pub mod cost;
+mod demo;
+mod doctor;
+mod import;
+mod models;
+mod resolve;
+
+use crate::args::{Cli, Command, ConfigCommand};
+use crate::failure::Failure;
+use crate::output::Output;
+
+/// Runs the command the command line names.
+pub async fn run(cli: &Cli, out: &mut Output) -> Result<(), Failure> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Chat(args) => chat::run(global, args, out).await,
+        Command::Models => models::run(global, out).await,
+        Command::Cost(args) => cost::run(global, args, out),
+        Command::Resolve(args) => resolve::run(global, args, out),
+        Command::Config(ConfigCommand::Import(args)) => import::run(global, args, out),
+        Command::Doctor => doctor::run(global, out).await,
+        Command::Demo => demo::run(out).await,
+    }
+}

@@ -1,0 +1,74 @@
+//! `oac`, the openai-compat command line: chat, models, cost, resolve, config import,
+//! doctor and an offline demo. See `oac --help`.
+//!
+//! Only this crate prints. The answer (or `--json` lines) goes to standard output,
+//! everything else to standard error; the exit code says what went wrong
+//! ([`failure`]).
+
+// A command-line program: printing is its job, through `output` only.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod args;
+mod commands;
+mod failure;
+mod fixes;
+mod output;
+mod prices;
+mod reply;
+mod setup;
+mod spinner;
+mod warnings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind as ClapErrorKind;
+
+use crate::args::Cli;
+use crate::failure::Failure;
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return command_line_error(&error),
+    };
+    let mut out = Output::new(cli.global.json);
+    warnings::show_provider_warnings();
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Failure::Runtime)
+        .and_then(|runtime| runtime.block_on(commands::run(&cli, &mut out)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            out.failure(&failure);
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// Help and version go to standard output (exit 0); a usage error to standard error
+/// (and as a JSON error line with `--json`), exit 2.
+fn command_line_error(error: &clap::Error) -> ExitCode {
+    if matches!(
+        error.kind(),
+        ClapErrorKind::DisplayHelp | ClapErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    if std::env::args().skip(1).any(|arg| arg == "--json") {
+        let rendered = error.render().to_string();
+        let message = rendered
+            .trim()
+            .strip_prefix("error: ")
+            .unwrap_or(rendered.trim())
+            .to_owned();
+        Output::new(true).failure(&Failure::Usage(message));
+        return ExitCode::from(2);
+    }
+    let _ = error.print();
+    ExitCode::from(2)
+}

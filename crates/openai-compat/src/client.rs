@@ -1,0 +1,204 @@
+//! [`Client`]: one model at one provider, with a usage and cost tracker.
+
+use std::fmt;
+use std::sync::Arc;
+
+use openai_compat_config::{Loader, ModelInfo, Overrides, ResolvedProfile, Warning};
+use openai_compat_pricing::Tracker;
+use openai_compat_provider::{ChatRequest, ChatResponse, ModelEntry, Provider};
+use openai_compat_url::Endpoints;
+
+use crate::builder::ClientBuilder;
+use crate::chat::ChatBuilder;
+use crate::error::Error;
+use crate::select::provider_for;
+use crate::stream::ReplyStream;
+use crate::tracking::SharedTracker;
+
+/// A client for one model at one OpenAI-compatible provider.
+///
+/// Cheap to clone: clones share the connection pool and the usage tracker. Every
+/// reply — complete or streamed — adds its usage and exact cost to the tracker
+/// ([`tracker`](Client::tracker)); requests whose usage was not reported are
+/// counted apart, never as zero.
+///
+/// Build one from a resolved profile ([`from_profile`](Client::from_profile)), a
+/// named profile of the config file ([`from_named_profile`](Client::from_named_profile)),
+/// the environment ([`from_env`](Client::from_env)), a [`Loader`]
+/// ([`from_loader`](Client::from_loader)), in code ([`builder`](Client::builder)), or
+/// around any [`Provider`] ([`from_provider`](Client::from_provider)).
+///
+/// ```
+/// use openai_compat::Client;
+/// # use openai_compat_testkit::{Reply, Simulator};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), openai_compat::Error> {
+/// # let sim = Simulator::start().await;
+/// # sim.push(Reply::text("Paris.").usage_tokens(20, 2));
+/// # let base_url = sim.base_url();
+/// let client = Client::builder()
+///     .base_url(base_url) // e.g. "https://api.together.xyz/v1"
+///     .model("sim-model")
+///     .build()?;
+/// let reply = client.chat().user("Capital of France?").send().await?;
+/// assert_eq!(reply.text(), "Paris.");
+/// assert_eq!(client.tracker().usage().input_total, 20);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    provider: Arc<dyn Provider>,
+    tracker: SharedTracker,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("provider", &self.provider)
+            .field("tracker", &self.tracker.snapshot())
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder: base URL, key, model, model info and every other profile setting
+    /// in code.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client for a resolved profile; the implementation (OpenAI-compatible or
+    /// OpenAI-native) follows `profile.provider`.
+    pub fn from_profile(profile: ResolvedProfile) -> Result<Client, Error> {
+        Ok(Client::from_arc(provider_for(profile)?))
+    }
+
+    /// A client for the profile named `name` in the config file (`$OAC_CONFIG`, else
+    /// the platform default location), with the environment applied over it as
+    /// [`Loader`] describes.
+    pub fn from_named_profile(name: &str) -> Result<Client, Error> {
+        Client::from_loader(Loader::new().overrides(Overrides::new().profile(name)))
+    }
+
+    /// A client from the environment (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,
+    /// `OPENAI_MODEL`, `OAC_PROFILE`, `OAC_CONFIG`) and the config file when there is
+    /// one, as [`Loader`] describes.
+    ///
+    /// ```no_run
+    /// // OPENAI_BASE_URL=https://api.together.xyz/v1 OPENAI_API_KEY=… OPENAI_MODEL=…
+    /// let client = openai_compat::Client::from_env()?;
+    /// # Ok::<(), openai_compat::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Client, Error> {
+        Client::from_loader(Loader::new())
+    }
+
+    /// A client for the profile `loader` loads (its warnings are logged with
+    /// `tracing`; use [`from_loader_with_warnings`](Client::from_loader_with_warnings)
+    /// to show them yourself).
+    pub fn from_loader(loader: Loader) -> Result<Client, Error> {
+        Ok(Client::from_loader_with_warnings(loader)?.0)
+    }
+
+    /// Like [`from_loader`](Client::from_loader), also returning the configuration's
+    /// warnings (a missing key for a remote host, settings that have no effect…).
+    pub fn from_loader_with_warnings(loader: Loader) -> Result<(Client, Vec<Warning>), Error> {
+        let loaded = loader.load()?;
+        Ok((Client::from_profile(loaded.profile)?, loaded.warnings))
+    }
+
+    /// A client around any provider implementation.
+    pub fn from_provider(provider: impl Provider + 'static) -> Client {
+        Client::from_arc(Arc::new(provider))
+    }
+
+    /// A client around a shared provider.
+    pub fn from_arc(provider: Arc<dyn Provider>) -> Client {
+        let tracker = SharedTracker::new(provider.model_info().context_window);
+        Client { provider, tracker }
+    }
+
+    /// A fluent chat request for this client: add messages and options, then
+    /// [`send`](ChatBuilder::send) or [`stream`](ChatBuilder::stream).
+    pub fn chat(&self) -> ChatBuilder<'_> {
+        ChatBuilder::new(self)
+    }
+
+    /// Sends `request` and waits for the complete reply (non-streaming).
+    pub async fn send(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        match self.provider.chat(request).await {
+            Ok(response) => {
+                match &response.usage {
+                    Some(report) => self.tracker.record(&report.usage, &report.cost),
+                    None => self.tracker.record_unreported(),
+                }
+                Ok(response)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Sends `request` and returns its events as they stream. Errors before the first
+    /// byte (a refused key, an unknown model, an unreachable host) come back here,
+    /// after retries; errors inside the stream come as items of the stream.
+    pub async fn stream(&self, request: ChatRequest) -> Result<ReplyStream, Error> {
+        let inner = self.provider.chat_stream(request).await?;
+        Ok(ReplyStream::new(inner, self.tracker.clone()))
+    }
+
+    /// The provider's models (GET the models URL with the same auth, headers and
+    /// query as chat).
+    pub async fn models(&self) -> Result<Vec<ModelEntry>, Error> {
+        Ok(self.provider.list_models().await?)
+    }
+
+    /// A copy of the usage and cost summed over every reply so far (by this client
+    /// and its clones), with the context-window use of the last request.
+    ///
+    /// ```
+    /// # let client = openai_compat::Client::builder()
+    /// #     .base_url("http://localhost:11434/v1").model("m").build().unwrap();
+    /// let tracker = client.tracker();
+    /// println!("{} requests, {}", tracker.requests(), tracker.cost()); // "$0.005615"
+    /// ```
+    pub fn tracker(&self) -> Tracker {
+        self.tracker.snapshot()
+    }
+
+    /// Forgets every tracked request (for this client and its clones).
+    pub fn reset_tracker(&self) {
+        self.tracker.reset();
+    }
+
+    /// This client with a tracker of its own (same provider and connections), e.g. one
+    /// per conversation.
+    #[must_use]
+    pub fn with_new_tracker(&self) -> Client {
+        Client {
+            provider: Arc::clone(&self.provider),
+            tracker: self.tracker.fresh(),
+        }
+    }
+
+    /// The provider behind this client.
+    pub fn provider(&self) -> &dyn Provider {
+        &*self.provider
+    }
+
+    /// The model id requests are sent for.
+    pub fn model(&self) -> &str {
+        self.provider.model()
+    }
+
+    /// What the model can do and what it costs.
+    pub fn model_info(&self) -> &ModelInfo {
+        self.provider.model_info()
+    }
+
+    /// The URLs this client calls.
+    pub fn endpoints(&self) -> &Endpoints {
+        self.provider.endpoints()
+    }
+}

@@ -1,0 +1,92 @@
+//! Talk to any OpenAI-compatible chat-completions provider — OpenAI, Azure, Together,
+//! Perplexity, DeepSeek, Groq, OpenRouter, Ollama, LM Studio, vLLM, llama.cpp — from
+//! three settings (base URL, API key, model id), with URLs, usage and cost exactly right.
+//!
+//! ```
+//! use openai_compat::{Client, StreamEvent};
+//! # use openai_compat_testkit::{Reply, Simulator};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), openai_compat::Error> {
+//! # let sim = Simulator::start().await; // a local OpenAI-compatible server
+//! # sim.push(Reply::text("Hello there!").usage_tokens(12, 3));
+//! # let base_url = sim.base_url();
+//! let client = Client::builder()
+//!     .base_url(base_url) // "https://api.together.xyz/v1", "http://localhost:11434/v1", …
+//!     .api_key("sk-…")    // or .api_key_env("TOGETHER_API_KEY"); Client::from_env() reads OPENAI_*
+//!     .model("sim-model")
+//!     .build()?;
+//!
+//! let mut stream = client.chat().system("Be brief.").user("Say hello").stream().await?;
+//! let mut answer = String::new();
+//! while let Some(event) = stream.next().await {
+//!     match event? {
+//!         StreamEvent::TextDelta(text) => answer.push_str(&text),
+//!         StreamEvent::Usage(report) => println!("{} · {}", report.usage, report.cost),
+//!         _ => {}
+//!     }
+//! }
+//! assert_eq!(answer, "Hello there!");
+//!
+//! let tracker = client.tracker(); // summed over every call of this client
+//! assert_eq!(tracker.usage().input_total, 12);
+//! assert_eq!(tracker.cost().to_string(), "unknown (1 request without prices)");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Where to start
+//! - [`Client`]: build it from a profile, the environment or a [`ClientBuilder`];
+//!   [`Client::chat`] builds a request fluently ([`ChatBuilder`]) and sends it whole
+//!   ([`ChatResponse`]) or streamed ([`ReplyStream`] of [`StreamEvent`]s);
+//!   [`Client::models`] lists models; [`Client::tracker`] sums usage and exact cost.
+//! - [`Error`]: every failure, with [`Error::kind`] for programs and a `Display` that
+//!   says what to fix.
+//!
+//! # The crates underneath
+//! Each is usable alone and re-exported here whole: [`url`] (which URLs a base URL
+//! means), [`pricing`] (usage and exact cost), [`config`] (profiles, files,
+//! environment, Kilo Code import), [`provider`] (the [`Provider`] trait, wire types,
+//! transport). The types most programs need are re-exported at the top level, so
+//! most programs depend on this crate alone.
+
+mod builder;
+mod chat;
+mod client;
+mod error;
+mod select;
+mod stream;
+mod tracking;
+
+pub use builder::ClientBuilder;
+pub use chat::ChatBuilder;
+pub use client::Client;
+pub use error::Error;
+pub use stream::ReplyStream;
+
+/// Profiles, model info, secrets, validation, file/environment loading and import
+/// (the `openai-compat-config` crate).
+pub use openai_compat_config as config;
+/// Canonical usage, exact cost and tracking (the `openai-compat-pricing` crate).
+pub use openai_compat_pricing as pricing;
+/// The [`Provider`] trait, wire types, transport, errors and retries (the
+/// `openai-compat-provider` crate).
+pub use openai_compat_provider as provider;
+/// Base URL → the URLs to call, with the rule that applied (the `openai-compat-url`
+/// crate).
+pub use openai_compat_url as url;
+
+pub use openai_compat_config::{
+    AzureSettings, ConfigError, EndpointMode, Loader, ModelInfo, ModelInfoOverrides, Overrides,
+    ProviderChoice, ReasoningEffort, ResolvedProfile, SecretString, Warning,
+};
+pub use openai_compat_pricing::{
+    Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, parse_price,
+};
+pub use openai_compat_provider::{
+    ChatRequest, ChatResponse, ChatStream, ContentPart, Error as ProviderError, ErrorKind,
+    FinishReason, Image, Message, ModelEntry, Provider, ResponseFormat, StreamEvent, Tool,
+    ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent,
+};
+pub use openai_compat_url::{Endpoints, ProviderKind};
+pub use serde_json::{Value, json};

@@ -1,0 +1,13 @@
+//! Which provider implementation serves a profile.
+
+use std::sync::Arc;
+
+use openai_compat_config::ResolvedProfile;
+use openai_compat_provider::{Error as ProviderError, Provider};
+
+/// The provider for `profile`: OpenAI-native when `profile.provider` says so (the
+/// loader picks it for `api.openai.com` or no base URL), OpenAI-compatible otherwise.
+/// The choice itself lives in the provider crate ([`openai_compat_provider::from_profile`]).
+pub(crate) fn provider_for(profile: ResolvedProfile) -> Result<Arc<dyn Provider>, ProviderError> {
+    openai_compat_provider::from_profile(profile)
+}

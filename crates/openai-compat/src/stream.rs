@@ -1,0 +1,142 @@
+//! [`ReplyStream`]: a provider's event stream that adds its usage to the client's
+//! tracker exactly once.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use openai_compat_provider::{ChatResponse, ChatStream, StreamEvent, StreamMetadata};
+
+use crate::error::Error;
+use crate::tracking::SharedTracker;
+
+/// The events of a streamed reply, as they arrive: a [`Stream`] of
+/// `Result<StreamEvent, Error>`, also readable without any stream trait through
+/// [`next`](ReplyStream::next).
+///
+/// Its usage is added to the [`Client`](crate::Client)'s tracker when the
+/// [`StreamEvent::Usage`] event passes; a stream that ends, fails or is dropped without
+/// one counts as a request whose usage was not reported. Dropping it mid-way closes
+/// the connection.
+pub struct ReplyStream {
+    inner: Option<ChatStream>,
+    tracker: SharedTracker,
+    recorded: bool,
+}
+
+impl fmt::Debug for ReplyStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReplyStream")
+            .field("inner", &self.inner)
+            .field("recorded", &self.recorded)
+            .finish()
+    }
+}
+
+impl ReplyStream {
+    pub(crate) fn new(inner: ChatStream, tracker: SharedTracker) -> Self {
+        ReplyStream {
+            inner: Some(inner),
+            tracker,
+            recorded: false,
+        }
+    }
+
+    /// The next event; `None` once the reply is complete (or after an error).
+    ///
+    /// ```
+    /// # use openai_compat::{Client, StreamEvent};
+    /// # use openai_compat_testkit::{Reply, Simulator};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), openai_compat::Error> {
+    /// # let sim = Simulator::start().await;
+    /// # sim.push(Reply::text("Hi!"));
+    /// # let client = Client::builder().base_url(sim.base_url()).model("sim-model").build()?;
+    /// let mut stream = client.chat().user("Say hi").stream().await?;
+    /// while let Some(event) = stream.next().await {
+    ///     if let StreamEvent::TextDelta(text) = event? {
+    ///         print!("{text}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn next(&mut self) -> Option<Result<StreamEvent, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Reads the rest of the stream into one complete reply (tracked like any other).
+    pub async fn collect_response(mut self) -> Result<ChatResponse, Error> {
+        let Some(inner) = self.inner.take() else {
+            self.record_unreported();
+            return Ok(ChatResponse::default());
+        };
+        let result = inner.collect_response().await;
+        match &result {
+            Ok(response) => self.record(response.usage.as_ref()),
+            Err(_) => self.record_unreported(),
+        }
+        Ok(result?)
+    }
+
+    /// The `x-request-id` of the response, when sent.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.as_ref().and_then(ChatStream::request_id)
+    }
+
+    /// The completion id, model and other fields seen in the chunks so far.
+    pub fn metadata(&self) -> Option<&StreamMetadata> {
+        self.inner.as_ref().map(ChatStream::metadata)
+    }
+
+    fn record(&mut self, usage: Option<&openai_compat_provider::UsageReport>) {
+        if self.recorded {
+            return;
+        }
+        self.recorded = true;
+        match usage {
+            Some(report) => self.tracker.record(&report.usage, &report.cost),
+            None => self.tracker.record_unreported(),
+        }
+    }
+
+    fn record_unreported(&mut self) {
+        self.record(None);
+    }
+}
+
+impl Stream for ReplyStream {
+    type Item = Result<StreamEvent, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let Some(inner) = this.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match Pin::new(inner).poll_next(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Ok(event))) => {
+                if let StreamEvent::Usage(report) = &event {
+                    this.record(Some(report));
+                }
+                Poll::Ready(Some(Ok(event)))
+            }
+            Poll::Ready(Some(Err(error))) => {
+                this.record_unreported();
+                Poll::Ready(Some(Err(error.into())))
+            }
+            Poll::Ready(None) => {
+                this.record_unreported();
+                this.inner = None;
+                Poll::Ready(None)
+            }
+        }
+    }
+}
+
+impl Drop for ReplyStream {
+    fn drop(&mut self) {
+        self.record_unreported();
+    }
+}

@@ -1,0 +1,326 @@
+//! A real llmock server for the `peer_*` suites: started on a free loopback port,
+//! scripted over its `/_llmock` control API, stopped when the guard is dropped —
+//! also when the test panics, and even when the test process dies (the server
+//! watches its standard input and exits when that pipe closes).
+//!
+//! `cargo xtask test` installs llmock into `target/peer-venv` and says where through
+//! `OAC_LLMOCK_PYTHON` (and where `oac` is through `OAC_BIN`). Run alone, a peer suite
+//! finds both in the target directory, and fails — never skips — when they are missing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// The llmock release the peer suites are written against (installed by `cargo xtask test`).
+pub const LLMOCK_VERSION: &str = "0.2.2";
+
+/// Runs llmock's command line in-process, after starting a thread that exits the
+/// interpreter as soon as standard input reaches end of file (the test process is
+/// gone), so no server outlives its test.
+const LAUNCHER: &str = "\
+import os, sys, threading
+def _watch():
+    sys.stdin.buffer.read()
+    os._exit(0)
+threading.Thread(target=_watch, daemon=True).start()
+from llmock.cli import app
+sys.argv[0] = 'llmock'
+app()
+";
+
+/// How long llmock may take to start (the first start compiles Python bytecode).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running llmock server; dropping it stops the server.
+#[derive(Debug)]
+pub struct Llmock {
+    child: Child,
+    /// Held so the server's standard input stays open while the guard lives.
+    _stdin: Option<ChildStdin>,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Llmock {
+    /// Starts llmock on a free 127.0.0.1 port with deterministic echo replies
+    /// (`Hello! You said: <prompt>`) and waits until it answers.
+    ///
+    /// # Panics
+    /// When llmock is not installed or does not start; the message says why.
+    pub fn start() -> Llmock {
+        let python = llmock_python();
+        let mut command = Command::new(&python);
+        command
+            .args([
+                "-c",
+                LAUNCHER,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+            ])
+            .args(["--response-style", "echo", "--log-level", "info"])
+            .env("NO_COLOR", "1")
+            .env("PYTHONUNBUFFERED", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("LLMOCK_") {
+                command.env_remove(name);
+            }
+        }
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start llmock with {}: {e}", python.display()));
+        let stdin = child.stdin.take();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (port_tx, port_rx) = mpsc::channel();
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let log_writer = Arc::clone(&log);
+        // Reads the server's log for its whole life (a full pipe would block it).
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Some(port) = listening_port(&line) {
+                    let _ = port_tx.send(port);
+                }
+                let mut log = log_writer.lock().unwrap_or_else(|e| e.into_inner());
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let mut server = Llmock {
+            child,
+            _stdin: stdin,
+            port: 0,
+            log,
+        };
+        match port_rx.recv_timeout(START_TIMEOUT) {
+            Ok(port) => server.port = port,
+            Err(_) => {
+                let status = server.child.try_wait().ok().flatten();
+                panic!(
+                    "llmock did not start within {START_TIMEOUT:?} (exit status: {status:?}); its log:\n{}",
+                    server.log()
+                );
+            }
+        }
+        let (status, health) = server.get("/health");
+        assert_eq!(status, 200, "llmock's /health answered {status}: {health}");
+        server
+    }
+
+    /// `http://127.0.0.1:PORT/v1`, the OpenAI base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.port)
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Queues behaviours (llmock's JSON form, e.g. `{"type": "fail", "status": 401}`)
+    /// for the next requests.
+    pub fn script(&self, behaviors: Value) {
+        let body = serde_json::json!({ "behaviors": behaviors });
+        let (status, reply) = self.request("POST", "/_llmock/scenario", Some(&body));
+        assert_eq!(status, 201, "llmock refused the scenario {body}: {reply}");
+    }
+
+    /// Every request llmock served, oldest first (its journal).
+    pub fn requests(&self) -> Vec<Value> {
+        let (status, reply) = self.get("/_llmock/requests");
+        assert_eq!(status, 200, "llmock's journal answered {status}: {reply}");
+        reply["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Behaviours still waiting to fire.
+    pub fn pending(&self) -> Vec<Value> {
+        let (status, reply) = self.get("/_llmock/scenario");
+        assert_eq!(status, 200, "llmock's scenario answered {status}: {reply}");
+        reply["pending"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// llmock's verdict on how the client coped with the faults it injected
+    /// (`{"passed": …, "errors": …, "warnings": …, "findings": […]}`).
+    pub fn verdict(&self) -> Value {
+        let (status, reply) = self.get("/_llmock/verdict");
+        assert_eq!(status, 200, "llmock's verdict answered {status}: {reply}");
+        reply
+    }
+
+    /// What the server logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        self.request("GET", path, None)
+    }
+
+    /// One HTTP/1.1 exchange on a fresh connection (the control API is tiny).
+    fn request(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))
+            .unwrap_or_else(|e| panic!("llmock on port {} is unreachable: {e}", self.port));
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, payload) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP response from llmock: {response}"));
+        (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for Llmock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The port in uvicorn's `Uvicorn running on http://127.0.0.1:PORT` line.
+fn listening_port(line: &str) -> Option<u16> {
+    let rest = line.split("Uvicorn running on http://").nth(1)?;
+    let authority = rest.split_whitespace().next()?;
+    authority.rsplit_once(':')?.1.parse().ok()
+}
+
+/// The workspace's target directory (`$CARGO_TARGET_DIR`, else `<workspace>/target`).
+fn target_dir() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+/// The Python of the venv llmock is installed in.
+fn llmock_python() -> PathBuf {
+    if let Some(python) = std::env::var_os("OAC_LLMOCK_PYTHON").filter(|p| !p.is_empty()) {
+        return PathBuf::from(python);
+    }
+    let venv = target_dir().join("peer-venv");
+    let python = if cfg!(windows) {
+        venv.join("Scripts").join("python.exe")
+    } else {
+        venv.join("bin").join("python")
+    };
+    assert!(
+        python.exists(),
+        "llmock is not installed: run `cargo xtask test` once (it installs llmock \
+         {LLMOCK_VERSION} into {}), or set OAC_LLMOCK_PYTHON to a Python that has it",
+        venv.display()
+    );
+    python
+}
+
+/// What one run of `oac` produced.
+#[derive(Debug)]
+pub struct OacRun {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl OacRun {
+    /// Standard output read as one JSON object per line.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for OacRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `oac ARGS` against `base_url` and `model` (through `OPENAI_BASE_URL` and
+/// `OPENAI_MODEL`), with no other environment and no config file.
+pub fn run_oac(base_url: &str, model: &str, args: &[&str]) -> OacRun {
+    let nowhere = std::env::temp_dir().join("oac-peer-suite-has-no-home");
+    let output = Command::new(oac_bin())
+        .args(args)
+        .env_clear()
+        .env("HOME", &nowhere)
+        .env("XDG_CONFIG_HOME", &nowhere)
+        .env("OPENAI_BASE_URL", base_url)
+        .env("OPENAI_MODEL", model)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {}: {e}", oac_bin().display()));
+    OacRun {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The `oac` binary: `$OAC_BIN`, else the one next to this test's directory.
+pub fn oac_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("OAC_BIN").filter(|p| !p.is_empty()) {
+        return PathBuf::from(bin);
+    }
+    let name = format!("oac{}", std::env::consts::EXE_SUFFIX);
+    let candidate = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.join(&name)));
+    match candidate {
+        Some(path) if path.exists() => path,
+        _ => panic!(
+            "the `oac` binary was not found: build it with `cargo build -p openai-compat-cli` \
+             (`cargo xtask test` does), or set OAC_BIN to its path"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_port_uvicorn_listens_on() {
+        let line = "INFO:     Uvicorn running on http://127.0.0.1:33677 (Press CTRL+C to quit)";
+        assert_eq!(listening_port(line), Some(33677));
+        assert_eq!(
+            listening_port("INFO:     Application startup complete."),
+            None
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! Real peers for the `peer_*` suites: servers nobody here wrote, installed on demand.
+//!
+//! [llmock](https://pypi.org/project/llmock/) — a Python server that mocks OpenAI and
+//! others and fails on cue — is installed at a pinned version into a virtual
+//! environment under `target/peer-venv` the first time, and reused afterwards: a
+//! second run starts no installer and needs no network. The `oac` binary is built so
+//! the suites can drive the real command line.
+//!
+//! Nothing is skipped silently: when Python, `venv`, `pip` or PyPI is missing, this
+//! fails with a message that says which and how to fix it.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::workspace;
+
+/// The llmock release the peer suites are written against.
+pub const LLMOCK_VERSION: &str = "0.2.2";
+
+/// Oldest Python llmock supports.
+const MIN_PYTHON: (u32, u32) = (3, 10);
+
+/// Environment variable naming the venv's Python (read by `tests/src/peer.rs`).
+pub const ENV_LLMOCK_PYTHON: &str = "OAC_LLMOCK_PYTHON";
+/// Environment variable naming the `oac` binary (read by `tests/src/peer.rs`).
+pub const ENV_OAC_BIN: &str = "OAC_BIN";
+/// Environment variable choosing the Python interpreter that creates the venv.
+pub const ENV_PYTHON: &str = "OAC_PEER_PYTHON";
+
+/// What the peer suites need, ready to use.
+#[derive(Debug)]
+pub struct Peers {
+    /// Variables to set for each peer suite.
+    pub env: Vec<(String, OsString)>,
+    /// One line for the log: what was prepared and whether it was cached.
+    pub summary: String,
+}
+
+/// Installs llmock (unless the pinned version is already there) and builds `oac`.
+pub fn prepare() -> Result<Peers, String> {
+    let venv = target_dir().join("peer-venv");
+    let python = venv_python(&venv);
+    let summary = match installed_llmock(&python) {
+        Some(version) if version == LLMOCK_VERSION => {
+            format!(
+                "llmock {LLMOCK_VERSION} already installed in {}",
+                venv.display()
+            )
+        }
+        found => {
+            install(&venv, &python, found.as_deref())?;
+            format!("llmock {LLMOCK_VERSION} installed in {}", venv.display())
+        }
+    };
+    let oac = build_oac()?;
+    Ok(Peers {
+        env: vec![
+            (ENV_LLMOCK_PYTHON.to_owned(), python.into_os_string()),
+            (ENV_OAC_BIN.to_owned(), oac.into_os_string()),
+        ],
+        summary,
+    })
+}
+
+/// `$CARGO_TARGET_DIR`, else `<workspace>/target`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => workspace::root().join(dir),
+        _ => workspace::root().join("target"),
+    }
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    if cfg!(windows) {
+        venv.join("Scripts").join("python.exe")
+    } else {
+        venv.join("bin").join("python")
+    }
+}
+
+/// The llmock version importable by `python`, if it runs and llmock imports.
+fn installed_llmock(python: &Path) -> Option<String> {
+    if !python.exists() {
+        return None;
+    }
+    let output = Command::new(python)
+        .args([
+            "-c",
+            "import importlib.metadata as m, llmock.cli; print(m.version('llmock'))",
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+fn install(venv: &Path, python: &Path, found: Option<&str>) -> Result<(), String> {
+    match found {
+        Some(other) => println!(
+            "    llmock {other} found in {}; installing {LLMOCK_VERSION}",
+            venv.display()
+        ),
+        None => println!(
+            "    installing llmock {LLMOCK_VERSION} into {} (first run only)",
+            venv.display()
+        ),
+    }
+    if !runs(python) {
+        let base = base_python()?;
+        println!(
+            "    creating the virtual environment with {}",
+            base.display()
+        );
+        let status = Command::new(&base)
+            .args(["-m", "venv", "--clear"])
+            .arg(venv)
+            .status()
+            .map_err(|e| format!("could not run {}: {e}", base.display()))?;
+        if !status.success() || !runs(python) {
+            return Err(format!(
+                "`{} -m venv {}` failed (see above), so the real-peer suites cannot install llmock.\n\
+                 Install Python's venv module (Debian/Ubuntu: `apt install python3-venv`) and rerun.",
+                base.display(),
+                venv.display()
+            ));
+        }
+    }
+    let requirement = format!("llmock=={LLMOCK_VERSION}");
+    let status = Command::new(python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--quiet",
+            &requirement,
+        ])
+        .status()
+        .map_err(|e| format!("could not run pip in {}: {e}", venv.display()))?;
+    if !status.success() {
+        return Err(format!(
+            "`pip install {requirement}` into {} failed (see pip's output above).\n\
+             The real-peer suites need it: check that pypi.org (or your PIP_INDEX_URL) is \
+             reachable, then rerun `cargo xtask test`.",
+            venv.display()
+        ));
+    }
+    match installed_llmock(python) {
+        Some(version) if version == LLMOCK_VERSION => Ok(()),
+        Some(version) => Err(format!(
+            "pip installed llmock {version} instead of {LLMOCK_VERSION} into {}",
+            venv.display()
+        )),
+        None => Err(format!(
+            "llmock {LLMOCK_VERSION} was installed into {} but does not import; \
+             run `{} -c 'import llmock.cli'` to see why",
+            venv.display(),
+            python.display()
+        )),
+    }
+}
+
+/// Whether `python` exists and starts.
+fn runs(python: &Path) -> bool {
+    python.exists()
+        && Command::new(python)
+            .args(["-c", "pass"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// The interpreter that creates the venv: `$OAC_PEER_PYTHON`, else `python3`, else
+/// `python`; it must be recent enough for llmock.
+fn base_python() -> Result<PathBuf, String> {
+    let candidates: Vec<PathBuf> = match std::env::var_os(ENV_PYTHON) {
+        Some(chosen) if !chosen.is_empty() => vec![PathBuf::from(chosen)],
+        _ => vec!["python3".into(), "python".into()],
+    };
+    first_usable_python(&candidates)
+}
+
+/// The first of `candidates` that runs and is recent enough, or why none is.
+fn first_usable_python(candidates: &[PathBuf]) -> Result<PathBuf, String> {
+    let mut too_old = Vec::new();
+    for candidate in candidates {
+        let Ok(output) = Command::new(candidate)
+            .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+            .stderr(Stdio::null())
+            .output()
+        else {
+            continue;
+        };
+        if !output.status.success() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        match parse_version(&text) {
+            Some(version) if version >= MIN_PYTHON => return Ok(candidate.clone()),
+            _ => too_old.push(format!("{} is Python {text}", candidate.display())),
+        }
+    }
+    let (major, minor) = MIN_PYTHON;
+    if too_old.is_empty() {
+        Err(format!(
+            "the real-peer suites need Python {major}.{minor}+ with venv and pip, and none was \
+             found (tried {}).\nInstall it (Debian/Ubuntu: `apt install python3 python3-venv \
+             python3-pip`) or set {ENV_PYTHON} to an interpreter, then rerun `cargo xtask test`.",
+            candidates
+                .iter()
+                .map(|c| format!("`{}`", c.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    } else {
+        Err(format!(
+            "the real-peer suites need Python {major}.{minor}+ for llmock, but {}.\n\
+             Install a newer Python or set {ENV_PYTHON} to one, then rerun `cargo xtask test`.",
+            too_old.join(" and ")
+        ))
+    }
+}
+
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// Builds the `oac` binary (a no-op when the test build already made it) and returns
+/// its path.
+fn build_oac() -> Result<PathBuf, String> {
+    let output = workspace::cargo()
+        .args([
+            "build",
+            "-p",
+            "openai-compat-cli",
+            "--bin",
+            "oac",
+            "--message-format=json-render-diagnostics",
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(
+            "building `oac` for the real-peer suites failed (compiler errors above)".into(),
+        );
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "oac")
+        .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| "cargo built `oac` but did not say where the binary is".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_python_versions() {
+        assert_eq!(parse_version("3.11"), Some((3, 11)));
+        assert_eq!(parse_version("3.9"), Some((3, 9)));
+        assert!(parse_version("3.9") < Some(MIN_PYTHON));
+        assert!(parse_version("3.10") >= Some(MIN_PYTHON));
+        assert_eq!(parse_version("three"), None);
+    }
+
+    #[test]
+    fn a_missing_python_is_an_error_that_says_what_to_install() {
+        let error = first_usable_python(&["/nonexistent/python3".into()]).unwrap_err();
+        assert!(error.contains("none was found"), "{error}");
+        assert!(error.contains("python3-venv"), "{error}");
+        assert!(error.contains(ENV_PYTHON), "{error}");
+    }
+}
