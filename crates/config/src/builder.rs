@@ -334,6 +334,7 @@ impl ProfileBuilder {
             base_dir: None,
             require_model: true,
             catalog: self.catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
+            catalog_usable: true,
         };
         match resolve(&layers, &mut report) {
             Some(profile) if report.problems.is_empty() => Ok((profile, report.warnings)),

@@ -741,6 +741,17 @@ pub(crate) fn seconds(cx: &mut Cx, f: &Field<'_>, example: &str) -> Option<Durat
         .trunc()
         .to_u32();
     match (whole, nanos) {
+        // Below a nanosecond, the duration would be 0: say what was typed, not 0.
+        (Some(0), Some(0)) if !secs.is_zero() => {
+            cx.invalid(
+                f,
+                format!(
+                    "`{text}` seconds is shorter than a nanosecond, so no request could finish in it; write a number of seconds greater than 0, like {}",
+                    cx.example(f.key, example)
+                ),
+            );
+            None
+        }
         (Some(whole), Some(nanos)) => Some(Duration::new(whole, nanos)),
         _ => {
             cx.invalid(

@@ -106,6 +106,40 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for MapEnv {
 }
 
 /// A variable's value, with "set but empty" (or only whitespace) read as not set.
+/// Whether the name given for a key's variable (`api_key_env`, `--api-key-env`)
+/// may appear in messages, `Debug` output and key sources: only a conventional
+/// variable name — upper-case letters, digits and `_`, not starting with a digit,
+/// at most 64 characters — that does not look generated (16 or more characters
+/// with digits but no `_`, like `AKIAIOSFODNN7EXAMPLE`). A key pasted there by
+/// mistake (mixed case, as Mistral's 32-character keys; lower case, as `fw_…`,
+/// `sk-…`) is never echoed.
+pub(crate) fn is_showable_var_name(name: &str) -> bool {
+    let conventional = name.len() <= 64
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let generated =
+        name.len() >= 16 && !name.contains('_') && name.chars().any(|c| c.is_ascii_digit());
+    conventional && !generated
+}
+
+/// How a key's variable is named in a message: `` `TOGETHER_API_KEY` ``, or, when
+/// it may be the key itself, a description that does not echo it.
+pub(crate) fn shown_key_var(name: &str, setting: &str) -> String {
+    if is_showable_var_name(name) {
+        format!("`{name}`")
+    } else {
+        format!(
+            "named in {setting} ({} characters, not shown because it looks like a key)",
+            name.chars().count()
+        )
+    }
+}
+
 pub(crate) fn non_empty(env: &dyn Environment, name: &str) -> Option<String> {
     env.var(name).filter(|value| !value.trim().is_empty())
 }
@@ -176,6 +210,35 @@ pub(crate) fn expand_path(path: &Path, env: &dyn Environment, base: Option<&Path
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conventional_variable_names_are_shown() {
+        for name in [
+            "TOGETHER_API_KEY",
+            "K",
+            "_KEY",
+            "OPENAI_API_KEY_2",
+            "MISTRALAPIKEY",
+        ] {
+            assert!(is_showable_var_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_that_look_like_keys_are_not_shown() {
+        for name in [
+            // Mistral: 32 mixed-case alphanumerics.
+            "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE",
+            "fw_3ZkLmN8pQrStUvWxYz12345",
+            "sk_live_abc123",
+            "AKIAIOSFODNN7EXAMPLE",
+            "lower_case_name",
+            &"A".repeat(65),
+            "",
+        ] {
+            assert!(!is_showable_var_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn map_env_debug_shows_names_only() {

@@ -1,13 +1,16 @@
 //! Import of a Kilo Code / Roo Code settings export: `openai` and `openai-native`
 //! provider profiles become profiles; everything else is reported, never fatal.
 //!
-//! Keys found in the export are kept beside the profiles as secrets and only ever
-//! written to owner-only key files ([`Import::store_keys`]), never into the config.
+//! Keys found in the export — `openAiApiKey`, and credential headers such as
+//! `Authorization` in `openAiHeaders` — are kept beside the profiles as secrets and
+//! only ever written to owner-only key files ([`Import::store_keys`]), never into
+//! the config.
 
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use openai_compat_url::{Flavor, ResolveOptions, Url};
 use secrecy::SecretString;
 
 use crate::convert::{Cx, Field, boolean, choice, float, price, string, whole};
@@ -15,7 +18,7 @@ use crate::file::ConfigFile;
 use crate::headers::Headers;
 use crate::model_info::{EffortSupport, ModelInfoOverrides, ReasoningEffort};
 use crate::problem::{ConfigError, ConfigFormat, Report, Warning, WarningKind, child};
-use crate::profile::{AzureSettings, KeySource, Profile, ProviderChoice};
+use crate::profile::{AuthStyle, AzureSettings, KeySource, Profile, ProviderChoice};
 use crate::tree::{self, Entry, Node, Value};
 use crate::validate;
 use crate::write::{file_stem, write_key};
@@ -27,7 +30,9 @@ pub struct Import {
     /// The imported profiles, and `default_profile` from `currentApiConfigName`.
     /// No profile holds a key yet: see [`Import::keys`] and [`Import::store_keys`].
     pub config: ConfigFile,
-    /// Each imported profile's API key, by profile name.
+    /// Each imported profile's API key, by profile name: its `openAiApiKey`, else
+    /// the value of its first credential header (the profile's `auth` then sends
+    /// it the same way, e.g. `Authorization: Bearer X` gives the key `X`).
     pub keys: Vec<(String, SecretString)>,
     /// Profiles of other providers, not imported.
     pub skipped: Vec<SkippedProfile>,
@@ -316,18 +321,115 @@ impl State {
             let use_azure = field("openAiUseAzure").and_then(|f| boolean(&mut self.cx, &f));
             let api_version = field("azureApiVersion")
                 .and_then(|f| string(&mut self.cx, &f, "\"2024-10-21\""))
-                .filter(|v| !v.trim().is_empty());
-            if use_azure == Some(true) || api_version.is_some() {
-                p.azure = Some(AzureSettings {
-                    api_version,
-                    deployment: None,
-                });
-            }
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty());
+            self.azure(&name, &at, &mut p, use_azure == Some(true), api_version);
+            let has_key = self.import.keys.iter().any(|(owner, _)| *owner == name);
+            self.credential_headers(&name, &at, &mut p, has_key);
             p.streaming = field("openAiStreamingEnabled").and_then(|f| boolean(&mut self.cx, &f));
             p.r1_format = field("openAiR1FormatEnabled").and_then(|f| boolean(&mut self.cx, &f));
         }
         self.check(&name, &p);
         self.import.config.profiles.insert(name, p);
+    }
+
+    /// `openAiUseAzure` / `azureApiVersion`, decided as the extension decides:
+    /// an Azure AI Inference host (`*.services.ai.azure.com`) takes the version as
+    /// the `api-version` query parameter; Azure OpenAI applies when
+    /// `openAiUseAzure` is on or the host is an Azure OpenAI one
+    /// (`*.openai.azure.com`, `*.cognitiveservices.azure.com`); anywhere else a
+    /// leftover `azureApiVersion` is listed as ignored, with a warning, rather than
+    /// turning a Together or OpenRouter profile into an Azure one.
+    fn azure(
+        &mut self,
+        name: &str,
+        at: &str,
+        p: &mut Profile,
+        use_azure: bool,
+        api_version: Option<String>,
+    ) {
+        let flavor = p.base_url.as_deref().map_or(Flavor::Standard, url_flavor);
+        if flavor == Flavor::AzureAiInference {
+            if let Some(version) = api_version {
+                p.query.push(("api-version".to_owned(), version));
+            }
+            if use_azure {
+                let path = child(at, "openAiUseAzure");
+                self.import.ignored.push(path.clone());
+                self.warn(
+                    &path,
+                    "the host is Azure AI Inference (*.services.ai.azure.com), which the extension also calls with a Bearer key and no deployment path, so openAiUseAzure is not imported (azureApiVersion, when set, becomes the query's api-version)".to_owned(),
+                );
+            }
+        } else if use_azure || flavor == Flavor::AzureOpenAi {
+            if use_azure || api_version.is_some() {
+                p.azure = Some(AzureSettings {
+                    api_version,
+                    deployment: None,
+                });
+            }
+        } else if api_version.is_some() {
+            let path = child(at, "azureApiVersion");
+            self.import.ignored.push(path.clone());
+            let host = p
+                .base_url
+                .as_deref()
+                .and_then(|url| Url::parse(url.trim()).ok())
+                .and_then(|url| url.host_str().map(|host| format!("`{host}`")))
+                .unwrap_or_else(|| "the base URL".to_owned());
+            let profile = child("profiles", name);
+            self.warn(
+                &path,
+                format!("azureApiVersion is set, but openAiUseAzure is off and {host} is not an Azure OpenAI host, so it is not imported (the extension does not use it either); if this is Azure OpenAI behind a gateway, add `[{profile}.azure]` with `api_version` by hand"),
+            );
+        }
+    }
+
+    /// Headers that carry a credential ([`Headers::is_sensitive`]) never reach
+    /// the config file. When the profile has no key, the first one becomes its key
+    /// (kept in [`Import::keys`], written to a key file by [`Import::store_keys`])
+    /// and `auth` sends it as before: `Authorization: Bearer X` is the key `X`
+    /// with `auth = "bearer"`, `api-key` is `auth = "api-key-header"`, any other
+    /// header `auth = { header = "<name>" }`. Any other credential header, and one
+    /// whose value is not a single word (`Authorization: Basic …`), is not
+    /// imported, with a warning telling the user to add it by hand.
+    fn credential_headers(&mut self, name: &str, at: &str, p: &mut Profile, mut has_key: bool) {
+        let headers_path = child(at, "openAiHeaders");
+        let (credentials, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut p.headers.0)
+            .into_iter()
+            .partition(|(header, value)| Headers::is_sensitive(header) && !value.trim().is_empty());
+        p.headers = Headers(kept);
+        for (header, value) in credentials {
+            let path = child(&headers_path, &header);
+            let value = value.trim();
+            let bearer = header
+                .eq_ignore_ascii_case("authorization")
+                .then(|| bearer_token(value))
+                .flatten();
+            let (secret, auth) = match bearer {
+                Some(token) => (token, AuthStyle::Bearer),
+                None if header.eq_ignore_ascii_case("api-key") => (value, AuthStyle::ApiKeyHeader),
+                None => (value, AuthStyle::Header(header.clone())),
+            };
+            let why = if has_key {
+                "the profile already has a key"
+            } else if secret.contains(char::is_whitespace) {
+                // A key is one word (key files refuse spaces); `Basic …` or
+                // `Token …` cannot be sent as the key.
+                "its value has spaces (an authorization scheme other than Bearer?), so it cannot be the profile's key"
+            } else {
+                self.import
+                    .keys
+                    .push((name.to_owned(), SecretString::from(secret)));
+                p.auth = Some(auth);
+                has_key = true;
+                continue;
+            };
+            self.warn(
+                &path,
+                format!("the header `{header}` carries a credential but {why}; it is not imported (credentials are never written to a config file); if requests need it, add it by hand: pass --header '{header}: …', or put it in the profile's headers, where it is stored in plain text"),
+            );
+        }
     }
 
     /// `reasoningEffort`: a level; `disable` means none is sent.
@@ -445,15 +547,6 @@ impl State {
                 ),
             ));
         }
-        for (header, _) in p.headers.iter() {
-            if Headers::is_sensitive(header) {
-                self.import.warnings.push(Warning::new(
-                    WarningKind::CredentialInHeader,
-                    child(&child(&at, "headers"), header),
-                    format!("the header `{header}` looks like a credential and will be written to the config file in plain text; consider the profile's key with auth = {{ header = \"{header}\" }} and api_key_file instead"),
-                ));
-            }
-        }
         let prices = &p.model_info.prices;
         let zero =
             |price: Option<openai_compat_pricing::Decimal>| price.is_some_and(|p| p.is_zero());
@@ -504,6 +597,22 @@ impl State {
             ));
         }
     }
+}
+
+/// The flavor the URL alone implies (the url crate's rule 5); standard when it
+/// cannot be resolved (validation reports why).
+fn url_flavor(base_url: &str) -> Flavor {
+    // A stand-in deployment: only the flavor is wanted, and an Azure resource URL
+    // needs one to resolve.
+    let options = ResolveOptions::new().model("deployment");
+    openai_compat_url::resolve(base_url, &options).map_or(Flavor::Standard, |e| e.flavor)
+}
+
+/// The token of `Bearer <token>` (scheme in any case), when there is one.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(char::is_whitespace)?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// `-1`: the extension's "unset".

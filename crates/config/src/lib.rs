@@ -31,6 +31,12 @@
 //! ```
 //!
 //! - [`Loader`]: config file + environment + [`Overrides`] (flags) → [`Loaded`].
+//!   Precedence: flags > environment > profile > defaults, with one deliberate
+//!   exception: `OPENAI_API_KEY` is used only when the profile names no key source
+//!   (`api_key`, `api_key_env`, `api_key_file`), so an exported OpenAI key never
+//!   displaces the key a profile names for its own provider. A warning says when
+//!   `OPENAI_BASE_URL` sends a profile's requests (and key) to another server, and
+//!   when `OPENAI_API_KEY` is sent to a profile's host that is not OpenAI's.
 //! - [`ConfigFile`]: read (`from_path`, `parse_toml`, `parse_json`) and write
 //!   (`to_toml_string`) config files; every problem is reported at once in
 //!   [`ConfigError::Invalid`], each naming its field path and the fix.
@@ -41,8 +47,9 @@
 //!   `--catalog`). A native profile's [`ResolvedProfile::model_info`] is the
 //!   catalogue entry with the profile's `model_info` applied field by field; an
 //!   unknown native id gets the compatible defaults and a warning.
-//! - [`import_kilo`]: profiles from a Kilo Code / Roo Code settings export; keys go
-//!   to owner-only files ([`write_key_file`]), never into the config.
+//! - [`import_kilo`]: profiles from a Kilo Code / Roo Code settings export; keys
+//!   (and credential headers such as `Authorization`) go to owner-only files
+//!   ([`write_key_file`]), never into the config.
 //!
 //! API keys are [`SecretString`]s from the moment they are read: no `Debug`,
 //! `Display`, error, warning, log line or written config ever contains one.

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
 use crate::env::{
-    ENV_CATALOG, ENV_CONFIG, ENV_PROFILE, Environment, ProcessEnv, default_config_path,
-    expand_path, non_empty,
+    ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE, Environment,
+    ProcessEnv, default_config_path, expand_path, non_empty,
 };
 use crate::file::{ConfigFile, format_of};
 use crate::overrides::Overrides;
@@ -91,8 +91,17 @@ pub struct Loaded {
 /// - Profile: `--profile`, else `OAC_PROFILE`, else `default_profile`, else the only
 ///   profile when the file has exactly one.
 /// - Each setting: flag, else environment (`OPENAI_BASE_URL`, `OPENAI_MODEL`), else
-///   the profile, else the default. The key: `--api-key-env`, else the profile's
-///   `api_key` / `api_key_env` / `api_key_file`, else `OPENAI_API_KEY`.
+///   the profile, else the default. When `OPENAI_BASE_URL` sends requests to
+///   another server than the profile's `base_url`, a
+///   [`WarningKind::SettingOverridden`](crate::WarningKind::SettingOverridden)
+///   warning says so (the profile's key goes there too).
+/// - The key: `--api-key-env`, else the profile's `api_key` / `api_key_env` /
+///   `api_key_file`, else `OPENAI_API_KEY`. Deliberately, `OPENAI_API_KEY` applies
+///   only when the profile names no key source: an exported OpenAI key never
+///   replaces the key a profile names for its own provider. When it does apply to
+///   a profile whose `base_url` is neither api.openai.com nor this machine, a
+///   [`WarningKind::OpenAiKeyToOtherHost`](crate::WarningKind::OpenAiKeyToOtherHost)
+///   warning says so.
 /// - Native model catalogue: the built-in one, extended by the file named by
 ///   `--catalog` ([`Overrides::catalog`]), else `OAC_CATALOG`, else the config
 ///   file's `catalog` (see [`Catalog`]); or the one given with [`Loader::catalog`].
@@ -207,8 +216,15 @@ impl Loader {
         }
     }
 
-    /// Loads the profile. Every problem (in the file, the flags, the environment
-    /// and the chosen profile) is reported together in [`ConfigError::Invalid`].
+    /// Loads the profile. Every problem (in the file, the flags, the environment,
+    /// the catalogue file and the chosen profile) is reported together in
+    /// [`ConfigError::Invalid`] — also when no profile can be chosen (an unknown
+    /// name, or several profiles and no choice), in which case the flags' and the
+    /// environment's own problems are listed beside that one. A catalogue file that
+    /// is the only thing wrong is returned as its own error
+    /// ([`ConfigError::UnreadableCatalog`], [`ConfigError::Syntax`] or
+    /// [`ConfigError::Invalid`] naming that file); beside other problems it is one
+    /// of them ([`ProblemKind::CatalogUnusable`]).
     pub fn load(self) -> Result<Loaded, ConfigError> {
         let source = self.config_source();
         let mut report = Report::default();
@@ -228,9 +244,14 @@ impl Loader {
         let empty = ConfigFile::new();
         let config = file.as_ref().unwrap_or(&empty);
         let env: &dyn Environment = &*self.env;
-        let catalog = match self.catalog {
-            Some(catalog) => Some(catalog),
-            None => user_catalog(&self.overrides, env, config)?,
+        // A catalogue that cannot be used does not stop the other checks: every
+        // problem is reported at once.
+        let (catalog, catalog_failure) = match self.catalog {
+            Some(catalog) => (Some(catalog), None),
+            None => match user_catalog(&self.overrides, env, config) {
+                Ok(catalog) => (catalog, None),
+                Err(failure) => (None, Some(failure)),
+            },
         };
 
         let chosen = self
@@ -248,9 +269,10 @@ impl Loader {
                     .map(|name| (name, "default_profile"))
             });
         let none = Profile::default();
-        let selected: Option<(&str, &Profile)> = match &chosen {
+        // `Err`: no profile can be chosen (the problem is in `report`).
+        let selected: Result<Option<(&str, &Profile)>, ()> = match &chosen {
             Some((name, from)) => match config.profiles.get_key_value(name.as_str()) {
-                Some((name, profile)) => Some((name.as_str(), profile)),
+                Some((name, profile)) => Ok(Some((name.as_str(), profile))),
                 None => {
                     let message = match (&file, &source) {
                         (None, ConfigSource::NoFile { looked_at }) => {
@@ -259,15 +281,15 @@ impl Loader {
                         _ => config.unknown_profile_message(name),
                     };
                     report.problem(ProblemKind::UnknownProfile, *from, message);
-                    return Err(invalid(config, report));
+                    Err(())
                 }
             },
-            None if config.profiles.len() == 1 => config
+            None if config.profiles.len() == 1 => Ok(config
                 .profiles
                 .iter()
                 .next()
-                .map(|(name, profile)| (name.as_str(), profile)),
-            None if config.profiles.is_empty() => None,
+                .map(|(name, profile)| (name.as_str(), profile))),
+            None if config.profiles.is_empty() => Ok(None),
             None => {
                 report.problem(
                     ProblemKind::NoProfileChosen,
@@ -278,12 +300,12 @@ impl Loader {
                         config.profile_names().join(", ")
                     ),
                 );
-                return Err(invalid(config, report));
+                Err(())
             }
         };
         let (name, profile) = match selected {
-            Some((name, profile)) => (Some(name), profile),
-            None => (None, &none),
+            Ok(Some((name, profile))) => (Some(name), profile),
+            Ok(None) | Err(()) => (None, &none),
         };
         let layers = Layers {
             name,
@@ -293,10 +315,32 @@ impl Loader {
             env,
             read_openai_env: true,
             base_dir: config.dir(),
-            require_model: self.require_model,
+            require_model: self.require_model && selected.is_ok(),
             catalog: catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
+            catalog_usable: catalog_failure.is_none(),
         };
-        let resolved = resolve(&layers, &mut report);
+        let resolved = if selected.is_ok() {
+            resolve(&layers, &mut report)
+        } else {
+            // Without a profile, what the profile would have set is unknown; only
+            // the flags' and the environment's own problems are reported.
+            let mut flags_and_env = Report::default();
+            resolve(&layers, &mut flags_and_env);
+            report.problems.extend(
+                flags_and_env
+                    .problems
+                    .into_iter()
+                    .filter(|problem| is_flag_or_env(&problem.path)),
+            );
+            None
+        };
+        if let Some((setting, err)) = catalog_failure {
+            if report.problems.is_empty() {
+                // Alone, the catalogue's own error says it best.
+                return Err(err);
+            }
+            report.problem(ProblemKind::CatalogUnusable, setting, catalog_message(&err));
+        }
         match resolved {
             Some(profile) if report.problems.is_empty() => {
                 for warning in &report.warnings {
@@ -313,24 +357,55 @@ impl Loader {
     }
 }
 
+/// Whether a problem's path is a flag (`--base-url`) or an environment variable
+/// (`OPENAI_BASE_URL`) rather than a field of a profile.
+fn is_flag_or_env(path: &str) -> bool {
+    path.starts_with("--") || [ENV_BASE_URL, ENV_MODEL, ENV_API_KEY].contains(&path)
+}
+
+/// The catalogue's error as one problem among others.
+fn catalog_message(err: &ConfigError) -> String {
+    match err {
+        ConfigError::Invalid {
+            file: Some(path),
+            problems,
+        } => {
+            let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            format!(
+                "the model catalogue file {} has {} problem{}: {}",
+                path.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                listed.join("; ")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The built-in catalogue extended by the user's file, when one is named:
 /// `--catalog`, else `OAC_CATALOG`, else the config file's `catalog` (relative to
 /// the config file). `None`: the built-in catalogue as it is.
+///
+/// The error comes with the setting that named the file (`--catalog`,
+/// `OAC_CATALOG` or `catalog`).
 fn user_catalog(
     overrides: &Overrides,
     env: &dyn Environment,
     config: &ConfigFile,
-) -> Result<Option<Catalog>, ConfigError> {
-    let path = if let Some(path) = &overrides.catalog {
-        expand_path(path, env, None)
+) -> Result<Option<Catalog>, (&'static str, ConfigError)> {
+    let (setting, path) = if let Some(path) = &overrides.catalog {
+        ("--catalog", expand_path(path, env, None))
     } else if let Some(path) = non_empty(env, ENV_CATALOG) {
-        expand_path(Path::new(path.trim()), env, None)
+        (ENV_CATALOG, expand_path(Path::new(path.trim()), env, None))
     } else if let Some(path) = &config.catalog {
-        expand_path(path, env, config.dir())
+        ("catalog", expand_path(path, env, config.dir()))
     } else {
         return Ok(None);
     };
-    Catalog::builtin_with_file(&path).map(Some)
+    Catalog::builtin_with_file(&path)
+        .map(Some)
+        .map_err(|err| (setting, err))
 }
 
 fn read_lenient(path: &Path) -> Result<(ConfigFile, Report), ConfigError> {

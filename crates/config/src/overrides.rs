@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use openai_compat_url::EndpointMode;
 
+use crate::env::is_showable_var_name;
 use crate::headers::{Headers, parse_header_line};
 use crate::problem::{ConfigError, Problem, ProblemKind};
 use crate::profile::ProviderChoice;
@@ -139,7 +140,16 @@ impl fmt::Debug for Overrides {
             .field("provider", &self.provider)
             .field("endpoint_mode", &self.endpoint_mode)
             .field("headers", &header_names)
-            .field("api_key_env", &self.api_key_env)
+            .field(
+                "api_key_env",
+                &self.api_key_env.as_deref().map(|name| {
+                    if is_showable_var_name(name) {
+                        name
+                    } else {
+                        "[NOT SHOWN: looks like a key]"
+                    }
+                }),
+            )
             .field("catalog", &self.catalog)
             .finish()
     }

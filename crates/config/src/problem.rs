@@ -69,6 +69,10 @@ pub enum ProblemKind {
     InvalidHeader,
     /// The `ca_cert` file cannot be read.
     CaCertUnreadable,
+    /// The model catalogue file (`--catalog`, `OAC_CATALOG` or `catalog`) cannot
+    /// be read or holds problems; reported this way beside other problems (alone,
+    /// its own error is returned).
+    CatalogUnusable,
 }
 
 /// One thing wrong with a configuration, naming where it is and how to fix it.
@@ -133,6 +137,12 @@ pub enum WarningKind {
     /// The native provider does not know the model id: its limits and prices are
     /// unknown (compatible defaults are used).
     UnknownModel,
+    /// A setting from the environment replaces the profile's (`OPENAI_BASE_URL`
+    /// sends the profile's requests, and its key, to another server).
+    SettingOverridden,
+    /// The key from `OPENAI_API_KEY` is sent to a profile's host that is neither
+    /// api.openai.com nor this machine.
+    OpenAiKeyToOtherHost,
 }
 
 /// Something that works but is probably not what the user wants.

@@ -10,6 +10,7 @@ use openai_compat_url::EndpointMode;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
+use crate::env::is_showable_var_name;
 use crate::headers::Headers;
 use crate::model_info::{ModelInfoOverrides, ReasoningEffort};
 
@@ -304,7 +305,8 @@ impl AzureSettings {
 /// Where a profile's API key comes from: `api_key`, `api_key_env` or `api_key_file`
 /// (at most one per profile).
 ///
-/// `Debug` never shows an inline key.
+/// `Debug` never shows an inline key, nor an `api_key_env` value that looks like a
+/// key rather than a variable name (anything but upper case, digits and `_`).
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum KeySource {
@@ -332,7 +334,11 @@ impl fmt::Debug for KeySource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             KeySource::Inline(_) => f.write_str("Inline([REDACTED])"),
-            KeySource::Env(name) => f.debug_tuple("Env").field(name).finish(),
+            KeySource::Env(name) if is_showable_var_name(name) => {
+                f.debug_tuple("Env").field(name).finish()
+            }
+            // The "variable name" may be a key pasted in the wrong place.
+            KeySource::Env(_) => f.write_str("Env([NOT SHOWN: looks like a key])"),
             KeySource::File(path) => f.debug_tuple("File").field(path).finish(),
         }
     }

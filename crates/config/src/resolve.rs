@@ -12,7 +12,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::catalog::{Catalog, CatalogEntry, Similar};
 use crate::convert::is_var_name;
-use crate::env::{ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, Environment, expand_path, non_empty};
+use crate::env::{
+    ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, Environment, expand_path, is_showable_var_name,
+    non_empty, shown_key_var,
+};
 use crate::model_info::{ModelInfo, ModelInfoOverrides};
 use crate::overrides::{Overrides, apply_headers};
 use crate::problem::{ProblemKind, Report, WarningKind, child};
@@ -40,6 +43,10 @@ pub(crate) struct Layers<'a> {
     pub(crate) require_model: bool,
     /// The native model catalogue.
     pub(crate) catalog: &'a Catalog,
+    /// False when the user's catalogue file failed (`catalog` is then the
+    /// built-in one): checks that depend on catalogue entries are skipped rather
+    /// than reported against the wrong entries.
+    pub(crate) catalog_usable: bool,
 }
 
 /// A value and where it came from (a field path, flag or variable).
@@ -167,7 +174,9 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         catalog_entry.as_ref().map(|entry| entry.info.clone()),
         &p.model_info,
     );
-    validate::merged_model_info(&model_info, &p.model_info, &l.field("model_info"), report);
+    if l.catalog_usable {
+        validate::merged_model_info(&model_info, &p.model_info, &l.field("model_info"), report);
+    }
 
     let max_tokens_field = if provider == ProviderChoice::OpenAiNative {
         if p.max_tokens_field == Some(MaxTokensField::MaxTokens) {
@@ -201,6 +210,14 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         stream_idle: p.stream_idle_timeout.unwrap_or(defaults.stream_idle),
     };
     let endpoints = endpoints?;
+    environment_warnings(
+        l,
+        base_url.as_ref(),
+        &endpoints,
+        api_key.as_ref(),
+        key_source.as_deref(),
+        report,
+    );
     key_warnings(
         l,
         &endpoints,
@@ -443,16 +460,6 @@ fn trimmed_secret(raw: SecretString) -> Option<SecretString> {
     (!trimmed.is_empty()).then(|| SecretString::from(trimmed))
 }
 
-/// How a variable named for a key is shown: its name when it looks like one (a
-/// short identifier), otherwise not at all, in case the key itself was pasted there.
-fn shown_var(var: &str) -> String {
-    if is_var_name(var) && var.len() <= 32 {
-        format!("`{var}`")
-    } else {
-        "named there (not shown: it does not look like a variable name)".to_owned()
-    }
-}
-
 fn key_from_var(
     env: &dyn Environment,
     var: &str,
@@ -467,23 +474,38 @@ fn key_from_var(
         );
         return (None, None);
     }
-    let shown = shown_var(var);
+    let showable = is_showable_var_name(var);
     match env
         .var(var)
         .map(SecretString::from)
         .and_then(trimmed_secret)
     {
-        Some(key) => (Some(key), Some(format!("{setting} ({shown})"))),
+        Some(key) => {
+            let source = if showable {
+                format!("{setting} (`{var}`)")
+            } else {
+                format!("{setting} (a variable whose name is not shown)")
+            };
+            (Some(key), Some(source))
+        }
         None => {
             let state = if env.var(var).is_some() {
                 "is set but empty"
             } else {
                 "is not set"
             };
+            let shown = shown_key_var(var, setting);
+            let fix = if showable {
+                format!("export it with the API key, or name another variable in {setting}")
+            } else {
+                format!(
+                    "if that is the key itself, put it in a file and use api_key_file instead; otherwise export the variable with the API key, or name another one in {setting}"
+                )
+            };
             report.problem(
                 ProblemKind::KeyEnvNotSet,
                 setting,
-                format!("the environment variable {shown} {state}; export it with the API key, or name another variable in {setting}"),
+                format!("the environment variable {shown} {state}; {fix}"),
             );
             (None, None)
         }
@@ -531,6 +553,65 @@ fn check_ca_cert(path: &Path, setting: &str, report: &mut Report) {
         ),
     };
     report.problem(ProblemKind::CaCertUnreadable, setting, problem);
+}
+
+/// Where the environment quietly changes what the profile says: `OPENAI_BASE_URL`
+/// sending the profile's requests (and key) to another server, and
+/// `OPENAI_API_KEY` (usually an OpenAI key) sent to a profile's other host.
+fn environment_warnings(
+    l: &Layers<'_>,
+    base_url: Option<&Sourced>,
+    endpoints: &Endpoints,
+    api_key: Option<&SecretString>,
+    key_source: Option<&str>,
+    report: &mut Report,
+) {
+    let from_env = base_url.is_some_and(|b| b.path == ENV_BASE_URL);
+    let profile_url = l
+        .profile
+        .base_url
+        .as_deref()
+        .and_then(|url| Url::parse(url.trim()).ok());
+    if from_env
+        && let Some(profile_url) = profile_url
+        && profile_url.origin() != endpoints.chat.origin()
+    {
+        let to = endpoints.chat.origin().ascii_serialization();
+        let instead = profile_url.origin().ascii_serialization();
+        let key = match (api_key, key_source) {
+            (Some(_), Some(source)) if source != ENV_API_KEY => {
+                format!(", and the profile's key (from {source}) is sent there")
+            }
+            _ => String::new(),
+        };
+        report.warning(
+            WarningKind::SettingOverridden,
+            ENV_BASE_URL,
+            format!(
+                "OPENAI_BASE_URL replaces {}: requests go to {to} instead of {instead}{key}; unset OPENAI_BASE_URL to use the profile's URL, or pass --base-url to choose on purpose",
+                l.field("base_url")
+            ),
+        );
+    }
+    let from_profile = base_url.is_some_and(|b| b.path == l.field("base_url"));
+    let to = endpoints.chat.host_str().unwrap_or("the server");
+    if key_source == Some(ENV_API_KEY)
+        && from_profile
+        && !endpoints
+            .chat
+            .host_str()
+            .is_some_and(|host| host.eq_ignore_ascii_case("api.openai.com"))
+        && !is_loopback(&endpoints.chat)
+    {
+        report.warning(
+            WarningKind::OpenAiKeyToOtherHost,
+            ENV_API_KEY,
+            format!(
+                "the key comes from OPENAI_API_KEY, which usually holds an OpenAI key, and is sent to `{to}` ({}); name this provider's key in the profile with api_key_env or api_key_file (api_key_env = \"OPENAI_API_KEY\" if that variable really holds it)",
+                l.field("base_url")
+            ),
+        );
+    }
 }
 
 fn key_warnings(
@@ -618,12 +699,5 @@ mod tests {
         assert!(trimmed_secret(SecretString::from("  \n")).is_none());
         let key = trimmed_secret(SecretString::from(" sk-1 \n")).unwrap();
         assert_eq!(key.expose_secret(), "sk-1");
-    }
-
-    #[test]
-    fn long_variable_names_are_not_shown() {
-        let long = "A".repeat(40);
-        assert!(!shown_var(&long).contains(&long));
-        assert_eq!(shown_var("TOGETHER_API_KEY"), "`TOGETHER_API_KEY`");
     }
 }

@@ -196,8 +196,16 @@ fn string(value: &str) -> String {
 }
 
 /// An exact decimal literal: `0.88`, `3`, `0.000001` (never exponent notation).
+/// A whole number beyond TOML's 64-bit integers gets `.0`, making it a float
+/// literal (read back exactly from its text) instead of an integer no TOML
+/// reader accepts.
 fn decimal(value: Decimal) -> String {
-    value.to_string()
+    let text = value.to_string();
+    if !text.contains('.') && text.parse::<i64>().is_err() {
+        format!("{text}.0")
+    } else {
+        text
+    }
 }
 
 /// Shortest text that reads back as the same `f64`, always a TOML float or int.

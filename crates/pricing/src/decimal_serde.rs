@@ -5,7 +5,10 @@
 //! shortest text that reads back as the same `f64`, which is the original literal
 //! whenever that literal had at most 15 significant digits (any two such decimals
 //! are different `f64`s). So `input_price = 0.88` in TOML or `"input_price": 0.88`
-//! in JSON gives exactly `0.88`. For more digits, write the price as a string or use
+//! in JSON gives exactly `0.88`. A float whose shortest text has 16 or more
+//! significant digits may not be what was written (`0.12345678901234567` arrives as
+//! `0.12345678901234566`), so it is rejected rather than silently rounded: write the
+//! price as a string or use
 //! [`ModelPrices::from_json_str`](crate::ModelPrices::from_json_str) /
 //! [`from_toml_str`](crate::ModelPrices::from_toml_str), which read the literal itself.
 
@@ -16,6 +19,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserializer, Serializer};
 
 use crate::display::exact_string;
+use crate::error::{PriceError, shown};
 use crate::price::parse_price;
 
 /// Serializes `Some(price)` as its exact decimal string, `None` as none.
@@ -117,8 +121,24 @@ impl Visitor<'_> for Price {
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Decimal, E> {
         // `Display` for f64 prints the shortest round-trip text, never an exponent,
         // and `inf`/`NaN` for non-finite values (rejected by `parse_price`).
-        parse_price(&format!("{value}")).map_err(E::custom)
+        let text = format!("{value}");
+        if value.is_finite() && significant_digits(&text) > MAX_EXACT_FLOAT_DIGITS {
+            return Err(E::custom(PriceError::FloatNotExact {
+                read_as: shown(&text),
+            }));
+        }
+        parse_price(&text).map_err(E::custom)
     }
+}
+
+/// Any decimal literal of at most this many significant digits is the shortest
+/// text of its `f64`, so reading that text back gives exactly what was written.
+const MAX_EXACT_FLOAT_DIGITS: usize = 15;
+
+/// Significant digits of a plain decimal text (`0.00120` → 2, `1200` → 2).
+fn significant_digits(text: &str) -> usize {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
 }
 
 #[cfg(test)]
@@ -142,6 +162,38 @@ mod tests {
             from_f64(1e20).unwrap().unwrap().to_string(),
             "100000000000000000000"
         );
+    }
+
+    #[test]
+    fn float_with_fifteen_digits_is_exact() {
+        assert_eq!(
+            from_f64(0.123456789012345).unwrap().unwrap().to_string(),
+            "0.123456789012345"
+        );
+        assert_eq!(
+            from_f64(123456789012345e6).unwrap().unwrap().to_string(),
+            "123456789012345000000"
+        );
+    }
+
+    #[test]
+    fn float_with_sixteen_or_more_digits_is_rejected_not_rounded() {
+        // The message is pinned in tests/snapshots.rs.
+        let message = from_f64(0.1234567890123456).unwrap_err().to_string();
+        assert!(
+            message.starts_with("the price `0.1234567890123456` arrived as a float"),
+            "{message}"
+        );
+        assert!(from_f64(0.12345678901234567).is_err());
+        assert!(from_f64(1.0000000000000002).is_err());
+    }
+
+    #[test]
+    fn significant_digits_ignore_leading_and_trailing_zeros() {
+        assert_eq!(super::significant_digits("0.00120"), 2);
+        assert_eq!(super::significant_digits("1200"), 2);
+        assert_eq!(super::significant_digits("0"), 0);
+        assert_eq!(super::significant_digits("100.001"), 6);
     }
 
     #[test]

@@ -51,6 +51,24 @@ pub enum PriceError {
         /// The text as given (shortened when very long).
         input: String,
     },
+    /// A price reached serde as a float with more digits than a float keeps
+    /// exactly, so the number written may have been rounded on the way.
+    #[error(
+        "the price `{read_as}` arrived as a float with more than 15 significant digits, so it may differ from what was written (a float keeps 15 exactly): write it as a string holding the digits you mean, or read the table with ModelPrices::from_json_str or from_toml_str, which keep every digit"
+    )]
+    FloatNotExact {
+        /// The float's shortest decimal text.
+        read_as: String,
+    },
+    /// A key appears twice in one table of a price table (JSON would silently
+    /// keep the last).
+    #[error(
+        "`{key}` appears more than once in the same table: keep one (which value is meant cannot be guessed)"
+    )]
+    DuplicateKey {
+        /// The repeated key (shortened when very long).
+        key: String,
+    },
     /// A field of a price table is wrong; `source` says why.
     #[error("`{field}`: {source}")]
     InField {

@@ -48,8 +48,9 @@
 //! product and sum is exact or reported as unknown ([`UnknownReason::TooLarge`]) —
 //! `rust_decimal`'s own operators would round silently near their limits. The only
 //! place a float can enter is serde reading a JSON/TOML float literal, which this
-//! crate recovers exactly for literals of up to 15 significant digits (see
-//! [`ModelPrices`]); strings and the `from_*_str`/`_str` readers are always exact.
+//! crate recovers exactly for literals of up to 15 significant digits and rejects
+//! beyond that (see [`ModelPrices`]); strings and the `from_*_str`/`_str` readers
+//! are always exact.
 
 mod cost;
 mod decimal_serde;

@@ -14,9 +14,9 @@ use crate::error::PriceError;
 /// # serde
 /// Prices are written as exact decimal strings (`"0.88"`); absent prices and empty
 /// tiers are left out. Reading accepts a string (exact), an integer (exact) or a
-/// float (exact for literals of up to 15 significant digits, see
-/// [`from_json_str`](ModelPrices::from_json_str) for why and for the exact
-/// alternative). Negative, non-finite and unrepresentable prices are rejected with
+/// float (exact for literals of up to 15 significant digits; a float with more is
+/// rejected, never rounded: see [`from_json_str`](ModelPrices::from_json_str) for
+/// why and for the exact alternative). Negative, non-finite and unrepresentable prices are rejected with
 /// a message naming the value. Unknown keys are ignored by serde (so the struct can
 /// be flattened into a larger table); the `from_*_str` readers reject them.
 ///

@@ -342,15 +342,24 @@ impl<'a> Fields<'a> {
         read_as
     }
 
-    /// The first present count of `sources` (a `Some` value is already read; `None`
-    /// means "read it here"). Later sources that disagree with it are reported.
+    /// The first non-zero count of `sources` (a `Some` value is already read;
+    /// `None` means "read it here"); `Some(0)` when every present source is 0.
+    ///
+    /// A zero loses to a non-zero count: servers that mimic several shapes fill
+    /// the fields they do not track with 0 (DeepSeek-style gateways send
+    /// `prompt_tokens_details.cached_tokens: 0` beside
+    /// `prompt_cache_hit_tokens: 80`), and believing the 0 would bill cached
+    /// tokens at the full input price. Two non-zero counts that disagree are
+    /// reported, and the earlier source is used.
     fn first_of(&mut self, sources: &[(&'static str, Option<u64>)]) -> Option<u64> {
         let mut chosen: Option<(&'static str, u64)> = None;
+        let mut any_zero = false;
         for (field, known) in sources {
             let Some(value) = known.or_else(|| self.count(field)) else {
                 continue;
             };
             match chosen {
+                _ if value == 0 => any_zero = true,
                 None => chosen = Some((field, value)),
                 Some((used_field, used)) if used != value => {
                     self.warn(UsageWarning::Disagreement {
@@ -363,7 +372,7 @@ impl<'a> Fields<'a> {
                 Some(_) => {}
             }
         }
-        chosen.map(|(_, value)| value)
+        chosen.map(|(_, value)| value).or(any_zero.then_some(0))
     }
 
     /// `cost`, when it is a non-negative amount.

@@ -1,8 +1,10 @@
 //! Reading a whole price table from JSON or TOML text, number literals as written.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::fmt;
 
 use rust_decimal::Decimal;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use toml::de::{DeTable, DeValue};
 
@@ -43,7 +45,8 @@ impl ModelPrices {
     /// Unlike serde (which sees a JSON number only as an `f64`), this reads the
     /// literal text, so `0.1234567890123456789` stays exactly that. Prices may also
     /// be strings or `null` (unset). Unknown keys are rejected with the closest
-    /// valid key; tier thresholds must ascend strictly.
+    /// valid key, a key repeated in one table is rejected (JSON parsers usually keep
+    /// the last silently), and tier thresholds must ascend strictly.
     ///
     /// ```
     /// use openai_compat_pricing::{ModelPrices, PriceError};
@@ -63,8 +66,9 @@ impl ModelPrices {
     /// # Ok::<(), PriceError>(())
     /// ```
     pub fn from_json_str(json: &str) -> Result<ModelPrices, PriceError> {
-        let table: BTreeMap<String, &RawValue> =
+        let table: Entries<'_> =
             serde_json::from_str(json).map_err(|source| PriceError::InvalidJson { source })?;
+        let table = table.unique()?;
         let mut prices = ModelPrices::new();
         for (key, raw) in &table {
             if key == "tiers" {
@@ -137,6 +141,47 @@ fn unknown_key(key: &str, valid: &'static [&'static str]) -> PriceError {
     }
 }
 
+/// A JSON object's entries in order, repeated keys included (a map would keep
+/// only the last and hide the repetition).
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'a> Entries<'a> {
+    /// The entries, or an error naming the first key that appears twice.
+    fn unique(self) -> Result<Vec<(String, &'a RawValue)>, PriceError> {
+        let mut seen = BTreeSet::new();
+        for (key, _) in &self.0 {
+            if !seen.insert(key.as_str()) {
+                return Err(PriceError::DuplicateKey { key: shown(key) });
+            }
+        }
+        Ok(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+
+        deserializer.deserialize_map(EntriesVisitor)
+    }
+}
+
 fn json_price(raw: &RawValue) -> Result<Option<Decimal>, PriceError> {
     let text = raw.get().trim();
     match text.as_bytes().first() {
@@ -166,8 +211,8 @@ fn json_tiers(raw: &RawValue) -> Result<Vec<PriceTier>, PriceError> {
 
 fn json_tier(raw: &RawValue) -> Result<PriceTier, PriceError> {
     let text = raw.get().trim();
-    let table: BTreeMap<String, &RawValue> =
-        serde_json::from_str(text).map_err(|_| wrong_type(text, TIER))?;
+    let table: Entries<'_> = serde_json::from_str(text).map_err(|_| wrong_type(text, TIER))?;
+    let table = table.unique()?;
     let mut threshold = None;
     let mut tier = PriceTier::default();
     for (key, raw) in &table {
@@ -405,6 +450,32 @@ mod tests {
         assert!(
             json_err(r#"{"tiers": [{"above_input_tokens": 5}, {"above_input_tokens": 5}]}"#)
                 .starts_with("`tiers[1].above_input_tokens`: tier thresholds must ascend")
+        );
+    }
+
+    #[test]
+    fn json_duplicate_key_is_rejected() {
+        assert_eq!(
+            json_err(r#"{"input_price": 1, "output_price": 2, "input_price": 3}"#),
+            "`input_price` appears more than once in the same table: keep one (which value is meant cannot be guessed)"
+        );
+    }
+
+    #[test]
+    fn json_duplicate_key_in_a_tier_names_the_tier() {
+        assert_eq!(
+            json_err(
+                r#"{"tiers": [{"above_input_tokens": 1, "output_price": 2, "output_price": 2}]}"#
+            ),
+            "`tiers[0]`: `output_price` appears more than once in the same table: keep one (which value is meant cannot be guessed)"
+        );
+    }
+
+    #[test]
+    fn toml_duplicate_key_is_rejected() {
+        assert!(
+            toml_err("input_price = 1\ninput_price = 2")
+                .starts_with("the price table is not valid TOML"),
         );
     }
 

@@ -138,9 +138,10 @@ impl Tracker {
 
     /// Records one request with reported usage and its cost (from [`cost`]).
     ///
-    /// The usage is clamped (see [`Usage::clamped`]) before it is summed.
+    /// The usage is clamped (see [`Usage::clamped`]) before it is summed; the
+    /// clamp is not logged again ([`cost`](crate::cost) already logged it).
     pub fn record(&mut self, usage: &Usage, cost: &Cost) {
-        let (usage, _) = usage.clamped();
+        let (usage, _) = usage.clamp(false);
         self.requests = self.requests.saturating_add(1);
         let sum = &mut self.usage;
         sum.input_total = sum.input_total.saturating_add(usage.input_total);
@@ -304,6 +305,62 @@ mod tests {
         ModelPrices::new()
             .with_input_price(parse_price("1").unwrap())
             .with_output_price(parse_price("2").unwrap())
+    }
+
+    /// Runs `f` and returns what it logged.
+    fn logged(f: impl FnOnce()) -> String {
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Clone, Default)]
+        struct Captured(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Captured {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, f);
+        let bytes = captured.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn a_clamp_is_logged_once_per_request() {
+        let usage = Usage::new(100, 10).with_cache_read(150);
+        let log = logged(|| {
+            let mut tracker = Tracker::new();
+            tracker.record_priced(&usage, &prices());
+            assert!(!usage.is_consistent());
+        });
+        assert_eq!(
+            log.matches("usage part `cache_read` (150) exceeds input_total (100)")
+                .count(),
+            1,
+            "{log}"
+        );
+    }
+
+    #[test]
+    fn a_clamp_in_read_usage_is_not_logged_again_by_cost_and_tracker() {
+        let log = logged(|| {
+            let reading = crate::read_usage(&serde_json::json!({
+                "prompt_tokens": 100, "completion_tokens": 10,
+                "prompt_tokens_details": {"cached_tokens": 150}
+            }));
+            let mut tracker = Tracker::new();
+            tracker.record_reading(&reading, &prices());
+        });
+        assert_eq!(log.matches("clamped to 100").count(), 1, "{log}");
     }
 
     #[test]

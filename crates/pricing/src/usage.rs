@@ -176,9 +176,9 @@ impl Usage {
         self.input_total.saturating_add(self.output_total)
     }
 
-    /// True when no part exceeds what its total leaves.
+    /// True when no part exceeds what its total leaves. Logs nothing.
     pub fn is_consistent(&self) -> bool {
-        self.clamped().1.is_empty()
+        self.clamp(false).1.is_empty()
     }
 
     /// This usage with every part clamped to what its total leaves, and a warning
@@ -197,6 +197,13 @@ impl Usage {
     /// );
     /// ```
     pub fn clamped(&self) -> (Usage, Vec<UsageWarning>) {
+        self.clamp(true)
+    }
+
+    /// [`clamped`](Self::clamped), logging each clamp only when `log` is set: a
+    /// usage passes through the reader, [`cost`](crate::cost) and the tracker, and
+    /// one repair must be logged once, not once per step.
+    pub(crate) fn clamp(&self, log: bool) -> (Usage, Vec<UsageWarning>) {
         let mut usage = self.clone();
         let mut warnings = Vec::new();
         let mut clamp = |part: &'static str, limit: &'static str, value: &mut u64, max: u64| {
@@ -207,7 +214,9 @@ impl Usage {
                     reported: *value,
                     clamped_to: max,
                 };
-                tracing::warn!(%warning, "inconsistent usage");
+                if log {
+                    tracing::warn!(%warning, "inconsistent usage");
+                }
                 warnings.push(warning);
                 *value = max;
             }

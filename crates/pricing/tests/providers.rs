@@ -474,6 +474,39 @@ fn conflicting_cache_counts_use_the_openai_field() {
 }
 
 #[test]
+fn zero_cached_tokens_lose_to_deepseek_cache_hits() {
+    let reading = read_usage(&json!({
+        "prompt_tokens": 100, "completion_tokens": 1,
+        "prompt_tokens_details": {"cached_tokens": 0},
+        "prompt_cache_hit_tokens": 80, "prompt_cache_miss_tokens": 20
+    }));
+    assert_eq!(reading.usage.unwrap().cache_read, 80);
+    assert_eq!(reading.warnings, []);
+}
+
+#[test]
+fn zero_in_every_cache_field_is_zero() {
+    let reading = read_usage(&json!({
+        "prompt_tokens": 100, "completion_tokens": 1,
+        "prompt_tokens_details": {"cached_tokens": 0},
+        "cache_read_input_tokens": 0
+    }));
+    assert_eq!(reading.usage.unwrap().cache_read, 0);
+    assert_eq!(reading.warnings, []);
+}
+
+#[test]
+fn zero_reasoning_tokens_lose_to_the_responses_field() {
+    let reading = read_usage(&json!({
+        "prompt_tokens": 10, "completion_tokens": 50,
+        "completion_tokens_details": {"reasoning_tokens": 0},
+        "output_tokens_details": {"reasoning_tokens": 30}
+    }));
+    assert_eq!(reading.usage.unwrap().reasoning, 30);
+    assert_eq!(reading.warnings, []);
+}
+
+#[test]
 fn invalid_json_text_is_an_error() {
     let error = read_usage_str("{\"prompt_tokens\": ").unwrap_err();
     assert!(matches!(error, PriceError::InvalidUsageJson { .. }));

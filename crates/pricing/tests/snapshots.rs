@@ -82,3 +82,19 @@ fn price_table_serializes_as_exact_strings() {
     .unwrap();
     insta::assert_json_snapshot!(prices);
 }
+
+#[test]
+fn float_price_with_too_many_digits_through_serde() {
+    let err =
+        serde_json::from_str::<ModelPrices>(r#"{"input_price": 0.12345678901234567}"#).unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn repeated_key_in_a_json_price_table() {
+    let err = ModelPrices::from_json_str(
+        r#"{"input_price": 1, "tiers": [{"above_input_tokens": 10, "input_price": 2, "input_price": 3}]}"#,
+    )
+    .unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}

@@ -5,7 +5,9 @@
 
 use crate::UrlError;
 use crate::endpoints::{AuthHint, EndpointKind};
-use crate::explain::{Api, ApiVersion, ApiVersionSource, ChatAction, ModelsNote, Reading, Rule};
+use crate::explain::{
+    self, Api, ApiVersion, ApiVersionSource, ChatAction, ModelsNote, Reading, Rule,
+};
 use crate::kind::{self, BaseWhy, Decision, FullWhy};
 use crate::options::ResolveOptions;
 use crate::path::{self, CHAT_COMPLETIONS, MODELS};
@@ -68,10 +70,22 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
         (Decision::Base(_), None) => built(path, options)?,
     };
 
-    let models_path = path::join(&chat.models_root, MODELS);
+    let (models, models_note) = match chat.models_root {
+        Some(root) => {
+            let models_path = path::join(&root, MODELS);
+            (
+                ModelsPlan::Path(models_path.clone()),
+                ModelsNote::AzureList(models_path),
+            )
+        }
+        None => (
+            ModelsPlan::Missing(explain::NO_MODELS_FOR_AZURE_ENDPOINT),
+            ModelsNote::Missing,
+        ),
+    };
     Ok(Plan {
         chat_path: chat.path,
-        models: ModelsPlan::Path(models_path.clone()),
+        models,
         kind: chat.kind,
         auth: AuthHint::ApiKeyHeader,
         api_version: Some(api_version.value.clone()),
@@ -79,7 +93,7 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
             api: Some(Api::AzureOpenAi),
             reading: chat.reading,
             chat: chat.action,
-            models: ModelsNote::AzureList(models_path),
+            models: models_note,
             api_version: Some(api_version),
             api_key_header: true,
         },
@@ -92,11 +106,12 @@ struct Chat {
     kind: EndpointKind,
     reading: Reading,
     action: ChatAction,
-    /// The path `/models` is appended to for the models list.
-    models_root: String,
+    /// The path `/models` is appended to for the models list; `None` when the
+    /// URL says nothing about where the Azure API lives (rule 8: no models URL).
+    models_root: Option<String>,
 }
 
-fn as_given(path: &str, reading: Reading, models_root: String) -> Chat {
+fn as_given(path: &str, reading: Reading, models_root: Option<String>) -> Chat {
     Chat {
         path: path.to_owned(),
         kind: EndpointKind::Full,
@@ -106,7 +121,7 @@ fn as_given(path: &str, reading: Reading, models_root: String) -> Chat {
     }
 }
 
-fn appended(path: &str, reading: Reading, models_root: String) -> Chat {
+fn appended(path: &str, reading: Reading, models_root: Option<String>) -> Chat {
     Chat {
         path: path::join(path, CHAT_COMPLETIONS),
         kind: EndpointKind::Base,
@@ -132,7 +147,7 @@ fn built(path: &str, options: &ResolveOptions) -> Result<Chat, UrlError> {
             path: built,
             deployment_from,
         },
-        models_root: root,
+        models_root: Some(root),
     })
 }
 
@@ -203,18 +218,17 @@ fn resource_root(path: &str) -> String {
 }
 
 /// For a deployment or full endpoint: the path the models list hangs off. The
-/// part before `/deployments`, else up to the first `/openai`, else `/openai`.
-fn models_root_of_endpoint(segments: &[&str], deployments: Option<usize>) -> String {
+/// part before `/deployments`, else up to the first `/openai`; `None` when the
+/// path has neither (a gateway route such as `/custom/chat`): inventing
+/// `/openai/models` there would call a URL the user never named.
+fn models_root_of_endpoint(segments: &[&str], deployments: Option<usize>) -> Option<String> {
     let end = deployments.or_else(|| {
         segments
             .iter()
             .position(|s| s.eq_ignore_ascii_case("openai"))
             .map(|at| at + 1)
-    });
-    match end {
-        Some(end) => segments[..end].iter().map(|s| format!("/{s}")).collect(),
-        None => "/openai".to_owned(),
-    }
+    })?;
+    Some(segments[..end].iter().map(|s| format!("/{s}")).collect())
 }
 
 #[cfg(test)]
@@ -241,19 +255,23 @@ mod tests {
     #[test]
     fn models_root_is_before_deployments() {
         let segments = ["openai", "deployments", "d", "chat", "completions"];
-        assert_eq!(models_root_of_endpoint(&segments, Some(1)), "/openai");
+        assert_eq!(
+            models_root_of_endpoint(&segments, Some(1)).as_deref(),
+            Some("/openai")
+        );
     }
 
     #[test]
     fn models_root_of_full_endpoint_without_deployments() {
         assert_eq!(
-            models_root_of_endpoint(&["openai", "chat", "completions"], None),
-            "/openai"
+            models_root_of_endpoint(&["openai", "chat", "completions"], None).as_deref(),
+            Some("/openai")
         );
-        assert_eq!(
-            models_root_of_endpoint(&["custom", "chat"], None),
-            "/openai"
-        );
+    }
+
+    #[test]
+    fn no_models_root_without_deployments_or_openai() {
+        assert_eq!(models_root_of_endpoint(&["custom", "chat"], None), None);
     }
 
     #[test]

@@ -8,6 +8,9 @@ use crate::kind::{BaseWhy, FullWhy};
 
 /// Why `models` is `None` for a full endpoint that is not `…/chat/completions`.
 pub(crate) const NO_MODELS_FOR_FULL_ENDPOINT: &str = "set `models_url` to list models: this full endpoint does not end in /chat/completions, so no models URL can be derived from it";
+/// Why `models` is `None` for an Azure OpenAI full endpoint whose path has
+/// neither `/deployments/` nor `/openai` (a gateway route).
+pub(crate) const NO_MODELS_FOR_AZURE_ENDPOINT: &str = "set `models_url` to list models: this Azure OpenAI endpoint has neither /deployments/ nor /openai in its path, so where the Azure models list lives cannot be derived from it";
 /// Why `models` is `None` for Azure AI Inference.
 pub(crate) const NO_MODELS_FOR_AI_INFERENCE: &str =
     "set `models_url` to list models: Azure AI Inference has no model-list endpoint";

@@ -39,6 +39,8 @@
 //!    is used as given; a resource URL becomes
 //!    `/openai/deployments/{deployment}/chat/completions`; `api-version` from the
 //!    URL, else configured, else `2024-08-01-preview`; key in the `api-key` header.
+//!    The models URL is `/models` under the part before `/deployments` (else up
+//!    to `/openai`); a full endpoint with neither in its path has none.
 //! 10. Azure AI Inference: `{base}/models/chat/completions`, `api-version`
 //!     default `2024-05-01-preview`, Bearer, no model list.
 //!

@@ -92,6 +92,16 @@ fn upper_case_scheme_and_host_are_lower_cased() {
 }
 
 #[test]
+fn upper_case_local_url_lower_cases_scheme_and_host_but_keeps_the_path() {
+    let endpoints = auto("HTTP://LOCALHOST:11434/V1/");
+    assert_eq!(
+        chat(&endpoints),
+        "http://localhost:11434/V1/chat/completions"
+    );
+    assert_eq!(models(&endpoints), Some("http://localhost:11434/V1/models"));
+}
+
+#[test]
 fn path_case_is_kept() {
     assert_eq!(
         chat(&auto("https://api.provider.com/V1")),
@@ -615,6 +625,32 @@ fn azure_api_version_in_url_beats_configured() {
 }
 
 #[test]
+fn azure_full_deployment_url_api_version_beats_configured() {
+    let options = ResolveOptions::new()
+        .model("m")
+        .azure(AzureOptions::new().api_version("2025-01-01-preview"));
+    let endpoints = ok(
+        "https://res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21",
+        &options,
+    );
+    assert_eq!(
+        chat(&endpoints),
+        "https://res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21"
+    );
+    assert_eq!(
+        models(&endpoints),
+        Some("https://res.openai.azure.com/openai/models?api-version=2024-10-21")
+    );
+    assert!(
+        endpoints
+            .rule
+            .contains("api-version 2024-10-21 (from the URL)"),
+        "{}",
+        endpoints.rule
+    );
+}
+
+#[test]
 fn azure_configured_api_version_beats_the_default() {
     let options = ResolveOptions::new()
         .model("d")
@@ -695,6 +731,43 @@ fn azure_mode_full_uses_the_url_as_given_with_api_version() {
     assert_eq!(
         chat(&endpoints),
         "https://res.openai.azure.com/custom/route?api-version=2024-08-01-preview"
+    );
+    assert_eq!(
+        models(&endpoints),
+        None,
+        "rule 8: no models URL is invented"
+    );
+}
+
+#[test]
+fn azure_gateway_full_endpoint_without_openai_or_deployments_has_no_models_url() {
+    let options = ResolveOptions::new().model("d").azure(AzureOptions::new());
+    let endpoints = ok("https://apim.contoso.com/custom/chat", &options);
+    assert_eq!(endpoints.flavor, Flavor::AzureOpenAi);
+    assert_eq!(endpoints.kind, EndpointKind::Full);
+    assert_eq!(
+        chat(&endpoints),
+        "https://apim.contoso.com/custom/chat?api-version=2024-08-01-preview"
+    );
+    assert_eq!(models(&endpoints), None);
+    assert_eq!(
+        endpoints.models_missing_reason.as_deref(),
+        Some(
+            "set `models_url` to list models: this Azure OpenAI endpoint has neither /deployments/ nor /openai in its path, so where the Azure models list lives cannot be derived from it"
+        )
+    );
+}
+
+#[test]
+fn azure_full_endpoint_under_openai_lists_models_there() {
+    let options = ResolveOptions::new().azure(AzureOptions::new());
+    let endpoints = ok(
+        "https://apim.contoso.com/aoai/openai/chat/completions",
+        &options,
+    );
+    assert_eq!(
+        models(&endpoints),
+        Some("https://apim.contoso.com/aoai/openai/models?api-version=2024-08-01-preview")
     );
 }
 
@@ -802,6 +875,10 @@ fn every_missing_models_url_says_to_set_models_url() {
             ResolveOptions::new().mode(EndpointMode::Full),
         ),
         ("https://res.services.ai.azure.com", ResolveOptions::new()),
+        (
+            "https://apim.contoso.com/custom/chat",
+            ResolveOptions::new().azure(AzureOptions::new()),
+        ),
     ];
     for (input, options) in cases {
         let endpoints = ok(input, &options);
@@ -825,7 +902,7 @@ fn explain_is_the_rule_line() {
 
 #[test]
 fn display_of_every_form_is_pinned() {
-    let cases: [(&str, ResolveOptions); 12] = [
+    let cases: [(&str, ResolveOptions); 13] = [
         ("https://api.provider.com/v1", ResolveOptions::new()),
         (
             "https://api.provider.com/v1/chat/completions",
@@ -867,6 +944,10 @@ fn display_of_every_form_is_pinned() {
         (
             "https://res.services.ai.azure.com/models",
             ResolveOptions::new(),
+        ),
+        (
+            "https://apim.contoso.com/custom/chat",
+            ResolveOptions::new().azure(AzureOptions::new()),
         ),
     ];
     let shown: Vec<String> = cases

@@ -1,8 +1,9 @@
 //! Import of a Kilo Code / Roo Code settings export.
 
 use openai_compat_config::{
-    AzureSettings, ConfigError, ConfigFile, Decimal, EffortSupport, ExposeSecret, KeySource,
-    ProviderChoice, ReasoningEffort, SkippedProfile, WarningKind, import_kilo,
+    AuthStyle, AzureSettings, ConfigError, ConfigFile, Decimal, EffortSupport, ExposeSecret,
+    Import, KeySource, Loaded, Loader, MapEnv, Overrides, ProviderChoice, ReasoningEffort,
+    SkippedProfile, WarningKind, import_kilo,
 };
 
 const EXPORT: &str = include_str!("../fixtures/kilo-settings-export.json");
@@ -250,17 +251,263 @@ fn bad_values_are_dropped_with_a_warning() {
 
 #[test]
 fn not_an_export() {
-    for (input, expected) in [
-        ("[1, 2]", "not a JSON object"),
-        ("{\"globalSettings\": {}}", "`providerProfiles` is missing"),
-        (
-            "{\"providerProfiles\": {}}",
-            "`providerProfiles.apiConfigs`",
-        ),
+    let mut shown = Vec::new();
+    for input in [
+        "[1, 2]",
+        "{\"globalSettings\": {}}",
+        "{\"providerProfiles\": []}",
+        "{\"providerProfiles\": {}}",
     ] {
         let err = import_kilo(input).unwrap_err();
         assert!(matches!(err, ConfigError::NotAnExport { .. }), "{err}");
-        assert!(err.to_string().contains(expected), "{err}");
+        shown.push(format!("{input}\n  {err}"));
     }
+    insta::assert_snapshot!("not_an_export", shown.join("\n"));
     assert!(matches!(import_kilo("{"), Err(ConfigError::Syntax { .. })));
+}
+
+/// An export with one `openai` profile `p` holding `fields` (JSON members).
+fn export_of(fields: &str) -> String {
+    format!(
+        r#"{{"providerProfiles": {{"apiConfigs": {{"p": {{"apiProvider": "openai", "openAiModelId": "m", {fields}}}}}}}}}"#
+    )
+}
+
+/// Stores the import's keys in a temporary directory and loads profile `p`.
+fn load_imported(import: &mut Import) -> Loaded {
+    let dir = tempfile::tempdir().unwrap();
+    import.store_keys(dir.path()).unwrap();
+    Loader::new()
+        .env(MapEnv::new())
+        .config_file(import.config.clone())
+        .overrides(Overrides::new().profile("p"))
+        .load()
+        .unwrap()
+}
+
+fn warnings(import: &Import) -> String {
+    let shown: Vec<String> = import.warnings.iter().map(ToString::to_string).collect();
+    shown.join("\n")
+}
+
+// ---- openAiUseAzure / azureApiVersion ----
+
+#[test]
+fn azure_api_version_without_use_azure_on_a_standard_host_is_ignored() {
+    let mut import = import_kilo(&export_of(
+        r#""openAiBaseUrl": "https://api.together.xyz/v1", "openAiApiKey": "tgp-k",
+           "openAiUseAzure": false, "azureApiVersion": "2024-10-21""#,
+    ))
+    .unwrap();
+    assert_eq!(import.config.profiles["p"].azure, None);
+    assert_eq!(
+        import.ignored,
+        ["providerProfiles.apiConfigs.p.azureApiVersion"]
+    );
+    insta::assert_snapshot!("azure_api_version_on_standard_host", warnings(&import));
+    let loaded = load_imported(&mut import);
+    assert_eq!(
+        loaded.profile.endpoints.chat.as_str(),
+        "https://api.together.xyz/v1/chat/completions"
+    );
+    assert_eq!(loaded.profile.auth, AuthStyle::Bearer);
+}
+
+#[test]
+fn azure_api_version_without_use_azure_or_base_url_is_ignored() {
+    let import = import_kilo(&export_of(r#""azureApiVersion": "2024-10-21""#)).unwrap();
+    assert_eq!(import.config.profiles["p"].azure, None);
+    assert_eq!(
+        import.ignored,
+        ["providerProfiles.apiConfigs.p.azureApiVersion"]
+    );
+}
+
+#[test]
+fn use_azure_alone_makes_an_azure_profile_with_the_default_version() {
+    let mut import = import_kilo(&export_of(
+        r#""openAiBaseUrl": "https://apim.contoso.com/aoai", "openAiApiKey": "k",
+           "openAiUseAzure": true"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        import.config.profiles["p"].azure,
+        Some(AzureSettings::new())
+    );
+    assert_eq!(import.warnings, []);
+    let loaded = load_imported(&mut import);
+    assert_eq!(
+        loaded.profile.endpoints.chat.as_str(),
+        "https://apim.contoso.com/aoai/openai/deployments/m/chat/completions?api-version=2024-08-01-preview"
+    );
+    assert_eq!(loaded.profile.auth, AuthStyle::ApiKeyHeader);
+}
+
+#[test]
+fn azure_api_version_on_an_azure_openai_host_is_kept_without_use_azure() {
+    let import = import_kilo(&export_of(
+        r#""openAiBaseUrl": "https://res.cognitiveservices.azure.com", "openAiUseAzure": false,
+           "azureApiVersion": "2024-10-21""#,
+    ))
+    .unwrap();
+    assert_eq!(
+        import.config.profiles["p"].azure,
+        Some(AzureSettings::new().api_version("2024-10-21"))
+    );
+    assert_eq!(import.ignored, Vec::<String>::new());
+}
+
+#[test]
+fn azure_api_version_on_an_ai_inference_host_is_the_query_api_version() {
+    let mut import = import_kilo(&export_of(
+        r#""openAiBaseUrl": "https://res.services.ai.azure.com/models", "openAiApiKey": "k",
+           "openAiUseAzure": true, "azureApiVersion": "2024-10-21""#,
+    ))
+    .unwrap();
+    let p = &import.config.profiles["p"];
+    assert_eq!(p.azure, None);
+    assert_eq!(
+        p.query,
+        [("api-version".to_owned(), "2024-10-21".to_owned())]
+    );
+    assert_eq!(
+        import.ignored,
+        ["providerProfiles.apiConfigs.p.openAiUseAzure"]
+    );
+    insta::assert_snapshot!("use_azure_on_ai_inference_host", warnings(&import));
+    let loaded = load_imported(&mut import);
+    assert_eq!(
+        loaded.profile.endpoints.chat.as_str(),
+        "https://res.services.ai.azure.com/models/chat/completions?api-version=2024-10-21"
+    );
+    assert_eq!(loaded.profile.auth, AuthStyle::Bearer);
+}
+
+// ---- credential headers ----
+
+const HEADER_TOKEN: &str = "hdr-SECRET-token-0123456789";
+
+#[track_caller]
+fn assert_no_header_token(text: &str) {
+    assert!(
+        !text.contains(HEADER_TOKEN),
+        "a header credential leaked into:\n{text}"
+    );
+    assert!(
+        !text.contains("SECRET-token"),
+        "part of a header credential leaked into:\n{text}"
+    );
+}
+
+#[test]
+fn authorization_bearer_header_becomes_the_key() {
+    let mut import = import_kilo(&export_of(&format!(
+        r#""openAiBaseUrl": "https://gw.example.com/v1",
+           "openAiHeaders": {{"Authorization": "Bearer {HEADER_TOKEN}", "X-Title": "app"}}"#
+    )))
+    .unwrap();
+    let p = &import.config.profiles["p"];
+    assert_eq!(p.auth, Some(AuthStyle::Bearer));
+    assert_eq!(p.headers.get("Authorization"), None);
+    assert_eq!(p.headers.get("X-Title"), Some("app"));
+    assert_eq!(import.keys.len(), 1);
+    assert_eq!(import.keys[0].1.expose_secret(), HEADER_TOKEN);
+    assert_eq!(import.warnings, []);
+    assert_no_header_token(&import.config.to_toml_string().unwrap());
+    assert_no_header_token(&format!("{import:?}"));
+
+    let loaded = load_imported(&mut import);
+    assert_no_header_token(&import.config.to_toml_string().unwrap());
+    assert_eq!(
+        loaded.profile.api_key.as_ref().map(|k| k.expose_secret()),
+        Some(HEADER_TOKEN)
+    );
+    assert_eq!(loaded.profile.auth, AuthStyle::Bearer);
+}
+
+#[test]
+fn other_credential_headers_become_the_key_sent_in_the_same_header() {
+    for (header, auth) in [
+        ("X-Api-Key", AuthStyle::Header("X-Api-Key".to_owned())),
+        ("api-key", AuthStyle::ApiKeyHeader),
+        (
+            "Authorization",
+            AuthStyle::Header("Authorization".to_owned()),
+        ),
+    ] {
+        // An Authorization value without a scheme is sent as it is.
+        let value = HEADER_TOKEN;
+        let mut import = import_kilo(&export_of(&format!(
+            r#""openAiBaseUrl": "https://gw.example.com/v1", "openAiHeaders": {{"{header}": "{value}"}}"#
+        )))
+        .unwrap();
+        assert_eq!(
+            import.config.profiles["p"].auth.as_ref(),
+            Some(&auth),
+            "{header}"
+        );
+        assert!(import.config.profiles["p"].headers.is_empty(), "{header}");
+        assert_eq!(import.keys[0].1.expose_secret(), value, "{header}");
+        assert_no_header_token(&import.config.to_toml_string().unwrap());
+        let loaded = load_imported(&mut import);
+        assert_eq!(loaded.profile.auth, auth, "{header}");
+        assert_no_header_token(&import.config.to_toml_string().unwrap());
+    }
+}
+
+#[test]
+fn credential_headers_beside_a_key_are_not_imported() {
+    let mut import = import_kilo(&export_of(&format!(
+        r#""openAiBaseUrl": "https://gw.example.com/v1", "openAiApiKey": "sk-profile-key",
+           "openAiHeaders": {{"Authorization": "Bearer {HEADER_TOKEN}", "X-Api-Key": "{HEADER_TOKEN}", "X-Title": "app"}}"#
+    )))
+    .unwrap();
+    let p = &import.config.profiles["p"];
+    assert_eq!(p.auth, None);
+    assert_eq!(p.headers.len(), 1);
+    assert_eq!(import.keys.len(), 1);
+    assert_eq!(import.keys[0].1.expose_secret(), "sk-profile-key");
+    let shown = warnings(&import);
+    assert_no_header_token(&shown);
+    insta::assert_snapshot!("credential_headers_beside_a_key", shown);
+    assert_no_header_token(&import.config.to_toml_string().unwrap());
+    load_imported(&mut import);
+    assert_no_header_token(&import.config.to_toml_string().unwrap());
+}
+
+#[test]
+fn authorization_with_another_scheme_is_not_imported() {
+    let import = import_kilo(&export_of(&format!(
+        r#""openAiBaseUrl": "https://gw.example.com/v1",
+           "openAiHeaders": {{"Authorization": "Basic {HEADER_TOKEN}"}}"#
+    )))
+    .unwrap();
+    let p = &import.config.profiles["p"];
+    assert_eq!(p.auth, None);
+    assert!(p.headers.is_empty());
+    assert!(import.keys.is_empty());
+    let shown = warnings(&import);
+    assert_no_header_token(&shown);
+    insta::assert_snapshot!("authorization_with_another_scheme", shown);
+    assert_no_header_token(&import.config.to_toml_string().unwrap());
+}
+
+#[test]
+fn second_credential_header_is_not_imported() {
+    let import = import_kilo(&export_of(&format!(
+        r#""openAiBaseUrl": "https://gw.example.com/v1",
+           "openAiHeaders": {{"X-Api-Key": "first-key", "X-Session-Token": "{HEADER_TOKEN}"}}"#
+    )))
+    .unwrap();
+    assert_eq!(
+        import.config.profiles["p"].auth,
+        Some(AuthStyle::Header("X-Api-Key".to_owned()))
+    );
+    assert_eq!(import.keys.len(), 1);
+    assert_eq!(import.warnings.len(), 1);
+    assert_eq!(
+        import.warnings[0].path,
+        "providerProfiles.apiConfigs.p.openAiHeaders.X-Session-Token"
+    );
+    assert_no_header_token(&import.config.to_toml_string().unwrap());
 }

@@ -96,6 +96,55 @@ fn api_key_env_holding_the_key_itself() {
     assert_no_key(&shown_error(&err));
 }
 
+/// A Mistral-style key: 32 letters and digits, mixed case, a valid identifier.
+const MIXED_CASE_KEY: &str = "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE";
+/// A Fireworks-style key: lower case with `_`, a valid identifier.
+const FIREWORKS_KEY: &str = "fw_3ZkLmN8pQrStUvWxYz12345";
+
+#[test]
+fn api_key_env_holding_a_mixed_case_key_is_not_echoed() {
+    let toml = format!("[profiles.p]\n{BASE}api_key_env = \"{MIXED_CASE_KEY}\"\n");
+    let err = load(&toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    let shown = shown_error(&err);
+    assert!(!shown.contains(MIXED_CASE_KEY), "{shown}");
+    insta::assert_snapshot!(
+        "api_key_env_mixed_case_key_not_set",
+        crate::common::problems(&err)
+    );
+    let file = ConfigFile::parse_toml(&toml).unwrap();
+    let debug = format!("{file:?}");
+    assert!(!debug.contains(MIXED_CASE_KEY), "{debug}");
+}
+
+#[test]
+fn api_key_env_flag_holding_a_fireworks_key_is_not_echoed() {
+    let toml = format!("[profiles.p]\n{BASE}");
+    let flags = Overrides::new().api_key_env(FIREWORKS_KEY);
+    let debug = format!("{flags:?}");
+    assert!(!debug.contains(FIREWORKS_KEY), "{debug}");
+    let err = load(&toml, MapEnv::new(), flags).unwrap_err();
+    let shown = shown_error(&err);
+    assert!(!shown.contains(FIREWORKS_KEY), "{shown}");
+    insta::assert_snapshot!(
+        "api_key_env_flag_fireworks_key_not_set",
+        crate::common::problems(&err)
+    );
+}
+
+#[test]
+fn key_source_does_not_name_a_variable_that_looks_like_a_key() {
+    let toml = format!("[profiles.p]\n{BASE}api_key_env = \"{FIREWORKS_KEY}\"\n");
+    let env = MapEnv::new().set(FIREWORKS_KEY, KEY);
+    let loaded = load_ok(&toml, env, Overrides::new());
+    assert_key(&loaded);
+    assert_eq!(
+        loaded.profile.key_source.as_deref(),
+        Some("profiles.p.api_key_env (a variable whose name is not shown)")
+    );
+    let shown = shown_loaded(&loaded);
+    assert!(!shown.contains(FIREWORKS_KEY), "{shown}");
+}
+
 #[test]
 fn api_key_file_is_read_and_trimmed() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,10 +1,10 @@
 //! Precedence: flags > environment > profile > built-in defaults.
 
 use openai_compat_config::{
-    AuthStyle, EndpointMode, ExposeSecret, MapEnv, Overrides, ProviderChoice,
+    AuthStyle, EndpointMode, ExposeSecret, Loaded, MapEnv, Overrides, ProviderChoice, WarningKind,
 };
 
-use crate::common::load_ok;
+use crate::common::{load_ok, load_problems, write};
 
 const PROFILE: &str = r#"
 [profiles.p]
@@ -378,4 +378,151 @@ fn no_config_file_uses_environment_and_defaults() {
         loaded.source,
         openai_compat_config::ConfigSource::NoFile { looked_at: None }
     ));
+}
+
+// ---- what the environment changes behind a profile's back ----
+
+fn warnings_of(loaded: &Loaded, kind: WarningKind) -> Vec<String> {
+    loaded
+        .warnings
+        .iter()
+        .filter(|w| w.kind == kind)
+        .map(ToString::to_string)
+        .collect()
+}
+
+const TOGETHER_WITH_KEY: &str = r#"
+[profiles.p]
+base_url = "https://api.together.xyz/v1"
+api_key_env = "TOGETHER_API_KEY"
+model = "m"
+"#;
+
+#[test]
+fn openai_base_url_replacing_the_profile_url_warns_that_the_key_goes_there() {
+    let env = MapEnv::new()
+        .set("OPENAI_BASE_URL", "https://gw.example.net/v1")
+        .set("TOGETHER_API_KEY", "k");
+    let loaded = load_ok(TOGETHER_WITH_KEY, env, Overrides::new());
+    assert_eq!(
+        loaded.profile.endpoints.chat.host_str(),
+        Some("gw.example.net")
+    );
+    let shown = warnings_of(&loaded, WarningKind::SettingOverridden);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    insta::assert_snapshot!("openai_base_url_replaces_profile_url", shown.join("\n"));
+}
+
+#[test]
+fn openai_base_url_replacing_a_profile_url_without_a_key_still_warns() {
+    let toml = "[profiles.p]\nbase_url = \"http://localhost:8080/v1\"\nmodel = \"m\"\n";
+    let env = MapEnv::new().set("OPENAI_BASE_URL", "http://localhost:11434/v1");
+    let loaded = load_ok(toml, env, Overrides::new());
+    assert_eq!(
+        warnings_of(&loaded, WarningKind::SettingOverridden),
+        [
+            "OPENAI_BASE_URL: OPENAI_BASE_URL replaces profiles.p.base_url: requests go to http://localhost:11434 instead of http://localhost:8080; unset OPENAI_BASE_URL to use the profile's URL, or pass --base-url to choose on purpose"
+        ]
+    );
+}
+
+#[test]
+fn openai_base_url_on_the_profile_server_does_not_warn() {
+    let env = MapEnv::new()
+        .set("OPENAI_BASE_URL", "https://API.together.xyz/v1/")
+        .set("TOGETHER_API_KEY", "k");
+    let loaded = load_ok(TOGETHER_WITH_KEY, env, Overrides::new());
+    assert_eq!(loaded.warnings, []);
+}
+
+#[test]
+fn base_url_flag_replacing_the_profile_url_does_not_warn() {
+    let env = MapEnv::new().set("TOGETHER_API_KEY", "k");
+    let flags = Overrides::new().base_url("https://gw.example.net/v1");
+    let loaded = load_ok(TOGETHER_WITH_KEY, env, flags);
+    assert_eq!(loaded.warnings, []);
+}
+
+#[test]
+fn openai_api_key_sent_to_a_profile_host_that_is_not_openai_warns() {
+    let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\nmodel = \"m\"\n";
+    let env = MapEnv::new().set("OPENAI_API_KEY", "sk-openai");
+    let loaded = load_ok(toml, env, Overrides::new());
+    assert_eq!(loaded.profile.key_source.as_deref(), Some("OPENAI_API_KEY"));
+    let shown = warnings_of(&loaded, WarningKind::OpenAiKeyToOtherHost);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    insta::assert_snapshot!("openai_api_key_to_profile_host", shown.join("\n"));
+}
+
+#[test]
+fn openai_api_key_for_openai_local_or_environment_urls_does_not_warn() {
+    let cases = [
+        (
+            "[profiles.p]\nbase_url = \"https://api.openai.com/v1\"\nmodel = \"gpt-4o\"\n",
+            MapEnv::new(),
+        ),
+        (
+            "[profiles.p]\nbase_url = \"http://127.0.0.1:8080/v1\"\nmodel = \"m\"\n",
+            MapEnv::new(),
+        ),
+        (
+            "[profiles.p]\nmodel = \"m\"\n",
+            MapEnv::new().set("OPENAI_BASE_URL", "https://api.together.xyz/v1"),
+        ),
+    ];
+    for (toml, env) in cases {
+        let loaded = load_ok(
+            toml,
+            env.set("OPENAI_API_KEY", "sk-openai"),
+            Overrides::new(),
+        );
+        assert_eq!(loaded.warnings, [], "{toml}");
+    }
+}
+
+// ---- no profile can be chosen: the other problems are still reported ----
+
+#[test]
+fn unknown_profile_is_reported_with_flag_problems() {
+    let toml = "[profiles.together]\nmodel = \"a\"\n";
+    let flags = Overrides::new()
+        .profile("togther")
+        .base_url("ftp://api.together.xyz/v1")
+        .api_key_env("MISSING_KEY")
+        .header("no colon");
+    let problems = load_problems(toml, MapEnv::new(), flags);
+    insta::assert_snapshot!("unknown_profile_with_flag_problems", problems);
+}
+
+#[test]
+fn no_profile_chosen_is_reported_with_environment_problems() {
+    let toml = "[profiles.a]\nmodel = \"a\"\n\n[profiles.b]\nmodel = \"b\"\n";
+    let env = MapEnv::new()
+        .set("OPENAI_BASE_URL", "api.together.xyz/v1")
+        .set("OPENAI_MODEL", " ");
+    let problems = load_problems(toml, env, Overrides::new().model(""));
+    insta::assert_snapshot!("no_profile_chosen_with_environment_problems", problems);
+}
+
+#[test]
+fn unreadable_catalogue_is_reported_with_other_problems() {
+    let toml = "catalog = \"/nonexistent/oac-test/catalog.toml\"\n\n[profiles.p]\nmodel = \"m\"\n";
+    let flags = Overrides::new().base_url("api.provider.com/v1");
+    let problems = load_problems(toml, MapEnv::new(), flags);
+    insta::assert_snapshot!("unreadable_catalogue_with_other_problems", problems);
+}
+
+#[test]
+fn catalogue_problems_are_reported_with_an_unknown_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write(
+        dir.path(),
+        "catalog.toml",
+        "[models.\"o9\"]\ncontext_window = 0\nunknown_field = 1\n",
+    );
+    let toml = "[profiles.p]\nmodel = \"m\"\n";
+    let flags = Overrides::new().profile("q").catalog(&catalog);
+    let problems =
+        load_problems(toml, MapEnv::new(), flags).replace(dir.path().to_str().unwrap(), "<DIR>");
+    insta::assert_snapshot!("catalogue_problems_with_unknown_profile", problems);
 }

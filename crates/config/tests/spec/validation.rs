@@ -192,7 +192,15 @@ temperature = 2.5
 #[test]
 fn negative_temperature() {
     let problems = parse_problems("[profiles.p]\ntemperature = -0.1\n");
-    assert!(problems.contains("out of range"), "{problems}");
+    assert_snapshot!("negative_temperature", problems);
+}
+
+#[test]
+fn timeout_below_a_nanosecond_reports_the_value_typed() {
+    let problems = parse_problems(
+        "[profiles.p]\ntimeout_secs = 1e-10\nstream_idle_timeout_secs = 0.0000000001\n",
+    );
+    assert_snapshot!("timeout_below_a_nanosecond", problems);
 }
 
 #[test]

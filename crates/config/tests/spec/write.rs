@@ -94,8 +94,39 @@ fn empty_profile_round_trips() {
     assert_eq!(ConfigFile::parse_toml(&written).unwrap(), file);
 }
 
+#[test]
+fn whole_prices_beyond_toml_integers_round_trip() {
+    for text in [
+        "9223372036854775807",
+        "10000000000000000000",
+        "79228162514264337593543950335",
+    ] {
+        let price: Decimal = text.parse().unwrap();
+        let mut profile = Profile::new();
+        profile.model_info.prices = ModelPrices::new().with_input_price(price);
+        let mut file = ConfigFile::new();
+        file.profiles.insert("p".into(), profile);
+        let written = file.to_toml_string().unwrap();
+        // Valid TOML for any reader, whose integers stop at i64::MAX, not only ours.
+        if let Err(err) = written.parse::<toml::Table>() {
+            panic!("{text} is written as invalid TOML:\n{written}\n{err}");
+        }
+        let again = ConfigFile::parse_toml(&written)
+            .unwrap_or_else(|err| panic!("{text} does not read back from\n{written}\n{err}"));
+        assert_eq!(
+            again.profiles["p"].model_info.prices.input_price,
+            Some(price)
+        );
+    }
+}
+
+/// Any price a `Decimal` holds: every mantissa up to 2^96 - 1, every scale.
 fn price() -> impl Strategy<Value = Decimal> {
-    (0i64..=i64::MAX, 0u32..=28).prop_map(|(mantissa, scale)| Decimal::new(mantissa, scale))
+    (
+        0i128..=79_228_162_514_264_337_593_543_950_335i128,
+        0u32..=28,
+    )
+        .prop_map(|(mantissa, scale)| Decimal::from_i128_with_scale(mantissa, scale))
 }
 
 proptest! {
