@@ -196,30 +196,49 @@ async fn unknown_fields_are_kept() {
     assert_eq!(reply.message_extra["logprobs"], json!({"content": []}));
 }
 
-#[tokio::test]
-async fn the_reply_continues_the_conversation() {
+/// A tool-calling reply with reasoning, then the conversation continued with it;
+/// the messages of the second request.
+async fn continued_conversation(model: &str) -> Vec<serde_json::Value> {
     let sim = Simulator::start().await;
     sim.push(
         Reply::new()
             .reasoning_content("r")
             .tool_call("call_1", "f", "{}"),
     );
-    let provider = provider(profile(&sim));
+    let provider = provider(openai_compat_tests::profile_for(&sim.base_url(), model));
     let first = provider.chat(ChatRequest::new().user("Q")).await.unwrap();
+    assert_eq!(first.reasoning.as_deref(), Some("r"));
     let next = ChatRequest::new()
         .user("Q")
         .message(first.to_message())
         .tool_result("call_1", "done");
     provider.chat(next).await.unwrap();
     let messages = sim.requests()[1].body_at("/messages").cloned().unwrap();
+    messages.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_reply_continues_the_conversation_without_its_reasoning() {
+    // Groq, OpenAI, Mistral… reject unknown message fields: the reasoning stays home.
+    let messages = continued_conversation("sim-model").await;
     assert_eq!(
         messages[1],
-        json!({"role": "assistant", "reasoning_content": "r",
+        json!({"role": "assistant",
                "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]})
     );
     assert_eq!(
         messages[2],
         json!({"role": "tool", "tool_call_id": "call_1", "content": "done"})
+    );
+}
+
+#[tokio::test]
+async fn a_deepseek_reasoner_tool_loop_sends_the_reasoning_back() {
+    let messages = continued_conversation("deepseek-reasoner").await;
+    assert_eq!(
+        messages[1],
+        json!({"role": "assistant", "reasoning_content": "r",
+               "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]})
     );
 }
 
@@ -263,12 +282,16 @@ async fn an_error_object_in_a_200_body_is_a_typed_error() {
     sim.push(Reply::fault(Fault::EventError(
         json!({"error": {"message": "Upstream overloaded", "code": 503}}),
     )));
-    let err = provider(profile(&sim))
+    // (Without retries: a retryable error in a success body is retried, see retries.rs.)
+    let mut p = profile(&sim);
+    p.max_retries = 0;
+    let err = provider(p)
         .chat(ChatRequest::new().user("Q"))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ServerError { .. }), "{err:?}");
     assert_eq!(err.provider_message(), Some("Upstream overloaded"));
+    assert_eq!(err.status(), Some(200));
 }
 
 #[tokio::test]

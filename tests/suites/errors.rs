@@ -427,3 +427,238 @@ async fn a_body_over_the_size_limit_is_refused() {
     );
     insta::assert_snapshot!("body_too_large", message(&error, &sim));
 }
+
+#[tokio::test]
+async fn http_402_is_quota_exhausted_with_the_provider_message() {
+    let (sim, error) = reply_error(402, &bodies::error_string("Insufficient Balance")).await;
+    insta::assert_snapshot!("quota_exhausted_402", message(&error, &sim));
+}
+
+#[tokio::test]
+async fn http_400_model_not_found_message() {
+    let (sim, error) = reply_error(
+        400,
+        &bodies::openai_error(
+            "The model `gpt-9` does not exist",
+            "invalid_request_error",
+            "model_not_found",
+        ),
+    )
+    .await;
+    insta::assert_snapshot!("model_not_found_400", message(&error, &sim));
+}
+
+#[tokio::test]
+async fn http_422_model_not_found_message() {
+    let (sim, error) = reply_error(422, &bodies::detail("Model not found: gpt-9")).await;
+    insta::assert_snapshot!("model_not_found_422", message(&error, &sim));
+}
+
+#[tokio::test]
+async fn a_400_about_a_tool_that_mentions_the_model_is_not_model_not_found() {
+    let (_, error) = reply_error(
+        400,
+        &bodies::openai_error(
+            "function get_weather not found in model tools",
+            "invalid_request_error",
+            serde_json::Value::Null,
+        ),
+    )
+    .await;
+    assert_eq!(error.kind(), ErrorKind::ProviderError);
+}
+
+#[tokio::test]
+async fn a_host_that_never_completes_the_handshake_is_a_connect_timeout() {
+    // Bound but never accepting: the kernel completes TCP, the TLS handshake never
+    // gets an answer.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut p = profile_for(&format!("https://127.0.0.1:{port}/v1"), "m");
+    p.max_retries = 0;
+    p.timeouts.connect = Duration::from_millis(50);
+    p.timeouts.total = Duration::from_secs(30);
+    let started = std::time::Instant::now();
+    let error = provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                which: TimeoutKind::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the connect timeout fired"
+    );
+    insta::assert_snapshot!(
+        "connect_timeout",
+        error.to_string().replace(&port.to_string(), "[port]")
+    );
+    drop(listener);
+}
+
+#[tokio::test]
+async fn a_key_with_a_trailing_newline_echoed_by_the_provider_is_redacted() {
+    const KEY_IN_CODE: &str = "sk-trailing-0123456789\n";
+    let sim = Simulator::start().await;
+    sim.push(Reply::error(
+        401,
+        bodies::openai_error(
+            "Incorrect API key provided: sk-trailing-0123456789.",
+            "invalid_request_error",
+            "invalid_api_key",
+        ),
+    ));
+    let mut p = no_retry(&sim);
+    p.api_key = Some(SecretString::from(KEY_IN_CODE));
+    let error = chat_error(&sim, p).await;
+    assert_eq!(
+        sim.requests()[0].header("authorization"),
+        Some("Bearer sk-trailing-0123456789"),
+        "the key is sent trimmed"
+    );
+    assert_eq!(
+        error.provider_message(),
+        Some("Incorrect API key provided: [REDACTED].")
+    );
+    assert_secret_absent(&error, KEY_IN_CODE.trim());
+}
+
+#[tokio::test]
+async fn a_credential_header_of_the_request_echoed_by_the_provider_is_redacted() {
+    const TOKEN: &str = "per-request-token-0123456789";
+    let sim = Simulator::start().await;
+    sim.push(Reply::error(
+        401,
+        bodies::openai_error(
+            &format!("Token {TOKEN} is revoked"),
+            "invalid_request_error",
+            "invalid_api_key",
+        ),
+    ));
+    let error = provider(no_retry(&sim))
+        .chat(
+            ChatRequest::new()
+                .user("Hi")
+                .header("X-Api-Key", TOKEN)
+                .header("Authorization", format!("Bearer {TOKEN}-b")),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.provider_message(),
+        Some("Token [REDACTED] is revoked")
+    );
+    assert_secret_absent(&error, TOKEN);
+    assert!(
+        !error
+            .details()
+            .unwrap()
+            .body
+            .as_deref()
+            .unwrap()
+            .contains(TOKEN)
+    );
+}
+
+#[tokio::test]
+async fn a_refused_redirect_hides_secret_query_values_of_its_target() {
+    let sim = Simulator::start().await;
+    let elsewhere = format!(
+        "http://localhost:{}/v1/chat/completions?sig=s3cr3t-signature&region=eu",
+        sim.addr().port()
+    );
+    sim.push(Reply::error(307, "").header("location", elsewhere));
+    let error = chat_error(&sim, no_retry(&sim)).await;
+    assert!(matches!(error, Error::RedirectRefused { .. }), "{error:?}");
+    let shown = message(&error, &sim);
+    assert!(!shown.contains("s3cr3t-signature"), "{shown}");
+    assert!(shown.contains("sig=REDACTED&region=eu"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_size_limit_is_refused() {
+    // An event stream has no declared length: the limit is enforced while reading.
+    let sim = Simulator::start().await;
+    let event = format!(
+        "data: {}\n\n",
+        json!({"choices": [{"index": 0, "delta": {"content": "x".repeat(200)}}]})
+    );
+    sim.push(
+        Reply::raw_sse(event.repeat(20)).chunking(openai_compat_testkit::Chunking::Bytes(512)),
+    );
+    let provider = openai_compat_provider::OpenAiCompatible::builder(no_retry(&sim))
+        .max_body_bytes(1024)
+        .build()
+        .unwrap();
+    let error = provider
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::TooLarge {
+                limit: 1024,
+                what: "response body",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        sim.requests()[0].header("accept") == Some("application/json"),
+        "a complete (not streamed) request"
+    );
+}
+
+#[tokio::test]
+async fn an_error_object_sent_as_the_body_of_a_stream_is_the_provider_error() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::error(
+            200,
+            bodies::openai_error(
+                "You exceeded your current quota",
+                "insufficient_quota",
+                "insufficient_quota",
+            ),
+        )
+        .header("content-type", "text/event-stream")
+        .header("x-request-id", "req_in_stream"),
+    );
+    let stream = provider(no_retry(&sim))
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let (events, error) = collect(stream).await;
+    assert!(events.is_empty());
+    let error = error.unwrap();
+    assert_eq!(error.kind(), ErrorKind::QuotaExhausted);
+    assert_eq!(error.status(), Some(200));
+    assert_eq!(error.request_id(), Some("req_in_stream"));
+    insta::assert_snapshot!("error_body_instead_of_a_stream", message(&error, &sim));
+}
+
+#[tokio::test]
+async fn errors_inside_a_stream_keep_the_http_status() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("abcdef").with_fault(Fault::EventError(json!({
+        "error": {"message": "Rate limit hit", "type": "requests", "code": "rate_limit_exceeded"}
+    }))));
+    let stream = provider(no_retry(&sim))
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let (_, error) = collect(stream).await;
+    let error = error.unwrap();
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert_eq!(error.status(), Some(200));
+}

@@ -426,3 +426,316 @@ fn bodies_with_key() -> String {
         "server_error",
     )
 }
+
+#[tokio::test]
+async fn a_request_authorization_header_replaces_the_key() {
+    let sim = Simulator::start().await;
+    provider(with_key(&sim))
+        .chat(
+            ChatRequest::new()
+                .user("Hi")
+                .header("Authorization", "Bearer per-request-token"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sim.requests()[0].header_all("authorization"),
+        ["Bearer per-request-token"]
+    );
+}
+
+#[tokio::test]
+async fn text_response_format_and_a_tool_without_description() {
+    let sim = Simulator::start().await;
+    let mut tool = Tool::function("ping", "unused", json!({"type": "object"}));
+    tool.description = None;
+    let request = ChatRequest::new()
+        .user("Hi")
+        .response_format(ResponseFormat::Text)
+        .tool(tool);
+    provider(profile(&sim)).chat(request).await.unwrap();
+    let recorded = &sim.requests()[0];
+    assert_eq!(
+        recorded.body_at("/response_format"),
+        Some(&json!({"type": "text"}))
+    );
+    assert_eq!(
+        recorded.body_at("/tools"),
+        Some(
+            &json!([{"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}])
+        )
+    );
+}
+
+#[tokio::test]
+async fn repeated_request_query_names_are_all_sent() {
+    let sim = Simulator::start().await;
+    let full = format!("{}/chat/completions?sig=a%2Bb", sim.base_url());
+    let p = openai_compat_tests::profile_for(&full, "sim-model");
+    let request = ChatRequest::new()
+        .user("Hi")
+        .query("tag", "a")
+        .query("tag", "b c");
+    provider(p).chat(request).await.unwrap();
+    assert_eq!(
+        sim.requests()[0].query.as_deref(),
+        Some("sig=a%2Bb&tag=a&tag=b+c"),
+        "the URL's own query is kept as written"
+    );
+}
+
+#[tokio::test]
+async fn an_effort_set_on_the_request_is_sent_to_a_compatible_model() {
+    let sim = Simulator::start().await;
+    let request = ChatRequest::new()
+        .user("Hi")
+        .reasoning_effort(ReasoningEffort::High);
+    provider(profile(&sim)).chat(request).await.unwrap();
+    assert_eq!(
+        sim.requests()[0].body_at("/reasoning_effort"),
+        Some(&json!("high"))
+    );
+}
+
+#[tokio::test]
+async fn a_profile_effort_is_not_sent_to_a_model_that_takes_none() {
+    let sim = Simulator::start().await;
+    let mut p = profile(&sim);
+    p.reasoning_effort = Some(ReasoningEffort::High);
+    provider(p)
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert_eq!(sim.requests()[0].body_at("/reasoning_effort"), None);
+}
+
+#[tokio::test]
+async fn a_nan_temperature_is_refused_before_any_request() {
+    let sim = Simulator::start().await;
+    let err = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Hi").temperature(f64::NAN))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert_eq!(sim.request_count(), 0);
+}
+
+#[tokio::test]
+async fn a_credential_profile_header_over_plain_http_is_warned_about() {
+    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let mut remote = openai_compat_tests::profile_for("http://llm.example.com/v1", "m");
+    remote.headers.insert("X-Api-Key", "sk-in-a-header-123");
+    provider(remote);
+    let lines = logs.lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("WARN") && l.contains("plain http")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("sk-in-a-header-123")));
+
+    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let mut harmless = openai_compat_tests::profile_for("http://llm.example.com/v1", "m");
+    harmless.headers.insert("X-Title", "my app");
+    provider(harmless);
+    assert!(
+        !logs.lines().iter().any(|l| l.contains("plain http")),
+        "no credential, no warning"
+    );
+}
+
+#[tokio::test]
+async fn a_credential_request_header_over_plain_http_is_warned_about() {
+    // The remote host is reached through the simulator acting as an HTTP proxy: no
+    // name is resolved, nothing leaves this machine.
+    let sim = Simulator::start().await;
+    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let mut remote = openai_compat_tests::profile_for("http://llm.example.com/v1", "sim-model");
+    remote.proxy = Some(format!("http://{}", sim.addr()));
+    let remote = provider(remote);
+    assert!(
+        !logs.lines().iter().any(|l| l.contains("plain http")),
+        "no credential in the profile"
+    );
+    for _ in 0..2 {
+        remote
+            .chat(
+                ChatRequest::new()
+                    .user("Hi")
+                    .header("X-Api-Key", "sk-request-secret-1"),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        sim.requests()[0].header("x-api-key"),
+        Some("sk-request-secret-1")
+    );
+    let lines = logs.lines();
+    let warnings = lines
+        .iter()
+        .filter(|l| {
+            l.starts_with("WARN") && l.contains("plain http") && l.contains("llm.example.com")
+        })
+        .count();
+    assert_eq!(warnings, 1, "warned once per provider: {lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("sk-request-secret-1")));
+
+    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    provider(profile(&sim))
+        .chat(
+            ChatRequest::new()
+                .user("Hi")
+                .header("X-Api-Key", "sk-req-1"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !logs.lines().iter().any(|l| l.contains("plain http")),
+        "loopback is fine"
+    );
+}
+
+/// Rejections of `stream_options` in the shapes real servers use; each must make the
+/// provider retry once without it and remember that.
+async fn falls_back_without_stream_options(status: u16, body: String) {
+    let sim = Simulator::builder()
+        .reject_stream_options_with(status, body.clone())
+        .start()
+        .await;
+    let provider = provider(profile(&sim));
+    for _ in 0..2 {
+        let stream = provider
+            .chat_stream(ChatRequest::new().user("Hi"))
+            .await
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
+        let (events, error) = collect(stream).await;
+        assert!(error.is_none(), "{body}: {error:?}");
+        assert_eq!(text_of(&events), "Hi");
+    }
+    let sent: Vec<bool> = sim
+        .requests()
+        .iter()
+        .map(|r| r.body_at("/stream_options").is_some())
+        .collect();
+    assert_eq!(sent, [true, false, false], "{body}");
+}
+
+#[tokio::test]
+async fn fastapi_422_naming_stream_options_only_in_loc() {
+    falls_back_without_stream_options(
+        422,
+        openai_compat_testkit::bodies::fastapi_extra_forbidden(
+            "stream_options",
+            json!({"include_usage": true}),
+        ),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn vllm_style_400_with_the_pydantic_errors_in_the_message() {
+    falls_back_without_stream_options(
+        400,
+        json!({
+            "object": "error",
+            "message": "[{'type': 'extra_forbidden', 'loc': ('body', 'stream_options'), 'msg': 'Extra inputs are not permitted', 'input': {'include_usage': True}}]",
+            "type": "BadRequestError",
+            "param": null,
+            "code": 400
+        })
+        .to_string(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn llama_cpp_style_400_error_object() {
+    falls_back_without_stream_options(
+        400,
+        json!({"error": {"code": 400, "message": "'stream_options' is not supported", "type": "invalid_request_error"}})
+            .to_string(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn tgi_style_422_unknown_field() {
+    falls_back_without_stream_options(
+        422,
+        json!({
+            "error": "Failed to deserialize the JSON body into the target type: unknown field `stream_options`, expected one of `model`, `messages`, `stream`",
+            "error_type": "validation"
+        })
+        .to_string(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_rejection_naming_stream_options_only_deep_in_the_body() {
+    falls_back_without_stream_options(
+        400,
+        json!({"error": {"message": "Invalid request body", "issues": [{"path": ["stream_options"], "code": "unrecognized_keys"}]}})
+            .to_string(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_rejection_of_something_else_is_not_a_stream_options_fallback() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::error(
+        422,
+        json!({"detail": [{"loc": ["body", "messages"], "msg": "Field required", "type": "missing"}]})
+            .to_string(),
+    ));
+    let mut p = profile(&sim);
+    p.max_retries = 0;
+    let err = provider(p)
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(422));
+    assert_eq!(err.provider_message(), Some("messages: Field required"));
+    assert_eq!(sim.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_rejection_that_only_echoes_stream_options_is_not_remembered() {
+    // pydantic echoes the whole body as `input` of a missing-field error, so
+    // "stream_options" appears in it although the problem is elsewhere.
+    let echo = json!({"detail": [{
+        "type": "missing",
+        "loc": ["body", "messages", 0, "content"],
+        "msg": "Field required",
+        "input": {"model": "sim-model", "stream": true, "stream_options": {"include_usage": true}}
+    }]})
+    .to_string();
+    let sim = Simulator::start().await;
+    sim.push_n(Reply::error(422, echo), 2);
+    let mut p = profile(&sim);
+    p.max_retries = 0;
+    let provider = provider(p);
+    let err = provider
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.provider_message(),
+        Some("messages.0.content: Field required")
+    );
+    // The next stream still asks for usage.
+    let stream = provider
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    collect(stream).await;
+    let sent: Vec<bool> = sim
+        .requests()
+        .iter()
+        .map(|r| r.body_at("/stream_options").is_some())
+        .collect();
+    assert_eq!(sent, [true, false, true]);
+}

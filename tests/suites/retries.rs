@@ -227,3 +227,119 @@ async fn models_listing_is_retried() {
     assert_eq!(models[0].id, "sim-model");
     assert_eq!(clock.waits().len(), 1);
 }
+
+#[tokio::test]
+async fn retry_after_on_a_server_error_is_honored() {
+    assert_eq!(
+        waits_after(server_error().header("retry-after", "4")).await,
+        (vec![Duration::from_secs(4)], 2)
+    );
+}
+
+#[tokio::test]
+async fn payment_required_is_not_retried() {
+    let (waits, requests) = waits_after(Reply::error(
+        402,
+        bodies::error_string("Insufficient Balance"),
+    ))
+    .await;
+    assert_eq!((waits, requests), (vec![], 1));
+}
+
+#[tokio::test]
+async fn x_should_retry_true_does_not_retry_an_exhausted_quota() {
+    let quota = Reply::error(
+        429,
+        bodies::openai_error(
+            "You exceeded your current quota",
+            "insufficient_quota",
+            "insufficient_quota",
+        ),
+    )
+    .header("x-should-retry", "true");
+    assert_eq!(waits_after(quota).await, (vec![], 1));
+}
+
+#[tokio::test]
+async fn an_absurd_retry_after_ms_neither_panics_nor_waits_forever() {
+    // Without retries: the error reports the (capped) wait.
+    let sim = Simulator::start().await;
+    sim.push(rate_limited().header("retry-after-ms", "1e30"));
+    let mut p = profile(&sim);
+    p.max_retries = 0;
+    let (provider, _) = provider_with_clock(p);
+    let error = provider
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert_eq!(
+        error.retry_after(),
+        Some(Duration::from_secs(1_000_000_000))
+    );
+    // With retries: more than 60 s asked, so the usual backoff is used.
+    let (waits, requests) = waits_after(rate_limited().header("retry-after-ms", "1e30")).await;
+    assert_eq!(requests, 2);
+    assert!(waits[0] <= Duration::from_millis(500), "{waits:?}");
+}
+
+#[tokio::test]
+async fn an_error_object_in_a_success_body_is_retried_like_its_code() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::json(
+        serde_json::json!({"error": {"message": "Upstream overloaded", "code": 503}}),
+    ));
+    sim.push(Reply::text("second time lucky"));
+    let (provider, clock) = provider_with_clock(profile(&sim));
+    let reply = provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
+    assert_eq!(reply.content, "second time lucky");
+    assert_eq!(sim.request_count(), 2);
+    assert_eq!(clock.waits().len(), 1);
+}
+
+#[tokio::test]
+async fn an_error_object_answering_a_stream_request_is_retried_before_the_stream_starts() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::json(
+        serde_json::json!({"error": {"message": "Upstream overloaded", "code": 503}}),
+    ));
+    sim.push(Reply::text("streamed after a retry"));
+    let (provider, clock) = provider_with_clock(profile(&sim));
+    let stream = provider
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let (events, error) = collect(stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(text_of(&events), "streamed after a retry");
+    assert_eq!(clock.waits().len(), 1);
+}
+
+#[tokio::test]
+async fn an_error_object_in_a_success_body_that_is_not_retryable_is_not_retried() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::json(serde_json::json!({"error": {
+        "message": "This model's maximum context length is 8192 tokens",
+        "code": "context_length_exceeded"
+    }})));
+    let (provider, clock) = provider_with_clock(profile(&sim));
+    let error = provider
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ContextTooLong);
+    assert_eq!(error.status(), Some(200));
+    assert_eq!(sim.request_count(), 1);
+    assert!(clock.waits().is_empty());
+}
+
+#[tokio::test]
+async fn a_body_cut_before_its_end_is_retried_for_a_complete_request() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("lost in transit").with_fault(Fault::CutAfterBytes(10)));
+    sim.push(Reply::text("arrived"));
+    let (provider, clock) = provider_with_clock(profile(&sim));
+    let reply = provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
+    assert_eq!(reply.content, "arrived");
+    assert_eq!(clock.waits().len(), 1);
+}

@@ -38,6 +38,7 @@ impl<P> ProviderBuilder<P> {
                 limits: Limits::default(),
                 retry: None,
                 sleeper: Arc::new(TokioSleeper),
+                resolver: None,
             },
             kind: PhantomData,
         }

@@ -96,6 +96,9 @@ impl Exchange {
     }
 }
 
+/// Longest start of an error body kept in [`ErrorDetails::body`].
+const MAX_BODY_CHARS: usize = 2000;
+
 /// The parts of an error body every shape can carry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ErrorBody {
@@ -103,6 +106,8 @@ pub(crate) struct ErrorBody {
     pub(crate) code: Option<String>,
     pub(crate) error_type: Option<String>,
     pub(crate) param: Option<String>,
+    /// The start of the body as received (not yet redacted).
+    pub(crate) raw: Option<String>,
 }
 
 fn text_of(value: Option<&Value>) -> Option<String> {
@@ -117,17 +122,64 @@ fn text_of(value: Option<&Value>) -> Option<String> {
 /// Read an error body of any of the shapes providers use: `{"error":{…}}`,
 /// `{"error":"text"}`, `{"detail":…}`, `{"message":…}`, an array of those, or text.
 pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(value) => parse_error_value(&value),
+    let text = String::from_utf8_lossy(body);
+    let mut parsed = match serde_json::from_slice::<Value>(body) {
+        Ok(value) => read_error_value(&value),
         Err(_) => ErrorBody {
-            message: plain_text_message(&String::from_utf8_lossy(body)),
+            message: plain_text_message(&text),
             ..ErrorBody::default()
         },
-    }
+    };
+    parsed.raw = raw_excerpt(&text);
+    parsed
 }
 
 /// [`parse_error_body`] for a parsed value.
 pub(crate) fn parse_error_value(value: &Value) -> ErrorBody {
+    let mut parsed = read_error_value(value);
+    parsed.raw = raw_excerpt(&value.to_string());
+    parsed
+}
+
+/// The start of a body, long enough that a secret cut by the end of the
+/// [`MAX_BODY_CHARS`] shown is still whole here, so redaction finds it.
+fn raw_excerpt(text: &str) -> Option<String> {
+    const SECRET_MARGIN_CHARS: usize = 8192;
+    let text = text.trim();
+    (!text.is_empty()).then(|| excerpt(text, MAX_BODY_CHARS + SECRET_MARGIN_CHARS))
+}
+
+/// FastAPI / pydantic validation errors (`{"detail":[{"loc":["body","x"],"msg":…}]}`):
+/// each item as `x: msg`, and the first location as the blamed parameter.
+fn read_detail_list(items: &[Value]) -> (Option<String>, Option<String>) {
+    let mut param = None;
+    let msgs: Vec<String> = items
+        .iter()
+        .filter_map(|item| {
+            let msg = text_of(item.get("msg")).or_else(|| text_of(Some(item)))?;
+            let location = item.get("loc").and_then(Value::as_array).map(|loc| {
+                loc.iter()
+                    .enumerate()
+                    // `body` only says the problem is in the JSON body.
+                    .filter(|(i, part)| !(*i == 0 && part.as_str() == Some("body")))
+                    .filter_map(|(_, part)| text_of(Some(part)))
+                    .collect::<Vec<_>>()
+                    .join(".")
+            });
+            match location.filter(|l| !l.is_empty()) {
+                Some(location) => {
+                    let shown = format!("{location}: {msg}");
+                    param.get_or_insert(location);
+                    Some(shown)
+                }
+                None => Some(msg),
+            }
+        })
+        .collect();
+    ((!msgs.is_empty()).then(|| msgs.join("; ")), param)
+}
+
+fn read_error_value(value: &Value) -> ErrorBody {
     let value = match value {
         Value::Array(items) if !items.is_empty() => &items[0],
         other => other,
@@ -165,11 +217,11 @@ pub(crate) fn parse_error_value(value: &Value) -> ErrorBody {
         body.message = match map.get("detail") {
             Some(Value::String(s)) => Some(s.trim().to_owned()),
             Some(Value::Array(items)) => {
-                let msgs: Vec<String> = items
-                    .iter()
-                    .filter_map(|item| text_of(item.get("msg")).or_else(|| text_of(Some(item))))
-                    .collect();
-                (!msgs.is_empty()).then(|| msgs.join("; "))
+                let (message, param) = read_detail_list(items);
+                if body.param.is_none() {
+                    body.param = param;
+                }
+                message
             }
             Some(Value::Object(detail)) => text_of(detail.get("message"))
                 .or_else(|| Some(Value::Object(detail.clone()).to_string())),
@@ -243,21 +295,69 @@ fn is_context_too_long(body: &ErrorBody, text: &str) -> bool {
         .any(|needle| text.contains(needle))
 }
 
-fn is_model_missing(body: &ErrorBody, text: &str) -> bool {
-    matches!(body.code.as_deref(), Some("model_not_found"))
+/// Phrases that say a model is missing, wherever they appear.
+const MODEL_MISSING_PHRASES: [&str; 7] = [
+    "model not found",
+    "model_not_found",
+    "no such model",
+    "unknown model",
+    "invalid model",
+    "not a valid model",
+    "model does not exist",
+];
+
+/// Words that say something is missing, as tokens.
+const MISSING_WORDS: [&[&str]; 4] = [
+    &["does", "not", "exist"],
+    &["not", "found"],
+    &["not", "exist"],
+    &["no", "such"],
+];
+
+/// The provider says the model does not exist: by code, by a phrase naming a
+/// model as missing ("model `x` does not exist", "model 'x' not found"), or by
+/// naming the requested `model` next to a missing-word. A message that merely
+/// contains "model" and "not found" ("function f not found in model tools") is
+/// not enough.
+fn is_model_missing(body: &ErrorBody, text: &str, model: &str) -> bool {
+    if matches!(body.code.as_deref(), Some("model_not_found"))
         || matches!(body.error_type.as_deref(), Some("model_not_found"))
-        || (text.contains("model")
-            && [
-                "does not exist",
-                "not found",
-                "no such model",
-                "unknown model",
-                "invalid model",
-                "not a valid model",
-                "model_not_found",
-            ]
-            .iter()
-            .any(|needle| text.contains(needle)))
+        || MODEL_MISSING_PHRASES.iter().any(|p| text.contains(p))
+    {
+        return true;
+    }
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let missing_at = |at: usize| {
+        MISSING_WORDS.iter().any(|words| {
+            tokens.len() >= at + words.len()
+                && words.iter().enumerate().all(|(i, word)| {
+                    tokens[at + i].trim_matches(|c: char| !c.is_alphanumeric()) == *word
+                })
+        })
+    };
+    // "model" (or "models") followed within two words by a missing-word, with no
+    // clause break (`:`, `;`, `,`, `.`) in between.
+    let named_missing = tokens.iter().enumerate().any(|(at, token)| {
+        let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if !(word == "model" || word == "models") || ends_clause(token) {
+            return false;
+        }
+        (0..=2).any(|skip| {
+            missing_at(at + 1 + skip)
+                && tokens[at + 1..at + 1 + skip]
+                    .iter()
+                    .all(|between| !ends_clause(between))
+        })
+    });
+    if named_missing {
+        return true;
+    }
+    let model = model.to_ascii_lowercase();
+    model.len() >= 3 && text.contains(&model) && (0..tokens.len()).any(missing_at)
+}
+
+fn ends_clause(token: &str) -> bool {
+    token.ends_with([':', ';', ',', '.'])
 }
 
 fn is_quota(body: &ErrorBody, text: &str) -> bool {
@@ -312,6 +412,10 @@ pub(crate) fn classify(
     details.code = redact(&body.code);
     details.error_type = redact(&body.error_type);
     details.param = redact(&body.param);
+    details.body = body
+        .raw
+        .as_deref()
+        .map(|raw| excerpt(&exchange.redactor.redact(raw), MAX_BODY_CHARS));
     details.request_id = request_id(headers);
     details.headers = headers.clone();
 
@@ -349,7 +453,7 @@ pub(crate) fn classify(
             model,
             details,
         },
-        Some(404) if exchange.purpose == Purpose::Chat && is_model_missing(body, &text) => {
+        Some(404) if exchange.purpose == Purpose::Chat && is_model_missing(body, &text, &model) => {
             Error::ModelNotFound { model, details }
         }
         Some(404) => Error::EndpointNotFound {
@@ -366,7 +470,7 @@ pub(crate) fn classify(
         Some(500..=599) => Error::ServerError { host, details },
         _ if is_context_too_long(body, &text) => Error::ContextTooLong { model, details },
         _ if is_quota(body, &text) => Error::QuotaExhausted { host, details },
-        _ if exchange.purpose == Purpose::Chat && is_model_missing(body, &text) => {
+        _ if exchange.purpose == Purpose::Chat && is_model_missing(body, &text, &model) => {
             Error::ModelNotFound { model, details }
         }
         Some(400 | 422) => Error::Rejected {
@@ -435,9 +539,13 @@ pub(crate) fn transport_error(
         let mut source = std::error::Error::source(&err);
         while let Some(s) = source {
             if let Some(redirect) = s.downcast_ref::<CrossHostRedirect>() {
+                let to = match Url::parse(&redirect.to) {
+                    Ok(url) => display_url(&url, &exchange.redactor),
+                    Err(_) => exchange.redactor.redact(&redirect.to),
+                };
                 return Error::RedirectRefused {
                     from_host: host,
-                    to: exchange.redactor.redact(&redirect.to),
+                    to,
                 };
             }
             source = s.source();
@@ -565,7 +673,93 @@ mod tests {
         let body = parse(
             r#"{"detail":[{"loc":["body","messages"],"msg":"field required","type":"missing"}]}"#,
         );
-        assert_eq!(body.message.as_deref(), Some("field required"));
+        assert_eq!(body.message.as_deref(), Some("messages: field required"));
+    }
+
+    #[test]
+    fn fastapi_detail_location_is_the_blamed_param() {
+        let body = parse(
+            r#"{"detail":[{"type":"extra_forbidden","loc":["body","stream_options"],"msg":"Extra inputs are not permitted","input":{"include_usage":true}},{"loc":["body","messages",0,"role"],"msg":"Input should be 'user'"}]}"#,
+        );
+        assert_eq!(
+            body.message.as_deref(),
+            Some(
+                "stream_options: Extra inputs are not permitted; messages.0.role: Input should be 'user'"
+            )
+        );
+        assert_eq!(body.param.as_deref(), Some("stream_options"));
+    }
+
+    #[test]
+    fn the_raw_body_is_kept_for_shapes_not_read_field_by_field() {
+        let body = parse(
+            r#"{"error":{"message":"Invalid request","details":"unknown field stream_options"}}"#,
+        );
+        assert!(body.raw.unwrap().contains("unknown field stream_options"));
+    }
+
+    fn kind_of(status: u16, body: &str, model: &str) -> crate::ErrorKind {
+        let mut exchange = Exchange::for_tests();
+        exchange.model = model.to_owned();
+        classify(Some(status), &HeaderMap::new(), &parse(body), &exchange).kind()
+    }
+
+    #[test]
+    fn model_missing_wordings_of_real_providers() {
+        use crate::ErrorKind::ModelNotFound;
+        for (status, body) in [
+            (
+                404,
+                r#"{"error":{"message":"The model `gpt-9` does not exist or you do not have access to it.","code":"model_not_found"}}"#,
+            ),
+            (
+                400,
+                r#"{"error":{"message":"The model `gpt-9` does not exist"}}"#,
+            ),
+            (
+                404,
+                r#"{"error":"model \"llama9\" not found, try pulling it first"}"#,
+            ),
+            (
+                400,
+                r#"{"error":{"message":"gpt-9 is not a valid model ID"}}"#,
+            ),
+            (422, r#"{"detail":"Model not found: gpt-9"}"#),
+            (
+                400,
+                r#"{"message":"The requested model 'gpt-9' was not found"}"#,
+            ),
+            (
+                400,
+                r#"{"message":"Requested resource gpt-9 does not exist"}"#,
+            ),
+        ] {
+            assert_eq!(kind_of(status, body, "gpt-9"), ModelNotFound, "{body}");
+        }
+    }
+
+    #[test]
+    fn model_and_not_found_in_one_message_is_not_enough() {
+        for body in [
+            r#"{"error":{"message":"function get_weather not found in model tools"}}"#,
+            r#"{"error":{"message":"model tools: function x not found"}}"#,
+            r#"{"error":{"message":"tool 'x' not found; the model called an unknown tool"}}"#,
+        ] {
+            assert_eq!(
+                kind_of(400, body, "gpt-4o"),
+                crate::ErrorKind::ProviderError,
+                "{body}"
+            );
+        }
+        // A 404 that is not about the model is about the URL.
+        assert_eq!(
+            kind_of(
+                404,
+                r#"{"error":{"message":"function x not found in model tools"}}"#,
+                "gpt-4o"
+            ),
+            crate::ErrorKind::EndpointNotFound
+        );
     }
 
     #[test]

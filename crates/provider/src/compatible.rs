@@ -170,6 +170,38 @@ mod tests {
         assert!(debug.contains("Sensitive"), "{debug}");
     }
 
+    /// A resolver that knows no name, as when DNS has no record for the host.
+    struct NoSuchHost;
+
+    impl reqwest::dns::Resolve for NoSuchHost {
+        fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+            let message = format!("no record for {}", name.as_str());
+            Box::pin(async move {
+                Err::<reqwest::dns::Addrs, _>(
+                    std::io::Error::new(std::io::ErrorKind::NotFound, message).into(),
+                )
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unresolvable_host_is_a_connection_error_naming_the_host() {
+        let endpoints =
+            resolve("https://llm.nowhere.example/v1", &ResolveOptions::default()).unwrap();
+        let mut p = ResolvedProfile::new(endpoints, "m");
+        p.max_retries = 0;
+        let mut builder = OpenAiCompatible::builder(p);
+        builder.settings.resolver = Some(Arc::new(NoSuchHost));
+        let err = builder
+            .build()
+            .unwrap()
+            .chat(ChatRequest::new().user("Hi"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+        insta::assert_snapshot!("unresolvable_host", err.to_string());
+    }
+
     #[test]
     fn the_builder_sets_limits() {
         let provider = OpenAiCompatible::builder(profile())

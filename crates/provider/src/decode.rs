@@ -17,6 +17,9 @@ use crate::response::StreamEvent;
 use crate::sse::{DEFAULT_MAX_EVENT_BYTES, SseDecoder, SseError};
 use crate::wire::WireResponse;
 
+/// Most bytes of a non-SSE body kept to read it at the end of the input.
+const MAX_PREAMBLE_BYTES: usize = 64 * 1024;
+
 /// Decodes a chat-completions event stream.
 ///
 /// Feed bytes as they arrive, take events until [`next_event`](Self::next_event)
@@ -48,6 +51,10 @@ pub struct EventDecoder {
     failed: bool,
     /// An error to hand out once the events before it were taken.
     pending_error: Option<Error>,
+    /// The first bytes of the input, kept until the first SSE event shows the input
+    /// is an event stream: a body that is not one (an error object sent with a
+    /// success status) is read from here at the end.
+    preamble: Option<Vec<u8>>,
     exchange: Exchange,
     headers: HeaderMap,
 }
@@ -105,6 +112,7 @@ impl EventDecoder {
             done: false,
             failed: false,
             pending_error: None,
+            preamble: Some(Vec::new()),
             exchange,
             headers,
         }
@@ -126,12 +134,17 @@ impl EventDecoder {
         decoder.queue = events;
         decoder.assembler.meta = meta;
         decoder.done = true;
+        decoder.preamble = None;
         decoder
     }
 
     /// Add bytes received. Bytes after the end of the stream are ignored.
     pub fn feed(&mut self, bytes: &[u8]) {
         if !self.done && !self.failed {
+            if let Some(preamble) = &mut self.preamble {
+                let room = MAX_PREAMBLE_BYTES.saturating_sub(preamble.len());
+                preamble.extend_from_slice(&bytes[..bytes.len().min(room)]);
+            }
             self.sse.feed(bytes);
         }
     }
@@ -149,23 +162,39 @@ impl EventDecoder {
             return None;
         }
         if let Err(error) = self.decode_buffered() {
+            // Events decoded before the error (earlier lines of a joined event) come
+            // first.
             self.failed = true;
-            self.queue.clear();
-            return Some(Err(error));
+            self.pending_error = Some(error);
         }
-        self.queue.pop_front().map(Ok)
+        match self.queue.pop_front() {
+            Some(event) => Some(Ok(event)),
+            None => self.pending_error.take().map(Err),
+        }
     }
 
     /// The input ended (the connection closed). A stream that saw `[DONE]` or a
     /// finish reason ended properly: its held-back events (complete tool calls,
     /// usage) come next from [`next_event`](Self::next_event). Otherwise the events
     /// decoded so far come next, then [`Error::StreamEndedEarly`].
+    ///
+    /// Input that held no SSE event at all is read as what it is: a completion object
+    /// is replayed as events, an error object (`{"error":…}`, `{"detail":…}`) becomes
+    /// the provider's typed error, and anything else (an HTML page) a decode error
+    /// saying it is not an event stream.
     pub fn end_of_input(&mut self) {
         if self.done || self.failed {
             return;
         }
         self.sse.finish();
-        let result = self.decode_buffered_all();
+        let mut result = self.decode_buffered_all();
+        if result.is_ok()
+            && !self.done
+            && !self.assembler.finished()
+            && let Some(preamble) = self.preamble.take()
+        {
+            result = self.read_non_sse(&preamble);
+        }
         self.settle(
             result,
             "the connection closed before a finish reason or [DONE]",
@@ -234,6 +263,53 @@ impl EventDecoder {
         classify::classify(None, &self.headers, &body, &self.exchange)
     }
 
+    /// The whole input was not an event stream (no SSE event in it). A completion
+    /// object is replayed as events; an error object is classified; anything else is
+    /// a decode error. Input that looks like SSE (only comments, say) is left to the
+    /// early-end rule.
+    fn read_non_sse(&mut self, input: &[u8]) -> Result<(), Error> {
+        let start = input
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(input.len());
+        let input = &input[start..];
+        if input.is_empty()
+            || [&b"data:"[..], b"event:", b":", b"id:", b"retry:"]
+                .iter()
+                .any(|field| input.starts_with(field))
+        {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(input);
+        match serde_json::from_slice::<WireResponse>(input) {
+            Ok(wire) if wire.error.is_some() || !wire.choices.is_empty() => {
+                if let Err(error) = self.assembler.chunk(wire, &mut self.queue) {
+                    return Err(self.provider_error(&error));
+                }
+                if self.assembler.finished() {
+                    self.assembler.end(&mut self.queue);
+                    self.done = true;
+                }
+                Ok(())
+            }
+            _ if serde_json::from_slice::<serde::de::IgnoredAny>(input).is_ok() => {
+                let body = classify::parse_error_body(input);
+                Err(classify::classify(
+                    None,
+                    &self.headers,
+                    &body,
+                    &self.exchange,
+                ))
+            }
+            _ => Err(self.exchange.decode_error(
+                "stream",
+                "it is not an event stream (no `data:` line); check the base URL",
+                &text,
+                None,
+            )),
+        }
+    }
+
     fn decode_buffered_all(&mut self) -> Result<(), Error> {
         loop {
             let before = self.queue.len();
@@ -270,7 +346,10 @@ impl EventDecoder {
                         None,
                     ));
                 }
-                Some(Ok(event)) => event,
+                Some(Ok(event)) => {
+                    self.preamble = None;
+                    event
+                }
             };
             let data = event.data.trim();
             if event.event == Some("error") {

@@ -43,7 +43,8 @@ fn endpoint_key(url: &Url) -> String {
     url.into()
 }
 
-/// True when a rejection is about `stream_options` / `include_usage`.
+/// True when a rejection is about `stream_options` / `include_usage`: the message,
+/// the blamed parameter (a FastAPI `loc`), the code, or anywhere in the body.
 fn rejects_stream_options(error: &Error) -> bool {
     let Some(details) = error.details() else {
         return false;
@@ -51,10 +52,29 @@ fn rejects_stream_options(error: &Error) -> bool {
     if !matches!(details.status, Some(400 | 422)) {
         return false;
     }
-    [&details.message, &details.param, &details.code]
-        .into_iter()
-        .flatten()
-        .any(|text| text.contains("stream_options") || text.contains("include_usage"))
+    [
+        &details.message,
+        &details.param,
+        &details.code,
+        &details.body,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|text| text.to_ascii_lowercase())
+    .any(|text| {
+        text.contains("stream_options")
+            || text.contains("include_usage")
+            || text.contains("streamoptions")
+    })
+}
+
+/// A chat request ready to send (and to send again on a retry).
+struct Prepared {
+    url: Url,
+    body: Bytes,
+    headers: HeaderMap,
+    stream: bool,
+    exchange: Exchange,
 }
 
 /// True when a body that should be JSON is an event stream.
@@ -111,7 +131,7 @@ impl Engine {
         }
     }
 
-    async fn post(&self, request: &ChatRequest, streaming: Streaming) -> Result<Delivered, Error> {
+    fn prepare(&self, request: &ChatRequest, streaming: Streaming) -> Result<Prepared, Error> {
         let body = build_body(&self.rules, request, streaming)?;
         let bytes = serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest {
             message: format!("the request body could not be serialized: {e}"),
@@ -120,23 +140,39 @@ impl Engine {
         let url = self
             .transport
             .url_with(&self.endpoints.chat, &request.extra_query);
-        let stream = matches!(streaming, Streaming::On { .. });
+        let exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
+        Ok(Prepared {
+            url,
+            body: Bytes::from(bytes),
+            headers,
+            stream: matches!(streaming, Streaming::On { .. }),
+            exchange,
+        })
+    }
+
+    async fn attempt(&self, prepared: &Prepared) -> Result<Delivered, Error> {
         self.transport
-            .send(
+            .attempt(
                 Method::POST,
-                &url,
-                Some(Bytes::from(bytes)),
-                stream,
-                &headers,
-                Purpose::Chat,
+                &prepared.url,
+                Some(prepared.body.clone()),
+                prepared.stream,
+                &prepared.headers,
+                &prepared.exchange,
             )
             .await
     }
 
-    /// A complete reply.
+    /// A complete reply. An error object in a success body (`{"error":{"code":503}}`)
+    /// is retried like the status it names: nothing reached the caller yet.
     pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
-        let delivered = self.post(&request, Streaming::Off).await?;
-        self.read_complete(delivered).await
+        let prepared = &self.prepare(&request, Streaming::Off)?;
+        self.transport
+            .with_retries(move || async move {
+                let delivered = self.attempt(prepared).await?;
+                self.read_complete(delivered).await
+            })
+            .await
     }
 
     async fn read_complete(&self, delivered: Delivered) -> Result<ChatResponse, Error> {
@@ -154,7 +190,7 @@ impl Engine {
             .map_err(|e| e.with_response(status, &headers))?;
         if looks_like_sse(&body) {
             // The server streamed although no stream was asked for.
-            let stream = self.stream_of_bytes(body, headers, exchange, deadline);
+            let stream = self.stream_of_bytes(body, status, headers, exchange, deadline);
             return stream.collect_response().await;
         }
         let mut response = self.parse_complete(&body, &headers, &exchange, status)?;
@@ -203,6 +239,7 @@ impl Engine {
     fn stream_of_bytes(
         &self,
         body: Bytes,
+        status: u16,
         headers: HeaderMap,
         exchange: Exchange,
         deadline: tokio::time::Instant,
@@ -210,6 +247,7 @@ impl Engine {
         let once = futures_util::stream::once(async move { Ok::<Bytes, reqwest::Error>(body) });
         ChatStream::from_body(
             Box::pin(once),
+            status,
             headers,
             exchange,
             deadline,
@@ -225,7 +263,7 @@ impl Engine {
             IncludeUsage::Auto => !self.usage_was_rejected(&key),
             _ => true,
         };
-        let delivered = match self.post(&request, Streaming::On { include_usage }).await {
+        match self.open_stream(&request, include_usage).await {
             Err(error)
                 if include_usage
                     && self.rules.include_usage == IncludeUsage::Auto
@@ -233,39 +271,63 @@ impl Engine {
             {
                 tracing::info!(
                     endpoint = %key,
-                    "the server rejected stream_options.include_usage; retrying without it (remembered for this endpoint)"
+                    "the server rejected stream_options.include_usage; retrying without it"
                 );
-                self.remember_usage_rejected(key);
-                self.post(
-                    &request,
-                    Streaming::On {
-                        include_usage: false,
-                    },
-                )
-                .await?
+                let retried = self.open_stream(&request, false).await;
+                // Remembered only when the request goes through without it: a
+                // rejection that merely echoed the body (pydantic's `input`) must not
+                // cost every later stream its usage.
+                if retried.is_ok() {
+                    tracing::info!(
+                        endpoint = %key,
+                        "streams to this endpoint no longer ask for usage (stream_options rejected)"
+                    );
+                    self.remember_usage_rejected(key);
+                }
+                retried
             }
-            other => other?,
-        };
+            other => other,
+        }
+    }
+
+    /// Send a streaming request (with retries until a response is handed over).
+    async fn open_stream(
+        &self,
+        request: &ChatRequest,
+        include_usage: bool,
+    ) -> Result<ChatStream, Error> {
+        let prepared = &self.prepare(request, Streaming::On { include_usage })?;
+        self.transport
+            .with_retries(move || async move {
+                let delivered = self.attempt(prepared).await?;
+                self.stream_of(delivered).await
+            })
+            .await
+    }
+
+    /// The stream of a success response. A server that ignored `stream: true` and
+    /// sent one JSON body has it read here, before anything reaches the caller (so an
+    /// error object in it can still be retried), and replayed as events.
+    async fn stream_of(&self, delivered: Delivered) -> Result<ChatStream, Error> {
         let Delivered {
             response,
             deadline,
             exchange,
         } = delivered;
+        let status = response.status().as_u16();
         let headers = response.headers().clone();
         let is_json = headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.to_ascii_lowercase().contains("application/json"));
         if is_json {
-            // The server ignored `stream: true` and sent one body: replay it as events.
-            let status = response.status().as_u16();
             let body = self
                 .transport
                 .read_body(response, deadline, &exchange)
                 .await
                 .map_err(|e| e.with_response(status, &headers))?;
             if looks_like_sse(&body) {
-                return Ok(self.stream_of_bytes(body, headers, exchange, deadline));
+                return Ok(self.stream_of_bytes(body, status, headers, exchange, deadline));
             }
             let complete = self.parse_complete(&body, &headers, &exchange, status)?;
             let events: VecDeque<_> = events_of(&complete);
@@ -278,6 +340,7 @@ impl Engine {
             return Ok(ChatStream::from_events(
                 events,
                 meta,
+                status,
                 headers,
                 exchange,
                 &self.stream_settings,
@@ -285,6 +348,7 @@ impl Engine {
         }
         Ok(ChatStream::from_body(
             Box::pin(response.bytes_stream()),
+            status,
             headers,
             exchange,
             deadline,
@@ -305,22 +369,26 @@ impl Engine {
                     }),
             });
         };
-        let url = self.transport.url_with(models, &[]);
+        let url = &self.transport.url_with(models, &[]);
+        let no_headers = &HeaderMap::new();
+        let exchange = &self.transport.exchange(url, Purpose::Models);
+        self.transport
+            .with_retries(move || async move {
+                let delivered = self
+                    .transport
+                    .attempt(Method::GET, url, None, false, no_headers, exchange)
+                    .await?;
+                self.read_models(delivered).await
+            })
+            .await
+    }
+
+    async fn read_models(&self, delivered: Delivered) -> Result<Vec<ModelEntry>, Error> {
         let Delivered {
             response,
             deadline,
             exchange,
-        } = self
-            .transport
-            .send(
-                Method::GET,
-                &url,
-                None,
-                false,
-                &HeaderMap::new(),
-                Purpose::Models,
-            )
-            .await?;
+        } = delivered;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = self

@@ -21,7 +21,9 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum TimeoutKind {
     /// Establishing the connection (`connect_timeout_secs`).
     Connect,
-    /// The whole request (`timeout_secs`).
+    /// The whole request (`timeout_secs`). Each attempt gets the whole timeout
+    /// anew: a request retried twice may take up to three times as long, plus the
+    /// waits between attempts.
     Total,
     /// The longest silence inside a stream (`stream_idle_timeout_secs`).
     StreamIdle,
@@ -134,13 +136,17 @@ pub struct ErrorDetails {
     pub headers: HeaderMap,
     /// The URL called (query values that look secret are redacted).
     pub url: Option<String>,
+    /// The start of the error body as received (redacted, at most 2,000
+    /// characters), for shapes this crate does not read field by field.
+    pub body: Option<String>,
 }
 
 impl ErrorDetails {
-    /// ` (HTTP 401: "message", code x, request id y)`, or empty.
+    /// ` (HTTP 401: "message", code x, request id y)`, or empty. A success status
+    /// (an error inside a 200 stream) is not shown: it would only confuse.
     fn suffix(&self) -> String {
         let mut parts = Vec::new();
-        if let Some(status) = self.status {
+        if let Some(status) = self.status.filter(|s| !(200..300).contains(s)) {
             parts.push(format!("HTTP {status}"));
         }
         if let Some(message) = &self.message {
@@ -161,14 +167,18 @@ impl ErrorDetails {
     }
 }
 
-fn suffix(details: &ErrorDetails) -> String {
-    details.suffix()
-}
-
 fn retry_hint(retry_after: &Option<Duration>) -> String {
     match retry_after {
         Some(d) => format!("; retry after {:.1} s", d.as_secs_f64()),
         None => String::new(),
+    }
+}
+
+fn timeout_advice(which: TimeoutKind) -> String {
+    match which {
+        // No connection at all is more often a wrong or unreachable host than a slow one.
+        TimeoutKind::Connect => "check that the host is reachable from this machine and that the base URL is right; if the network is just slow, raise connect_timeout_secs".to_owned(),
+        other => format!("raise {} if the provider is just slow", other.setting()),
     }
 }
 
@@ -199,7 +209,7 @@ fn effort_message(model: &str, effort: ReasoningEffort, allowed: &[ReasoningEffo
 #[non_exhaustive]
 pub enum Error {
     /// HTTP 401: the key was refused.
-    #[error("invalid API key: check the API key for {host}{hint}{}", suffix(.details))]
+    #[error("invalid API key: check the API key for {host}{hint}{}", .details.suffix())]
     InvalidApiKey {
         /// The host that refused the key.
         host: String,
@@ -211,7 +221,7 @@ pub enum Error {
     /// HTTP 403: the key is valid but may not do this.
     #[error(
         "permission denied: the key is valid but may not use model \"{model}\" or this endpoint on {host}{}",
-        suffix(.details)
+        .details.suffix()
     )]
     PermissionDenied {
         /// The host.
@@ -224,7 +234,7 @@ pub enum Error {
     /// The provider says the model does not exist.
     #[error(
         "model not found: \"{model}\" is not a model of this provider; list models with `oac models`{}",
-        suffix(.details)
+        .details.suffix()
     )]
     ModelNotFound {
         /// The model requested.
@@ -233,7 +243,7 @@ pub enum Error {
         details: Box<ErrorDetails>,
     },
     /// HTTP 404 for the URL itself.
-    #[error("endpoint not found: {url} does not exist; {hint}{}", suffix(.details))]
+    #[error("endpoint not found: {url} does not exist; {hint}{}", .details.suffix())]
     EndpointNotFound {
         /// The URL called.
         url: String,
@@ -245,7 +255,7 @@ pub enum Error {
     /// The conversation does not fit the model's context window.
     #[error(
         "context too long: the conversation does not fit the context window of \"{model}\"; shorten it or lower max_tokens{}",
-        suffix(.details)
+        .details.suffix()
     )]
     ContextTooLong {
         /// The model requested.
@@ -256,7 +266,7 @@ pub enum Error {
     /// HTTP 402, or 429 with `insufficient_quota`: no credit left. Never retried.
     #[error(
         "quota exhausted: the account behind this key has no credit or quota left on {host}; add credit or use another key{}",
-        suffix(.details)
+        .details.suffix()
     )]
     QuotaExhausted {
         /// The host.
@@ -268,7 +278,7 @@ pub enum Error {
     #[error(
         "rate limited by {host}{}; wait and try again, or send fewer requests{}",
         retry_hint(.retry_after),
-        suffix(.details)
+        .details.suffix()
     )]
     RateLimited {
         /// The host.
@@ -281,7 +291,7 @@ pub enum Error {
     /// HTTP 5xx.
     #[error(
         "provider server error: {host} failed to answer; the problem is on the provider's side, try again later{}",
-        suffix(.details)
+        .details.suffix()
     )]
     ServerError {
         /// The host.
@@ -291,7 +301,7 @@ pub enum Error {
     },
     /// Any other rejection: 400/422 that is none of the above, other statuses, or an
     /// error the provider sent inside a stream.
-    #[error("request rejected: {summary}{}", suffix(.details))]
+    #[error("request rejected: {summary}{}", .details.suffix())]
     Rejected {
         /// What happened, in a few words.
         summary: String,
@@ -315,9 +325,9 @@ pub enum Error {
     },
     /// A timeout fired.
     #[error(
-        "timeout: {which} of {} s elapsed talking to {host}; raise {} if the provider is just slow",
+        "timeout: {which} of {} s elapsed talking to {host}; {}",
         after.as_secs_f64(),
-        which.setting()
+        timeout_advice(*which)
     )]
     Timeout {
         /// Which timeout.
@@ -349,7 +359,7 @@ pub enum Error {
     /// The stream closed before `[DONE]` or a finish reason.
     #[error(
         "stream ended early: the stream from {host} stopped before the reply was complete ({cause}); the reply is cut off, try again{}",
-        suffix(.details)
+        .details.suffix()
     )]
     StreamEndedEarly {
         /// The host.
@@ -531,19 +541,6 @@ impl Error {
         }
     }
 
-    /// Attach the request id and headers of a response whose body failed.
-    pub(crate) fn with_headers(mut self, headers: &HeaderMap) -> Self {
-        if let Some(details) = self.details_mut() {
-            if details.request_id.is_none() {
-                details.request_id = crate::classify::request_id(headers);
-            }
-            if details.headers.is_empty() {
-                details.headers = headers.clone();
-            }
-        }
-        self
-    }
-
     /// Attach the response metadata of the exchange (used for errors found while
     /// reading a body whose headers were already received).
     pub(crate) fn with_response(mut self, status: u16, headers: &HeaderMap) -> Self {
@@ -586,6 +583,16 @@ mod tests {
             " (HTTP 401: \"bad key\", code invalid_api_key, request id req_1)"
         );
         assert_eq!(ErrorDetails::default().suffix(), "");
+    }
+
+    #[test]
+    fn suffix_leaves_out_a_success_status() {
+        let details = ErrorDetails {
+            status: Some(200),
+            message: Some("overloaded".into()),
+            ..ErrorDetails::default()
+        };
+        assert_eq!(details.suffix(), " (\"overloaded\")");
     }
 
     #[test]

@@ -36,6 +36,13 @@ impl Redactor {
         }
     }
 
+    /// This redactor plus `more` secrets (per-request credentials).
+    pub(crate) fn with_secrets(&self, more: Vec<SecretString>) -> Self {
+        let mut secrets: Vec<SecretString> = self.secrets.to_vec();
+        secrets.extend(more);
+        Self::new(secrets)
+    }
+
     /// `text` with every secret replaced.
     pub(crate) fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
@@ -107,6 +114,16 @@ mod tests {
         assert_eq!(
             redactor.redact("Incorrect API key provided: sk-live-123456."),
             "Incorrect API key provided: [REDACTED]."
+        );
+    }
+
+    #[test]
+    fn added_secrets_are_redacted_too() {
+        let redactor = Redactor::new(vec![SecretString::from("sk-live-123456")])
+            .with_secrets(vec![SecretString::from("Bearer per-request-789")]);
+        assert_eq!(
+            redactor.redact("sk-live-123456 per-request-789"),
+            "[REDACTED] [REDACTED]"
         );
     }
 

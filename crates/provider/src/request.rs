@@ -47,7 +47,10 @@ pub struct ChatRequest {
     pub parallel_tool_calls: Option<bool>,
     /// Output format.
     pub response_format: Option<ResponseFormat>,
-    /// Reasoning effort (sent only when the model accepts it).
+    /// Reasoning effort. Set here it is sent by the generic provider even when the
+    /// model info does not list effort support (the nearest level when it lists
+    /// levels); the OpenAI-native provider refuses a level its catalogue does not
+    /// allow. A profile's default effort is sent only to models that accept one.
     pub reasoning_effort: Option<ReasoningEffort>,
     /// End-user id, sent as `user`.
     pub end_user: Option<String>,
@@ -237,7 +240,10 @@ pub enum Message {
         content: Option<String>,
         /// Tools the model called.
         tool_calls: Vec<ToolCall>,
-        /// The reasoning the model returned (DeepSeek reasoner tool loops need it back).
+        /// The reasoning the model returned. Sent back only to providers that want
+        /// it (DeepSeek reasoner tool loops, see
+        /// [`ShapingRules::send_reasoning_content`](crate::shaping::ShapingRules::send_reasoning_content));
+        /// dropped for the others, which reject unknown message fields.
         reasoning_content: Option<String>,
     },
     /// The result of a tool call.

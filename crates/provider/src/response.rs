@@ -149,7 +149,8 @@ impl ChatResponse {
     }
 
     /// The assistant message to append to the conversation to continue it
-    /// (keeps tool calls and reasoning, which tool loops need).
+    /// (keeps tool calls and reasoning, which tool loops need; the reasoning goes
+    /// back on the wire only to providers that want it, e.g. DeepSeek reasoner).
     pub fn to_message(&self) -> crate::Message {
         crate::Message::Assistant {
             content: (!self.content.is_empty() || self.tool_calls.is_empty())

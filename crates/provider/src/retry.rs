@@ -4,7 +4,8 @@
 //! 5xx, at most `max_retries` times. The wait is what the provider asked for
 //! (`retry-after-ms`, `retry-after` in seconds or as an HTTP date) when that is at
 //! most 60 s, else `0.5 s · 2ⁿ` capped at 8 s, minus up to 25 % jitter.
-//! `x-should-retry: true` forces a retry, `false` forbids one. Nothing here retries a
+//! `x-should-retry: true` forces a retry, `false` forbids one; an exhausted quota is
+//! never retried, whatever the header says. Nothing here retries a
 //! stream once part of it reached the caller: the transport only retries before it
 //! hands a response over.
 
@@ -86,6 +87,10 @@ impl RetryPolicy {
         if retry >= self.max_retries {
             return None;
         }
+        if matches!(error, Error::QuotaExhausted { .. }) {
+            // No wait refills a quota; the header cannot override that.
+            return None;
+        }
         let headers = error.headers();
         let forced = headers.and_then(should_retry_header);
         let retryable = match forced {
@@ -122,20 +127,32 @@ fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
     }
 }
 
+/// Longest wait [`retry_after`] reports: anything longer is as good as "never"
+/// (and a huge number must not overflow a `Duration`).
+const LONGEST_REPORTED_WAIT_SECS: f64 = 1e9;
+
+/// Seconds as a duration, capped at [`LONGEST_REPORTED_WAIT_SECS`]; `None` for
+/// negative or non-finite values.
+fn wait_of_secs(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0)
+        .then(|| Duration::from_secs_f64(secs.min(LONGEST_REPORTED_WAIT_SECS)))
+}
+
 /// The wait the provider asked for: `retry-after-ms`, else `retry-after` as seconds
-/// or an HTTP date (relative to `now`).
+/// or an HTTP date (relative to `now`). Absurdly long values are capped (about 31
+/// years), never a panic.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(ms) = headers
+    if let Some(wait) = headers
         .get("retry-after-ms")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|ms| ms.is_finite() && *ms >= 0.0)
+        .and_then(|ms| wait_of_secs(ms / 1000.0))
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(wait);
     }
     let value = headers.get("retry-after")?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)));
+        return wait_of_secs(secs);
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -195,6 +212,25 @@ mod tests {
     }
 
     #[test]
+    fn huge_retry_after_is_capped_not_a_panic() {
+        let cap = Duration::from_secs(1_000_000_000);
+        for (name, value) in [
+            ("retry-after-ms", "1e30"),
+            ("retry-after-ms", "1.7976931348623157e308"),
+            ("retry-after", "1e300"),
+        ] {
+            let h = headers(&[(name, value)]);
+            assert_eq!(
+                retry_after(&h, SystemTime::now()),
+                Some(cap),
+                "{name}: {value}"
+            );
+        }
+        let h = headers(&[("retry-after-ms", "inf"), ("retry-after", "NaN")]);
+        assert_eq!(retry_after(&h, SystemTime::now()), None);
+    }
+
+    #[test]
     fn backoff_doubles_and_caps_with_jitter() {
         let policy = RetryPolicy::default();
         for (retry, full) in [
@@ -210,6 +246,46 @@ mod tests {
                 assert!(d <= full && d >= full * 3 / 4, "retry {retry}: {d} ms");
             }
         }
+    }
+
+    fn error_with(
+        kind: fn(Box<crate::ErrorDetails>) -> Error,
+        pairs: &[(&'static str, &str)],
+    ) -> Error {
+        let details = crate::ErrorDetails {
+            status: Some(429),
+            headers: headers(pairs),
+            ..crate::ErrorDetails::default()
+        };
+        kind(Box::new(details))
+    }
+
+    fn quota(details: Box<crate::ErrorDetails>) -> Error {
+        Error::QuotaExhausted {
+            host: "h".into(),
+            details,
+        }
+    }
+
+    fn rate_limited(details: Box<crate::ErrorDetails>) -> Error {
+        Error::RateLimited {
+            host: "h".into(),
+            retry_after: None,
+            details,
+        }
+    }
+
+    #[test]
+    fn quota_is_never_retried_even_when_x_should_retry_says_so() {
+        let error = error_with(quota, &[("x-should-retry", "true")]);
+        assert_eq!(RetryPolicy::default().decide(&error, 0), None);
+    }
+
+    #[test]
+    fn a_huge_retry_after_ms_falls_back_to_backoff() {
+        let error = error_with(rate_limited, &[("retry-after-ms", "1e30")]);
+        let wait = RetryPolicy::default().decide(&error, 0).unwrap();
+        assert!(wait <= Duration::from_millis(500), "{wait:?}");
     }
 
     #[test]

@@ -68,20 +68,26 @@ pub struct ShapingRules {
     /// whose catalogue knows the levels) refuses the request with
     /// [`Error::UnsupportedReasoningEffort`] before anything is sent.
     pub strict_effort: bool,
+    /// Whether assistant messages carry their `reasoning_content` back to the
+    /// provider. Only DeepSeek reasoner models want it (their tool loops); other
+    /// providers reject unknown message fields, so it is dropped for them.
+    pub send_reasoning_content: bool,
 }
 
 impl ShapingRules {
     /// The rules of the generic OpenAI-compatible provider for `profile`.
     ///
     /// The DeepSeek-R1 format applies when `r1_format` is set or the model id
-    /// contains `deepseek-reasoner`. Max tokens: the profile's `max_tokens`, else the
-    /// model's `max_output_tokens` when `include_max_tokens` is on.
+    /// contains `deepseek-reasoner`. `reasoning_content` of assistant messages is
+    /// sent back under the R1 format or when the model id contains
+    /// `deepseek-reasoner` or `deepseek-r1`, and dropped otherwise. Max tokens: the
+    /// profile's `max_tokens`, else the model's `max_output_tokens` when
+    /// `include_max_tokens` is on.
     pub fn compatible(profile: &ResolvedProfile) -> Self {
-        let r1 = profile.r1_format
-            || profile
-                .model
-                .to_ascii_lowercase()
-                .contains("deepseek-reasoner");
+        let model = profile.model.to_ascii_lowercase();
+        let r1 = profile.r1_format || model.contains("deepseek-reasoner");
+        let deepseek_reasoner =
+            model.contains("deepseek-reasoner") || model.contains("deepseek-r1");
         let info = &profile.model_info;
         ShapingRules {
             wire_model: profile.model.clone(),
@@ -101,6 +107,7 @@ impl ShapingRules {
             supports_images: info.supports_images,
             include_usage: profile.include_usage,
             strict_effort: false,
+            send_reasoning_content: r1 || deepseek_reasoner,
         }
     }
 
@@ -142,6 +149,7 @@ impl ShapingRules {
             supports_images: info.supports_images,
             include_usage: profile.include_usage,
             strict_effort: true,
+            send_reasoning_content: false,
         }
     }
 
@@ -173,14 +181,27 @@ impl ShapingRules {
         }
     }
 
-    /// The effort to send for a request that asked for `requested`, or `None`.
+    /// The effort to send for a request that asked for `requested`, or `None`
+    /// (generic provider rules).
+    ///
+    /// An effort the request sets explicitly is sent even when the model info does
+    /// not list effort support (the caller asked, and the info of a compatible model
+    /// is often just the default); the profile's or the model's default effort is
+    /// sent only when the info says the model accepts efforts. When the info lists
+    /// levels, the nearest listed level is sent.
     pub fn effort(&self, requested: Option<ReasoningEffort>) -> Option<ReasoningEffort> {
-        let wanted = self.forced_effort.or(requested).or(self.default_effort)?;
+        if let Some(wanted) = self.forced_effort.or(requested) {
+            return match &self.effort_support {
+                EffortSupport::Levels(levels) => nearest_level(wanted, levels),
+                _ => Some(wanted),
+            };
+        }
+        let wanted = self.default_effort?;
         match &self.effort_support {
             EffortSupport::Yes => Some(wanted),
             EffortSupport::Levels(levels) => nearest_level(wanted, levels),
             _ => {
-                tracing::debug!(model = %self.wire_model, "reasoning_effort not sent: the model info says the model does not accept it");
+                tracing::debug!(model = %self.wire_model, "default reasoning_effort not sent: the model info says the model does not accept it");
                 None
             }
         }
@@ -270,9 +291,11 @@ pub fn build_body(
     if rules.send_temperature
         && let Some(t) = request.temperature.or(rules.default_temperature)
     {
+        check_sampling("temperature", t, f64::MAX)?;
         body.insert("temperature".into(), json!(t));
     }
     if let Some(p) = request.top_p {
+        check_sampling("top_p", p, 1.0)?;
         body.insert("top_p".into(), json!(p));
     }
     if !request.stop.is_empty() {
@@ -349,6 +372,28 @@ pub fn build_body(
     }
     merge_extra(&mut body, &request.extra_body);
     Ok(body)
+}
+
+/// Refuse a sampling value no provider accepts: not a finite number (NaN would go
+/// out as `null`), negative, or above `max`.
+fn check_sampling(name: &str, value: f64, max: f64) -> Result<(), Error> {
+    let range = if max == f64::MAX {
+        "a number of at least 0 (most providers accept 0 to 2)".to_owned()
+    } else {
+        format!("a number from 0 to {max}")
+    };
+    let problem = if !value.is_finite() {
+        "is not a finite number"
+    } else if value < 0.0 {
+        "is negative"
+    } else if value > max {
+        "is too large"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidRequest {
+        message: format!("{name} {value} {problem}; set it to {range}"),
+    })
 }
 
 /// The wire name of an effort level.
@@ -482,7 +527,9 @@ fn shape_message(rules: &ShapingRules, message: &Message) -> Shaped {
                 None => Content::Absent,
             },
             tool_calls: tool_calls.clone(),
-            reasoning_content: reasoning_content.clone(),
+            reasoning_content: reasoning_content
+                .clone()
+                .filter(|_| rules.send_reasoning_content),
             tool_call_id: None,
         },
         Message::Tool {

@@ -10,6 +10,10 @@
 //! lines, used as keep-alives), `event:` names, multi-line `data`, UTF-8 split across
 //! chunks (events are validated as UTF-8 only once complete), and a final event that
 //! is not followed by a blank line when the input ends ([`SseDecoder::finish`]).
+//!
+//! The data of a one-line event (what chat streams send) is handed out straight from
+//! the input buffer; only multi-line events, and events split across reads, are
+//! copied.
 
 use std::fmt;
 
@@ -69,8 +73,10 @@ pub struct SseDecoder {
     pos: usize,
     /// `buf[pos..scan]` is known to contain no line end.
     scan: usize,
-    /// Data of the event being built (lines joined with `\n`).
+    /// Data of the event being built (lines joined with `\n`), once it is copied.
     data: Vec<u8>,
+    /// The event's only `data` value so far, still in `buf` (not copied).
+    single: Option<(usize, usize)>,
     /// Whether a `data` field was seen for the event being built.
     has_data: bool,
     /// The `event:` name of the event being built.
@@ -91,7 +97,7 @@ impl fmt::Debug for SseDecoder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SseDecoder")
             .field("buffered", &(self.buf.len() - self.pos))
-            .field("event_bytes", &self.data.len())
+            .field("event_bytes", &self.event_bytes())
             .field("max_event_bytes", &self.max_event_bytes)
             .finish()
     }
@@ -123,6 +129,7 @@ impl SseDecoder {
             pos: 0,
             scan: 0,
             data: Vec::new(),
+            single: None,
             has_data: false,
             event: None,
             skip_lf: false,
@@ -136,6 +143,10 @@ impl SseDecoder {
 
     /// Append bytes received from the network.
     pub fn feed(&mut self, bytes: &[u8]) {
+        if self.pos > 0 && self.single.is_some() {
+            // The buffer is about to move: the event's data must not point into it.
+            self.copy_single();
+        }
         if self.pos > 0 && self.pos == self.buf.len() {
             // Everything was consumed: start over without moving bytes.
             self.buf.clear();
@@ -159,7 +170,19 @@ impl SseDecoder {
 
     /// Bytes held for a partial line and a partial event.
     pub fn buffered_bytes(&self) -> usize {
-        self.buf.len() - self.pos + self.data.len()
+        self.buf.len() - self.pos + self.event_bytes()
+    }
+
+    /// Data bytes of the event being built.
+    fn event_bytes(&self) -> usize {
+        self.data.len() + self.single.map_or(0, |(start, end)| end - start)
+    }
+
+    /// Copy the event's data out of `buf`.
+    fn copy_single(&mut self) {
+        if let Some((start, end)) = self.single.take() {
+            self.data.extend_from_slice(&self.buf[start..end]);
+        }
     }
 
     /// The next complete event, `None` when more input is needed (or, after
@@ -172,6 +195,7 @@ impl SseDecoder {
         if self.dispatched {
             self.dispatched = false;
             self.data.clear();
+            self.single = None;
             self.has_data = false;
             self.dispatched_event = None;
         }
@@ -195,7 +219,7 @@ impl SseDecoder {
                     if self.finished && self.has_data {
                         return self.dispatch();
                     }
-                    let pending = self.buf.len() - self.pos + self.data.len();
+                    let pending = self.buffered_bytes();
                     if pending > self.max_event_bytes {
                         self.failed = true;
                         return Some(Err(SseError::EventTooLarge {
@@ -211,17 +235,21 @@ impl SseDecoder {
     fn dispatch(&mut self) -> Option<Result<SseEvent<'_>, SseError>> {
         self.dispatched = true;
         self.dispatched_event = self.event.take();
-        match std::str::from_utf8(&self.data) {
+        let bytes = match self.single {
+            Some((start, end)) => &self.buf[start..end],
+            None => &self.data[..],
+        };
+        match std::str::from_utf8(bytes) {
             Ok(data) => Some(Ok(SseEvent {
                 event: self.dispatched_event.as_deref(),
                 data,
             })),
             Err(e) => {
                 self.failed = true;
-                let end = self.data.len().min(80);
+                let end = bytes.len().min(80);
                 Some(Err(SseError::InvalidUtf8 {
                     valid_up_to: e.valid_up_to(),
-                    excerpt: String::from_utf8_lossy(&self.data[..end]).into_owned(),
+                    excerpt: String::from_utf8_lossy(&bytes[..end]).into_owned(),
                 }))
             }
         }
@@ -274,29 +302,40 @@ impl SseDecoder {
         if line[0] == b':' {
             return Ok(()); // comment / keep-alive
         }
-        let (field, value) = match memchr::memchr(b':', line) {
+        // The field name, and where its value starts in `buf`.
+        let (field_end, value_start) = match memchr::memchr(b':', line) {
             Some(colon) => {
-                let value = &line[colon + 1..];
-                let value = value.strip_prefix(b" ").unwrap_or(value);
-                (&line[..colon], value)
+                let space = usize::from(line.get(colon + 1) == Some(&b' '));
+                (colon, colon + 1 + space)
             }
-            None => (line, &line[line.len()..]),
+            None => (line.len(), line.len()),
         };
-        match field {
+        match &line[..field_end] {
             b"data" => {
-                let grown = self.data.len() + value.len() + usize::from(self.has_data);
-                if grown > self.max_event_bytes {
+                let (value_start, value_end) = (start + value_start, end);
+                let len = value_end - value_start;
+                if !self.has_data {
+                    if len > self.max_event_bytes {
+                        return Err(SseError::EventTooLarge {
+                            limit: self.max_event_bytes,
+                        });
+                    }
+                    self.single = Some((value_start, value_end));
+                    self.has_data = true;
+                    return Ok(());
+                }
+                self.copy_single();
+                if self.data.len() + 1 + len > self.max_event_bytes {
                     return Err(SseError::EventTooLarge {
                         limit: self.max_event_bytes,
                     });
                 }
-                if self.has_data {
-                    self.data.push(b'\n');
-                }
-                self.data.extend_from_slice(value);
-                self.has_data = true;
+                self.data.push(b'\n');
+                self.data
+                    .extend_from_slice(&self.buf[value_start..value_end]);
             }
             b"event" => {
+                let value = &line[value_start..];
                 self.event = Some(String::from_utf8_lossy(value).into_owned());
             }
             // `id`, `retry` and unknown fields carry nothing a chat stream needs.
@@ -459,6 +498,35 @@ mod tests {
             assert!(decoder.buffered_bytes() < 64);
         }
         assert!(decoder.buf.capacity() < 1024);
+    }
+
+    #[test]
+    fn an_event_whose_blank_line_comes_in_a_later_read_keeps_its_data() {
+        let mut decoder = SseDecoder::new();
+        decoder.feed(b"data: first\n\ndata: {\"a\":1}\n");
+        assert_eq!(decoder.next_event().unwrap().unwrap().data, "first");
+        assert!(decoder.next_event().is_none());
+        // This read moves the buffer: the pending data must have been copied out.
+        decoder.feed(b"\ndata: x\n");
+        assert_eq!(decoder.next_event().unwrap().unwrap().data, "{\"a\":1}");
+        decoder.feed(b"data: y\n\n");
+        assert_eq!(decoder.next_event().unwrap().unwrap().data, "x\ny");
+    }
+
+    #[test]
+    fn a_one_line_event_is_limited_like_any_other() {
+        let mut decoder = SseDecoder::with_max_event_bytes(8);
+        decoder.feed(b"data: 123456789\n\n");
+        assert_eq!(
+            decoder.next_event(),
+            Some(Err(SseError::EventTooLarge { limit: 8 }))
+        );
+        let mut decoder = SseDecoder::with_max_event_bytes(8);
+        decoder.feed(b"data: 1234\ndata: 5678\n\n");
+        assert_eq!(
+            decoder.next_event(),
+            Some(Err(SseError::EventTooLarge { limit: 8 }))
+        );
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct ChatStream {
     connect_timeout: Duration,
     deadline: Instant,
     closed: bool,
+    /// The HTTP status of the response (errors inside the stream keep it).
+    status: u16,
     headers: HeaderMap,
     request_id: Option<String>,
 }
@@ -70,6 +72,7 @@ impl ChatStream {
     /// A stream reading SSE from `body`.
     pub(crate) fn from_body(
         body: ByteStream,
+        status: u16,
         headers: HeaderMap,
         exchange: Exchange,
         deadline: Instant,
@@ -91,6 +94,7 @@ impl ChatStream {
             connect_timeout: settings.connect_timeout,
             deadline,
             closed: false,
+            status,
             request_id: classify::request_id(&headers),
             headers,
         }
@@ -100,6 +104,7 @@ impl ChatStream {
     pub(crate) fn from_events(
         events: VecDeque<StreamEvent>,
         meta: StreamMetadata,
+        status: u16,
         headers: HeaderMap,
         exchange: Exchange,
         settings: &StreamSettings,
@@ -113,6 +118,7 @@ impl ChatStream {
             connect_timeout: settings.connect_timeout,
             deadline: Instant::now(),
             closed: false,
+            status,
             request_id: classify::request_id(&headers),
             headers,
         }
@@ -121,6 +127,12 @@ impl ChatStream {
     /// The `x-request-id` of the response.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The HTTP status of the response (a success status: failures before the
+    /// stream are errors of [`chat_stream`](crate::Provider::chat_stream)).
+    pub fn status(&self) -> u16 {
+        self.status
     }
 
     /// The response headers.
@@ -155,7 +167,7 @@ impl ChatStream {
 
     fn fail(&mut self, error: Error) -> Poll<Option<Result<StreamEvent, Error>>> {
         self.close();
-        Poll::Ready(Some(Err(error.with_headers(&self.headers))))
+        Poll::Ready(Some(Err(error.with_response(self.status, &self.headers))))
     }
 
     /// After the reply ended, read the end of the body if it is already there, so

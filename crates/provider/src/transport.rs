@@ -4,8 +4,14 @@
 //! Invariants: the key travels only in a header marked sensitive, only to the
 //! configured host (cross-host redirects are refused); nothing is retried once a
 //! response was handed to the caller; no body is read beyond its size limit.
+//!
+//! Each attempt gets the whole-request timeout anew (a retried request may take up
+//! to `max_retries + 1` times `timeout_secs`, plus the waits between attempts).
 
+use std::collections::HashSet;
+use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -43,11 +49,24 @@ impl Default for Limits {
 }
 
 /// Settings of the transport that are not in the profile.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct TransportSettings {
     pub(crate) limits: Limits,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) sleeper: Arc<dyn Sleeper>,
+    /// Name resolution instead of the system's (tests make names fail on purpose).
+    pub(crate) resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
+}
+
+impl std::fmt::Debug for TransportSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransportSettings")
+            .field("limits", &self.limits)
+            .field("retry", &self.retry)
+            .field("sleeper", &self.sleeper)
+            .field("custom_resolver", &self.resolver.is_some())
+            .finish()
+    }
 }
 
 /// A response with a success status, ready to be read.
@@ -74,6 +93,8 @@ pub(crate) struct Transport {
     pub(crate) timeouts: Timeouts,
     endpoint_kind: EndpointKind,
     model: String,
+    /// A credential in per-request headers over plain http was warned about.
+    warned_request_credentials: AtomicBool,
 }
 
 fn config_error(field: &str, message: impl Into<String>) -> Error {
@@ -109,6 +130,34 @@ pub(crate) fn parse_headers(pairs: &[(String, String)], field: &str) -> Result<H
     Ok(map)
 }
 
+/// True for a plain `http://` URL whose host is not this machine.
+fn is_plain_http_to_another_host(url: &Url) -> bool {
+    url.scheme() == "http" && !openai_compat_url::is_loopback(url)
+}
+
+/// The decoded name of a raw `name=value` query segment.
+fn decoded_name(segment: &str) -> String {
+    url::form_urlencoded::parse(segment.as_bytes())
+        .next()
+        .map(|(name, _)| name.into_owned())
+        .unwrap_or_default()
+}
+
+/// `name=value`, form-encoded.
+fn encode_pair(name: &str, value: &str) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair(name, value)
+        .finish()
+}
+
+/// Whether a redirect from the first URL of a request to `next` is refused: the key
+/// may only follow to the same host and port, and never from https down to http.
+fn redirect_refused(first: &Url, next: &Url) -> bool {
+    first.host_str() != next.host_str()
+        || first.port_or_known_default() != next.port_or_known_default()
+        || (first.scheme() == "https" && next.scheme() != "https")
+}
+
 /// The redirect policy: follow redirects on the same origin (at most 10), refuse
 /// any to another host or port, or from https to http.
 fn redirect_policy() -> reqwest::redirect::Policy {
@@ -118,14 +167,9 @@ fn redirect_policy() -> reqwest::redirect::Policy {
             return attempt.error("more than 10 redirects");
         }
         let next = attempt.url();
-        let refused = match previous.first() {
-            Some(first) => {
-                first.host_str() != next.host_str()
-                    || first.port_or_known_default() != next.port_or_known_default()
-                    || (first.scheme() == "https" && next.scheme() != "https")
-            }
-            None => false,
-        };
+        let refused = previous
+            .first()
+            .is_some_and(|first| redirect_refused(first, next));
         if refused {
             let to = next.to_string();
             attempt.error(CrossHostRedirect { to })
@@ -140,20 +184,24 @@ impl Transport {
         profile: &ResolvedProfile,
         settings: &TransportSettings,
     ) -> Result<Self, Error> {
-        let key = profile
+        // The key as sent: trimmed once, so what goes on the wire and what the
+        // redactor looks for are the same text.
+        let key: Option<SecretString> = profile
             .api_key
             .as_ref()
-            .filter(|k| !k.expose_secret().trim().is_empty());
-        let mut secrets: Vec<SecretString> = key.cloned().into_iter().collect();
+            .map(|k| k.expose_secret().trim())
+            .filter(|k| !k.is_empty())
+            .map(|k| SecretString::from(k.to_owned()));
+        let mut secrets: Vec<SecretString> = key.iter().cloned().collect();
 
-        let auth = match (key, &profile.auth) {
+        let auth = match (&key, &profile.auth) {
             (None, _) => None,
             (Some(_), AuthStyle::None) => None,
             (Some(key), style) => {
                 let (name, value) = match style {
                     AuthStyle::ApiKeyHeader => (
                         HeaderName::from_static("api-key"),
-                        key.expose_secret().trim().to_owned(),
+                        key.expose_secret().to_owned(),
                     ),
                     AuthStyle::Header(name) => (
                         HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
@@ -162,12 +210,9 @@ impl Transport {
                                 format!("`{name}` is not a valid HTTP header name for the key"),
                             )
                         })?,
-                        key.expose_secret().trim().to_owned(),
+                        key.expose_secret().to_owned(),
                     ),
-                    _ => (
-                        AUTHORIZATION,
-                        format!("Bearer {}", key.expose_secret().trim()),
-                    ),
+                    _ => (AUTHORIZATION, format!("Bearer {}", key.expose_secret())),
                 };
                 let mut value = HeaderValue::from_str(&value).map_err(|_| {
                     config_error(
@@ -188,12 +233,13 @@ impl Transport {
             }
         }
 
+        let sends_credentials = auth.is_some()
+            || headers
+                .keys()
+                .any(|name| is_sensitive_header(name.as_str()));
         for url in std::iter::once(&profile.endpoints.chat).chain(profile.endpoints.models.as_ref())
         {
-            if (auth.is_some() || headers.contains_key(AUTHORIZATION))
-                && url.scheme() == "http"
-                && !openai_compat_url::is_loopback(url)
-            {
+            if sends_credentials && is_plain_http_to_another_host(url) {
                 tracing::warn!(
                     host = url.host_str().unwrap_or_default(),
                     "the API key is sent over plain http to a host that is not this machine; use https"
@@ -236,6 +282,9 @@ impl Transport {
             }
             builder = builder.tls_certs_merge(certs);
         }
+        if let Some(resolver) = &settings.resolver {
+            builder = builder.dns_resolver(resolver.clone());
+        }
         let client = builder.build().map_err(|e| Error::InvalidConfig {
             field: "tls".into(),
             message: "the HTTP client could not be set up (TLS or proxy settings)".into(),
@@ -257,6 +306,7 @@ impl Transport {
             timeouts: profile.timeouts,
             endpoint_kind: profile.endpoints.kind,
             model: profile.model.clone(),
+            warned_request_credentials: AtomicBool::new(false),
         })
     }
 
@@ -272,49 +322,50 @@ impl Transport {
         }
     }
 
-    /// `base` with the profile's query (configuration wins on a clash) and the
-    /// request's extra query parameters.
+    /// `base` with the profile's query and then the request's extra query
+    /// parameters. A layer replaces the parameters of the same name of the layers
+    /// before it (the URL's own, then the profile's); repeated names within a layer
+    /// are all kept. Parameters already in `base` are kept as written (never
+    /// re-encoded).
     pub(crate) fn url_with(&self, base: &Url, extra: &[(String, String)]) -> Url {
-        let wanted: Vec<&(String, String)> = self.query.iter().chain(extra).collect();
-        if wanted.is_empty() {
+        if self.query.is_empty() && extra.is_empty() {
             return base.clone();
         }
-        let mut pairs: Vec<(String, String)> = base.query_pairs().into_owned().collect();
-        for (name, value) in wanted {
-            pairs.retain(|(n, _)| n != name);
-            pairs.push((name.clone(), value.clone()));
+        let mut segments: Vec<String> = base
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|segment| !segment.is_empty())
+            .map(str::to_owned)
+            .collect();
+        for layer in [self.query.as_slice(), extra] {
+            if layer.is_empty() {
+                continue;
+            }
+            let names: HashSet<&str> = layer.iter().map(|(name, _)| name.as_str()).collect();
+            segments.retain(|segment| !names.contains(decoded_name(segment).as_str()));
+            segments.extend(layer.iter().map(|(name, value)| encode_pair(name, value)));
         }
         let mut url = base.clone();
-        url.query_pairs_mut().clear().extend_pairs(pairs);
+        url.set_query(
+            (!segments.is_empty())
+                .then(|| segments.join("&"))
+                .as_deref(),
+        );
         url
     }
 
-    /// Send a request, retrying per the policy until a success status arrives.
-    /// Nothing of the returned response has been read.
-    pub(crate) async fn send(
-        &self,
-        method: Method,
-        url: &Url,
-        body: Option<Bytes>,
-        stream: bool,
-        extra_headers: &HeaderMap,
-        purpose: Purpose,
-    ) -> Result<Delivered, Error> {
-        let exchange = self.exchange(url, purpose);
+    /// Run `operation` (one attempt: send, and read what must be read before
+    /// anything reaches the caller), retrying per the policy.
+    pub(crate) async fn with_retries<T, F, Fut>(&self, mut operation: F) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
         let mut retries = 0;
         loop {
-            let result = self
-                .attempt(
-                    method.clone(),
-                    url,
-                    body.clone(),
-                    stream,
-                    extra_headers,
-                    &exchange,
-                )
-                .await;
-            let error = match result {
-                Ok(delivered) => return Ok(delivered),
+            let error = match operation().await {
+                Ok(value) => return Ok(value),
                 Err(error) => error,
             };
             match self.retry.decide(&error, retries) {
@@ -333,7 +384,40 @@ impl Transport {
         }
     }
 
-    async fn attempt(
+    /// The context of a call to `url` with these per-request headers: their
+    /// credentials are redacted like the key, and warned about over plain http.
+    pub(crate) fn exchange_for(
+        &self,
+        url: &Url,
+        purpose: Purpose,
+        extra_headers: &HeaderMap,
+    ) -> Exchange {
+        let mut exchange = self.exchange(url, purpose);
+        let credentials: Vec<SecretString> = extra_headers
+            .iter()
+            .filter(|(name, value)| value.is_sensitive() || is_sensitive_header(name.as_str()))
+            .filter_map(|(_, value)| value.to_str().ok())
+            .map(|value| SecretString::from(value.to_owned()))
+            .collect();
+        if !credentials.is_empty() {
+            if is_plain_http_to_another_host(url)
+                && !self
+                    .warned_request_credentials
+                    .swap(true, Ordering::Relaxed)
+            {
+                tracing::warn!(
+                    host = url.host_str().unwrap_or_default(),
+                    "a credential header of the request is sent over plain http to a host that is not this machine; use https"
+                );
+            }
+            exchange.redactor = self.redactor.with_secrets(credentials);
+        }
+        exchange
+    }
+
+    /// One attempt: send, and classify a failure status. Nothing of a success
+    /// response has been read.
+    pub(crate) async fn attempt(
         &self,
         method: Method,
         url: &Url,
@@ -478,6 +562,95 @@ mod tests {
         assert!(!err.contains("sk-secret"), "{err}");
         let err = parse_headers(&[("Bad Name".into(), "v".into())], "headers").unwrap_err();
         assert!(err.contains("Bad Name"), "{err}");
+    }
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    fn transport(query: &[(&str, &str)]) -> Transport {
+        let endpoints = openai_compat_url::resolve(
+            "https://api.example.com/v1",
+            &openai_compat_url::ResolveOptions::default(),
+        )
+        .unwrap();
+        let mut profile = ResolvedProfile::new(endpoints, "m");
+        profile.query = query
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        let settings = TransportSettings {
+            limits: Limits::default(),
+            retry: None,
+            sleeper: Arc::new(crate::retry::TokioSleeper),
+            resolver: None,
+        };
+        Transport::new(&profile, &settings).unwrap()
+    }
+
+    fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        extra
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn repeated_request_query_names_are_all_kept() {
+        let t = transport(&[]);
+        let base = url("https://api.example.com/v1/chat/completions");
+        let out = t.url_with(&base, &pairs(&[("tag", "a"), ("tag", "b"), ("x", "1")]));
+        assert_eq!(out.query(), Some("tag=a&tag=b&x=1"));
+    }
+
+    #[test]
+    fn a_layer_replaces_the_same_names_of_the_layers_before_it() {
+        let t = transport(&[("api-version", "2"), ("tenant", "p")]);
+        let base = url("https://api.example.com/v1/chat?api-version=1&keep=yes");
+        let out = t.url_with(&base, &pairs(&[("tenant", "r1"), ("tenant", "r2")]));
+        assert_eq!(
+            out.query(),
+            Some("keep=yes&api-version=2&tenant=r1&tenant=r2")
+        );
+    }
+
+    #[test]
+    fn the_url_query_is_kept_as_written() {
+        let t = transport(&[]);
+        let base = url("https://api.example.com/v1/chat?sig=a%2Bb%3D&scope=x%20y&flag");
+        let out = t.url_with(&base, &pairs(&[("q", "a b&c")]));
+        assert_eq!(out.query(), Some("sig=a%2Bb%3D&scope=x%20y&flag&q=a+b%26c"));
+        assert_eq!(t.url_with(&base, &[]), base);
+    }
+
+    #[test]
+    fn redirects_keep_to_the_same_origin_and_never_drop_to_http() {
+        let from = url("https://api.example.com/v1/chat/completions");
+        assert!(!redirect_refused(
+            &from,
+            &url("https://api.example.com/v2/chat/completions")
+        ));
+        assert!(!redirect_refused(
+            &from,
+            &url("https://api.example.com:443/v2/chat/completions")
+        ));
+        assert!(redirect_refused(
+            &from,
+            &url("http://api.example.com/v1/chat/completions")
+        ));
+        assert!(redirect_refused(
+            &from,
+            &url("https://api.example.com:8443/v1/chat/completions")
+        ));
+        assert!(redirect_refused(
+            &from,
+            &url("https://evil.example.net/v1/chat/completions")
+        ));
+        // An upgrade to https on the same host and port is followed.
+        assert!(!redirect_refused(
+            &url("http://127.0.0.1:8080/v1"),
+            &url("https://127.0.0.1:8080/v1")
+        ));
     }
 
     #[test]

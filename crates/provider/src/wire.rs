@@ -349,18 +349,9 @@ impl<'de> Deserialize<'de> for WireToolCall {
                         }
                         "id" => out.id = lenient_string(map.next_value::<Value>()?).ok().flatten(),
                         "function" => {
-                            if let Some(Value::Object(function)) =
-                                map.next_value::<Option<Value>>()?
-                            {
-                                out.name = function
-                                    .get("name")
-                                    .and_then(|n| lenient_string(n.clone()).ok().flatten());
-                                out.arguments = match function.get("arguments") {
-                                    Some(Value::String(s)) => Some(s.clone()),
-                                    Some(Value::Null) | None => None,
-                                    // Some servers send the arguments as an object.
-                                    Some(other) => Some(other.to_string()),
-                                };
+                            if let Some(function) = map.next_value::<Option<WireFunction>>()? {
+                                out.name = function.name;
+                                out.arguments = function.arguments;
                             }
                         }
                         _ => {
@@ -372,6 +363,72 @@ impl<'de> Deserialize<'de> for WireToolCall {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+
+/// The `function` of a tool call, read in place (no intermediate tree, no copy of
+/// the arguments).
+#[derive(Debug, Default)]
+struct WireFunction {
+    name: Option<String>,
+    arguments: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WireFunction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireFunction;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a function object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireFunction, A::Error> {
+                let mut out = WireFunction::default();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.0.as_ref() {
+                        "name" => {
+                            out.name = lenient_string(map.next_value::<Value>()?).ok().flatten()
+                        }
+                        "arguments" => {
+                            out.arguments = match map.next_value::<Value>()? {
+                                Value::String(s) => Some(s),
+                                Value::Null => None,
+                                // Some servers send the arguments as an object.
+                                other => Some(other.to_string()),
+                            };
+                        }
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            // Anything but an object (a string, a number) carries no call.
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<WireFunction, E> {
+                Ok(WireFunction::default())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<WireFunction, E> {
+                Ok(WireFunction::default())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<WireFunction, E> {
+                Ok(WireFunction::default())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<WireFunction, E> {
+                Ok(WireFunction::default())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<WireFunction, E> {
+                Ok(WireFunction::default())
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<WireFunction, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(WireFunction::default())
+            }
+        }
+        deserializer.deserialize_any(V)
     }
 }
 
@@ -459,6 +516,23 @@ mod tests {
         let call = &chunk.choices[0].message.tool_calls[0];
         assert_eq!(call.arguments.as_deref(), Some(r#"{"a":1}"#));
         assert_eq!(call.index, None);
+    }
+
+    #[test]
+    fn tool_call_function_of_any_shape() {
+        let chunk = parse(
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":"{\"a\""}},{"index":1,"function":"oops"},{"index":2,"function":{"name":7,"arguments":null,"extra":[1]}},{"index":3,"function":null}]}}]}"#,
+        );
+        let calls = &chunk.choices[0].message.tool_calls;
+        assert_eq!(calls[0].name.as_deref(), Some("f"));
+        assert_eq!(calls[0].arguments.as_deref(), Some(r#"{"a""#));
+        assert_eq!(
+            (calls[1].name.as_deref(), calls[1].arguments.as_deref()),
+            (None, None)
+        );
+        assert_eq!(calls[2].name.as_deref(), Some("7"));
+        assert_eq!(calls[2].arguments, None);
+        assert_eq!(calls[3].index, Some(3));
     }
 
     #[test]

@@ -48,6 +48,21 @@ pub fn detail(detail: impl Into<Value>) -> String {
     to_string(&serde_json::json!({ "detail": detail.into() }))
 }
 
+/// A FastAPI / pydantic validation error for an unexpected request field
+/// (`extra="forbid"`), status 422: `{"detail":[{"type":"extra_forbidden",
+/// "loc":["body",<field>],"msg":"Extra inputs are not permitted","input":…}]}`. The
+/// field is named only in `loc`.
+pub fn fastapi_extra_forbidden(field: &str, input: impl Into<Value>) -> String {
+    to_string(&serde_json::json!({
+        "detail": [{
+            "type": "extra_forbidden",
+            "loc": ["body", field],
+            "msg": "Extra inputs are not permitted",
+            "input": input.into(),
+        }]
+    }))
+}
+
 /// `{"message":…}` (a bare message, as some gateways send).
 #[must_use]
 pub fn message(message: &str) -> String {
@@ -76,6 +91,14 @@ mod tests {
         assert_eq!(
             openai_error("m", "t", Value::Null),
             r#"{"error":{"message":"m","type":"t","param":null,"code":null}}"#
+        );
+    }
+
+    #[test]
+    fn fastapi_extra_forbidden_names_the_field_in_loc_only() {
+        assert_eq!(
+            fastapi_extra_forbidden("stream_options", serde_json::json!({"include_usage": true})),
+            r#"{"detail":[{"input":{"include_usage":true},"loc":["body","stream_options"],"msg":"Extra inputs are not permitted","type":"extra_forbidden"}]}"#
         );
     }
 

@@ -142,6 +142,10 @@ fn choose_reply(
                 return (refuse(400, message, None), info);
             }
             if config.reject_stream_options && request.body_at("/stream_options").is_some() {
+                if let Some((status, body)) = &config.stream_options_refusal {
+                    let reply = Reply::error(*status, body.clone());
+                    return (with_default_delay(reply, config.first_byte_delay), info);
+                }
                 let message = "Unrecognized request argument supplied: stream_options";
                 return (refuse(400, message, None), info);
             }

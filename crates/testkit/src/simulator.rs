@@ -49,6 +49,8 @@ pub(crate) struct Config {
     pub(crate) models_body: Option<Value>,
     pub(crate) strict_models: bool,
     pub(crate) reject_stream_options: bool,
+    /// Status and body of the refusal of `stream_options` (OpenAI-shaped 400 when `None`).
+    pub(crate) stream_options_refusal: Option<(u16, String)>,
     pub(crate) default_reply: DefaultReply,
     pub(crate) first_byte_delay: Duration,
     pub(crate) port: u16,
@@ -62,6 +64,7 @@ impl Default for Config {
             models_body: None,
             strict_models: false,
             reject_stream_options: false,
+            stream_options_refusal: None,
             default_reply: DefaultReply::Echo,
             first_byte_delay: Duration::ZERO,
             port: 0,
@@ -404,6 +407,15 @@ impl SimulatorBuilder {
     /// "Unrecognized request argument supplied: stream_options" (as some servers do).
     pub fn reject_stream_options(mut self, yes: bool) -> Self {
         self.config.reject_stream_options = yes;
+        self
+    }
+
+    /// Answers a chat request whose body has `stream_options` with this status and
+    /// body, as a given server does (a FastAPI 422 `{"detail":[{"loc":["body",
+    /// "stream_options"],…}]}`, a llama.cpp-style 400 text…); see [`crate::bodies`].
+    pub fn reject_stream_options_with(mut self, status: u16, body: impl Into<String>) -> Self {
+        self.config.reject_stream_options = true;
+        self.config.stream_options_refusal = Some((status, body.into()));
         self
     }
 

@@ -208,16 +208,34 @@ fn max_completion_tokens_field() {
 }
 
 #[test]
-fn effort_not_sent_when_the_model_does_not_accept_it() {
-    let mut p = profile("m");
-    p.reasoning_effort = Some(ReasoningEffort::High);
+fn effort_set_on_the_request_is_sent_to_a_compatible_model() {
+    // The model info says nothing about efforts (the compatible default): the
+    // caller asked, so the request's effort goes out.
     let request = ChatRequest::new()
         .user("Hi")
         .reasoning_effort(ReasoningEffort::Low);
+    assert_eq!(
+        body(&profile("m"), &request, Streaming::Off)["reasoning_effort"],
+        "low"
+    );
+}
+
+#[test]
+fn profile_effort_not_sent_when_the_model_does_not_accept_it() {
+    let mut p = profile("m");
+    p.reasoning_effort = Some(ReasoningEffort::High);
     assert!(
-        body(&p, &request, Streaming::Off)
+        body(&p, &ChatRequest::new().user("Hi"), Streaming::Off)
             .get("reasoning_effort")
             .is_none()
+    );
+    // The request's own effort still wins over the profile's and is sent.
+    let request = ChatRequest::new()
+        .user("Hi")
+        .reasoning_effort(ReasoningEffort::Low);
+    assert_eq!(
+        body(&p, &request, Streaming::Off)["reasoning_effort"],
+        "low"
     );
 }
 
@@ -360,9 +378,8 @@ fn image_to_a_text_only_model_is_refused() {
     );
 }
 
-#[test]
-fn assistant_tool_calls_and_reasoning_are_sent_back() {
-    let request = ChatRequest::new()
+fn tool_loop_turn() -> ChatRequest {
+    ChatRequest::new()
         .user("Weather?")
         .message(Message::Assistant {
             content: None,
@@ -372,16 +389,117 @@ fn assistant_tool_calls_and_reasoning_are_sent_back() {
                 r#"{"city":"Paris"}"#,
             )],
             reasoning_content: Some("Need the tool.".into()),
-        });
-    let b = body(&profile("deepseek-chat"), &request, Streaming::Off);
+        })
+}
+
+#[test]
+fn assistant_tool_calls_are_sent_back_without_reasoning_to_other_providers() {
+    let b = body(&profile("deepseek-chat"), &tool_loop_turn(), Streaming::Off);
     assert_eq!(
         b["messages"][1],
         json!({
             "role": "assistant",
-            "tool_calls": [{"id": "call_9", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}],
-            "reasoning_content": "Need the tool."
+            "tool_calls": [{"id": "call_9", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]
         })
     );
+}
+
+#[test]
+fn reasoning_content_goes_back_to_deepseek_reasoner_models() {
+    for model in [
+        "deepseek-reasoner",
+        "deepseek-r1",
+        "DeepSeek-R1-Distill-Qwen-32B",
+    ] {
+        let b = body(&profile(model), &tool_loop_turn(), Streaming::Off);
+        assert_eq!(
+            b["messages"][1]["reasoning_content"], "Need the tool.",
+            "{model}"
+        );
+    }
+    let mut p = profile("my-r1-finetune");
+    p.r1_format = true;
+    let b = body(&p, &tool_loop_turn(), Streaming::Off);
+    assert_eq!(b["messages"][1]["reasoning_content"], "Need the tool.");
+}
+
+#[test]
+fn reasoning_content_is_dropped_for_groq_mistral_and_native_openai() {
+    for model in [
+        "llama-3.3-70b-versatile",
+        "mistral-large-latest",
+        "qwen-qwq-32b",
+    ] {
+        let b = body(&profile(model), &tool_loop_turn(), Streaming::Off);
+        assert!(
+            b["messages"][1].get("reasoning_content").is_none(),
+            "{model}"
+        );
+    }
+    let p = profile("o3-mini");
+    let entry = openai_compat_config::Catalog::builtin()
+        .lookup("o3-mini")
+        .unwrap()
+        .clone();
+    let rules = ShapingRules::native(&p, &entry, true);
+    assert!(!rules.send_reasoning_content);
+    let b = Value::Object(build_body(&rules, &tool_loop_turn(), Streaming::Off).unwrap());
+    assert!(b["messages"][1].get("reasoning_content").is_none());
+}
+
+fn invalid_request_message(request: &ChatRequest) -> String {
+    let err = build_body(
+        &ShapingRules::compatible(&profile("m")),
+        request,
+        Streaming::Off,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    err.to_string()
+}
+
+#[test]
+fn non_finite_temperature_and_top_p_are_refused_not_sent_as_null() {
+    let messages: Vec<String> = [
+        ChatRequest::new().user("Hi").temperature(f64::NAN),
+        ChatRequest::new().user("Hi").temperature(f64::INFINITY),
+        ChatRequest::new().user("Hi").temperature(-0.5),
+        ChatRequest::new().user("Hi").top_p(f64::NAN),
+        ChatRequest::new().user("Hi").top_p(1.5),
+    ]
+    .iter()
+    .map(invalid_request_message)
+    .collect();
+    insta::with_settings!({prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("invalid_sampling_messages", messages.join("\n"));
+    });
+}
+
+#[test]
+fn non_finite_profile_temperature_is_refused() {
+    let mut p = profile("m");
+    p.temperature = Some(f64::NAN);
+    let err = build_body(
+        &ShapingRules::compatible(&p),
+        &ChatRequest::new().user("Hi"),
+        Streaming::Off,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+}
+
+#[test]
+fn sampling_values_at_the_edges_are_sent() {
+    let request = ChatRequest::new().user("Hi").temperature(0.0).top_p(1.0);
+    let b = body(&profile("m"), &request, Streaming::Off);
+    assert_eq!(b["temperature"], 0.0);
+    assert_eq!(b["top_p"], 1.0);
+    let b = body(
+        &profile("m"),
+        &ChatRequest::new().user("Hi").temperature(2.0),
+        Streaming::Off,
+    );
+    assert_eq!(b["temperature"], 2.0);
 }
 
 #[test]

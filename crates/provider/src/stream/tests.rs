@@ -38,6 +38,7 @@ fn stream_of(chunks: Vec<Vec<u8>>, settings: &StreamSettings) -> ChatStream {
     );
     ChatStream::from_body(
         Box::pin(body),
+        200,
         HeaderMap::new(),
         Exchange::for_tests(),
         Instant::now() + settings.total_timeout,
@@ -583,4 +584,85 @@ fn the_decoder_alone_reports_an_early_end_after_its_events() {
     );
     assert!(decoder.next_event().is_none());
     assert!(decoder.is_finished());
+}
+
+#[tokio::test]
+async fn events_before_an_error_in_a_joined_event_are_kept() {
+    // No blank line between the two `data:` lines: one joined event, read line by
+    // line; the text of the first line must not be lost to the error of the second.
+    let bytes = format!(
+        "data: {}\ndata: {{\"error\":{{\"message\":\"Upstream overloaded\",\"code\":503}}}}\n\n",
+        text("kept")
+    );
+    let (events, error) = run(&bytes).await;
+    assert_eq!(render(&events), "text \"kept\"\n");
+    let error = error.unwrap();
+    assert!(matches!(error, Error::ServerError { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn errors_inside_a_stream_keep_the_http_status() {
+    let (_, error) = run(&sse(&[&text("a"), r#"{"error":{"message":"boom"}}"#], "\n")).await;
+    assert_eq!(error.unwrap().status(), Some(200));
+    let (_, error) = run(&sse(&[ROLE, &text("a")], "\n")).await;
+    let error = error.unwrap();
+    assert!(matches!(error, Error::StreamEndedEarly { .. }), "{error:?}");
+    assert_eq!(error.status(), Some(200));
+}
+
+#[tokio::test]
+async fn an_error_object_instead_of_an_event_stream_is_the_provider_error() {
+    let (events, error) = run(r#"{"error":{"message":"Unsupported value for messages","type":"invalid_request_error","code":"unsupported_value"}}"#).await;
+    assert!(events.is_empty());
+    let error = error.unwrap();
+    assert!(matches!(error, Error::Rejected { .. }), "{error:?}");
+    assert_eq!(
+        error.provider_message(),
+        Some("Unsupported value for messages")
+    );
+    assert_eq!(error.status(), Some(200));
+    insta::assert_snapshot!("error_object_instead_of_a_stream", error.to_string());
+}
+
+#[tokio::test]
+async fn an_error_object_instead_of_an_event_stream_is_classified_by_its_code() {
+    let (_, error) = run("{\n  \"error\": {\"message\": \"overloaded\", \"code\": 503}\n}\n").await;
+    assert!(
+        matches!(error, Some(Error::ServerError { .. })),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_detail_body_instead_of_an_event_stream_is_the_provider_error() {
+    let (_, error) = run(r#"{"detail":"Not authenticated"}"#).await;
+    let error = error.unwrap();
+    assert_eq!(error.provider_message(), Some("Not authenticated"));
+}
+
+#[tokio::test]
+async fn a_complete_reply_instead_of_an_event_stream_is_replayed() {
+    let (events, error) = run(r#"{"id":"c","choices":[{"index":0,"message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5}}"#).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(
+        render(&events),
+        "text \"whole\"\nfinish stop\nusage in=10 cached=0 out=5 reasoning=0 cost=$0.000020\n"
+    );
+}
+
+#[tokio::test]
+async fn html_instead_of_an_event_stream_is_a_decode_error() {
+    let (_, error) = run("<!doctype html><html><head><title>My LLM UI</title></head></html>").await;
+    let error = error.unwrap();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    insta::assert_snapshot!("html_instead_of_a_stream", error.to_string());
+}
+
+#[tokio::test]
+async fn only_keep_alives_then_a_close_is_still_an_early_end() {
+    let (_, error) = run(": keep-alive\n\n: keep-alive\n\n").await;
+    assert!(
+        matches!(error, Some(Error::StreamEndedEarly { .. })),
+        "{error:?}"
+    );
 }

@@ -158,6 +158,24 @@ async fn stream_options_can_be_rejected() {
 }
 
 #[tokio::test]
+async fn stream_options_can_be_refused_with_a_given_status_and_body() {
+    let refusal = openai_compat_testkit::bodies::fastapi_extra_forbidden(
+        "stream_options",
+        json!({"include_usage": true}),
+    );
+    let sim = Simulator::builder()
+        .reject_stream_options_with(422, refusal.clone())
+        .start()
+        .await;
+    let mut body = chat_body(true);
+    body["stream_options"] = json!({"include_usage": true});
+    let response = post_chat(&sim, &body).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(response.text().await.unwrap(), refusal);
+    assert_eq!(post_chat(&sim, &chat_body(true)).await.status(), 200);
+}
+
+#[tokio::test]
 async fn any_prefix_before_chat_completions_is_chat() {
     let sim = Simulator::start().await;
     let url = sim.url("/openai/deployments/gpt/chat/completions?api-version=2024-10-21");
