@@ -12,13 +12,14 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::Value;
 
-/// The llmock release the peer suites are written against (installed by `cargo xtask test`).
-pub const LLMOCK_VERSION: &str = "0.2.2";
+/// The llmock release the peer suites are written against (installed by `cargo xtask test`,
+/// which reads the same file).
+pub const LLMOCK_VERSION: &str = include_str!("llmock_version.txt").trim_ascii();
 
 /// Runs llmock's command line in-process, after starting a thread that exits the
 /// interpreter as soon as standard input reaches end of file (the test process is
@@ -55,6 +56,7 @@ impl Llmock {
     /// When llmock is not installed or does not start; the message says why.
     pub fn start() -> Llmock {
         let python = llmock_python();
+        check_version(&python);
         let mut command = Command::new(&python);
         command
             .args([
@@ -126,6 +128,11 @@ impl Llmock {
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Queues behaviours (llmock's JSON form, e.g. `{"type": "fail", "status": 401}`)
@@ -236,6 +243,45 @@ fn llmock_python() -> PathBuf {
         venv.display()
     );
     python
+}
+
+/// Checks, once per test process, that `python`'s llmock is the version the suites
+/// are written against: another version may script faults differently.
+///
+/// # Panics
+/// When llmock does not import or is another version; the message says how to fix it.
+fn check_version(python: &std::path::Path) {
+    static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
+    let checked = CHECKED.get_or_init(|| {
+        let output = Command::new(python)
+            .args([
+                "-c",
+                "import importlib.metadata as m, llmock.cli; print(m.version('llmock'))",
+            ])
+            .output()
+            .map_err(|e| format!("could not run {}: {e}", python.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "llmock does not import with {}: {}\nrun `cargo xtask test` once to install llmock {LLMOCK_VERSION}",
+                python.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if version == LLMOCK_VERSION {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} has llmock {version}, but the peer suites are written against {LLMOCK_VERSION}: \
+                 run `cargo xtask test` (it installs {LLMOCK_VERSION} into target/peer-venv), or \
+                 point OAC_LLMOCK_PYTHON at a Python that has it",
+                python.display()
+            ))
+        }
+    });
+    if let Err(message) = checked {
+        panic!("{message}");
+    }
 }
 
 /// What one run of `oac` produced.

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::{ConfigFile, Loaded, Loader, MapEnv};
+use openai_compat_config::{ConfigFile, Loaded, Loader, MapEnv, WarningKind};
 use openai_compat_provider::{ChatRequest, Error, Provider, ProviderKind, from_profile};
 use openai_compat_testkit::{RecordedRequest, Reply, Simulator};
 use openai_compat_tests::{assert_secret_absent, collect, text_of};
@@ -30,9 +30,13 @@ fn load(profile: &str) -> Loaded {
 /// The provider for `profile` (TOML lines), reaching Azure hosts through the
 /// simulator acting as an HTTP proxy.
 fn via_proxy(sim: &Simulator, profile: &str) -> Arc<dyn Provider> {
+    from_profile(load_via_proxy(sim, profile).profile).unwrap()
+}
+
+/// Like [`via_proxy`], returning the loaded profile and its warnings.
+fn load_via_proxy(sim: &Simulator, profile: &str) -> Loaded {
     let proxy = format!("http://{}", sim.addr());
-    let loaded = load(&format!("proxy = \"{proxy}\"\n{profile}"));
-    from_profile(loaded.profile).unwrap()
+    load(&format!("proxy = \"{proxy}\"\n{profile}"))
 }
 
 fn only_request(sim: &Simulator) -> RecordedRequest {
@@ -250,4 +254,131 @@ async fn rejected_azure_key_never_shows_the_key() {
     assert!(err.to_string().contains("my-res.openai.azure.com"), "{err}");
     assert_secret_absent(&err, KEY);
     assert!(!format!("{provider:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn reasoning_model_on_the_default_api_version_is_warned_about() {
+    let sim = Simulator::builder().api_key(KEY).start().await;
+    let native = "provider = \"openai-native\"\nbase_url = \"http://my-res.openai.azure.com\"\nmodel = \"o3-mini\"";
+    let loaded = load_via_proxy(&sim, native);
+    let kinds: Vec<WarningKind> = loaded.warnings.iter().map(|w| w.kind).collect();
+    assert_eq!(
+        kinds,
+        [WarningKind::ApiVersionTooOld],
+        "{:?}",
+        loaded.warnings
+    );
+    assert!(
+        loaded.warnings[0].message.ends_with(
+            "set `azure = { api_version = \"2024-12-01-preview\" }` (or newer) in the profile"
+        ),
+        "{}",
+        loaded.warnings[0]
+    );
+
+    // Following the advice: no warning, and the new version is what is called.
+    let fixed = load_via_proxy(
+        &sim,
+        &format!("{native}\nazure = {{ api_version = \"2024-12-01-preview\" }}"),
+    );
+    assert!(fixed.warnings.is_empty(), "{:?}", fixed.warnings);
+    from_profile(fixed.profile)
+        .unwrap()
+        .chat(ChatRequest::new().system("Be brief.").user("Hi"))
+        .await
+        .unwrap();
+    let request = only_request(&sim);
+    assert_eq!(
+        request.query.as_deref(),
+        Some("api-version=2024-12-01-preview")
+    );
+    assert_eq!(
+        request.body.as_ref().unwrap()["messages"][0]["role"],
+        "developer"
+    );
+}
+
+#[tokio::test]
+async fn native_alias_deploys_the_configured_id_and_sends_the_wire_model() {
+    let sim = Simulator::builder().api_key(KEY).start().await;
+    let provider = via_proxy(
+        &sim,
+        "provider = \"openai-native\"\nbase_url = \"http://my-res.openai.azure.com\"\nmodel = \"o3-mini-high\"\nazure = { api_version = \"2025-01-01-preview\" }",
+    );
+    provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
+    let request = only_request(&sim);
+    assert_eq!(
+        request.path,
+        "/openai/deployments/o3-mini-high/chat/completions"
+    );
+    let body = request.body.as_ref().unwrap();
+    assert_eq!(body["model"], "o3-mini");
+    assert_eq!(body["reasoning_effort"], "high");
+}
+
+#[tokio::test]
+async fn native_rules_on_the_azure_v1_api() {
+    let sim = Simulator::builder().api_key(KEY).start().await;
+    let loaded = load_via_proxy(
+        &sim,
+        "provider = \"openai-native\"\nbase_url = \"http://my-res.openai.azure.com/openai/v1\"\nmodel = \"o3-mini\"",
+    );
+    // The v1 API has no api-version to be too old.
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let provider = from_profile(loaded.profile).unwrap();
+    assert_eq!(provider.kind(), ProviderKind::Native);
+    provider
+        .chat(
+            ChatRequest::new()
+                .system("Be brief.")
+                .user("Hi")
+                .temperature(0.5)
+                .max_tokens(500),
+        )
+        .await
+        .unwrap();
+    let request = only_request(&sim);
+    assert_eq!(request.path, "/openai/v1/chat/completions");
+    assert_eq!(request.query, None);
+    assert_eq!(request.header("api-key"), Some(KEY));
+    assert_eq!(request.header("authorization"), None);
+    snapshot("azure_openai_v1_native_o3_mini", &request);
+}
+
+#[tokio::test]
+async fn azure_rejecting_stream_options_is_retried_without_them_and_remembered() {
+    // Azure's own words for an argument its api-version does not know.
+    let sim = Simulator::builder()
+        .api_key(KEY)
+        .reject_stream_options(true)
+        .start()
+        .await;
+    sim.push(Reply::text("first"));
+    sim.push(Reply::text("second"));
+    let provider = via_proxy(
+        &sim,
+        "provider = \"openai-native\"\nbase_url = \"http://my-res.openai.azure.com\"\nmodel = \"gpt-4o\"",
+    );
+    for expected in ["first", "second"] {
+        let stream = provider
+            .chat_stream(ChatRequest::new().user("Hi"))
+            .await
+            .unwrap();
+        let (events, error) = collect(stream).await;
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(text_of(&events), expected);
+    }
+    let requests = sim.requests();
+    let asked: Vec<bool> = requests
+        .iter()
+        .map(|r| r.body_at("/stream_options").is_some())
+        .collect();
+    // Refused once, sent again without, and not asked for again.
+    assert_eq!(asked, [true, false, false]);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path == "/openai/deployments/gpt-4o/chat/completions"
+                && r.header("api-key") == Some(KEY))
+    );
 }

@@ -7,13 +7,17 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::{ConfigFile, Loaded, Loader, MapEnv, ProviderChoice, WarningKind};
+use openai_compat_config::{
+    Catalog, ConfigError, ConfigFile, Loaded, Loader, MapEnv, ProblemKind, ProviderChoice,
+    SecretString, WarningKind,
+};
 use openai_compat_pricing::Decimal;
 use openai_compat_provider::{
-    ChatRequest, Error, OpenAiNative, Provider, ProviderKind, ReasoningEffort, StreamEvent,
+    ChatRequest, Error, OpenAiNative, Provider, ProviderKind, ReasoningEffort, StreamEvent, Tool,
     from_profile,
 };
 use openai_compat_testkit::{RecordedRequest, Reply, Simulator};
+use openai_compat_tests::logs::LogCapture;
 use openai_compat_tests::{assert_secret_absent, collect, text_of};
 use serde_json::{Value, json};
 
@@ -22,13 +26,33 @@ const KEY: &str = "sk-native-test-0123456789";
 /// Loads a one-profile config whose profile is `profile` (TOML lines), with the
 /// key in `OPENAI_KEY`.
 fn load(profile: &str) -> Loaded {
+    try_load(profile).unwrap()
+}
+
+fn try_load(profile: &str) -> Result<Loaded, ConfigError> {
     let toml = format!("[profiles.p]\napi_key_env = \"OPENAI_KEY\"\n{profile}\n");
     let file = ConfigFile::parse_toml(&toml).unwrap();
     Loader::new()
         .env(MapEnv::new().set("OPENAI_KEY", KEY))
         .config_file(file)
         .load()
-        .unwrap()
+}
+
+/// A native provider for `model` at the simulator, with more profile lines.
+fn native_with(sim: &Simulator, model: &str, lines: &str) -> Arc<dyn Provider> {
+    let loaded = load(&format!(
+        "provider = \"openai-native\"\nbase_url = \"{}\"\nmodel = \"{model}\"\n{lines}",
+        sim.base_url()
+    ));
+    from_profile(loaded.profile).unwrap()
+}
+
+/// The captured lines that contain every one of `parts`.
+fn lines_with(logs: &LogCapture, parts: &[&str]) -> Vec<String> {
+    logs.lines()
+        .into_iter()
+        .filter(|line| parts.iter().all(|part| line.contains(part)))
+        .collect()
 }
 
 /// A native provider for `model` at the simulator (a gateway mirroring OpenAI).
@@ -169,7 +193,7 @@ async fn disallowed_effort_is_refused_before_any_request() {
     );
     assert_eq!(
         err.to_string(),
-        "reasoning effort not supported: model \"gpt-5\" does not accept reasoning_effort \"xhigh\"; use one of: minimal, low, medium, high"
+        "reasoning effort not supported: model \"gpt-5\" does not accept reasoning_effort \"xhigh\" (set on the request); use one of: minimal, low, medium, high"
     );
     let err = native(&sim, "o1-mini")
         .chat_stream(
@@ -280,4 +304,201 @@ async fn rejected_key_on_native_never_shows_the_key() {
     assert!(matches!(err, Error::InvalidApiKey { .. }), "{err:?}");
     assert_secret_absent(&err, KEY);
     assert!(!format!("{:?}", native(&sim, "gpt-4o")).contains(KEY));
+}
+
+#[tokio::test]
+async fn o1_sends_developer_and_max_completion_tokens_without_temperature() {
+    let sim = Simulator::start().await;
+    native(&sim, "o1").chat(assistant_request()).await.unwrap();
+    let request = only_request(&sim);
+    let body = request.body.as_ref().unwrap();
+    assert_eq!(body["messages"][0]["role"], "developer");
+    assert!(body.get("reasoning_effort").is_none(), "o1 has no default");
+    body_snapshot("native_wire_o1", &request);
+}
+
+#[tokio::test]
+async fn gpt_5_sends_its_default_effort_medium() {
+    let sim = Simulator::start().await;
+    native(&sim, "gpt-5")
+        .chat(assistant_request())
+        .await
+        .unwrap();
+    let request = only_request(&sim);
+    assert_eq!(request.body.as_ref().unwrap()["reasoning_effort"], "medium");
+    body_snapshot("native_wire_gpt_5_default_effort", &request);
+}
+
+#[tokio::test]
+async fn include_usage_never_sends_no_stream_options() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("Fine."));
+    let stream = native_with(&sim, "gpt-5", "include_usage = \"never\"")
+        .chat_stream(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let (events, error) = collect(stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(text_of(&events), "Fine.");
+    let body = only_request(&sim).body.unwrap();
+    assert_eq!(body["stream"], true);
+    assert!(body.get("stream_options").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn o1_preview_with_tools_is_refused_before_any_request() {
+    let sim = Simulator::start().await;
+    let request = ChatRequest::new()
+        .system("You are a careful coding assistant.")
+        .user("Run the tests.")
+        .tool(Tool::function(
+            "run_tests",
+            "Run the test suite",
+            json!({"type": "object", "properties": {}}),
+        ));
+    for model in ["o1-preview", "o1-mini"] {
+        let err = native(&sim, model).chat(request.clone()).await.unwrap_err();
+        assert!(matches!(err, Error::ToolsNotSupported { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "tools not supported: model \"{model}\" does not accept tools (model_info.supports_tools = false); remove the tools from the request, use a model that supports them, or set supports_tools = true"
+            )
+        );
+    }
+    assert!(sim.requests().is_empty(), "nothing may be sent");
+    // Without tools, o1-preview gets the system prompt as the first user message.
+    native(&sim, "o1-preview")
+        .chat(ChatRequest::new().system("Be brief.").user("Hi"))
+        .await
+        .unwrap();
+    let body = only_request(&sim).body.unwrap();
+    assert_eq!(
+        body["messages"][0],
+        json!({"role": "user", "content": "Be brief."})
+    );
+    assert!(body.get("tools").is_none());
+}
+
+#[tokio::test]
+async fn profile_effort_the_model_refuses_stops_the_load_not_every_request() {
+    let err =
+        try_load("provider = \"openai-native\"\nmodel = \"gpt-4o\"\nreasoning_effort = \"high\"")
+            .unwrap_err();
+    assert_eq!(
+        err.problems()[0].kind,
+        ProblemKind::UnsupportedReasoningEffort
+    );
+    let err =
+        try_load("provider = \"openai-native\"\nmodel = \"o3\"\nreasoning_effort = \"xhigh\"")
+            .unwrap_err();
+    assert!(
+        err.to_string().contains("use one of: low, medium, high"),
+        "{err}"
+    );
+    // An effort the model takes goes out on every request.
+    let sim = Simulator::start().await;
+    native_with(&sim, "o3", "reasoning_effort = \"high\"")
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert_eq!(only_request(&sim).body.unwrap()["reasoning_effort"], "high");
+}
+
+#[tokio::test]
+async fn catalogue_override_of_a_model_reaches_its_alias_on_the_wire() {
+    // What `catalog = "…"` in the config would add.
+    let mut catalog = Catalog::builtin().clone();
+    catalog
+        .extend_from_toml_str("[models.\"o3-mini\"]\ninput_price = 0.5\noutput_price = 2\n")
+        .unwrap();
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("ok").usage_tokens(1_000_000, 1_000_000));
+    let toml = format!(
+        "[profiles.p]\napi_key_env = \"OPENAI_KEY\"\nprovider = \"openai-native\"\nbase_url = \"{}\"\nmodel = \"o3-mini-high\"\n",
+        sim.base_url()
+    );
+    let loaded = Loader::new()
+        .env(MapEnv::new().set("OPENAI_KEY", KEY))
+        .config_file(ConfigFile::parse_toml(&toml).unwrap())
+        .catalog(catalog)
+        .load()
+        .unwrap();
+    let reply = from_profile(loaded.profile)
+        .unwrap()
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    // 1M tokens in at 0.5 and 1M out at 2, the overridden prices.
+    assert_eq!(
+        reply.usage.unwrap().cost.total(),
+        Some("2.5".parse::<Decimal>().unwrap())
+    );
+    let body = only_request(&sim).body.unwrap();
+    assert_eq!(body["model"], "o3-mini");
+    assert_eq!(body["reasoning_effort"], "high");
+}
+
+#[test]
+fn unknown_model_built_in_code_is_warned_about() {
+    let (logs, _guard) = LogCapture::start();
+    let provider = OpenAiNative::openai("gpt-7", SecretString::from(KEY)).unwrap();
+    assert!(!provider.is_known_model());
+    let warned = lines_with(
+        &logs,
+        &["WARN", "`gpt-7` is not in the OpenAI model catalogue"],
+    );
+    assert_eq!(warned.len(), 1, "{:?}", logs.lines());
+    assert!(logs.lines().iter().all(|line| !line.contains(KEY)));
+    // A known model is not warned about.
+    OpenAiNative::openai("gpt-4o", SecretString::from(KEY)).unwrap();
+    assert_eq!(lines_with(&logs, &["WARN"]).len(), 1, "{:?}", logs.lines());
+}
+
+#[test]
+fn unknown_model_from_the_loader_is_warned_about_once() {
+    let (logs, _guard) = LogCapture::start();
+    let loaded = load("provider = \"openai-native\"\nmodel = \"gpt-7\"");
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    OpenAiNative::new(loaded.profile).unwrap();
+    let warned = lines_with(
+        &logs,
+        &["WARN", "gpt-7", "not in the OpenAI model catalogue"],
+    );
+    assert_eq!(warned.len(), 1, "{:?}", logs.lines());
+}
+
+#[tokio::test]
+async fn dropped_sampling_and_overridden_effort_are_logged_at_debug() {
+    let sim = Simulator::start().await;
+    let provider = native(&sim, "o3-mini-high");
+    let (logs, _guard) = LogCapture::start();
+    provider
+        .chat(
+            ChatRequest::new()
+                .user("Hi")
+                .temperature(0.2)
+                .top_p(0.9)
+                .reasoning_effort(ReasoningEffort::Low),
+        )
+        .await
+        .unwrap();
+    let body = only_request(&sim).body.unwrap();
+    assert!(
+        body.get("temperature").is_none() && body.get("top_p").is_none(),
+        "{body}"
+    );
+    assert_eq!(body["reasoning_effort"], "high");
+    for message in [
+        "temperature not sent: the model does not accept it",
+        "top_p not sent: the model does not accept it",
+        "the model alias always sends its own reasoning_effort",
+    ] {
+        assert_eq!(
+            lines_with(&logs, &["DEBUG", message]).len(),
+            1,
+            "{message}: {:?}",
+            logs.lines()
+        );
+    }
 }

@@ -47,6 +47,32 @@ fn server_stops_when_its_guard_is_dropped() {
     );
 }
 
+#[test]
+fn server_stops_when_the_test_that_started_it_panics() {
+    let started: std::sync::Mutex<Option<(u16, u32)>> = std::sync::Mutex::new(None);
+    let outcome = std::panic::catch_unwind(|| {
+        let server = Llmock::start();
+        *started.lock().unwrap() = Some((server.port(), server.pid()));
+        panic!("a failing peer test (expected by this test)");
+    });
+    assert!(outcome.is_err(), "the closure did not panic");
+    let (port, pid) = started
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .expect("llmock started");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "llmock still listens on {port} after its test panicked"
+    );
+    #[cfg(target_os = "linux")]
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "llmock (pid {pid}) still runs after its test panicked"
+    );
+    #[cfg(not(target_os = "linux"))]
+    let _ = pid;
+}
+
 // ---- the facade: chat, models, tools, usage ------------------------------------------
 
 #[tokio::test]
@@ -310,7 +336,8 @@ async fn a_stream_that_ends_early_is_an_error_not_a_short_answer() {
 async fn a_dropped_connection_mid_stream_is_an_error() {
     let server = Llmock::start();
     server.script(json!([{"type": "stream_fault", "kind": "disconnect", "after_chunks": 2}]));
-    let error = client(&server)
+    let client = client(&server);
+    let error = client
         .chat()
         .user("Hi")
         .stream()
@@ -327,6 +354,20 @@ async fn a_dropped_connection_mid_stream_is_an_error() {
         "{:?}: {error}",
         error.kind()
     );
+
+    // As with a truncated stream, the caller is told and asks again; llmock then
+    // sees a client that did not give up after a dropped connection.
+    let again = client
+        .chat()
+        .user("Hi")
+        .stream()
+        .await
+        .unwrap()
+        .collect_response()
+        .await
+        .unwrap();
+    assert_eq!(again.text(), "Hello! You said: Hi");
+    assert_resilient(&server);
 }
 
 // ---- the `oac` binary -----------------------------------------------------------------

@@ -17,8 +17,10 @@ use serde_json::Value;
 
 use crate::workspace;
 
-/// The llmock release the peer suites are written against.
-pub const LLMOCK_VERSION: &str = "0.2.2";
+/// The llmock release the peer suites are written against: the one version, kept in
+/// the file the suites' support code reads too (which checks it when a suite runs
+/// alone).
+pub const LLMOCK_VERSION: &str = include_str!("../../tests/src/llmock_version.txt").trim_ascii();
 
 /// Oldest Python llmock supports.
 const MIN_PYTHON: (u32, u32) = (3, 10);
@@ -265,6 +267,18 @@ fn build_oac() -> Result<PathBuf, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_llmock_version_is_a_plain_release_number() {
+        let parts: Vec<&str> = LLMOCK_VERSION.split('.').collect();
+        assert_eq!(parts.len(), 3, "{LLMOCK_VERSION:?}");
+        assert!(
+            parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
+            "{LLMOCK_VERSION:?}"
+        );
+    }
 
     #[test]
     fn reads_python_versions() {

@@ -35,6 +35,7 @@ pub struct Cli {
 
 /// Options every command takes (also from the environment and the config file).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config file (TOML or JSON) [default: $OAC_CONFIG, else the platform config dir]
     #[arg(long, global = true, value_name = "FILE")]
@@ -144,10 +145,22 @@ impl From<EndpointModeArg> for EndpointMode {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send a prompt (argument or standard input) and print the reply as it streams
+    #[command(
+        after_help = "With --json, the reply is one JSON object per line: text, reasoning, \
+                            tool_call, usage and done. In the usage object, `cost` is the cost \
+                            rounded to 6 decimals (USD, as shown on screen) and `cost_exact` the \
+                            exact, unrounded decimal; both are null when prices are unknown."
+    )]
     Chat(ChatArgs),
     /// List the provider's model ids
     Models,
     /// Price a usage with the model's prices (exact, unrounded)
+    #[command(
+        after_help = "Prices come from the profile's model_info; for an OpenAI-native model, from \
+                      the OpenAI model catalogue with the profile's model_info on top. A --model \
+                      other than the profile's is priced from the catalogue (native providers \
+                      only), never with another model's prices."
+    )]
     Cost(CostArgs),
     /// Show the URLs that would be called and why; sends nothing
     Resolve(ResolveArgs),
@@ -238,14 +251,16 @@ pub struct ImportArgs {
     /// Write the profiles here [default: --config, $OAC_CONFIG, else the platform config file]
     #[arg(long, value_name = "FILE", conflicts_with = "print")]
     pub output: Option<PathBuf>,
-    /// Print the profiles (TOML) on standard output instead of writing a file
+    /// Print the profiles (TOML) on standard output instead of writing a file; no key
+    /// is written anywhere: each profile reads its key from an environment variable
+    /// named for it (e.g. TOGETHER_API_KEY)
     #[arg(long)]
     pub print: bool,
-    /// Replace the config file when it exists
+    /// Replace the config file and the key files when they exist
     #[arg(long)]
     pub force: bool,
     /// Where the API keys of the export go, one owner-only file per profile [default: `keys/` beside the config file]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "print")]
     pub keys_dir: Option<PathBuf>,
 }
 

@@ -40,6 +40,9 @@ pub enum Failure {
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// Something `oac` itself needs failed (not the user's input, not the provider).
+    #[error("{0}")]
+    Internal(String),
     /// `oac doctor` found a failing check (already printed).
     #[error("{message}")]
     CheckFailed {
@@ -47,6 +50,8 @@ pub enum Failure {
         code: u8,
         /// Its kind, for JSON.
         kind: &'static str,
+        /// The HTTP status, when the provider answered the failed check.
+        status: Option<u16>,
         /// The failed check's message.
         message: String,
     },
@@ -62,7 +67,7 @@ impl Failure {
             | Failure::File { .. } => 2,
             Failure::Client(error) => exit_code(error.kind()),
             Failure::OutputClosed => 0,
-            Failure::Runtime(_) => 8,
+            Failure::Runtime(_) | Failure::Internal(_) => 8,
             Failure::CheckFailed { code, .. } => *code,
         }
     }
@@ -76,7 +81,7 @@ impl Failure {
             Failure::File { .. } => "file",
             Failure::Client(error) => error.kind().as_str(),
             Failure::OutputClosed => "output_closed",
-            Failure::Runtime(_) => "internal",
+            Failure::Runtime(_) | Failure::Internal(_) => "internal",
             Failure::CheckFailed { kind, .. } => kind,
         }
     }
@@ -85,6 +90,7 @@ impl Failure {
     pub fn status(&self) -> Option<u16> {
         match self {
             Failure::Client(error) => error.status(),
+            Failure::CheckFailed { status, .. } => *status,
             _ => None,
         }
     }
@@ -148,6 +154,12 @@ mod tests {
         for (kind, code) in cases {
             assert_eq!(exit_code(kind), code, "{kind}");
         }
+    }
+
+    #[test]
+    fn internal_failures_exit_8() {
+        let failure = Failure::Internal("cannot start the built-in simulator".into());
+        assert_eq!((failure.exit_code(), failure.kind()), (8, "internal"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod failure;
 mod fixes;
 mod output;
 mod prices;
+mod redact;
 mod reply;
 mod setup;
 mod spinner;
@@ -59,7 +60,12 @@ fn command_line_error(error: &clap::Error) -> ExitCode {
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
-    if std::env::args().skip(1).any(|arg| arg == "--json") {
+    // `--json` after `--` is an argument (a prompt), not the flag.
+    if std::env::args_os()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
+    {
         let rendered = error.render().to_string();
         let message = rendered
             .trim()

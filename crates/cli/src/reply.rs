@@ -80,10 +80,11 @@ impl View {
                     out.answer(&text)?;
                 }
             }
+            StreamEvent::ReasoningDelta(text) if text.is_empty() => {}
             StreamEvent::ReasoningDelta(text) => {
                 if out.is_json() {
                     out.record(&record! {"type": "reasoning", "text": text})?;
-                } else if !text.is_empty() {
+                } else {
                     if !self.reasoning_seen {
                         out.side("reasoning: ");
                         self.reasoning_seen = true;

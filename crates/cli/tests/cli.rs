@@ -77,23 +77,33 @@ impl Env {
         self.home.path().join(name)
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    fn command(&self, args: &[&str], extra: &[(&str, &str)]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_oac"));
         command
             .args(args)
             .env_clear()
             .env("HOME", self.home.path())
             .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
-            .envs(self.vars.iter().map(|(k, v)| (k, v)));
+            .envs(self.vars.iter().map(|(k, v)| (k, v)))
+            .envs(extra.iter().copied());
         command
     }
 
     async fn run(&self, args: &[&str]) -> Ran {
-        self.run_with_stdin(args, None).await
+        self.run_full(args, None, &[]).await
+    }
+
+    /// A run with more variables than this environment's.
+    async fn run_with(&self, extra: &[(&str, &str)], args: &[&str]) -> Ran {
+        self.run_full(args, None, extra).await
     }
 
     async fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Ran {
-        let mut command = self.command(args);
+        self.run_full(args, stdin, &[]).await
+    }
+
+    async fn run_full(&self, args: &[&str], stdin: Option<&str>, extra: &[(&str, &str)]) -> Ran {
+        let mut command = self.command(args, extra);
         let stdin = stdin.map(str::to_owned);
         let output = tokio::task::spawn_blocking(move || {
             command
@@ -271,6 +281,10 @@ async fn chat_sends_options_and_images() {
     let body = sim.last_request().unwrap().body.unwrap();
     assert_eq!(body["max_tokens"], 5);
     assert_eq!(body["temperature"], 0.5);
+    assert_eq!(
+        body["reasoning_effort"], "high",
+        "--reasoning-effort goes on the request"
+    );
     let parts = &body["messages"][0]["content"];
     assert_eq!(parts[0]["text"], "Describe");
     assert_eq!(
@@ -810,6 +824,772 @@ async fn a_broken_config_file_exits_2_naming_the_field() {
         "{}",
         ran.stderr
     );
+}
+
+// ---- review fixes: flags reach the wire --------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_flags_go_on_chat_and_models_requests() {
+    let sim = Simulator::start().await;
+    let env = Env::new().sim(&sim);
+    let args = [
+        "--header",
+        "X-Title: my app",
+        "--header",
+        "HTTP-Referer: https://example.com",
+    ];
+    let chat = env.run(&[&args[..], &["chat", "Hi"]].concat()).await;
+    assert_eq!(chat.code, 0, "{}", chat.shown());
+    let models = env.run(&[&args[..], &["models"]].concat()).await;
+    assert_eq!(models.code, 0, "{}", models.shown());
+    let requests = sim.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(
+            request.header("x-title"),
+            Some("my app"),
+            "{}",
+            request.path
+        );
+        assert_eq!(request.header("http-referer"), Some("https://example.com"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_key_env_names_the_variable_the_key_comes_from() {
+    let sim = Simulator::builder().api_key("sk-mine").start().await;
+    let env = Env::new()
+        .sim(&sim)
+        .var("MY_PROVIDER_KEY", "sk-mine")
+        .var("OPENAI_API_KEY", "sk-not-this-one");
+    let ran = env
+        .run(&["--api-key-env", "MY_PROVIDER_KEY", "chat", "Hi"])
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert_eq!(
+        sim.last_request().unwrap().header("authorization"),
+        Some("Bearer sk-mine")
+    );
+    let missing = env
+        .run(&["--api-key-env", "NOT_SET_ANYWHERE", "chat", "Hi"])
+        .await;
+    assert_eq!(missing.code, 2, "{}", missing.shown());
+    assert!(
+        missing.stderr.contains("NOT_SET_ANYWHERE"),
+        "{}",
+        missing.stderr
+    );
+    for text in [&ran.stderr, &missing.stderr] {
+        assert!(
+            !text.contains("sk-mine") && !text.contains("sk-not-this-one"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_flag_picks_the_implementation_that_shapes_the_request() {
+    let sim = Simulator::start().await;
+    let env = Env::new().sim(&sim).var("OPENAI_MODEL", "gpt-4o");
+    let native = env
+        .run(&[
+            "--provider",
+            "openai-native",
+            "chat",
+            "--max-tokens",
+            "5",
+            "Hi",
+        ])
+        .await;
+    assert_eq!(native.code, 0, "{}", native.shown());
+    let body = sim.last_request().unwrap().body.unwrap();
+    assert_eq!(body["max_completion_tokens"], 5, "{body}");
+    assert_eq!(body.get("max_tokens"), None, "{body}");
+
+    let compatible = env
+        .run(&[
+            "--provider",
+            "compatible",
+            "chat",
+            "--max-tokens",
+            "5",
+            "Hi",
+        ])
+        .await;
+    assert_eq!(compatible.code, 0, "{}", compatible.shown());
+    let body = sim.last_request().unwrap().body.unwrap();
+    assert_eq!(body["max_tokens"], 5, "{body}");
+    assert_eq!(body.get("max_completion_tokens"), None, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoint_mode_flag_decides_how_the_url_is_read() {
+    let sim = Simulator::start().await;
+    let env = Env::new().var("OPENAI_MODEL", "sim-model");
+    // A complete endpoint read as a base: /chat/completions is appended again.
+    let full_url = sim.url("/v1/chat/completions");
+    let base = env
+        .run(&[
+            "--base-url",
+            &full_url,
+            "--endpoint-mode",
+            "base",
+            "chat",
+            "Hi",
+        ])
+        .await;
+    assert_eq!(base.code, 0, "{}", base.shown());
+    assert_eq!(
+        sim.last_request().unwrap().path,
+        "/v1/chat/completions/chat/completions"
+    );
+    // A base read as a complete endpoint: called as given, and the server has no such URL.
+    let base_url = sim.base_url();
+    let full = env
+        .run(&[
+            "--base-url",
+            &base_url,
+            "--endpoint-mode",
+            "full",
+            "--json",
+            "chat",
+            "Hi",
+        ])
+        .await;
+    assert_eq!(full.code, 4, "{}", full.shown());
+    assert_eq!(full.json_lines()[0]["kind"], "endpoint_not_found");
+    assert_eq!(sim.last_request().unwrap().path, "/v1");
+}
+
+// ---- review fixes: failures --------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_exits_6() {
+    let sim = Simulator::builder()
+        .first_byte_delay(std::time::Duration::from_millis(100))
+        .start()
+        .await;
+    let env = Env::new().config(&format!(
+        "[profiles.slow]\nbase_url = \"{}\"\nmodel = \"sim-model\"\ntimeout_secs = 0.02\nmax_retries = 0\n",
+        sim.base_url()
+    ));
+    let ran = env.run(&["--json", "chat", "Hi"]).await;
+    assert_eq!(ran.code, 6, "{}", ran.shown());
+    let error = &ran.json_lines()[0];
+    assert_eq!(
+        (error["type"].as_str(), error["kind"].as_str()),
+        (Some("error"), Some("timeout")),
+        "{}",
+        ran.shown()
+    );
+    assert!(
+        ran.stderr.contains("hint: run `oac doctor`"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_error_with_json_is_one_error_line_of_kind_config() {
+    let env =
+        Env::new().config("[profiles.x]\nbase_url = \"http://localhost:1/v1\"\nmodle = \"typo\"\n");
+    let ran = env.run(&["models", "--json"]).await;
+    assert_eq!(ran.code, 2, "{}", ran.shown());
+    let lines = ran.json_lines();
+    assert_eq!(lines.len(), 1, "{}", ran.shown());
+    assert_eq!(lines[0]["type"], "error");
+    assert_eq!(lines[0]["kind"], "config");
+    assert_eq!(lines[0]["status"], serde_json::Value::Null);
+    assert!(
+        lines[0]["message"].as_str().unwrap().contains("modle"),
+        "{}",
+        ran.shown()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_json_error_carries_the_http_status() {
+    let sim = Simulator::builder().api_key("sk-good").start().await;
+    let env = Env::new().sim(&sim).var("OPENAI_API_KEY", "sk-bad");
+    let ran = env.run(&["doctor", "--json"]).await;
+    assert_eq!(ran.code, 3, "{}", ran.shown());
+    let error = ran.json_lines().pop().unwrap();
+    assert_eq!(
+        (
+            error["type"].as_str(),
+            error["kind"].as_str(),
+            error["status"].as_u64()
+        ),
+        (Some("error"), Some("invalid_api_key"), Some(401)),
+        "{}",
+        ran.shown()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_after_a_double_dash_is_not_the_flag() {
+    let env = Env::new();
+    let ran = env.run(&["chat", "--no-such-flag", "--", "--json"]).await;
+    assert_eq!(ran.code, 2, "{}", ran.shown());
+    assert_eq!(
+        ran.stdout, "",
+        "a JSON error line for a --json that is not the flag"
+    );
+    assert!(ran.stderr.contains("--no-such-flag"), "{}", ran.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_lists_global_options_under_their_own_heading() {
+    let help = Env::new().run(&["chat", "--help"]).await;
+    assert_eq!(help.code, 0);
+    let global = help.stdout.find("Global options:").expect(&help.stdout);
+    for flag in ["--base-url", "--provider", "--api-key-env", "--json"] {
+        let at = help.stdout.find(flag).expect(flag);
+        assert!(
+            at > global,
+            "{flag} is not under Global options:\n{}",
+            help.stdout
+        );
+    }
+    assert!(help.stdout.contains("cost_exact"), "{}", help.stdout);
+}
+
+// ---- review fixes: output ----------------------------------------------------------
+
+/// Empty reasoning — empty `reasoning_content` fields, an empty `<think></think>` —
+/// is never an event of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_reasoning_is_not_an_event() {
+    let sim = Simulator::start().await;
+    let chunk = |delta: serde_json::Value| {
+        format!(
+            "data: {}\n\n",
+            serde_json::json!({"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "sim-model",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": null}]})
+        )
+    };
+    let stop = serde_json::json!({"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "sim-model",
+        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+    sim.push(Reply::raw_sse(format!(
+        "{}{}{}data: {stop}\n\ndata: [DONE]\n\n",
+        chunk(serde_json::json!({"role": "assistant", "reasoning_content": ""})),
+        chunk(serde_json::json!({"reasoning_content": ""})),
+        chunk(serde_json::json!({"content": "<think></think>Hi"})),
+    )));
+    sim.push(Reply::json(serde_json::json!({
+        "id": "c2", "object": "chat.completion", "created": 1, "model": "sim-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "<think></think>Hi", "reasoning_content": ""}, "finish_reason": "stop"}]
+    })));
+    let env = Env::new().sim(&sim);
+    for args in [
+        &["--json", "chat", "Hi"][..],
+        &["--json", "chat", "--no-stream", "Hi"],
+    ] {
+        let ran = env.run(args).await;
+        assert_eq!(ran.code, 0, "{}", ran.shown());
+        let types: Vec<String> = ran
+            .json_lines()
+            .iter()
+            .map(|l| l["type"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            types,
+            ["text", "usage", "done"],
+            "{args:?}: {}",
+            ran.shown()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn piped_output_has_no_spinner() {
+    let sim = Simulator::start().await;
+    let env = Env::new().sim(&sim);
+    for args in [&["chat", "Hi"][..], &["models"], &["doctor"], &["demo"]] {
+        let ran = env.run(args).await;
+        assert_eq!(ran.code, 0, "{args:?}: {}", ran.shown());
+        for text in [&ran.stdout, &ran.stderr] {
+            assert!(
+                !text.contains('\r') && !text.contains('\u{1b}') && !text.contains('⠋'),
+                "{args:?} drew a spinner into a pipe: {text:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_shows_the_provider_and_why() {
+    let env = Env::new();
+    let native = env.run(&["resolve", "https://api.openai.com/v1"]).await;
+    assert_eq!(native.code, 0, "{}", native.shown());
+    assert!(
+        native
+            .stdout
+            .contains("provider: openai-native (provider is auto and the host is api.openai.com)"),
+        "{}",
+        native.stdout
+    );
+    let forced = env
+        .run(&[
+            "resolve",
+            "--json",
+            "--provider",
+            "compatible",
+            "https://api.openai.com/v1",
+        ])
+        .await;
+    assert_eq!(
+        forced.json_lines()[0]["provider"],
+        serde_json::json!({"kind": "compatible", "reason": "set by --provider"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_masks_keys_in_query_parameters() {
+    let env = Env::new();
+    let url =
+        "https://gw.example.com/v1/chat/completions?api-key=sk-query-secret&api-version=2024-10-21";
+    let ran = env.run(&["resolve", url]).await;
+    insta::assert_snapshot!("resolve_masked_key", ran.shown());
+    let json = env.run(&["resolve", "--json", url]).await;
+    assert_eq!(
+        json.json_lines()[0]["chat_url"],
+        "https://gw.example.com/v1/chat/completions?api-key=***&api-version=2024-10-21"
+    );
+    for text in [&ran.stdout, &ran.stderr, &json.stdout, &json.stderr] {
+        assert!(!text.contains("sk-query-secret"), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_masks_keys_in_query_parameters() {
+    let sim = Simulator::start().await;
+    let env = Env::new()
+        .var(
+            "OPENAI_BASE_URL",
+            &format!("{}?key=sk-query-secret", sim.base_url()),
+        )
+        .var("OPENAI_MODEL", "sim-model");
+    let ran = env.run(&["doctor"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert!(
+        ran.stdout.contains("chat/completions?key=***"),
+        "{}",
+        ran.stdout
+    );
+    assert!(!ran.stdout.contains("sk-query-secret") && !ran.stderr.contains("sk-query-secret"));
+    // The key itself still reaches the server.
+    assert_eq!(
+        sim.last_request().unwrap().query.as_deref(),
+        Some("key=sk-query-secret")
+    );
+}
+
+// ---- review fixes: doctor's ping ---------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_pings_reasoning_models_with_room_and_the_lowest_effort() {
+    let sim = Simulator::builder()
+        .default_reply(
+            Reply::new()
+                .reasoning_content("Thinking")
+                .finish_reason("length")
+                .usage_tokens(10, 16),
+        )
+        .start()
+        .await;
+    let env = Env::new().config(&format!(
+        "[profiles.r]\nbase_url = \"{}\"\nmodel = \"sim-reasoner\"\n\n[profiles.r.model_info]\n\
+         supports_reasoning_effort = [\"medium\", \"low\", \"high\"]\nreasoning_effort = \"high\"\n",
+        sim.base_url()
+    ));
+    let ran = env.run(&["doctor", "--json"]).await;
+    assert_eq!(
+        ran.code,
+        0,
+        "a ping cut at its limit still passes: {}",
+        ran.shown()
+    );
+    let chats = sim.requests_to("/chat/completions");
+    assert!(!chats.is_empty(), "{}", ran.shown());
+    for chat in chats {
+        let body = chat.body.unwrap();
+        assert_eq!(body["max_tokens"], 16, "{body}");
+        assert_eq!(body["reasoning_effort"], "low", "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_pings_other_models_without_an_effort() {
+    let sim = Simulator::start().await;
+    let env = Env::new().sim(&sim);
+    let ran = env.run(&["doctor"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    let body = sim
+        .requests_to("/chat/completions")
+        .pop()
+        .unwrap()
+        .body
+        .unwrap();
+    assert_eq!(body["max_tokens"], 16, "{body}");
+    assert_eq!(body.get("reasoning_effort"), None, "{body}");
+}
+
+// ---- review fixes: cost ------------------------------------------------------------
+
+fn gpt_profile(base_url: &str) -> String {
+    format!(
+        "[profiles.gpt]\nbase_url = \"{base_url}\"\nmodel = \"gpt-4o\"\n\n\
+         [profiles.gpt.model_info]\ninput_price = 2.50\noutput_price = 10\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cost_of_another_model_is_never_priced_with_the_profiles_prices() {
+    let env = Env::new().config(&gpt_profile("https://api.example.com/v1"));
+    let ran = env
+        .run(&[
+            "cost",
+            "--model",
+            "llama-3.3-70b",
+            "--input",
+            "1000",
+            "--output",
+            "1000",
+        ])
+        .await;
+    insta::assert_snapshot!("cost_other_model_compatible", ran.shown());
+    // The same through OPENAI_MODEL.
+    let from_env = env
+        .run_with(
+            &[("OPENAI_MODEL", "llama-3.3-70b")],
+            &["cost", "--input", "1000", "--output", "1000", "--json"],
+        )
+        .await;
+    assert_eq!(from_env.code, 2, "{}", from_env.shown());
+    assert_eq!(from_env.json_lines()[0]["kind"], "prices_unknown");
+    // The profile's own model keeps its prices.
+    let own = env
+        .run(&[
+            "cost", "--model", "gpt-4o", "--input", "1000", "--output", "1000", "--json",
+        ])
+        .await;
+    assert_eq!(own.json_lines()[0]["total"], "0.0125", "{}", own.shown());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cost_of_a_catalogue_model_on_a_compatible_profile_points_to_the_catalogue() {
+    let env = Env::new().config(&gpt_profile("https://api.example.com/v1"));
+    let ran = env
+        .run(&[
+            "cost",
+            "--model",
+            "gpt-4o-mini",
+            "--input",
+            "1000",
+            "--output",
+            "1000",
+        ])
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.shown());
+    assert!(
+        ran.stderr
+            .trim_end()
+            .ends_with("or pass --provider openai-native to use the OpenAI catalogue prices"),
+        "{}",
+        ran.stderr
+    );
+    let native = env
+        .run(&[
+            "cost",
+            "--provider",
+            "openai-native",
+            "--model",
+            "gpt-4o-mini",
+            "--input",
+            "1000000",
+            "--output",
+            "1000000",
+        ])
+        .await;
+    insta::assert_snapshot!("cost_other_model_catalogue", native.shown());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cost_without_prices_points_to_the_catalogue_when_it_lists_the_model() {
+    let env = Env::new()
+        .var("OPENAI_BASE_URL", "http://localhost:11434/v1")
+        .var("OPENAI_MODEL", "gpt-4o");
+    let ran = env.run(&["cost", "--input", "10", "--output", "10"]).await;
+    insta::assert_snapshot!("cost_unknown_catalogue_hint", ran.shown());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cost_of_a_model_outside_the_catalogue_on_a_native_profile_is_unknown() {
+    let env = Env::new().config(&gpt_profile("https://api.openai.com/v1"));
+    let ran = env
+        .run(&[
+            "cost",
+            "--model",
+            "my-fine-tune",
+            "--input",
+            "10",
+            "--output",
+            "10",
+        ])
+        .await;
+    insta::assert_snapshot!("cost_other_model_native_unlisted", ran.shown());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cost_without_a_model_is_a_usage_error() {
+    let env = Env::new().var("OPENAI_BASE_URL", "http://localhost:11434/v1");
+    let ran = env.run(&["cost", "--input", "10", "--output", "10"]).await;
+    assert_eq!(ran.code, 2, "{}", ran.shown());
+    assert_eq!(
+        ran.stderr,
+        "error: no model to price: give --model ID (or set OPENAI_MODEL / the profile's model)\n"
+    );
+    let json = env
+        .run(&["cost", "--json", "--input", "10", "--output", "10"])
+        .await;
+    assert_eq!(json.json_lines()[0]["kind"], "usage");
+}
+
+// ---- review fixes: config import ---------------------------------------------------
+
+/// The export, written into the home directory.
+fn kilo_export(env: &Env) -> String {
+    let export = env.path("kilo-settings.json");
+    std::fs::write(&export, KILO_EXPORT).unwrap();
+    export.display().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_import_print_writes_no_key_and_names_a_variable() {
+    let env = Env::new();
+    let export = kilo_export(&env);
+    let ran = env.run(&["config", "import", "--print", &export]).await;
+    insta::assert_snapshot!("import_print", ran.shown());
+    assert!(!env.path(".config").exists(), "--print wrote something");
+    assert!(!ran.stdout.contains("tg-secret-key-77") && !ran.stderr.contains("tg-secret-key-77"));
+
+    // The printed profile works as it is, with the key in the variable it names.
+    let config = env.path("printed.toml");
+    let sim = Simulator::builder()
+        .api_key("tg-secret-key-77")
+        .start()
+        .await;
+    let printed = ran
+        .stdout
+        .replace("https://api.together.xyz/v1", &sim.base_url());
+    std::fs::write(&config, printed).unwrap();
+    let chat = env
+        .run_with(
+            &[("TOGETHER_API_KEY", "tg-secret-key-77")],
+            &["--config", config.to_str().unwrap(), "chat", "Hi"],
+        )
+        .await;
+    assert_eq!(chat.code, 0, "{}", chat.shown());
+
+    let json = env
+        .run(&["config", "import", "--print", "--json", &export])
+        .await;
+    assert_eq!(json.code, 0, "{}", json.shown());
+    let record = &json.json_lines()[0];
+    assert_eq!(record["key_files"], serde_json::json!([]));
+    assert_eq!(
+        record["key_variables"],
+        serde_json::json!([{"profile": "together", "variable": "TOGETHER_API_KEY"}])
+    );
+    assert!(
+        record["toml"]
+            .as_str()
+            .unwrap()
+            .contains("api_key_env = \"TOGETHER_API_KEY\""),
+        "{record}"
+    );
+    assert!(!json.stdout.contains("tg-secret-key-77"));
+    assert!(
+        !env.path(".config").exists(),
+        "--print --json wrote something"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_import_print_takes_no_keys_dir() {
+    let env = Env::new();
+    let export = kilo_export(&env);
+    let keys = env.path("keys");
+    let ran = env
+        .run(&[
+            "config",
+            "import",
+            "--print",
+            "--keys-dir",
+            keys.to_str().unwrap(),
+            &export,
+        ])
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.shown());
+    assert!(ran.stderr.contains("--keys-dir"), "{}", ran.stderr);
+    assert!(!keys.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_import_never_overwrites_a_key_file_without_force() {
+    let env = Env::new();
+    let export = kilo_export(&env);
+    let keys = env.path("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let old_key = keys.join("together.key");
+    std::fs::write(&old_key, "tg-older-key\n").unwrap();
+    let target = env.path("fresh/config.toml");
+    let ran = env
+        .run(&[
+            "config",
+            "import",
+            &export,
+            "--output",
+            target.to_str().unwrap(),
+            "--keys-dir",
+            keys.to_str().unwrap(),
+        ])
+        .await;
+    insta::assert_snapshot!("import_key_file_exists", ran.shown());
+    assert_eq!(std::fs::read_to_string(&old_key).unwrap(), "tg-older-key\n");
+    assert!(!target.exists(), "the config was written without its key");
+    let left: Vec<_> = std::fs::read_dir(&keys)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["together.key"], "the import left files behind");
+
+    let json = env
+        .run(&[
+            "config",
+            "import",
+            &export,
+            "--json",
+            "--output",
+            target.to_str().unwrap(),
+            "--keys-dir",
+            keys.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(json.code, 2, "{}", json.shown());
+    assert_eq!(json.json_lines()[0]["kind"], "usage");
+
+    // --force replaces the key file (owner-only) and writes the config.
+    let forced = env
+        .run(&[
+            "config",
+            "import",
+            &export,
+            "--force",
+            "--json",
+            "--output",
+            target.to_str().unwrap(),
+            "--keys-dir",
+            keys.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(forced.code, 0, "{}", forced.shown());
+    assert_eq!(
+        forced.json_lines()[0]["key_files"],
+        serde_json::json!([old_key
+            .display()
+            .to_string()
+            .replace(&env.home.path().display().to_string(), "[HOME]")])
+    );
+    assert_eq!(
+        std::fs::read_to_string(&old_key).unwrap(),
+        "tg-secret-key-77\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&old_key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        written.contains(&format!("api_key_file = \"{}\"", old_key.display())),
+        "{written}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&keys)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["together.key"], "the import left files behind");
+    assert!(
+        !forced.stdout.contains("tg-secret-key-77") && !forced.stderr.contains("tg-secret-key-77")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_import_with_force_replaces_the_config_file() {
+    let env = Env::new();
+    let export = kilo_export(&env);
+    let target = env.path("config.toml");
+    std::fs::write(&target, "# mine\n").unwrap();
+    let refused = env
+        .run(&[
+            "config",
+            "import",
+            &export,
+            "--output",
+            target.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(refused.code, 2, "{}", refused.shown());
+    assert!(
+        !env.path("keys").exists(),
+        "keys were written for a refused import"
+    );
+    let forced = env
+        .run(&[
+            "config",
+            "import",
+            &export,
+            "--force",
+            "--output",
+            target.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(forced.code, 0, "{}", forced.shown());
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("[profiles.together]")
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path("keys/together.key")).unwrap(),
+        "tg-secret-key-77\n"
+    );
+}
+
+// ---- review fixes: the demo ignores proxies ----------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_reaches_its_loopback_simulator_despite_proxy_variables() {
+    let nowhere = "http://127.0.0.1:9";
+    let mut env = Env::new();
+    for name in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
+        env = env.var(name, nowhere);
+    }
+    let ran = env.run(&["demo"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert!(ran.stdout.contains("demo-chat"), "{}", ran.shown());
 }
 
 /// The demo's simulator port is its own: replace any `127.0.0.1:NNNN`.

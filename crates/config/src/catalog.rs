@@ -54,17 +54,19 @@ pub enum ModelFamily {
 impl ModelFamily {
     /// The family a model id belongs to by its name, for ids the catalogue does not
     /// know: `o` + digits (`o1`, `o3-pro`, `o4-mini-2025-04-16`) is the o-series,
-    /// `gpt-5…` the gpt-5 family, anything else other.
+    /// `gpt-5…` the gpt-5 family, anything else other. A gateway's vendor prefix
+    /// (`openai/o3-mini`: everything up to the last `/`) is ignored.
     ///
     /// ```
     /// use openai_compat_config::ModelFamily;
     ///
     /// assert_eq!(ModelFamily::of_id("o3-pro"), ModelFamily::OSeries);
+    /// assert_eq!(ModelFamily::of_id("openai/o3-mini"), ModelFamily::OSeries);
     /// assert_eq!(ModelFamily::of_id("gpt-5-codex"), ModelFamily::Gpt5);
     /// assert_eq!(ModelFamily::of_id("gpt-4o-2024-11-20"), ModelFamily::Other);
     /// ```
     pub fn of_id(id: &str) -> ModelFamily {
-        let id = id.trim().to_ascii_lowercase();
+        let id = bare_id(id).to_ascii_lowercase();
         if is_o_series(&id) {
             ModelFamily::OSeries
         } else if id.starts_with("gpt-5") {
@@ -98,6 +100,12 @@ impl ModelFamily {
             SystemPrompt::System
         }
     }
+}
+
+/// `id` without a gateway's vendor prefix (everything up to the last `/`), trimmed.
+fn bare_id(id: &str) -> &str {
+    let id = id.trim();
+    id.rsplit_once('/').map_or(id, |(_, bare)| bare)
 }
 
 /// `o` followed by digits, then the end or `-`: `o1`, `o3-mini`, `o4-mini-high`.
@@ -155,7 +163,8 @@ pub enum SystemPrompt {
 
 impl SystemPrompt {
     /// The rule for an id the catalogue does not know: `o1-preview…` and `o1-mini…`
-    /// take it as the first user message, otherwise as `family` says.
+    /// take it as the first user message, otherwise as `family` says. A gateway's
+    /// vendor prefix (`openai/`) is ignored.
     ///
     /// ```
     /// use openai_compat_config::{ModelFamily, SystemPrompt};
@@ -164,7 +173,7 @@ impl SystemPrompt {
     /// assert_eq!(SystemPrompt::of_id(id, ModelFamily::of_id(id)), SystemPrompt::FirstUserMessage);
     /// ```
     pub fn of_id(id: &str, family: ModelFamily) -> SystemPrompt {
-        let id = id.trim().to_ascii_lowercase();
+        let id = bare_id(id).to_ascii_lowercase();
         if id.starts_with("o1-mini") || id.starts_with("o1-preview") {
             SystemPrompt::FirstUserMessage
         } else {
@@ -228,8 +237,13 @@ pub struct CatalogEntry {
     pub system_prompt: SystemPrompt,
     /// Limits, capabilities and prices. `supports_reasoning_effort` lists the
     /// allowed levels; `reasoning_effort` is the default level (none: nothing is
-    /// sent unless asked).
+    /// sent unless asked); `supports_tools` is false for models that reject
+    /// `tools` (`o1-preview`, `o1-mini`).
     pub info: ModelInfo,
+    /// The entry this one is built on (`based_on` in a catalogue file): a later
+    /// override of that entry reaches this one too, except for the fields this
+    /// one sets itself.
+    pub based_on: Option<String>,
 }
 
 impl CatalogEntry {
@@ -254,6 +268,7 @@ impl CatalogEntry {
             family,
             system_prompt: SystemPrompt::of_id(id, family),
             info: ModelInfo::compatible_default(),
+            based_on: None,
         }
     }
 }
@@ -284,9 +299,10 @@ impl CatalogEntry {
 ///
 /// Keys of an entry: `wire_model` (default: the id), `based_on`, `alias_effort`,
 /// `family` (`o-series`, `gpt-5`, `other`), `system_prompt` (`system`,
-/// `developer`, `user`), and every `model_info` key of a profile. An entry built
-/// with `based_on` copies its base as it is at that moment: overriding `o3-mini`
-/// later does not change `o3-mini-high`.
+/// `developer`, `user`), and every `model_info` key of a profile (plus
+/// `supports_tools`). An entry built with `based_on` follows its base: overriding
+/// `o3-mini` (in any later file) changes `o3-mini-high` and `o3-mini-low` too,
+/// except for the fields they set themselves.
 ///
 /// ```
 /// use openai_compat_config::Catalog;
@@ -300,11 +316,19 @@ impl CatalogEntry {
 /// let gpt_4o = mine.lookup("gpt-4o").unwrap();
 /// assert_eq!(gpt_4o.info.prices.input_price.unwrap().to_string(), "2");
 /// assert_eq!(gpt_4o.info.context_window, 128_000); // the rest is kept
+///
+/// // An override of a model reaches the aliases based on it.
+/// mine.extend_from_toml_str("[models.\"o3-mini\"]\ninput_price = 0.5\n")?;
+/// let high = mine.lookup("o3-mini-high").unwrap();
+/// assert_eq!(high.info.prices.input_price.unwrap().to_string(), "0.5");
 /// # Ok::<(), openai_compat_config::ConfigError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalog {
     entries: BTreeMap<String, CatalogEntry>,
+    /// How each entry is made, so that entries are rebuilt when one they are
+    /// based on changes.
+    recipes: BTreeMap<String, Recipe>,
 }
 
 impl Catalog {
@@ -321,6 +345,31 @@ impl Catalog {
     /// The entry for `id` (exact, case-sensitive, as OpenAI's ids are).
     pub fn lookup(&self, id: &str) -> Option<&CatalogEntry> {
         self.entries.get(id)
+    }
+
+    /// The entry for a configured model id: the exact id, else (for a gateway that
+    /// prefixes OpenAI's ids, `openai/o3-mini-high`) the entry of the id after the
+    /// last `/`, with the configured id as its id and the prefix kept on its wire
+    /// model (`openai/o3-mini`).
+    ///
+    /// ```
+    /// use openai_compat_config::Catalog;
+    ///
+    /// let entry = Catalog::builtin().entry_for("openai/o3-mini-high").unwrap();
+    /// assert_eq!(entry.id, "openai/o3-mini-high");
+    /// assert_eq!(entry.wire_model, "openai/o3-mini");
+    /// assert_eq!(entry.alias_effort.unwrap().as_str(), "high");
+    /// assert!(Catalog::builtin().entry_for("openai/gpt-7").is_none());
+    /// ```
+    pub fn entry_for(&self, id: &str) -> Option<CatalogEntry> {
+        if let Some(entry) = self.lookup(id) {
+            return Some(entry.clone());
+        }
+        let (prefix, bare) = id.rsplit_once('/')?;
+        let mut entry = self.lookup(bare)?.clone();
+        entry.id = id.to_owned();
+        entry.wire_model = format!("{prefix}/{}", entry.wire_model);
+        Some(entry)
     }
 
     /// Every entry, by id.
@@ -355,9 +404,21 @@ impl Catalog {
             .map(|e| Similar::VersionOf(&e.id))
     }
 
-    /// Adds `entry`, replacing (and returning) any entry with the same id.
+    /// Adds `entry` as it is, replacing (and returning) any entry with the same
+    /// id. Entries based on that id are rebuilt on the new entry.
     pub fn insert(&mut self, entry: CatalogEntry) -> Option<CatalogEntry> {
-        self.entries.insert(entry.id.clone(), entry)
+        let id = entry.id.clone();
+        let mut recipes = self.recipes.clone();
+        recipes.insert(id.clone(), Recipe::given(entry));
+        // A given entry has no base, so it adds no cycle and no unknown base; an
+        // entry based on it that no longer fits it (an alias effort it does not
+        // accept) is rebuilt all the same: the caller's entry is taken as it is.
+        let mut ignored = Report::default();
+        let built = build_all(&recipes, &self.entries, &BTreeMap::new(), &mut ignored);
+        let old = self.entries.get(&id).cloned();
+        self.recipes = recipes;
+        self.entries = built;
+        old
     }
 
     /// A catalogue of only the entries in `text` (TOML).
@@ -422,10 +483,45 @@ impl Catalog {
         })?;
         let mut cx = Cx::new(format);
         let written = read_document(&mut cx, &root);
-        let built = build(self, written, &mut cx.report);
-        let Cx { report, lines, .. } = cx;
+        let mut recipes = self.recipes.clone();
+        let mut in_file = BTreeMap::new();
+        for w in written {
+            let id = w.id.clone();
+            in_file.insert(id.clone(), w.info.clone());
+            let recipe = match (recipes.remove(&id), &w.based_on) {
+                // Without `based_on`, an entry that exists is changed field by field.
+                (Some(old), None) => old.then(w),
+                _ => Recipe::from(w),
+            };
+            recipes.insert(id, recipe);
+        }
+        let built = build_all(&recipes, &self.entries, &in_file, &mut cx.report);
+        let Cx {
+            report, mut lines, ..
+        } = cx;
+        // A problem of an entry this file does not name (an alias whose base it
+        // changed) is placed at the line of the entry of this file it follows.
+        for id in recipes.keys().filter(|id| !in_file.contains_key(*id)) {
+            let mut base = id;
+            // Bounded: a `based_on` cycle (reported as a problem) must not loop.
+            for _ in 0..recipes.len() {
+                let Some(Recipe {
+                    start: Start::BasedOn(next),
+                    ..
+                }) = recipes.get(base)
+                else {
+                    break;
+                };
+                base = next;
+                if let Some(line) = lines.get(&child("models", base)).copied() {
+                    lines.insert(child("models", id), line);
+                    break;
+                }
+            }
+        }
         if report.problems.is_empty() {
-            self.entries.extend(built);
+            self.recipes = recipes;
+            self.entries = built;
             return Ok(());
         }
         let mut problems = report.problems;
@@ -457,7 +553,6 @@ fn spelling(id: &str) -> String {
 /// One entry as written in a catalogue file.
 struct Written {
     id: String,
-    path: String,
     based_on: Option<String>,
     wire_model: Option<String>,
     alias_effort: Option<ReasoningEffort>,
@@ -548,7 +643,6 @@ fn read_entry(cx: &mut Cx, entry: &Entry) -> Option<Written> {
     validate::model_info(&info, &path, &mut cx.report);
     Some(Written {
         id: id.to_owned(),
-        path,
         based_on,
         wire_model,
         alias_effort,
@@ -572,148 +666,235 @@ fn non_blank(cx: &mut Cx, f: &Field<'_>, example: &str) -> Option<String> {
     Some(trimmed.to_owned())
 }
 
-/// Turns written entries into catalogue entries, in dependency order (`based_on`
-/// may name an entry of the same file, in any order, or one of `base`; an entry
-/// of the file wins over a built-in one of the same id).
-fn build(
-    base: &Catalog,
-    written: Vec<Written>,
-    report: &mut Report,
-) -> Vec<(String, CatalogEntry)> {
-    let in_file: HashSet<String> = written.iter().map(|w| w.id.clone()).collect();
-    let mut done: BTreeMap<String, CatalogEntry> = BTreeMap::new();
-    let mut pending = written;
-    while !pending.is_empty() {
-        let before = pending.len();
-        let mut waiting = Vec::new();
-        for w in pending {
-            let start = match &w.based_on {
-                Some(name) if in_file.contains(name) => done.get(name).cloned(),
-                Some(name) => base.lookup(name).cloned(),
-                None => Some(
-                    base.lookup(&w.id)
-                        .cloned()
-                        .unwrap_or_else(|| CatalogEntry::inferred(&w.id)),
-                ),
-            };
-            match start {
-                Some(start) => {
-                    let entry = apply(start, &w, base, report);
-                    done.insert(w.id.clone(), entry);
-                }
-                // Its base comes later in the file: next round.
-                None if w
-                    .based_on
-                    .as_ref()
-                    .is_some_and(|name| in_file.contains(name)) =>
-                {
-                    waiting.push(w);
-                }
-                None => unresolvable(&w, &[], base, &done, report),
+/// How one entry is made: where it starts and the fields it sets itself (every
+/// catalogue file that named it, merged in order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Recipe {
+    start: Start,
+    wire_model: Option<String>,
+    alias_effort: Option<ReasoningEffort>,
+    family: Option<ModelFamily>,
+    system_prompt: Option<SystemPrompt>,
+    info: ModelInfoOverrides,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Start {
+    /// What the id implies ([`CatalogEntry::inferred`]).
+    Inferred,
+    /// Another entry, as it is built (`based_on`).
+    BasedOn(String),
+    /// An entry given whole ([`Catalog::insert`]).
+    Given(Box<CatalogEntry>),
+}
+
+impl Recipe {
+    fn given(entry: CatalogEntry) -> Recipe {
+        Recipe {
+            start: Start::Given(Box::new(entry)),
+            wire_model: None,
+            alias_effort: None,
+            family: None,
+            system_prompt: None,
+            info: ModelInfoOverrides::default(),
+        }
+    }
+
+    /// This recipe changed field by field by a later file's entry (without
+    /// `based_on`).
+    fn then(self, w: Written) -> Recipe {
+        Recipe {
+            start: self.start,
+            wire_model: w.wire_model.or(self.wire_model),
+            alias_effort: w.alias_effort.or(self.alias_effort),
+            family: w.family.or(self.family),
+            system_prompt: w.system_prompt.or(self.system_prompt),
+            info: self.info.then(&w.info),
+        }
+    }
+
+    /// `start` (already built) with this recipe's fields.
+    fn apply(&self, id: &str, mut entry: CatalogEntry) -> CatalogEntry {
+        if let Start::BasedOn(base) = &self.start {
+            // A copy of another model is its own model on the wire unless told otherwise.
+            entry.wire_model = id.to_owned();
+            entry.based_on = Some(base.clone());
+        }
+        entry.id = id.to_owned();
+        if let Some(wire) = &self.wire_model {
+            entry.wire_model = wire.clone();
+        }
+        if let Some(family) = self.family {
+            entry.family = family;
+            if self.start == Start::Inferred && self.system_prompt.is_none() {
+                entry.system_prompt = SystemPrompt::of_id(id, family);
             }
         }
+        if let Some(prompt) = self.system_prompt {
+            entry.system_prompt = prompt;
+        }
+        if self.alias_effort.is_some() {
+            entry.alias_effort = self.alias_effort;
+        }
+        entry.info = entry.info.with_overrides(&self.info);
+        entry
+    }
+}
+
+impl From<Written> for Recipe {
+    fn from(w: Written) -> Recipe {
+        Recipe {
+            start: w.based_on.map_or(Start::Inferred, Start::BasedOn),
+            wire_model: w.wire_model,
+            alias_effort: w.alias_effort,
+            family: w.family,
+            system_prompt: w.system_prompt,
+            info: w.info,
+        }
+    }
+}
+
+/// Builds every entry from its recipe, bases first. `written` holds the
+/// `model_info` keys of the entries of the file being read (empty when none is):
+/// those entries are checked in full; entries that changed only because their
+/// base did are checked for what they set themselves.
+fn build_all(
+    recipes: &BTreeMap<String, Recipe>,
+    old: &BTreeMap<String, CatalogEntry>,
+    written: &BTreeMap<String, ModelInfoOverrides>,
+    report: &mut Report,
+) -> BTreeMap<String, CatalogEntry> {
+    let mut done: BTreeMap<String, CatalogEntry> = BTreeMap::new();
+    let mut failed: HashSet<&str> = HashSet::new();
+    let mut pending: Vec<&String> = recipes.keys().collect();
+    loop {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for id in pending {
+            let recipe = &recipes[id];
+            let start = match &recipe.start {
+                Start::Inferred => CatalogEntry::inferred(id),
+                Start::Given(entry) => (**entry).clone(),
+                Start::BasedOn(base) => match done.get(base) {
+                    Some(entry) => entry.clone(),
+                    // Its base has its own problem, already reported.
+                    None if failed.contains(base.as_str()) => {
+                        failed.insert(id);
+                        continue;
+                    }
+                    None if recipes.contains_key(base) => {
+                        waiting.push(id);
+                        continue;
+                    }
+                    None => {
+                        unknown_base(id, base, recipes, report);
+                        failed.insert(id);
+                        continue;
+                    }
+                },
+            };
+            let entry = recipe.apply(id, start);
+            match written.get(id) {
+                Some(info) => check(&entry, info, None, report),
+                None if old.get(id) != Some(&entry) => {
+                    check(&entry, &recipe.info, Some(recipe), report);
+                }
+                None => {}
+            }
+            done.insert(id.clone(), entry);
+        }
+        if waiting.is_empty() {
+            break;
+        }
         if waiting.len() == before {
-            for w in &waiting {
-                unresolvable(w, &waiting, base, &done, report);
+            for id in waiting {
+                report.problem(
+                    ProblemKind::InvalidValue,
+                    child(&child("models", id), "based_on"),
+                    format!(
+                        "`based_on = \"{}\"` forms a cycle (entries are based on each other); base one of them on a model that is not",
+                        based_on_name(&recipes[id])
+                    ),
+                );
             }
             break;
         }
         pending = waiting;
     }
-    done.into_iter().collect()
+    done
 }
 
-/// Why a `based_on` chain cannot be built.
-fn unresolvable(
-    w: &Written,
-    unresolved: &[Written],
-    base: &Catalog,
-    done: &BTreeMap<String, CatalogEntry>,
+fn based_on_name(recipe: &Recipe) -> &str {
+    match &recipe.start {
+        Start::BasedOn(base) => base,
+        _ => "",
+    }
+}
+
+fn unknown_base(id: &str, base: &str, recipes: &BTreeMap<String, Recipe>, report: &mut Report) {
+    let message = match closest(base, recipes.keys().map(String::as_str)) {
+        Some(suggestion) => {
+            format!("`{base}` is not in the catalogue; did you mean `{suggestion}`?")
+        }
+        None => format!(
+            "`{base}` is not in the catalogue; name a built-in model or an entry of this file"
+        ),
+    };
+    report.problem(
+        ProblemKind::InvalidValue,
+        child(&child("models", id), "based_on"),
+        message,
+    );
+}
+
+/// Checks a built entry. `own` is what the entry sets itself: the `model_info`
+/// keys of this file's entry, or (`inherited` = its recipe) of every file for an
+/// entry rebuilt because its base changed. What an entry inherits unchanged was
+/// checked at its base.
+fn check(
+    entry: &CatalogEntry,
+    own: &ModelInfoOverrides,
+    inherited: Option<&Recipe>,
     report: &mut Report,
 ) {
-    let Some(name) = &w.based_on else {
-        return;
-    };
-    let path = child(&w.path, "based_on");
-    let message = if unresolved.iter().any(|other| &other.id == name) {
-        format!(
-            "`based_on = \"{name}\"` forms a cycle (entries are based on each other); base one of them on a model that is not"
-        )
-    } else {
-        let known = base.entries.keys().chain(done.keys()).map(String::as_str);
-        match closest(name, known) {
-            Some(suggestion) => {
-                format!("`{name}` is not in the catalogue; did you mean `{suggestion}`?")
-            }
-            None => format!(
-                "`{name}` is not in the catalogue; name a built-in model or an entry of this file"
-            ),
-        }
-    };
-    report.problem(ProblemKind::InvalidValue, path, message);
-}
-
-/// `start` with the fields `w` sets.
-fn apply(
-    mut entry: CatalogEntry,
-    w: &Written,
-    base: &Catalog,
-    report: &mut Report,
-) -> CatalogEntry {
-    let fresh = w.based_on.is_none() && base.lookup(&w.id).is_none();
-    if w.based_on.is_some() {
-        // A copy of another model is its own model on the wire unless told otherwise.
-        entry.wire_model = w.id.clone();
-    }
-    entry.id = w.id.clone();
-    if let Some(wire) = &w.wire_model {
-        entry.wire_model = wire.clone();
-    }
-    if let Some(family) = w.family {
-        entry.family = family;
-        if fresh && w.system_prompt.is_none() {
-            entry.system_prompt = SystemPrompt::of_id(&w.id, family);
-        }
-    }
-    if let Some(prompt) = w.system_prompt {
-        entry.system_prompt = prompt;
-    }
-    if w.alias_effort.is_some() {
-        entry.alias_effort = w.alias_effort;
-    }
-    entry.info = entry.info.with_overrides(&w.info);
-    validate::merged_model_info(&entry.info, &w.info, &w.path, report);
-    check_effort(&entry, w, report);
-    entry
-}
-
-/// The alias effort and the default effort must be levels the model accepts.
-fn check_effort(entry: &CatalogEntry, w: &Written, report: &mut Report) {
+    let path = child("models", &entry.id);
+    validate::merged_model_info(&entry.info, own, &path, report);
     let support = &entry.info.supports_reasoning_effort;
+    let own_levels = own.supports_reasoning_effort.is_some() || own.reasoning_effort.is_some();
     for (key, level) in [
         ("alias_effort", entry.alias_effort),
         ("reasoning_effort", entry.info.reasoning_effort),
     ] {
         let Some(level) = level else { continue };
-        if support.allows(level) {
+        if support.allows(level)
+            || (key == "reasoning_effort" && inherited.is_some() && !own_levels)
+        {
             continue;
         }
-        let message = match support {
-            EffortSupport::Levels(levels) => format!(
-                "`{level}` is not a level `{}` accepts ({}); use one of them or add it to supports_reasoning_effort",
-                w.id,
-                levels
-                    .iter()
-                    .map(|l| l.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+        let accepted = match support {
+            EffortSupport::Levels(levels) => levels
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => "none".to_owned(),
+        };
+        let from_base = inherited.is_some() && own.supports_reasoning_effort.is_none();
+        let message = match (&entry.based_on, support) {
+            (Some(base), _) if from_base => format!(
+                "`{}` is based on `{base}`, which after this file's changes no longer accepts its {key} `{level}` (accepted: {accepted}); add an entry for `{}` that sets {key} to one of them, or keep `{level}` in supports_reasoning_effort",
+                entry.id, entry.id
+            ),
+            (_, EffortSupport::Levels(_)) => format!(
+                "`{level}` is not a level `{}` accepts ({accepted}); use one of them or add it to supports_reasoning_effort",
+                entry.id
             ),
             _ => format!(
                 "`{}` does not accept reasoning_effort (supports_reasoning_effort is false); remove {key} or set supports_reasoning_effort",
-                w.id
+                entry.id
             ),
         };
-        report.problem(ProblemKind::InvalidValue, child(&w.path, key), message);
+        report.problem(ProblemKind::InvalidValue, child(&path, key), message);
     }
 }
 

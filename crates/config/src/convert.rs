@@ -458,6 +458,7 @@ pub(crate) fn model_info_fields(cx: &mut Cx, t: &mut Fields<'_>) -> ModelInfoOve
         supports_prompt_cache: t
             .take(cx, "supports_prompt_cache")
             .and_then(|f| boolean(cx, &f)),
+        supports_tools: t.take(cx, "supports_tools").and_then(|f| boolean(cx, &f)),
         supports_reasoning_effort: t
             .take(cx, "supports_reasoning_effort")
             .and_then(|f| effort_support(cx, &f)),

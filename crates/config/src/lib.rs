@@ -46,7 +46,11 @@
 //!   extended by the user's file (`catalog = "…"` in the config, `OAC_CATALOG`, or
 //!   `--catalog`). A native profile's [`ResolvedProfile::model_info`] is the
 //!   catalogue entry with the profile's `model_info` applied field by field; an
-//!   unknown native id gets the compatible defaults and a warning.
+//!   unknown native id gets the compatible defaults and a warning. A native
+//!   profile is checked against its model: a `reasoning_effort` the model refuses
+//!   is a problem (every request would fail); a `temperature` for a reasoning
+//!   model, and an Azure OpenAI api-version older than reasoning models need, are
+//!   warnings.
 //! - [`import_kilo`]: profiles from a Kilo Code / Roo Code settings export; keys
 //!   (and credential headers such as `Authorization`) go to owner-only files
 //!   ([`write_key_file`]), never into the config.
@@ -64,6 +68,7 @@ mod headers;
 mod import;
 mod loader;
 mod model_info;
+mod native_checks;
 mod overrides;
 mod problem;
 mod profile;
@@ -93,7 +98,7 @@ pub use overrides::{Overrides, parse_header};
 pub use problem::{ConfigError, ConfigFormat, Problem, ProblemKind, Warning, WarningKind};
 pub use profile::{
     AuthStyle, AzureSettings, IncludeUsage, KeySource, MaxTokensField, Profile, ProviderChoice,
-    Timeouts,
+    Timeouts, is_openai_host,
 };
 pub use resolved::ResolvedProfile;
 pub use write::write_key_file;

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use openai_compat_pricing::ModelPrices;
+use openai_compat_pricing::{ModelPrices, PriceKind};
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
 
@@ -135,6 +135,9 @@ pub struct ModelInfo {
     pub supports_computer_use: bool,
     /// Supports prompt caching.
     pub supports_prompt_cache: bool,
+    /// Accepts `tools` (function calling). True unless known otherwise: a request
+    /// with tools to a model that takes none is refused before it is sent.
+    pub supports_tools: bool,
     /// Accepts `reasoning_effort`.
     pub supports_reasoning_effort: EffortSupport,
     /// Default effort.
@@ -161,6 +164,7 @@ impl ModelInfo {
             supports_images: true,
             supports_computer_use: false,
             supports_prompt_cache: false,
+            supports_tools: true,
             supports_reasoning_effort: EffortSupport::No,
             reasoning_effort: None,
             prices: ModelPrices::default(),
@@ -192,6 +196,7 @@ impl ModelInfo {
         set(&mut self.supports_images, o.supports_images);
         set(&mut self.supports_computer_use, o.supports_computer_use);
         set(&mut self.supports_prompt_cache, o.supports_prompt_cache);
+        set(&mut self.supports_tools, o.supports_tools);
         set(
             &mut self.supports_reasoning_effort,
             o.supports_reasoning_effort.clone(),
@@ -226,6 +231,8 @@ pub struct ModelInfoOverrides {
     pub supports_computer_use: Option<bool>,
     /// `supports_prompt_cache`.
     pub supports_prompt_cache: Option<bool>,
+    /// `supports_tools`.
+    pub supports_tools: Option<bool>,
     /// `supports_reasoning_effort` (bool or list of levels).
     pub supports_reasoning_effort: Option<EffortSupport>,
     /// `reasoning_effort`: the model's default level.
@@ -240,6 +247,83 @@ impl ModelInfoOverrides {
     pub fn is_empty(&self) -> bool {
         *self == ModelInfoOverrides::default()
     }
+
+    /// The fields in which `info` differs from `base`: applied over `base`, the
+    /// result is `info`, except where `info` leaves an optional field unset that
+    /// `base` sets (an override can set a value, never unset one).
+    ///
+    /// This is how a description assembled in code over
+    /// [`ModelInfo::compatible_default`] is laid over a catalogue entry: only
+    /// what was changed from the default counts.
+    ///
+    /// ```
+    /// use openai_compat_config::{Catalog, ModelInfo, ModelInfoOverrides};
+    ///
+    /// let mut mine = ModelInfo::compatible_default();
+    /// mine.prices.input_price = Some("2".parse().unwrap());
+    /// let changed = ModelInfoOverrides::changes(&ModelInfo::compatible_default(), &mine);
+    /// let gpt_4o = &Catalog::builtin().lookup("gpt-4o").unwrap().info;
+    /// let merged = gpt_4o.clone().with_overrides(&changed);
+    /// assert_eq!(merged.prices.input_price.unwrap().to_string(), "2");
+    /// assert_eq!(merged.prices.output_price, gpt_4o.prices.output_price); // kept
+    /// assert_eq!(merged.max_output_tokens, Some(16_384)); // kept
+    /// ```
+    pub fn changes(base: &ModelInfo, info: &ModelInfo) -> ModelInfoOverrides {
+        fn changed<T: PartialEq + Clone>(base: &T, value: &T) -> Option<T> {
+            (base != value).then(|| value.clone())
+        }
+        let mut prices = ModelPrices::default();
+        for kind in PriceKind::ALL {
+            let value = info.prices.get(kind);
+            if value != base.prices.get(kind) {
+                prices.set(kind, value);
+            }
+        }
+        if info.prices.tiers != base.prices.tiers {
+            prices.tiers = info.prices.tiers.clone();
+        }
+        ModelInfoOverrides {
+            max_output_tokens: changed(&base.max_output_tokens, &info.max_output_tokens).flatten(),
+            context_window: changed(&base.context_window, &info.context_window),
+            supports_images: changed(&base.supports_images, &info.supports_images),
+            supports_computer_use: changed(
+                &base.supports_computer_use,
+                &info.supports_computer_use,
+            ),
+            supports_prompt_cache: changed(
+                &base.supports_prompt_cache,
+                &info.supports_prompt_cache,
+            ),
+            supports_tools: changed(&base.supports_tools, &info.supports_tools),
+            supports_reasoning_effort: changed(
+                &base.supports_reasoning_effort,
+                &info.supports_reasoning_effort,
+            ),
+            reasoning_effort: changed(&base.reasoning_effort, &info.reasoning_effort).flatten(),
+            prices,
+        }
+    }
+
+    /// `self` followed by `later`: every field `later` sets wins (prices as
+    /// [`ModelPrices::overridden_by`] says). Applying the result equals applying
+    /// `self`, then `later`.
+    #[must_use]
+    pub(crate) fn then(&self, later: &ModelInfoOverrides) -> ModelInfoOverrides {
+        ModelInfoOverrides {
+            max_output_tokens: later.max_output_tokens.or(self.max_output_tokens),
+            context_window: later.context_window.or(self.context_window),
+            supports_images: later.supports_images.or(self.supports_images),
+            supports_computer_use: later.supports_computer_use.or(self.supports_computer_use),
+            supports_prompt_cache: later.supports_prompt_cache.or(self.supports_prompt_cache),
+            supports_tools: later.supports_tools.or(self.supports_tools),
+            supports_reasoning_effort: later
+                .supports_reasoning_effort
+                .clone()
+                .or_else(|| self.supports_reasoning_effort.clone()),
+            reasoning_effort: later.reasoning_effort.or(self.reasoning_effort),
+            prices: self.prices.overridden_by(&later.prices),
+        }
+    }
 }
 
 impl From<ModelInfo> for ModelInfoOverrides {
@@ -253,6 +337,7 @@ impl From<ModelInfo> for ModelInfoOverrides {
             supports_images: Some(info.supports_images),
             supports_computer_use: Some(info.supports_computer_use),
             supports_prompt_cache: Some(info.supports_prompt_cache),
+            supports_tools: Some(info.supports_tools),
             supports_reasoning_effort: Some(info.supports_reasoning_effort),
             reasoning_effort: info.reasoning_effort,
             prices: info.prices,
@@ -294,6 +379,7 @@ mod tests {
             supports_images: false,
             supports_computer_use: true,
             supports_prompt_cache: true,
+            supports_tools: false,
             supports_reasoning_effort: EffortSupport::Levels(vec![ReasoningEffort::Low]),
             reasoning_effort: Some(ReasoningEffort::Low),
             prices: ModelPrices::default(),
@@ -305,6 +391,46 @@ mod tests {
         assert_eq!(
             ModelInfo::compatible_default().with_overrides(&overrides),
             info
+        );
+    }
+
+    #[test]
+    fn changes_from_the_default_are_only_what_was_set() {
+        let base = ModelInfo::compatible_default();
+        let mut info = base.clone();
+        info.prices.input_price = Some(Decimal::new(2, 0));
+        info.supports_tools = false;
+        let changes = ModelInfoOverrides::changes(&base, &info);
+        assert_eq!(
+            changes,
+            ModelInfoOverrides {
+                supports_tools: Some(false),
+                prices: ModelPrices::new().with_input_price(Decimal::new(2, 0)),
+                ..ModelInfoOverrides::default()
+            }
+        );
+        assert!(ModelInfoOverrides::changes(&base, &base).is_empty());
+    }
+
+    #[test]
+    fn then_equals_applying_one_after_the_other() {
+        let first = ModelInfoOverrides {
+            context_window: Some(1000),
+            supports_images: Some(false),
+            prices: ModelPrices::new()
+                .with_input_price(Decimal::new(1, 0))
+                .with_output_price(Decimal::new(2, 0)),
+            ..ModelInfoOverrides::default()
+        };
+        let later = ModelInfoOverrides {
+            context_window: Some(2000),
+            prices: ModelPrices::new().with_input_price(Decimal::new(3, 0)),
+            ..ModelInfoOverrides::default()
+        };
+        let base = ModelInfo::compatible_default();
+        assert_eq!(
+            base.clone().with_overrides(&first.then(&later)),
+            base.with_overrides(&first).with_overrides(&later)
         );
     }
 

@@ -73,6 +73,9 @@ pub enum ProblemKind {
     /// be read or holds problems; reported this way beside other problems (alone,
     /// its own error is returned).
     CatalogUnusable,
+    /// A `reasoning_effort` the (native) model does not accept: every request
+    /// would be refused.
+    UnsupportedReasoningEffort,
 }
 
 /// One thing wrong with a configuration, naming where it is and how to fix it.
@@ -143,6 +146,9 @@ pub enum WarningKind {
     /// The key from `OPENAI_API_KEY` is sent to a profile's host that is neither
     /// api.openai.com nor this machine.
     OpenAiKeyToOtherHost,
+    /// The Azure OpenAI api-version in use is older than the model's requests need
+    /// (reasoning models need 2024-12-01-preview or newer).
+    ApiVersionTooOld,
 }
 
 /// Something that works but is probably not what the user wants.

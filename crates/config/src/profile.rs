@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use openai_compat_url::EndpointMode;
+use openai_compat_url::{EndpointMode, Url};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
@@ -38,6 +38,32 @@ pub enum ProviderChoice {
 }
 
 impl ProviderChoice {
+    /// The implementation that serves `base_url`: `compatible` and `openai-native`
+    /// stay as they are; `auto` is native when there is no base URL (the OpenAI
+    /// API is used) or its host is `api.openai.com` ([`is_openai_host`]), else
+    /// compatible. This is the one place that rule lives.
+    ///
+    /// ```
+    /// use openai_compat_config::ProviderChoice;
+    /// use openai_compat_url::Url;
+    ///
+    /// let openai = Url::parse("https://api.openai.com/v1").unwrap();
+    /// let local = Url::parse("http://localhost:11434/v1").unwrap();
+    /// assert_eq!(ProviderChoice::Auto.decide(None), ProviderChoice::OpenAiNative);
+    /// assert_eq!(ProviderChoice::Auto.decide(Some(&openai)), ProviderChoice::OpenAiNative);
+    /// assert_eq!(ProviderChoice::Auto.decide(Some(&local)), ProviderChoice::Compatible);
+    /// assert_eq!(ProviderChoice::Compatible.decide(Some(&openai)), ProviderChoice::Compatible);
+    /// ```
+    pub fn decide(self, base_url: Option<&Url>) -> ProviderChoice {
+        match self {
+            ProviderChoice::Compatible | ProviderChoice::OpenAiNative => self,
+            _ => match base_url {
+                Some(url) if !is_openai_host(url) => ProviderChoice::Compatible,
+                _ => ProviderChoice::OpenAiNative,
+            },
+        }
+    }
+
     /// The spelling used in configuration.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,6 +72,12 @@ impl ProviderChoice {
             ProviderChoice::OpenAiNative => "openai-native",
         }
     }
+}
+
+/// True when `url`'s host is `api.openai.com` (in any case): OpenAI itself.
+pub fn is_openai_host(url: &Url) -> bool {
+    url.host_str()
+        .is_some_and(|host| host.eq_ignore_ascii_case("api.openai.com"))
 }
 
 impl Choice for ProviderChoice {

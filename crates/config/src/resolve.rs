@@ -17,9 +17,12 @@ use crate::env::{
     non_empty, shown_key_var,
 };
 use crate::model_info::{ModelInfo, ModelInfoOverrides};
+use crate::native_checks;
 use crate::overrides::{Overrides, apply_headers};
 use crate::problem::{ProblemKind, Report, WarningKind, child};
-use crate::profile::{AuthStyle, KeySource, MaxTokensField, Profile, ProviderChoice, Timeouts};
+use crate::profile::{
+    AuthStyle, KeySource, MaxTokensField, Profile, ProviderChoice, Timeouts, is_openai_host,
+};
 use crate::resolved::ResolvedProfile;
 use crate::validate;
 
@@ -50,13 +53,14 @@ pub(crate) struct Layers<'a> {
 }
 
 /// A value and where it came from (a field path, flag or variable).
-struct Sourced {
-    value: String,
-    path: String,
+pub(crate) struct Sourced {
+    pub(crate) value: String,
+    pub(crate) path: String,
 }
 
 impl Layers<'_> {
-    fn field(&self, key: &str) -> String {
+    /// The path of the profile's field `key` (`profiles.x.key`).
+    pub(crate) fn field(&self, key: &str) -> String {
         child(&self.at, key)
     }
 
@@ -170,12 +174,30 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
     } else {
         None
     };
+    let overrides = model_info_overrides(l, model.as_ref(), report);
     let model_info = merge_model_info(
         catalog_entry.as_ref().map(|entry| entry.info.clone()),
-        &p.model_info,
+        overrides,
     );
     if l.catalog_usable {
-        validate::merged_model_info(&model_info, &p.model_info, &l.field("model_info"), report);
+        validate::merged_model_info(&model_info, overrides, &l.field("model_info"), report);
+    }
+    let native = provider == ProviderChoice::OpenAiNative && !model_id.is_empty();
+    if native {
+        let model = native_checks::NativeModel {
+            id: model_id,
+            path: model.as_ref().map(|m| m.path.as_str()),
+            entry: catalog_entry.as_ref(),
+            info: &model_info,
+            overrides,
+        };
+        if l.catalog_usable {
+            native_checks::efforts(l, &model, report);
+        }
+        native_checks::temperature(l, &model, report);
+        if let Some(endpoints) = &endpoints {
+            native_checks::azure_api_version(l, &model, endpoints, base_url.as_ref(), report);
+        }
     }
 
     let max_tokens_field = if provider == ProviderChoice::OpenAiNative {
@@ -257,6 +279,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         azure: p.azure.clone(),
         model_info,
         catalog_entry,
+        catalog_checked: native,
     })
 }
 
@@ -269,8 +292,8 @@ fn native_entry(
     model_path: Option<&str>,
     report: &mut Report,
 ) -> Option<CatalogEntry> {
-    if let Some(entry) = l.catalog.lookup(model_id) {
-        return Some(entry.clone());
+    if let Some(entry) = l.catalog.entry_for(model_id) {
+        return Some(entry);
     }
     if l.profile.model_info.is_empty() {
         let path = model_path.map_or_else(|| l.field("model"), str::to_owned);
@@ -294,6 +317,40 @@ fn native_entry(
     None
 }
 
+/// The profile's `model_info`, when it describes the model in use. A profile's
+/// `model_info` is the configuration of the profile's own `model`: when a flag or
+/// variable picks a different model, its limits and prices would be wrong for it
+/// (a cost computed with another model's prices), so they are set aside with a
+/// warning and the model gets the catalogue's info or the defaults.
+fn model_info_overrides<'p>(
+    l: &Layers<'p>,
+    model: Option<&Sourced>,
+    report: &mut Report,
+) -> &'p ModelInfoOverrides {
+    static NONE: std::sync::LazyLock<ModelInfoOverrides> =
+        std::sync::LazyLock::new(ModelInfoOverrides::default);
+    let p = l.profile;
+    let (Some(own), Some(chosen)) = (p.model.as_deref().map(str::trim), model) else {
+        return &p.model_info;
+    };
+    if chosen.path == l.field("model") || own == chosen.value || p.model_info.is_empty() {
+        return &p.model_info;
+    }
+    report.warning(
+        WarningKind::SettingIgnored,
+        l.field("model_info"),
+        format!(
+            "{} describes `{own}`, but the model in use is `{}` (from {}), so its limits and prices are not used; drop {} to use `{own}`, or give `{}` a profile of its own",
+            l.field("model_info"),
+            chosen.value,
+            chosen.path,
+            chosen.path,
+            chosen.value
+        ),
+    );
+    &NONE
+}
+
 /// The model's info: `base` (a catalogue entry; [`ModelInfo::compatible_default`]
 /// when there is none) with the profile's `model_info` applied field by field.
 pub(crate) fn merge_model_info(
@@ -304,45 +361,47 @@ pub(crate) fn merge_model_info(
         .with_overrides(overrides)
 }
 
-/// `auto` becomes native for `api.openai.com` or no base URL, else compatible.
+/// The provider for `choice` and the base URL as written, with the reason
+/// ([`ProviderChoice::decide`] holds the rule). A base URL that does not parse
+/// names no OpenAI host, so `auto` makes it compatible (its own problem is
+/// reported where it is resolved).
 pub(crate) fn decide_provider(
     choice: ProviderChoice,
     source: &str,
     base_url: Option<&str>,
 ) -> (ProviderChoice, String) {
-    match choice {
-        ProviderChoice::Compatible | ProviderChoice::OpenAiNative => {
-            (choice, format!("{choice}: set by {source}"))
-        }
-        _ => {
-            let Some(base_url) = base_url.map(str::trim).filter(|url| !url.is_empty()) else {
-                return (
-                    ProviderChoice::OpenAiNative,
-                    "openai-native: provider is auto and no base URL is set, so the OpenAI API is used".to_owned(),
-                );
-            };
-            match Url::parse(base_url)
-                .ok()
-                .and_then(|url| url.host_str().map(str::to_owned))
-            {
-                Some(host) if host.eq_ignore_ascii_case("api.openai.com") => (
-                    ProviderChoice::OpenAiNative,
-                    "openai-native: provider is auto and the host is api.openai.com".to_owned(),
-                ),
-                Some(host) => (
-                    ProviderChoice::Compatible,
-                    format!(
-                        "compatible: provider is auto and the host `{host}` is not api.openai.com"
-                    ),
-                ),
-                None => (
-                    ProviderChoice::Compatible,
-                    "compatible: provider is auto and the base URL does not name api.openai.com"
-                        .to_owned(),
-                ),
-            }
-        }
+    if matches!(
+        choice,
+        ProviderChoice::Compatible | ProviderChoice::OpenAiNative
+    ) {
+        return (choice, format!("{choice}: set by {source}"));
     }
+    let Some(base_url) = base_url.map(str::trim).filter(|url| !url.is_empty()) else {
+        return (
+            choice.decide(None),
+            "openai-native: provider is auto and no base URL is set, so the OpenAI API is used"
+                .to_owned(),
+        );
+    };
+    let Ok(url) = Url::parse(base_url) else {
+        return (
+            ProviderChoice::Compatible,
+            "compatible: provider is auto and the base URL does not name api.openai.com".to_owned(),
+        );
+    };
+    let decided = choice.decide(Some(&url));
+    let reason = match (decided, url.host_str()) {
+        (ProviderChoice::OpenAiNative, _) => {
+            "openai-native: provider is auto and the host is api.openai.com".to_owned()
+        }
+        (_, Some(host)) => {
+            format!("compatible: provider is auto and the host `{host}` is not api.openai.com")
+        }
+        (_, None) => {
+            "compatible: provider is auto and the base URL does not name api.openai.com".to_owned()
+        }
+    };
+    (decided, reason)
 }
 
 /// The url crate's options from a profile.
@@ -597,10 +656,7 @@ fn environment_warnings(
     let to = endpoints.chat.host_str().unwrap_or("the server");
     if key_source == Some(ENV_API_KEY)
         && from_profile
-        && !endpoints
-            .chat
-            .host_str()
-            .is_some_and(|host| host.eq_ignore_ascii_case("api.openai.com"))
+        && !is_openai_host(&endpoints.chat)
         && !is_loopback(&endpoints.chat)
     {
         report.warning(

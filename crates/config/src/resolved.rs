@@ -76,6 +76,12 @@ pub struct ResolvedProfile {
     /// `None` for compatible providers and unknown ids (see
     /// [`CatalogEntry::inferred`] for what is known of those).
     pub catalog_entry: Option<CatalogEntry>,
+    /// True when the loader (or [`ProfileBuilder`](crate::ProfileBuilder)) looked
+    /// `model` up in the native catalogue: `catalog_entry` and `model_info` are
+    /// final, and an unknown id was already warned about. False for compatible
+    /// profiles and for profiles assembled by hand ([`ResolvedProfile::new`]),
+    /// which the native provider looks up in the built-in catalogue itself.
+    pub catalog_checked: bool,
 }
 
 impl ResolvedProfile {
@@ -114,6 +120,7 @@ impl ResolvedProfile {
             azure: None,
             model_info: ModelInfo::compatible_default(),
             catalog_entry: None,
+            catalog_checked: false,
         }
     }
 }

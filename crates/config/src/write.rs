@@ -138,6 +138,7 @@ fn write_model_info(out: &mut String, table: &str, o: &ModelInfoOverrides) {
         "supports_prompt_cache",
         o.supports_prompt_cache.map(|v| v.to_string()),
     );
+    opt("supports_tools", o.supports_tools.map(|v| v.to_string()));
     opt(
         "supports_reasoning_effort",
         o.supports_reasoning_effort.as_ref().map(effort_support),

@@ -51,6 +51,8 @@ use crate::tracking::SharedTracker;
 pub struct Client {
     provider: Arc<dyn Provider>,
     tracker: SharedTracker,
+    /// The profile the client was built from (`None` around a bare provider).
+    profile: Option<Arc<ResolvedProfile>>,
 }
 
 impl fmt::Debug for Client {
@@ -72,7 +74,10 @@ impl Client {
     /// A client for a resolved profile; the implementation (OpenAI-compatible or
     /// OpenAI-native) follows `profile.provider`.
     pub fn from_profile(profile: ResolvedProfile) -> Result<Client, Error> {
-        Ok(Client::from_arc(provider_for(profile)?))
+        let kept = Arc::new(profile.clone());
+        let mut client = Client::from_arc(provider_for(profile)?);
+        client.profile = Some(kept);
+        Ok(client)
     }
 
     /// A client for the profile named `name` in the config file (`$OAC_CONFIG`, else
@@ -95,9 +100,11 @@ impl Client {
         Client::from_loader(Loader::new())
     }
 
-    /// A client for the profile `loader` loads (its warnings are logged with
-    /// `tracing`; use [`from_loader_with_warnings`](Client::from_loader_with_warnings)
-    /// to show them yourself).
+    /// A client for the profile `loader` loads. Each configuration warning is logged
+    /// once with `tracing` at `warn` level (target `openai_compat_config`, by the
+    /// loader itself); use
+    /// [`from_loader_with_warnings`](Client::from_loader_with_warnings) to show them
+    /// yourself.
     pub fn from_loader(loader: Loader) -> Result<Client, Error> {
         Ok(Client::from_loader_with_warnings(loader)?.0)
     }
@@ -117,7 +124,11 @@ impl Client {
     /// A client around a shared provider.
     pub fn from_arc(provider: Arc<dyn Provider>) -> Client {
         let tracker = SharedTracker::new(provider.model_info().context_window);
-        Client { provider, tracker }
+        Client {
+            provider,
+            tracker,
+            profile: None,
+        }
     }
 
     /// A fluent chat request for this client: add messages and options, then
@@ -179,6 +190,7 @@ impl Client {
         Client {
             provider: Arc::clone(&self.provider),
             tracker: self.tracker.fresh(),
+            profile: self.profile.clone(),
         }
     }
 
@@ -200,5 +212,36 @@ impl Client {
     /// The URLs this client calls.
     pub fn endpoints(&self) -> &Endpoints {
         self.provider.endpoints()
+    }
+
+    /// The resolved profile this client was built from (every setting after
+    /// flags, environment and defaults; `Debug` never shows the key), or `None` for
+    /// a client around a bare provider ([`from_provider`](Client::from_provider),
+    /// [`from_arc`](Client::from_arc)).
+    pub fn profile(&self) -> Option<&ResolvedProfile> {
+        self.profile.as_deref()
+    }
+
+    /// One line saying why this implementation serves the profile, e.g.
+    /// `openai-native: provider is auto and the host is api.openai.com`;
+    /// [`Provider::kind`] says which one it is. `None` for a client around a bare
+    /// provider.
+    ///
+    /// ```
+    /// use openai_compat::{Client, ProviderKind};
+    ///
+    /// let client = Client::builder()
+    ///     .base_url("http://localhost:11434/v1")
+    ///     .model("qwen2.5-coder:7b")
+    ///     .build()?;
+    /// assert_eq!(client.provider().kind(), ProviderKind::Compatible);
+    /// assert_eq!(
+    ///     client.provider_reason(),
+    ///     Some("compatible: provider is auto and the host `localhost` is not api.openai.com")
+    /// );
+    /// # Ok::<(), openai_compat::Error>(())
+    /// ```
+    pub fn provider_reason(&self) -> Option<&str> {
+        self.profile.as_deref().map(|p| p.provider_reason.as_str())
     }
 }

@@ -77,16 +77,17 @@ pub use openai_compat_provider as provider;
 pub use openai_compat_url as url;
 
 pub use openai_compat_config::{
-    AzureSettings, ConfigError, EndpointMode, Loader, ModelInfo, ModelInfoOverrides, Overrides,
-    ProviderChoice, ReasoningEffort, ResolvedProfile, SecretString, Warning,
+    AuthStyle, AzureSettings, ConfigError, ConfigFile, EndpointMode, IncludeUsage, Loader,
+    MaxTokensField, ModelInfo, ModelInfoOverrides, Overrides, Profile, ProviderChoice,
+    ReasoningEffort, ResolvedProfile, SecretString, Warning,
 };
 pub use openai_compat_pricing::{
     Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, parse_price,
 };
 pub use openai_compat_provider::{
     ChatRequest, ChatResponse, ChatStream, ContentPart, Error as ProviderError, ErrorKind,
-    FinishReason, Image, Message, ModelEntry, Provider, ResponseFormat, StreamEvent, Tool,
-    ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent,
+    FinishReason, Image, Message, ModelEntry, Provider, ResponseFormat, StreamEvent,
+    StreamMetadata, Tool, ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent,
 };
 pub use openai_compat_url::{Endpoints, ProviderKind};
 pub use serde_json::{Value, json};

@@ -17,8 +17,10 @@ use crate::tracking::SharedTracker;
 ///
 /// Its usage is added to the [`Client`](crate::Client)'s tracker when the
 /// [`StreamEvent::Usage`] event passes; a stream that ends, fails or is dropped without
-/// one counts as a request whose usage was not reported. Dropping it mid-way closes
-/// the connection.
+/// one counts as a request whose usage was not reported. An error is the last item:
+/// after it the stream yields `None` (and [`request_id`](ReplyStream::request_id) and
+/// [`metadata`](ReplyStream::metadata) are gone with the connection). Dropping it
+/// mid-way closes the connection.
 pub struct ReplyStream {
     inner: Option<ChatStream>,
     tracker: SharedTracker,
@@ -123,7 +125,10 @@ impl Stream for ReplyStream {
                 Poll::Ready(Some(Ok(event)))
             }
             Poll::Ready(Some(Err(error))) => {
+                // An error ends the reply: nothing is read after it, and the
+                // connection is released now rather than when the stream is dropped.
                 this.record_unreported();
+                this.inner = None;
                 Poll::Ready(Some(Err(error.into())))
             }
             Poll::Ready(None) => {

@@ -179,6 +179,37 @@ async fn a_cut_stream_is_an_error_not_a_short_answer() {
 }
 
 #[tokio::test]
+async fn an_error_is_the_last_item_of_a_stream() {
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::text("cut short")
+            .text_chunk_chars(2)
+            .with_fault(Fault::CutAfterEvents(2)),
+    );
+    let client = client(&sim);
+    let mut stream = client.chat().user("Hi").stream().await.unwrap();
+    loop {
+        match stream.next().await {
+            Some(Ok(_)) => {}
+            Some(Err(error)) => {
+                assert_eq!(error.kind(), ErrorKind::StreamEndedEarly);
+                break;
+            }
+            None => panic!("the stream ended without its error"),
+        }
+    }
+    assert!(stream.next().await.is_none(), "an item after the error");
+    assert!(stream.next().await.is_none(), "an item after the end");
+    assert!(stream.metadata().is_none(), "the connection is still held");
+    let tracker = client.tracker();
+    assert_eq!(
+        (tracker.requests(), tracker.requests_without_usage()),
+        (1, 1),
+        "the failed request is counted once"
+    );
+}
+
+#[tokio::test]
 async fn the_fluent_builder_sends_exactly_what_was_set() {
     let sim = Simulator::start().await;
     let client = client(&sim);
@@ -390,6 +421,131 @@ async fn an_unreachable_host_is_a_connection_error() {
         .unwrap();
     let error = client.chat().user("Hi").send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connection);
+}
+
+/// A `tracing` subscriber's output, captured for one closure.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
+}
+
+impl Logs {
+    fn capture<T>(run: impl FnOnce() -> T) -> (T, String) {
+        let logs = Logs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_max_level(tracing::Level::WARN)
+            .finish();
+        let result = tracing::subscriber::with_default(subscriber, run);
+        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        (result, text)
+    }
+}
+
+#[test]
+fn a_client_from_the_environment_logs_each_config_warning_once() {
+    // A remote host and no key: the configuration works but warns.
+    let env = MapEnv::new()
+        .set("OPENAI_BASE_URL", "https://api.together.xyz/v1")
+        .set("OPENAI_MODEL", "m");
+    let (client, logs) = Logs::capture(|| Client::from_loader(Loader::new().env(env.clone())));
+    client.unwrap();
+    let (_, warnings) = Client::from_loader_with_warnings(Loader::new().env(env)).unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let message = &warnings[0].message;
+    assert_eq!(logs.matches(message.as_str()).count(), 1, "{logs}");
+    assert!(logs.contains("WARN"), "{logs}");
+}
+
+#[test]
+fn a_client_says_why_its_provider_was_chosen() {
+    let env = MapEnv::new().set("OPENAI_MODEL", "gpt-4o");
+    let native = Client::from_loader(Loader::new().env(env)).unwrap();
+    assert_eq!(native.provider().kind(), ProviderKind::Native);
+    assert_eq!(
+        native.provider_reason(),
+        Some("openai-native: provider is auto and no base URL is set, so the OpenAI API is used")
+    );
+    let profile = native.profile().unwrap();
+    assert_eq!(profile.model, "gpt-4o");
+    assert_eq!(
+        profile.provider,
+        openai_compat::ProviderChoice::OpenAiNative
+    );
+
+    let forced = Client::builder()
+        .base_url("https://api.openai.com/v1")
+        .provider(openai_compat::ProviderChoice::Compatible)
+        .model("gpt-4o")
+        .build()
+        .unwrap();
+    assert_eq!(forced.provider().kind(), ProviderKind::Compatible);
+    assert!(
+        forced
+            .provider_reason()
+            .unwrap()
+            .starts_with("compatible: set by"),
+        "{:?}",
+        forced.provider_reason()
+    );
+    // A clone with its own tracker keeps the profile.
+    assert_eq!(
+        forced.with_new_tracker().provider_reason(),
+        forced.provider_reason()
+    );
+}
+
+#[test]
+fn a_client_around_a_bare_provider_has_no_profile() {
+    let profile = Client::builder()
+        .base_url("http://localhost:11434/v1")
+        .model("m")
+        .build_profile()
+        .unwrap()
+        .0;
+    let provider = openai_compat::provider::OpenAiCompatible::builder(profile)
+        .build()
+        .unwrap();
+    let client = Client::from_provider(provider);
+    assert!(client.profile().is_none());
+    assert!(client.provider_reason().is_none());
+}
+
+#[test]
+fn profile_and_stream_types_are_reexported_at_the_top() {
+    use openai_compat::{
+        AuthStyle, ConfigFile, IncludeUsage, MaxTokensField, Profile, StreamMetadata,
+    };
+    let mut profile = Profile::new();
+    profile.base_url = Some("http://localhost:11434/v1".into());
+    profile.model = Some("m".into());
+    let client = openai_compat::ClientBuilder::from_profile(profile)
+        .auth(AuthStyle::Bearer)
+        .include_usage(IncludeUsage::Never)
+        .max_tokens_field(MaxTokensField::MaxCompletionTokens)
+        .build()
+        .unwrap();
+    assert_eq!(client.profile().unwrap().include_usage, IncludeUsage::Never);
+    assert!(ConfigFile::new().profile_names().is_empty());
+    let metadata = StreamMetadata::default();
+    assert!(metadata.id.is_none());
 }
 
 #[test]

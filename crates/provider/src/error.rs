@@ -10,6 +10,8 @@ use std::fmt;
 use std::time::Duration;
 
 use openai_compat_config::ReasoningEffort;
+
+use crate::shaping::EffortSource;
 use reqwest::header::HeaderMap;
 
 /// A boxed source error.
@@ -190,15 +192,23 @@ fn decode_excerpt(excerpt: &str) -> String {
     }
 }
 
-fn effort_message(model: &str, effort: ReasoningEffort, allowed: &[ReasoningEffort]) -> String {
+fn effort_message(
+    model: &str,
+    effort: ReasoningEffort,
+    allowed: &[ReasoningEffort],
+    from: EffortSource,
+) -> String {
     if allowed.is_empty() {
         format!(
-            "reasoning effort not supported: model \"{model}\" does not accept reasoning_effort (\"{effort}\" was asked for); remove reasoning_effort from the request and the profile"
+            "reasoning effort not supported: model \"{model}\" does not accept reasoning_effort (\"{effort}\", {}); {}",
+            from.describe(),
+            from.fix()
         )
     } else {
         let levels: Vec<&str> = allowed.iter().map(|level| level.as_str()).collect();
         format!(
-            "reasoning effort not supported: model \"{model}\" does not accept reasoning_effort \"{effort}\"; use one of: {}",
+            "reasoning effort not supported: model \"{model}\" does not accept reasoning_effort \"{effort}\" ({}); use one of: {}",
+            from.describe(),
             levels.join(", ")
         )
     }
@@ -402,16 +412,26 @@ pub enum Error {
         model: String,
     },
     /// The reasoning effort to send is not one the model accepts (OpenAI-native
-    /// models check it before anything is sent).
-    #[error("{}", effort_message(.model, *.effort, .allowed))]
+    /// models check a request's effort before anything is sent).
+    #[error("{}", effort_message(.model, *.effort, .allowed, *.from))]
     UnsupportedReasoningEffort {
         /// The model.
         model: String,
-        /// The effort that would have been sent (from the request, the profile or
-        /// the model's default).
+        /// The effort that would have been sent.
         effort: ReasoningEffort,
         /// The levels the model accepts; empty when it accepts none.
         allowed: Vec<ReasoningEffort>,
+        /// Where the effort came from (the request, an alias, …).
+        from: EffortSource,
+    },
+    /// Tools were sent to a model whose info says it takes none (`o1-preview`,
+    /// `o1-mini`).
+    #[error(
+        "tools not supported: model \"{model}\" does not accept tools (model_info.supports_tools = false); remove the tools from the request, use a model that supports them, or set supports_tools = true"
+    )]
+    ToolsNotSupported {
+        /// The model.
+        model: String,
     },
     /// There is no URL to list models from.
     #[error("no models URL: {reason}; set `models_url` in the profile")]
@@ -456,6 +476,7 @@ impl Error {
             Error::Decode { .. } | Error::TooLarge { .. } => ErrorKind::Decode,
             Error::StreamEndedEarly { .. } => ErrorKind::StreamEndedEarly,
             Error::ImagesNotSupported { .. }
+            | Error::ToolsNotSupported { .. }
             | Error::UnsupportedReasoningEffort { .. }
             | Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
             Error::ModelsUrlMissing { .. } | Error::InvalidConfig { .. } => ErrorKind::Config,
@@ -481,6 +502,7 @@ impl Error {
             | Error::TooLarge { details, .. } => Some(details),
             Error::RedirectRefused { .. }
             | Error::ImagesNotSupported { .. }
+            | Error::ToolsNotSupported { .. }
             | Error::UnsupportedReasoningEffort { .. }
             | Error::ModelsUrlMissing { .. }
             | Error::InvalidConfig { .. }

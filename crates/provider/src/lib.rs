@@ -84,6 +84,7 @@ pub use response::{
 };
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use select::{AnyProviderBuilder, from_profile, kind_for, provider_builder};
+pub use shaping::EffortSource;
 pub use stream::ChatStream;
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Limits};
 

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use openai_compat_config::{
-    Catalog, CatalogEntry, ModelInfo, ProviderChoice, ResolvedProfile, SecretString,
+    Catalog, CatalogEntry, ModelInfo, ModelInfoOverrides, ProviderChoice, ResolvedProfile,
+    SecretString,
 };
 use openai_compat_url::{Endpoints, ProviderKind, ResolveOptions, resolve};
 
@@ -29,6 +30,14 @@ use crate::stream::ChatStream;
 /// It shares the transport, decoder, retries and errors of
 /// [`OpenAiCompatible`](crate::OpenAiCompatible); only the [`ShapingRules`] differ.
 /// Cheap to clone: clones share one connection pool.
+///
+/// A gateway that prefixes OpenAI's ids (`openai/o3-mini-high`) gets the entry of
+/// the id after the last `/`, and the prefix stays on the wire (`openai/o3-mini`).
+///
+/// On Azure OpenAI the deployment in the URL is the configured id, not the wire
+/// model: `model = "o3-mini-high"` calls `…/deployments/o3-mini-high/…` with
+/// `"model": "o3-mini"` in the body. Name the deployment with
+/// `azure = { deployment = "…" }` when it differs from the configured id.
 ///
 /// ```
 /// use openai_compat_config::ProfileBuilder;
@@ -56,9 +65,11 @@ impl OpenAiNative {
     /// The model's entry is the profile's `catalog_entry` (set by the config
     /// loader). A profile built without the loader (e.g. with
     /// [`ResolvedProfile::new`]) gets the built-in catalogue's entry for its model,
-    /// including its info when the profile's `model_info` is still the compatible
-    /// default. An id the catalogue does not know follows the rules its name implies
-    /// (`o…` o-series, `gpt-5…`) with the profile's info.
+    /// with the fields of its `model_info` that differ from
+    /// [`ModelInfo::compatible_default`] laid over the entry's info. An id the
+    /// catalogue does not know follows the rules its name implies (`o…` o-series,
+    /// `gpt-5…`) with the profile's info, and is warned about (`tracing`) when
+    /// nobody described it.
     pub fn new(profile: ResolvedProfile) -> Result<Self, Error> {
         Self::builder(profile).build()
     }
@@ -119,22 +130,31 @@ impl ProviderBuilder<OpenAiNative> {
     }
 }
 
-/// The entry of the profile's model, and whether the catalogue knows it. Fills in
-/// the catalogue's info for a profile that did not come from the loader.
+/// The entry of the profile's model, and whether the catalogue knows it. A profile
+/// the loader did not look up gets the built-in catalogue's entry, its own
+/// `model_info` changes laid over the entry's info.
 fn catalog_entry(profile: &mut ResolvedProfile) -> (CatalogEntry, bool) {
     if let Some(entry) = &profile.catalog_entry {
         return (entry.clone(), true);
     }
-    match Catalog::builtin().lookup(&profile.model) {
-        Some(entry) => {
-            if profile.model_info == ModelInfo::compatible_default() {
-                profile.model_info = entry.info.clone();
-            }
+    let default = ModelInfo::compatible_default();
+    if !profile.catalog_checked {
+        if let Some(entry) = Catalog::builtin().entry_for(&profile.model) {
+            let changes = ModelInfoOverrides::changes(&default, &profile.model_info);
+            profile.model_info = entry.info.clone().with_overrides(&changes);
             profile.catalog_entry = Some(entry.clone());
-            (entry.clone(), true)
+            return (entry, true);
         }
-        None => (CatalogEntry::inferred(&profile.model), false),
+        // The loader warns about an id it looked up; this profile skipped it.
+        if profile.model_info == default {
+            tracing::warn!(
+                model = %profile.model,
+                "`{}` is not in the OpenAI model catalogue, so its info is unknown: the compatible defaults apply (128000-token context, images allowed, no max output) and cost is reported as unknown; describe it in the profile's model_info, or add it to a catalogue file and load the profile with the config loader",
+                profile.model
+            );
+        }
     }
+    (CatalogEntry::inferred(&profile.model), false)
 }
 
 #[async_trait]

@@ -53,22 +53,41 @@ impl ProviderBuilder<Arc<dyn Provider>> {
 }
 
 /// Which implementation serves `profile`. A profile the loader resolved is never
-/// `auto`; one assembled by hand with `auto` is native for `api.openai.com`.
+/// `auto`; one assembled by hand with `auto` follows the loader's rule
+/// ([`ProviderChoice::decide`]): native for `api.openai.com`.
 pub fn kind_for(profile: &ResolvedProfile) -> ProviderKind {
-    match profile.provider {
+    match profile.provider.decide(Some(&profile.endpoints.chat)) {
         ProviderChoice::OpenAiNative => ProviderKind::Native,
-        ProviderChoice::Compatible => ProviderKind::Compatible,
-        _ => {
-            let openai = profile
-                .endpoints
-                .chat
-                .host_str()
-                .is_some_and(|host| host.eq_ignore_ascii_case("api.openai.com"));
-            if openai {
-                ProviderKind::Native
-            } else {
-                ProviderKind::Compatible
-            }
-        }
+        _ => ProviderKind::Compatible,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use openai_compat_url::{ResolveOptions, resolve};
+
+    use super::*;
+
+    fn hand_built(base_url: &str, provider: ProviderChoice) -> ResolvedProfile {
+        let endpoints = resolve(base_url, &ResolveOptions::new()).unwrap();
+        let mut profile = ResolvedProfile::new(endpoints, "gpt-4o");
+        profile.provider = provider;
+        profile
+    }
+
+    #[test]
+    fn auto_follows_the_loaders_rule() {
+        let openai = hand_built("https://API.openai.com/v1", ProviderChoice::Auto);
+        assert_eq!(kind_for(&openai), ProviderKind::Native);
+        let other = hand_built("https://api.together.xyz/v1", ProviderChoice::Auto);
+        assert_eq!(kind_for(&other), ProviderKind::Compatible);
+    }
+
+    #[test]
+    fn an_explicit_choice_wins_over_the_host() {
+        let forced = hand_built("https://api.openai.com/v1", ProviderChoice::Compatible);
+        assert_eq!(kind_for(&forced), ProviderKind::Compatible);
+        let native = hand_built("http://localhost:8000/v1", ProviderChoice::OpenAiNative);
+        assert_eq!(kind_for(&native), ProviderKind::Native);
     }
 }

@@ -23,6 +23,44 @@ use crate::request::{
     ChatRequest, ContentPart, Message, ResponseFormat, ToolCall, ToolChoice, UserContent,
 };
 
+/// Where the reasoning effort of a request came from (the precedence of
+/// catalog.md: the alias, else the request, else the profile, else the model's
+/// default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EffortSource {
+    /// The request's `reasoning_effort`.
+    Request,
+    /// A model alias that always sends its own effort (`o3-mini-high`).
+    Alias,
+    /// The profile's `reasoning_effort`.
+    Profile,
+    /// The model's default level (`model_info.reasoning_effort`, or the catalogue).
+    ModelDefault,
+}
+
+impl EffortSource {
+    /// Where the effort was set, as words for a message (`set on the request`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            EffortSource::Request => "set on the request",
+            EffortSource::Alias => "always sent by the model alias",
+            EffortSource::Profile => "set in the profile",
+            EffortSource::ModelDefault => "the model's default",
+        }
+    }
+
+    /// What to do about an effort from here that the model does not accept.
+    pub(crate) fn fix(self) -> &'static str {
+        match self {
+            EffortSource::Request => "remove reasoning_effort from the request",
+            EffortSource::Alias => "use the model id without the effort suffix",
+            EffortSource::Profile => "remove reasoning_effort from the profile",
+            EffortSource::ModelDefault => "remove reasoning_effort from model_info",
+        }
+    }
+}
+
 /// Which role system instructions are sent in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -45,7 +83,8 @@ pub struct ShapingRules {
     pub system_role: SystemRole,
     /// Merge consecutive messages of the same role (DeepSeek-R1 format).
     pub merge_same_role: bool,
-    /// Whether `temperature` may be sent at all (never for OpenAI reasoning models).
+    /// Whether `temperature` and `top_p` may be sent at all (never for OpenAI
+    /// reasoning models, which reject both).
     pub send_temperature: bool,
     /// Field that carries max output tokens.
     pub max_tokens_field: MaxTokensField,
@@ -59,8 +98,13 @@ pub struct ShapingRules {
     pub forced_effort: Option<ReasoningEffort>,
     /// Effort sent when the request sets none (profile, then model info).
     pub default_effort: Option<ReasoningEffort>,
+    /// Where [`default_effort`](Self::default_effort) came from.
+    pub default_effort_source: EffortSource,
     /// Whether image parts are accepted.
     pub supports_images: bool,
+    /// Whether `tools` are accepted; a request with tools to a model that takes
+    /// none is refused with [`Error::ToolsNotSupported`] before anything is sent.
+    pub supports_tools: bool,
     /// `stream_options.include_usage` policy.
     pub include_usage: IncludeUsage,
     /// What happens to an effort the model does not accept: `false` (generic
@@ -104,7 +148,9 @@ impl ShapingRules {
             effort_support: info.supports_reasoning_effort.clone(),
             forced_effort: None,
             default_effort: profile.reasoning_effort.or(info.reasoning_effort),
+            default_effort_source: default_effort_source(profile),
             supports_images: info.supports_images,
+            supports_tools: info.supports_tools,
             include_usage: profile.include_usage,
             strict_effort: false,
             send_reasoning_content: r1 || deepseek_reasoner,
@@ -119,8 +165,14 @@ impl ShapingRules {
     ///   `temperature`.
     /// - others: `system` role, `temperature` only when set.
     /// - always `max_completion_tokens`; `reasoning_effort` from the alias, else the
-    ///   request, else the profile, else the model's default, and it must be one of
-    ///   the model's levels ([`strict_effort`](Self::strict_effort)).
+    ///   request, else the profile, else the model's default. A request's effort
+    ///   must be one of the model's levels ([`strict_effort`](Self::strict_effort)).
+    ///   The profile's effort (or the model's default) is checked when the profile
+    ///   is loaded; one that slipped past (a profile assembled by hand) is replaced
+    ///   by the nearest level the model accepts, or dropped, with a warning, so it
+    ///   cannot break every request.
+    /// - `tools` only when the model's info says it takes them (not `o1-preview`
+    ///   and `o1-mini`).
     ///
     /// `known` says whether `entry` came from the catalogue. For an unknown id the
     /// model's info is unknown, so any effort asked for is sent and the server
@@ -130,6 +182,29 @@ impl ShapingRules {
         let effort_support = match &info.supports_reasoning_effort {
             EffortSupport::No if !known => EffortSupport::Yes,
             support => support.clone(),
+        };
+        let default_effort = profile.reasoning_effort.or(info.reasoning_effort);
+        let default_effort_source = default_effort_source(profile);
+        let default_effort = match default_effort {
+            Some(level) if entry.alias_effort.is_none() && !effort_support.allows(level) => {
+                let replacement = match &effort_support {
+                    EffortSupport::Levels(levels) => nearest_level(level, levels),
+                    _ => None,
+                };
+                tracing::warn!(
+                    model = %profile.model,
+                    effort = %level,
+                    replacement = ?replacement.map(|r| r.as_str()),
+                    "the reasoning_effort {} is not a level the model accepts; {}",
+                    default_effort_source.describe(),
+                    match replacement {
+                        Some(r) => format!("`{r}` is sent instead"),
+                        None => "none is sent".to_owned(),
+                    }
+                );
+                replacement
+            }
+            other => other,
         };
         ShapingRules {
             wire_model: entry.wire_model.clone(),
@@ -145,8 +220,10 @@ impl ShapingRules {
             default_temperature: profile.temperature,
             effort_support,
             forced_effort: entry.alias_effort,
-            default_effort: profile.reasoning_effort.or(info.reasoning_effort),
+            default_effort,
+            default_effort_source,
             supports_images: info.supports_images,
+            supports_tools: info.supports_tools,
             include_usage: profile.include_usage,
             strict_effort: true,
             send_reasoning_content: false,
@@ -162,8 +239,23 @@ impl ShapingRules {
         if !self.strict_effort {
             return Ok(self.effort(requested));
         }
-        let Some(wanted) = self.forced_effort.or(requested).or(self.default_effort) else {
-            return Ok(None);
+        let (wanted, from) = match (self.forced_effort, requested) {
+            (Some(forced), requested) => {
+                if let Some(asked) = requested.filter(|asked| *asked != forced) {
+                    tracing::debug!(
+                        model = %self.wire_model,
+                        requested = %asked,
+                        sent = %forced,
+                        "the model alias always sends its own reasoning_effort; the request's is not sent"
+                    );
+                }
+                (forced, EffortSource::Alias)
+            }
+            (None, Some(asked)) => (asked, EffortSource::Request),
+            (None, None) => match self.default_effort {
+                Some(default) => (default, self.default_effort_source),
+                None => return Ok(None),
+            },
         };
         match &self.effort_support {
             EffortSupport::Yes => Ok(Some(wanted)),
@@ -172,11 +264,13 @@ impl ShapingRules {
                 model: self.wire_model.clone(),
                 effort: wanted,
                 allowed: levels.clone(),
+                from,
             }),
             _ => Err(Error::UnsupportedReasoningEffort {
                 model: self.wire_model.clone(),
                 effort: wanted,
                 allowed: Vec::new(),
+                from,
             }),
         }
     }
@@ -205,6 +299,16 @@ impl ShapingRules {
                 None
             }
         }
+    }
+}
+
+/// Where a profile's default effort comes from: its `reasoning_effort`, else the
+/// model's default.
+fn default_effort_source(profile: &ResolvedProfile) -> EffortSource {
+    if profile.reasoning_effort.is_some() {
+        EffortSource::Profile
+    } else {
+        EffortSource::ModelDefault
     }
 }
 
@@ -261,7 +365,8 @@ pub enum Streaming {
 
 /// The JSON body for `request` under `rules`.
 ///
-/// Refuses an image for a model that takes none, before anything is sent.
+/// Refuses an image for a model that takes none, and tools for a model that
+/// takes none, before anything is sent.
 /// `extra_body` is merged last, recursively for objects; a `null` in it removes
 /// the field.
 pub fn build_body(
@@ -271,6 +376,11 @@ pub fn build_body(
 ) -> Result<Map<String, Value>, Error> {
     if !rules.supports_images && request.has_images() {
         return Err(Error::ImagesNotSupported {
+            model: rules.wire_model.clone(),
+        });
+    }
+    if !rules.supports_tools && !request.tools.is_empty() {
+        return Err(Error::ToolsNotSupported {
             model: rules.wire_model.clone(),
         });
     }
@@ -288,15 +398,26 @@ pub fn build_body(
         };
         body.insert(field.into(), json!(max));
     }
-    if rules.send_temperature
-        && let Some(t) = request.temperature.or(rules.default_temperature)
-    {
-        check_sampling("temperature", t, f64::MAX)?;
-        body.insert("temperature".into(), json!(t));
-    }
-    if let Some(p) = request.top_p {
-        check_sampling("top_p", p, 1.0)?;
-        body.insert("top_p".into(), json!(p));
+    // Reasoning models reject both sampling settings: they are dropped, not refused.
+    for (name, value, max) in [
+        (
+            "temperature",
+            request.temperature.or(rules.default_temperature),
+            f64::MAX,
+        ),
+        ("top_p", request.top_p, 1.0),
+    ] {
+        let Some(value) = value else { continue };
+        if rules.send_temperature {
+            check_sampling(name, value, max)?;
+            body.insert(name.into(), json!(value));
+        } else {
+            tracing::debug!(
+                model = %rules.wire_model,
+                value,
+                "{name} not sent: the model does not accept it"
+            );
+        }
     }
     if !request.stop.is_empty() {
         body.insert("stop".into(), json!(request.stop));

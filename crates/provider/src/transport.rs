@@ -135,6 +135,13 @@ fn is_plain_http_to_another_host(url: &Url) -> bool {
     url.scheme() == "http" && !openai_compat_url::is_loopback(url)
 }
 
+/// True when every URL this provider calls (chat and models) is on this machine.
+fn calls_only_this_machine(endpoints: &openai_compat_url::Endpoints) -> bool {
+    std::iter::once(&endpoints.chat)
+        .chain(endpoints.models.as_ref())
+        .all(openai_compat_url::is_loopback)
+}
+
 /// The decoded name of a raw `name=value` query segment.
 fn decoded_name(segment: &str) -> String {
     url::form_urlencoded::parse(segment.as_bytes())
@@ -261,6 +268,12 @@ impl Transport {
                 )
             })?;
             builder = builder.proxy(proxy);
+        } else if calls_only_this_machine(&profile.endpoints) {
+            // A proxy from the environment (HTTP_PROXY, ALL_PROXY…) is meant for the
+            // outside world: a local server (Ollama, LM Studio, the simulator) is never
+            // behind it, and sending loopback traffic to it fails or leaks the prompt.
+            // A `proxy` set in the profile still applies (handled above).
+            builder = builder.no_proxy();
         }
         if let Some(path) = &profile.ca_cert {
             let pem = std::fs::read(path).map_err(|e| Error::InvalidConfig {
@@ -566,6 +579,33 @@ mod tests {
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
+    }
+
+    fn endpoints(base: &str, models_url: Option<&str>) -> openai_compat_url::Endpoints {
+        let mut options = openai_compat_url::ResolveOptions::default();
+        options.models_url = models_url.map(str::to_owned);
+        openai_compat_url::resolve(base, &options).unwrap()
+    }
+
+    #[test]
+    fn environment_proxies_are_skipped_only_when_every_call_stays_on_this_machine() {
+        assert!(calls_only_this_machine(&endpoints(
+            "http://localhost:11434/v1",
+            None
+        )));
+        assert!(calls_only_this_machine(&endpoints(
+            "http://[::1]:8080/v1",
+            None
+        )));
+        assert!(!calls_only_this_machine(&endpoints(
+            "https://api.together.xyz/v1",
+            None
+        )));
+        // A local chat endpoint whose models list lives elsewhere keeps the proxy.
+        assert!(!calls_only_this_machine(&endpoints(
+            "http://127.0.0.1:8080/v1",
+            Some("https://models.example.com/v1/models")
+        )));
     }
 
     fn transport(query: &[(&str, &str)]) -> Transport {

@@ -1,7 +1,8 @@
 //! `oac cost`: price a usage exactly with the model's prices.
 
+use openai_compat::config::{ENV_MODEL, Environment, ProcessEnv};
 use openai_compat::pricing::{CostBreakdown, PriceKind, exact_string, format_tokens};
-use openai_compat::{Cost, Decimal, ResolvedProfile, Usage};
+use openai_compat::{Cost, Decimal, Loader, ProviderChoice, ResolvedProfile, Usage};
 
 use crate::args::{CostArgs, GlobalArgs};
 use crate::failure::Failure;
@@ -13,7 +14,59 @@ pub fn run(global: &GlobalArgs, args: &CostArgs, out: &mut Output) -> Result<(),
     let usage = usage(args)?;
     let loaded = setup::load(global, Need::NoRequests, out)?;
     let profile: &ResolvedProfile = &loaded.profile;
-    show(out, &profile.model, &prices::for_profile(profile), &usage)
+    if profile.model.trim().is_empty() {
+        return Err(Failure::Usage(
+            "no model to price: give --model ID (or set OPENAI_MODEL / the profile's model)".into(),
+        ));
+    }
+    let own = own_model(global);
+    let context = prices::Context {
+        profile_model: own.as_deref(),
+        in_catalogue: in_catalogue(global, profile),
+    };
+    let source = prices::for_cost(profile, &context)?;
+    show(out, &profile.model, &source, &usage)
+}
+
+/// The model the profile itself names — the one its `model_info` describes — with
+/// `--model` and `OPENAI_MODEL` left out; `None` without a profile model.
+fn own_model(global: &GlobalArgs) -> Option<String> {
+    let mut overrides = global.overrides();
+    overrides.model = None;
+    Loader::new()
+        .env(Hide(ProcessEnv, ENV_MODEL))
+        .overrides(overrides)
+        .require_model(false)
+        .load()
+        .ok()
+        .map(|loaded| loaded.profile.model)
+        .filter(|model| !model.trim().is_empty())
+}
+
+/// Whether the OpenAI model catalogue (built-in, or extended by the user's
+/// catalogue file) lists the profile's model.
+fn in_catalogue(global: &GlobalArgs, profile: &ResolvedProfile) -> bool {
+    if profile.provider == ProviderChoice::OpenAiNative {
+        return profile.catalog_entry.is_some();
+    }
+    Loader::new()
+        .overrides(global.overrides().provider(ProviderChoice::OpenAiNative))
+        .require_model(false)
+        .load()
+        .is_ok_and(|loaded| loaded.profile.catalog_entry.is_some())
+}
+
+/// The process environment without one variable.
+struct Hide(ProcessEnv, &'static str);
+
+impl Environment for Hide {
+    fn var(&self, name: &str) -> Option<String> {
+        if name == self.1 {
+            None
+        } else {
+            self.0.var(name)
+        }
+    }
 }
 
 /// Prices `usage` for `model` and shows the breakdown (also used by the demo).
@@ -23,17 +76,12 @@ pub fn show(
     source: &PriceSource,
     usage: &Usage,
 ) -> Result<(), Failure> {
-    let model = if model.is_empty() {
-        "(no model set)"
-    } else {
-        model
-    };
     let breakdown = match source.prices.cost(usage) {
         Cost::Known(breakdown) => breakdown,
         Cost::Unknown(unknown) => {
             return Err(Failure::Unpriced(format!(
-                "cannot price model `{model}`: {}; set the prices (USD per 1M tokens) in the profile's model_info, e.g. `input_price = 0.15` and `output_price = 0.60`",
-                unknown.reason
+                "cannot price model `{model}`: {}; {}",
+                unknown.reason, source.fix
             )));
         }
         _ => {

@@ -23,7 +23,11 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
         .default_reply_with(demo_reply)
         .try_start()
         .await
-        .map_err(|error| Failure::Usage(format!("cannot start the built-in simulator: {error}")))?;
+        .map_err(|error| {
+            Failure::Internal(format!(
+                "cannot start the built-in simulator on a loopback port: {error}; check that this machine allows listening on 127.0.0.1"
+            ))
+        })?;
     let info = demo_model_info()?;
     let client = Client::builder()
         .base_url(sim.base_url())
@@ -36,7 +40,7 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
         sim.base_url()
     ));
     out.note(&format!("\n── chat, streamed: \"{PROMPT}\""));
-    let spinner = out.spinner("waiting for the first token…");
+    let spinner = out.spinner("connecting to the simulator…");
     let stream = client
         .chat()
         .system("You are the openai-compat simulator. Be friendly and brief.")
@@ -64,6 +68,7 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
     let source = PriceSource {
         prices: info.prices.clone(),
         from: "the demo's model info: $0.15 in, $0.075 cached, $0.60 out per 1M tokens".into(),
+        fix: "the demo's prices are built in".into(),
     };
     cost::show(out, MODELS[0], &source, &usage)?;
 
@@ -81,7 +86,7 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
 /// Prices like a small hosted model, so the demo shows a real cost.
 fn demo_model_info() -> Result<ModelInfo, Failure> {
     let price = |text: &str| {
-        parse_price(text).map_err(|error| Failure::Usage(format!("demo price {text}: {error}")))
+        parse_price(text).map_err(|error| Failure::Internal(format!("demo price {text}: {error}")))
     };
     let mut info = ModelInfo::compatible_default();
     info.context_window = 128_000;

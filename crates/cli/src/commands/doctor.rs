@@ -5,17 +5,19 @@
 
 use std::time::Duration;
 
-use openai_compat::config::ProblemKind;
+use openai_compat::config::{EffortSupport, ProblemKind};
 use openai_compat::url::Url;
 use openai_compat::{
-    ChatRequest, ChatResponse, Client, Cost, Error, ErrorKind, Loader, ModelEntry, ResolvedProfile,
-    StreamEvent, UsageReport, format_usd,
+    ChatRequest, ChatResponse, Client, Cost, Error, ErrorKind, Loader, ModelEntry, ModelInfo,
+    ReasoningEffort, ResolvedProfile, StreamEvent, UsageReport, format_usd,
 };
 
+use super::resolve::provider_line;
 use crate::args::GlobalArgs;
 use crate::failure::{Failure, exit_code};
 use crate::fixes::{closest_model, fix_for};
 use crate::output::{Output, record};
+use crate::redact;
 
 /// The checks, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,8 +79,23 @@ enum Outcome {
         fix: String,
         code: u8,
         kind: &'static str,
+        /// The HTTP status, when a provider answered.
+        status: Option<u16>,
     },
     Skip(String),
+}
+
+impl Outcome {
+    /// The failure of a request: the error, its fix, its exit code, kind and status.
+    fn failed(error: &Error, fix: String) -> Outcome {
+        Outcome::Fail {
+            detail: error.to_string(),
+            fix,
+            code: exit_code(error.kind()),
+            kind: error.kind().as_str(),
+            status: error.status(),
+        }
+    }
 }
 
 /// Prints outcomes and remembers the first failure.
@@ -126,11 +143,16 @@ impl Doctor<'_> {
         match outcome {
             Outcome::Warn { .. } => self.warnings += 1,
             Outcome::Fail {
-                fix, code, kind, ..
+                fix,
+                code,
+                kind,
+                status,
+                ..
             } if self.failed.is_none() => {
                 self.failed = Some(Failure::CheckFailed {
                     code,
                     kind,
+                    status,
                     message: format!("`{}` failed: {fix}", check.label()),
                 });
             }
@@ -145,15 +167,7 @@ impl Doctor<'_> {
         error: &Error,
         profile: &ResolvedProfile,
     ) -> Result<(), Failure> {
-        self.report(
-            check,
-            Outcome::Fail {
-                detail: error.to_string(),
-                fix: fix_for(error, profile),
-                code: exit_code(error.kind()),
-                kind: error.kind().as_str(),
-            },
-        )
+        self.report(check, Outcome::failed(error, fix_for(error, profile)))
     }
 
     /// Skips every check not reported yet, then ends.
@@ -179,9 +193,9 @@ impl Doctor<'_> {
 enum KeyEvidence {
     /// The models list answered.
     Models(Vec<ModelEntry>),
-    /// A 1-token chat answered.
+    /// A short chat answered.
     Chat(Box<ChatResponse>),
-    /// A 1-token chat said the model does not exist (so the key was accepted).
+    /// A short chat said the model does not exist (so the key was accepted).
     ModelMissing(Error),
 }
 
@@ -214,6 +228,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
                         fix: "type the base URL as the provider documents it, e.g. https://api.provider.com/v1".into(),
                         code: 2,
                         kind: "config",
+                        status: None,
                     },
                 )?;
             } else {
@@ -225,6 +240,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
                             .into(),
                         code: 2,
                         kind: "config",
+                        status: None,
                     },
                 )?;
             }
@@ -246,20 +262,22 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     doctor.report(
         Check::Config,
         Outcome::Pass(format!(
-            "{name}, model `{}`, key {} · {}",
+            "{name}, model `{}`, key {} · {}\nprovider: {}",
             profile.model,
             profile
                 .key_source
                 .as_deref()
                 .map_or("not set".to_owned(), |s| format!("from {s}")),
-            loaded.source
+            loaded.source,
+            provider_line(&profile)
         )),
     )?;
     for warning in &loaded.warnings {
         doctor.out.warn(&warning.to_string());
     }
     let endpoints = &profile.endpoints;
-    let models = match &endpoints.models {
+    let shown = redact::endpoints(endpoints);
+    let models = match &shown.models {
         Some(url) => format!("models {url}"),
         None => format!(
             "no models URL ({})",
@@ -269,7 +287,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
                 .unwrap_or("set `models_url`")
         ),
     };
-    let url_detail = format!("POST {} · {models} · {}", endpoints.chat, endpoints.rule);
+    let url_detail = format!("POST {} · {models} · {}", shown.chat, shown.rule);
     let key_in_clear = profile.api_key.is_some()
         && endpoints.chat.scheme() == "http"
         && !openai_compat::url::is_loopback(&endpoints.chat);
@@ -315,7 +333,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
                 1 => "the models list answered (1 model)".to_owned(),
                 n => format!("the models list answered ({n} models)"),
             },
-            (KeyEvidence::Chat(_), false) => "a 1-token chat answered".to_owned(),
+            (KeyEvidence::Chat(_), false) => "a short chat answered".to_owned(),
             (KeyEvidence::ModelMissing(_), false) => {
                 "accepted (the provider went on to look up the model)".to_owned()
             }
@@ -359,7 +377,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
         )?;
         usage = match answered {
             Some(response) => response.usage,
-            None => match client.send(ping()).await {
+            None => match client.send(ping(client.model_info())).await {
                 Ok(response) => response.usage,
                 Err(error) => {
                     doctor.fail_with(Check::Usage, &error, &profile)?;
@@ -375,9 +393,33 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     doctor.finish("after the failure above")
 }
 
-/// The smallest real request: one token.
-fn ping() -> ChatRequest {
-    ChatRequest::new().user("Reply with OK.").max_tokens(1)
+/// Output tokens of the ping: enough for reasoning models, which refuse (or spend
+/// on reasoning) a limit of 1. A ping that stops at this limit (finish reason
+/// `length`) still shows that the key, the model and streaming work.
+const PING_TOKENS: u32 = 16;
+
+/// The smallest real request: a few tokens, at the lowest reasoning effort the model
+/// accepts (when it takes one), so reasoning models answer quickly and cheaply.
+fn ping(info: &ModelInfo) -> ChatRequest {
+    let request = ChatRequest::new()
+        .user("Reply with OK.")
+        .max_tokens(PING_TOKENS);
+    match lowest_effort(&info.supports_reasoning_effort) {
+        Some(effort) => request.reasoning_effort(effort),
+        None => request,
+    }
+}
+
+/// The lowest effort a model accepts. A model that accepts "any" level gets `low`:
+/// `none` and `minimal` are not understood by every server that takes an effort.
+fn lowest_effort(support: &EffortSupport) -> Option<ReasoningEffort> {
+    match support {
+        EffortSupport::Levels(levels) => ReasoningEffort::ALL
+            .into_iter()
+            .find(|level| levels.contains(level)),
+        EffortSupport::Yes => Some(ReasoningEffort::Low),
+        _ => None,
+    }
 }
 
 async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
@@ -390,6 +432,7 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
             fix: "give the base URL with its host, e.g. https://api.provider.com/v1".into(),
             code: 2,
             kind: "config",
+            status: None,
         };
     };
     let port = url.port_or_known_default().unwrap_or(443);
@@ -410,6 +453,7 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
                         .into(),
                     code: 6,
                     kind: "connection",
+                    status: None,
                 };
             }
             Err(_) => {
@@ -418,6 +462,7 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
                     fix: "check the network's DNS".into(),
                     code: 6,
                     kind: "timeout",
+                    status: None,
                 };
             }
         };
@@ -439,6 +484,7 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
         fix: fix.into(),
         code: 6,
         kind: "connection",
+        status: None,
     }
 }
 
@@ -462,7 +508,7 @@ fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
         .map(|_| "set in the environment".to_owned())
 }
 
-/// Asks the models list (when there is one), else a 1-token chat.
+/// Asks the models list (when there is one), else a short chat.
 async fn key_evidence(client: &Client) -> Result<KeyEvidence, Error> {
     if client.endpoints().models.is_some() {
         match client.models().await {
@@ -483,7 +529,7 @@ async fn key_evidence(client: &Client) -> Result<KeyEvidence, Error> {
             Err(_) => {}
         }
     }
-    match client.send(ping()).await {
+    match client.send(ping(client.model_info())).await {
         Ok(response) => Ok(KeyEvidence::Chat(Box::new(response))),
         Err(error) if error.kind() == ErrorKind::ModelNotFound => {
             Ok(KeyEvidence::ModelMissing(error))
@@ -531,7 +577,7 @@ async fn model_check(
         );
     }
     // Not listed (aliases, deployments, or a list that is not complete): ask.
-    match client.send(ping()).await {
+    match client.send(ping(client.model_info())).await {
         Ok(response) => (
             Outcome::Pass(format!(
                 "`{model}` answers (the models list does not name it)"
@@ -541,15 +587,7 @@ async fn model_check(
         Err(error) if error.kind() == ErrorKind::ModelNotFound => {
             (model_missing(&error, profile, &ids), None)
         }
-        Err(error) => (
-            Outcome::Fail {
-                detail: error.to_string(),
-                fix: fix_for(&error, profile),
-                code: exit_code(error.kind()),
-                kind: error.kind().as_str(),
-            },
-            None,
-        ),
+        Err(error) => (Outcome::failed(&error, fix_for(&error, profile)), None),
     }
 }
 
@@ -558,17 +596,12 @@ fn model_missing(error: &Error, profile: &ResolvedProfile, ids: &[String]) -> Ou
     if let Some(close) = closest_model(&profile.model, ids.iter().map(String::as_str)) {
         fix.push_str(&format!("; did you mean `{close}`?"));
     }
-    Outcome::Fail {
-        detail: error.to_string(),
-        fix,
-        code: exit_code(error.kind()),
-        kind: error.kind().as_str(),
-    }
+    Outcome::failed(error, fix)
 }
 
-/// Streams a 1-token chat to its end: the number of events and the usage.
+/// Streams a short chat to its end: the number of events and the usage.
 async fn stream_check(client: &Client) -> Result<(usize, Option<UsageReport>), Error> {
-    let mut stream = client.stream(ping()).await?;
+    let mut stream = client.stream(ping(client.model_info())).await?;
     let mut events = 0;
     let mut usage = None;
     while let Some(event) = stream.next().await {

@@ -1,11 +1,12 @@
 //! `oac config import FILE`: a Kilo Code / Roo Code settings export becomes profiles.
-//! Keys go to owner-only key files, never into the config file; an existing config
-//! file is never overwritten unless asked.
+//! Keys go to owner-only key files, never into the config file (nor, with `--print`,
+//! anywhere at all); an existing config file or key file is never overwritten
+//! unless asked.
 
 use std::path::{Path, PathBuf};
 
 use openai_compat::config::{
-    ENV_CONFIG, Environment, ProcessEnv, default_config_path, import_kilo,
+    ENV_CONFIG, Environment, Import, KeySource, ProcessEnv, default_config_path, import_kilo,
 };
 use serde_json::json;
 
@@ -21,28 +22,23 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
     })?;
     let mut import = import_kilo(&text)?;
 
-    let target = if args.print {
-        None
+    let (target, keys) = if args.print {
+        (None, Keys::InVariables(name_key_variables(&mut import)))
     } else {
-        Some(target(global, args)?)
+        let target = target(global, args)?;
+        let keys_dir = match &args.keys_dir {
+            Some(dir) => dir.clone(),
+            None => target.parent().unwrap_or(Path::new(".")).join("keys"),
+        };
+        let files = store_keys(&mut import, &keys_dir, args.force)?;
+        (Some(target), Keys::InFiles(files))
     };
-    let keys_dir = match (&args.keys_dir, &target) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(target)) => target.parent().unwrap_or(Path::new(".")).join("keys"),
-        (None, None) => default_config_path(&ProcessEnv)
-            .and_then(|path| path.parent().map(|dir| dir.join("keys")))
-            .ok_or_else(|| {
-                Failure::Usage(
-                    "no home directory to keep the API keys in: pass --keys-dir DIR".into(),
-                )
-            })?,
-    };
-    let key_files = if import.keys.is_empty() {
-        Vec::new()
-    } else {
-        import.store_keys(&keys_dir)?
-    };
-    let toml = import.config.to_toml_string()?;
+    let mut toml = import.config.to_toml_string()?;
+    if let Keys::InVariables(variables) = &keys
+        && !variables.is_empty()
+    {
+        toml.insert_str(0, &variables_comment(variables));
+    }
     match &target {
         Some(path) => write_config(path, &toml)?,
         None if out.is_json() => {}
@@ -51,13 +47,18 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
 
     let profiles = import.config.profile_names();
     if out.is_json() {
+        let (files, variables) = match &keys {
+            Keys::InFiles(files) => (files.as_slice(), &[][..]),
+            Keys::InVariables(variables) => (&[][..], variables.as_slice()),
+        };
         return out.record(&record! {
             "type": "import",
             "config": target.as_ref().map(|p| p.display().to_string()),
             "toml": target.is_none().then_some(&toml),
             "profiles": profiles,
             "default_profile": import.config.default_profile,
-            "key_files": key_files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "key_files": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "key_variables": variables.iter().map(|(profile, variable)| json!({"profile": profile, "variable": variable})).collect::<Vec<_>>(),
             "skipped": import.skipped.iter().map(|s| json!({"name": s.name, "api_provider": s.api_provider})).collect::<Vec<_>>(),
             "ignored": import.ignored,
             "warnings": import.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -79,11 +80,22 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
     if let Some(default) = &import.config.default_profile {
         out.note(&format!("default profile: {default}"));
     }
-    for path in &key_files {
-        out.note(&format!(
-            "API key saved to {} (readable by you only)",
-            path.display()
-        ));
+    match &keys {
+        Keys::InFiles(files) => {
+            for path in files {
+                out.note(&format!(
+                    "API key saved to {} (readable by you only)",
+                    path.display()
+                ));
+            }
+        }
+        Keys::InVariables(variables) => {
+            for (profile, variable) in variables {
+                out.note(&format!(
+                    "the API key of `{profile}` was not written anywhere: the profile reads it from {variable} (`export {variable}=…`), or import without --print to save it to an owner-only key file"
+                ));
+            }
+        }
     }
     for skipped in &import.skipped {
         out.note(&format!("skipped {skipped}"));
@@ -103,6 +115,15 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
         out.note("next: `oac doctor` checks the default profile; `oac --profile NAME doctor` another one");
     }
     Ok(())
+}
+
+/// Where the export's API keys went.
+enum Keys {
+    /// Owner-only key files (written).
+    InFiles(Vec<PathBuf>),
+    /// Nowhere: each profile names an environment variable instead
+    /// (`(profile, variable)`), for `--print`.
+    InVariables(Vec<(String, String)>),
 }
 
 /// Where the profiles are written: `--output`, else `--config`, else `$OAC_CONFIG`,
@@ -140,6 +161,131 @@ fn target(global: &GlobalArgs, args: &ImportArgs) -> Result<PathBuf, Failure> {
     Ok(path)
 }
 
+/// Writes each key of `import` to an owner-only file in `keys_dir` and points its
+/// profile at it. A key file that already exists is replaced only with `force`;
+/// otherwise nothing is written and the error names every such file.
+///
+/// The keys are first written to a fresh directory inside `keys_dir` (by the config
+/// crate, which names the files), then moved into place once no name collides.
+fn store_keys(import: &mut Import, keys_dir: &Path, force: bool) -> Result<Vec<PathBuf>, Failure> {
+    if import.keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let staging = Staging::new(keys_dir);
+    let staged = import.store_keys(&staging.0)?;
+    let moves: Vec<(PathBuf, PathBuf)> = staged
+        .into_iter()
+        .filter_map(|from| {
+            let to = keys_dir.join(from.file_name()?);
+            Some((from, to))
+        })
+        .collect();
+    let existing: Vec<String> = moves
+        .iter()
+        .filter(|(_, to)| to.symlink_metadata().is_ok())
+        .map(|(_, to)| to.display().to_string())
+        .collect();
+    if !existing.is_empty() && !force {
+        let (files, are) = match existing.len() {
+            1 => ("key file", "exists and is left as it is"),
+            _ => ("key files", "exist and are left as they are"),
+        };
+        return Err(Failure::Usage(format!(
+            "the {files} {} already {are}: replace {} with --force, or keep the new keys elsewhere with --keys-dir DIR",
+            existing.join(", "),
+            if existing.len() == 1 { "it" } else { "them" },
+        )));
+    }
+    let mut written = Vec::with_capacity(moves.len());
+    for (from, to) in moves {
+        std::fs::rename(&from, &to).map_err(|source| Failure::File {
+            what: "cannot move the key file into place at",
+            path: to.clone(),
+            source,
+        })?;
+        for profile in import.config.profiles.values_mut() {
+            if matches!(&profile.key, Some(KeySource::File(path)) if *path == from) {
+                profile.key = Some(KeySource::File(to.clone()));
+            }
+        }
+        written.push(to);
+    }
+    Ok(written)
+}
+
+/// A directory for keys being written; removed with whatever it still holds.
+struct Staging(PathBuf);
+
+impl Staging {
+    fn new(keys_dir: &Path) -> Staging {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let dir = keys_dir.join(format!(".oac-import-{}-{nanos}", std::process::id()));
+        // Only a crashed run of this very process id could have left it.
+        let _ = std::fs::remove_dir_all(&dir);
+        Staging(dir)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// For `--print`: no key is written; each profile with a key reads it from an
+/// environment variable named for it instead. Returns `(profile, variable)`.
+fn name_key_variables(import: &mut Import) -> Vec<(String, String)> {
+    let mut named: Vec<(String, String)> = Vec::new();
+    for (profile, _) in std::mem::take(&mut import.keys) {
+        let base = key_variable(&profile);
+        let mut variable = base.clone();
+        let mut n = 1;
+        while named.iter().any(|(_, taken)| *taken == variable) {
+            n += 1;
+            variable = format!("{}_{n}_API_KEY", base.trim_end_matches("_API_KEY"));
+        }
+        if let Some(settings) = import.config.profiles.get_mut(&profile) {
+            settings.key = Some(KeySource::Env(variable.clone()));
+        }
+        named.push((profile, variable));
+    }
+    named
+}
+
+/// `together` → `TOGETHER_API_KEY`; `my-local.box` → `MY_LOCAL_BOX_API_KEY`. Always a
+/// valid shell variable name.
+fn key_variable(profile: &str) -> String {
+    let mut name = String::new();
+    for c in profile.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_uppercase());
+        } else if !name.is_empty() && !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    let name = name.trim_end_matches('_');
+    match name.chars().next() {
+        None => "OAC_API_KEY".to_owned(),
+        Some(first) if first.is_ascii_digit() => format!("OAC_{name}_API_KEY"),
+        Some(_) => format!("{name}_API_KEY"),
+    }
+}
+
+/// The comment heading printed profiles whose keys were left out.
+fn variables_comment(variables: &[(String, String)]) -> String {
+    let mut comment = String::from(
+        "# The API keys of the export are not in this file: each profile below reads its\n\
+         # key from the environment variable its api_key_env names:\n",
+    );
+    for (profile, variable) in variables {
+        comment.push_str(&format!("#   {profile}: export {variable}=…\n"));
+    }
+    comment.push('\n');
+    comment
+}
+
 fn write_config(path: &Path, toml: &str) -> Result<(), Failure> {
     let failed = |source| Failure::File {
         what: "cannot write the config file",
@@ -150,4 +296,18 @@ fn write_config(path: &Path, toml: &str) -> Result<(), Failure> {
         std::fs::create_dir_all(dir).map_err(failed)?;
     }
     std::fs::write(path, toml).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_variables_are_valid_shell_names() {
+        assert_eq!(key_variable("together"), "TOGETHER_API_KEY");
+        assert_eq!(key_variable("my-local.box"), "MY_LOCAL_BOX_API_KEY");
+        assert_eq!(key_variable("  spaced  out "), "SPACED_OUT_API_KEY");
+        assert_eq!(key_variable("4o"), "OAC_4O_API_KEY");
+        assert_eq!(key_variable("日本"), "OAC_API_KEY");
+    }
 }

@@ -1,11 +1,13 @@
-//! `oac resolve [URL]`: the URLs that would be called, and the rule that applied.
-//! Sends nothing.
+//! `oac resolve [URL]`: the URLs that would be called, the provider implementation
+//! that would call them, and the rules that applied. Sends nothing.
 
-use openai_compat::Endpoints;
+use openai_compat::{Endpoints, ResolvedProfile};
+use serde_json::json;
 
 use crate::args::{GlobalArgs, ResolveArgs};
 use crate::failure::Failure;
 use crate::output::{Output, Record, record};
+use crate::redact;
 use crate::setup::{self, Need};
 
 pub fn run(global: &GlobalArgs, args: &ResolveArgs, out: &mut Output) -> Result<(), Failure> {
@@ -14,21 +16,44 @@ pub fn run(global: &GlobalArgs, args: &ResolveArgs, out: &mut Output) -> Result<
         overrides = overrides.base_url(url);
     }
     let loaded = setup::load_with(overrides, Need::NoRequests, out)?;
-    let endpoints = &loaded.profile.endpoints;
+    let profile = &loaded.profile;
     if out.is_json() {
-        out.record(&endpoints_json(endpoints))
+        out.record(&resolved_json(profile))
     } else {
-        out.line(&endpoints.to_string())
+        out.line(&redact::endpoints(&profile.endpoints).to_string())?;
+        out.line(&format!("provider: {}", provider_line(profile)))
     }
 }
 
-/// `{"chat_url":…,"models_url":…|null,"kind":…,"flavor":…,"rule":…}`.
-pub fn endpoints_json(endpoints: &Endpoints) -> Record {
+/// `{"chat_url":…,"models_url":…|null,"kind":…,"flavor":…,"rule":…,"provider":{…}}`,
+/// credential query values masked.
+fn resolved_json(profile: &ResolvedProfile) -> Record {
+    let endpoints: Endpoints = redact::endpoints(&profile.endpoints);
+    let (kind, reason) = provider_choice(profile);
     record! {
         "chat_url": endpoints.chat.as_str(),
         "models_url": endpoints.models.as_ref().map(|url| url.as_str()),
         "kind": endpoints.kind.as_str(),
         "flavor": endpoints.flavor.as_str(),
         "rule": endpoints.rule,
+        "provider": json!({"kind": kind, "reason": reason}),
     }
+}
+
+/// The implementation serving `profile` and why: (`openai-native`, `provider is
+/// auto and the host is api.openai.com`).
+pub fn provider_choice(profile: &ResolvedProfile) -> (&'static str, &str) {
+    let kind = profile.provider.as_str();
+    let reason = profile.provider_reason.as_str();
+    let reason = reason
+        .strip_prefix(kind)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(reason);
+    (kind, reason)
+}
+
+/// `openai-native (provider is auto and the host is api.openai.com)`.
+pub fn provider_line(profile: &ResolvedProfile) -> String {
+    let (kind, reason) = provider_choice(profile);
+    format!("{kind} ({reason})")
 }

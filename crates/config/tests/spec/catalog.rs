@@ -907,3 +907,194 @@ fn catalog_key_inside_a_profile_is_an_unknown_key() {
         crate::common::parse_problems("[profiles.p]\nmodel = \"m\"\ncatalog = \"x.toml\"\n");
     assert!(problems.contains("unknown key `catalog`"), "{problems}");
 }
+
+#[test]
+fn only_o1_preview_and_o1_mini_reject_tools() {
+    for r in SPEC {
+        let rejects = matches!(r.id, "o1-preview" | "o1-mini");
+        assert_eq!(entry(r.id).info.supports_tools, !rejects, "{}", r.id);
+    }
+}
+
+#[test]
+fn supports_tools_is_a_model_info_key() {
+    let toml = format!("{NATIVE}\n[profiles.openai.model_info]\nsupports_tools = false\n");
+    let p = load_ok(&toml, env(), Overrides::new()).profile;
+    assert!(!p.model_info.supports_tools);
+    let file = ConfigFile::parse_toml(&toml).unwrap();
+    let written = file.to_toml_string().unwrap();
+    assert!(written.contains("supports_tools = false\n"), "{written}");
+}
+
+#[test]
+fn override_of_a_model_reaches_its_aliases() {
+    let mut catalog = Catalog::builtin().clone();
+    catalog
+        .extend_from_toml_str("[models.\"o3-mini\"]\ninput_price = 0.5\n")
+        .unwrap();
+    for id in ["o3-mini", "o3-mini-high", "o3-mini-low"] {
+        let e = catalog.lookup(id).unwrap();
+        assert_eq!(e.info.prices.input_price, Some(dec("0.5")), "{id}");
+        assert_eq!(e.info.prices.output_price, Some(dec("4.40")), "{id}");
+        assert_eq!(e.wire_model, "o3-mini", "{id}");
+    }
+    assert_eq!(
+        catalog.lookup("o3-mini-high").unwrap().alias_effort,
+        Some(High)
+    );
+    assert_eq!(
+        catalog.lookup("o3-mini-high").unwrap().based_on.as_deref(),
+        Some("o3-mini")
+    );
+    // Other families are untouched.
+    assert_eq!(catalog.lookup("o3-high").unwrap().info, entry("o3").info);
+}
+
+#[test]
+fn alias_keeps_the_fields_it_overrides_itself() {
+    let mut catalog = Catalog::builtin().clone();
+    catalog
+        .extend_from_toml_str(
+            "[models.\"o3-mini-high\"]\ninput_price = 0.9\n\n[models.\"o3-mini\"]\ninput_price = 0.5\ncontext_window = 150000\n",
+        )
+        .unwrap();
+    let high = catalog.lookup("o3-mini-high").unwrap();
+    assert_eq!(high.info.prices.input_price, Some(dec("0.9")));
+    assert_eq!(
+        high.info.context_window, 150_000,
+        "the rest follows o3-mini"
+    );
+    let low = catalog.lookup("o3-mini-low").unwrap();
+    assert_eq!(low.info.prices.input_price, Some(dec("0.5")));
+
+    // A later file's override of the base still leaves the alias's own field.
+    catalog
+        .extend_from_toml_str("[models.\"o3-mini\"]\ninput_price = 0.4\n")
+        .unwrap();
+    let high = catalog.lookup("o3-mini-high").unwrap();
+    assert_eq!(high.info.prices.input_price, Some(dec("0.9")));
+    assert_eq!(high.info.context_window, 150_000);
+    assert_eq!(
+        catalog
+            .lookup("o3-mini-low")
+            .unwrap()
+            .info
+            .prices
+            .input_price,
+        Some(dec("0.4"))
+    );
+}
+
+#[test]
+fn override_in_a_later_file_reaches_entries_of_an_earlier_one() {
+    let mut catalog = Catalog::builtin().clone();
+    catalog
+        .extend_from_toml_str("[models.\"o3-mini-2025-01-31\"]\nbased_on = \"o3-mini\"\n")
+        .unwrap();
+    catalog
+        .extend_from_toml_str("[models.\"o3-mini\"]\noutput_price = 4\n")
+        .unwrap();
+    let dated = catalog.lookup("o3-mini-2025-01-31").unwrap();
+    assert_eq!(dated.info.prices.output_price, Some(dec("4")));
+    assert_eq!(dated.wire_model, "o3-mini-2025-01-31");
+}
+
+#[test]
+fn loader_sees_the_override_on_an_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "mine.toml",
+        "[models.\"o3-mini\"]\ninput_price = 0.5\n",
+    );
+    let config = write(
+        dir.path(),
+        "config.toml",
+        &format!("catalog = \"mine.toml\"\n{NATIVE}"),
+    );
+    let loaded = Loader::new()
+        .env(env())
+        .overrides(Overrides::new().config(&config).model("o3-mini-high"))
+        .load()
+        .unwrap();
+    assert_eq!(
+        loaded.profile.model_info.prices.input_price,
+        Some(dec("0.5"))
+    );
+}
+
+#[test]
+fn base_override_an_alias_no_longer_fits_is_a_problem() {
+    let mut catalog = Catalog::builtin().clone();
+    let before = catalog.clone();
+    let err = catalog
+        .extend_from_toml_str(
+            "[models.\"o3-mini\"]\nsupports_reasoning_effort = [\"low\", \"medium\"]\n",
+        )
+        .unwrap_err();
+    assert_eq!(catalog, before, "a failed extension changes nothing");
+    insta::assert_snapshot!("base_override_breaks_an_alias", problems(&err));
+}
+
+#[test]
+fn inserted_entry_reaches_entries_based_on_it() {
+    let mut catalog = Catalog::builtin().clone();
+    let mut o3 = entry("o3").clone();
+    o3.info.context_window = 300_000;
+    let old = catalog.insert(o3).unwrap();
+    assert_eq!(old.info.context_window, 200_000);
+    assert_eq!(
+        catalog.lookup("o3-high").unwrap().info.context_window,
+        300_000
+    );
+    assert_eq!(catalog.lookup("o3-high").unwrap().wire_model, "o3");
+}
+
+#[test]
+fn gateway_prefixed_id_finds_the_entry_and_keeps_the_prefix() {
+    let e = Catalog::builtin().entry_for("openai/o3-mini-high").unwrap();
+    assert_eq!(e.id, "openai/o3-mini-high");
+    assert_eq!(e.wire_model, "openai/o3-mini");
+    assert_eq!(e.alias_effort, Some(High));
+    assert_eq!(e.info, entry("o3-mini").info);
+    // An exact id wins.
+    assert_eq!(
+        Catalog::builtin().entry_for("gpt-4o").unwrap(),
+        *entry("gpt-4o")
+    );
+    assert!(Catalog::builtin().entry_for("openai/gpt-7").is_none());
+}
+
+#[test]
+fn gateway_prefixed_unknown_id_infers_its_family() {
+    assert_eq!(
+        ModelFamily::of_id("openai/o5-preview"),
+        ModelFamily::OSeries
+    );
+    assert_eq!(
+        ModelFamily::of_id("azure/openai/gpt-5-codex"),
+        ModelFamily::Gpt5
+    );
+    assert_eq!(
+        SystemPrompt::of_id("openrouter/o1-mini-2024", ModelFamily::OSeries),
+        SystemPrompt::FirstUserMessage
+    );
+}
+
+#[test]
+fn native_profile_with_a_gateway_prefixed_id_uses_the_catalogue() {
+    let loaded = load_ok(
+        NATIVE,
+        env(),
+        Overrides::new()
+            .base_url("https://gateway.example.com/v1")
+            .model("openai/gpt-4o"),
+    );
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let p = &loaded.profile;
+    assert_eq!(p.model_info, entry("gpt-4o").info);
+    assert_eq!(
+        p.catalog_entry.as_ref().unwrap().wire_model,
+        "openai/gpt-4o"
+    );
+}

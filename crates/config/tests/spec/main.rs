@@ -9,6 +9,7 @@ mod files;
 mod import;
 mod keys;
 mod location;
+mod native_rules;
 mod precedence;
 mod validation;
 mod write;

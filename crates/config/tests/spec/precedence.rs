@@ -526,3 +526,77 @@ fn catalogue_problems_are_reported_with_an_unknown_profile() {
         load_problems(toml, MapEnv::new(), flags).replace(dir.path().to_str().unwrap(), "<DIR>");
     insta::assert_snapshot!("catalogue_problems_with_unknown_profile", problems);
 }
+
+// ---- a profile's model_info describes the profile's own model ----
+
+const PRICED: &str = r#"
+[profiles.p]
+base_url = "https://api.together.xyz/v1"
+model = "llama"
+
+[profiles.p.model_info]
+context_window = 131072
+input_price = 0.88
+output_price = 0.88
+"#;
+
+#[test]
+fn model_info_applies_to_the_profiles_own_model() {
+    let loaded = load_ok(PRICED, MapEnv::new(), Overrides::new());
+    assert_eq!(loaded.profile.model_info.context_window, 131_072);
+    assert_eq!(
+        loaded
+            .profile
+            .model_info
+            .prices
+            .input_price
+            .map(|p| p.to_string()),
+        Some("0.88".to_owned())
+    );
+    assert!(warnings_of(&loaded, WarningKind::SettingIgnored).is_empty());
+}
+
+#[test]
+fn model_info_is_set_aside_when_a_flag_picks_another_model() {
+    let loaded = load_ok(PRICED, MapEnv::new(), Overrides::new().model("qwen"));
+    assert_eq!(loaded.profile.model, "qwen");
+    // Another model's prices would give a wrong cost: unknown is honest.
+    assert_eq!(loaded.profile.model_info.prices.input_price, None);
+    assert_eq!(loaded.profile.model_info.context_window, 128_000);
+    assert_eq!(
+        warnings_of(&loaded, WarningKind::SettingIgnored),
+        [
+            "profiles.p.model_info: profiles.p.model_info describes `llama`, but the model in use is `qwen` (from --model), so its limits and prices are not used; drop --model to use `llama`, or give `qwen` a profile of its own"
+        ]
+    );
+}
+
+#[test]
+fn model_info_is_set_aside_when_openai_model_picks_another_model() {
+    let env = MapEnv::new().set("OPENAI_MODEL", "qwen");
+    let loaded = load_ok(PRICED, env, Overrides::new());
+    assert_eq!(loaded.profile.model_info.prices.output_price, None);
+    assert_eq!(warnings_of(&loaded, WarningKind::SettingIgnored).len(), 1);
+}
+
+#[test]
+fn model_info_applies_when_the_flag_names_the_same_model() {
+    let loaded = load_ok(PRICED, MapEnv::new(), Overrides::new().model("llama"));
+    assert_eq!(loaded.profile.model_info.context_window, 131_072);
+    assert!(warnings_of(&loaded, WarningKind::SettingIgnored).is_empty());
+}
+
+#[test]
+fn model_info_of_a_profile_without_a_model_applies_to_any_model() {
+    let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\n[profiles.p.model_info]\ninput_price = 1\noutput_price = 2\n";
+    let loaded = load_ok(toml, MapEnv::new(), Overrides::new().model("qwen"));
+    assert_eq!(
+        loaded
+            .profile
+            .model_info
+            .prices
+            .output_price
+            .map(|p| p.to_string()),
+        Some("2".to_owned())
+    );
+}

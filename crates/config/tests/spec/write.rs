@@ -44,6 +44,7 @@ context_window = 1047576
 supports_images = false
 supports_computer_use = true
 supports_prompt_cache = true
+supports_tools = false
 supports_reasoning_effort = ["none", "xhigh"]
 reasoning_effort = "none"
 input_price = 0.1234567890123456789012345678

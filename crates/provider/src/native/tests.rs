@@ -242,15 +242,119 @@ fn gpt_5_1_accepts_none() {
 }
 
 #[test]
-fn profile_effort_outside_the_allowed_levels_is_refused() {
+fn profile_effort_outside_the_allowed_levels_becomes_the_nearest_level() {
+    // The loader refuses this profile; one assembled by hand must still work.
     let mut p = profile("o4-mini");
     p.reasoning_effort = Some(ReasoningEffort::Minimal);
     let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
+    let b = body_for(&rules, &ChatRequest::new().user("Hi"), Streaming::Off);
+    assert_eq!(b["reasoning_effort"], "low");
+    // A request's own effort is still checked strictly.
+    let request = ChatRequest::new()
+        .user("Hi")
+        .reasoning_effort(ReasoningEffort::Minimal);
+    assert!(build_body(&rules, &request, Streaming::Off).is_err());
+}
+
+#[test]
+fn profile_effort_on_a_model_without_effort_is_not_sent() {
+    let mut p = profile("gpt-4o");
+    p.reasoning_effort = Some(ReasoningEffort::High);
+    let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
+    let b = body_for(&rules, &ChatRequest::new().user("Hi"), Streaming::Off);
+    assert!(b.get("reasoning_effort").is_none(), "{b}");
+}
+
+#[test]
+fn effort_error_says_where_the_effort_came_from() {
+    // An alias whose own effort the (edited) entry no longer accepts.
+    let mut p = profile("o3-mini-high");
+    let entry = p.catalog_entry.as_mut().unwrap();
+    entry.info.supports_reasoning_effort = EffortSupport::Levels(vec![ReasoningEffort::Low]);
+    p.model_info = entry.info.clone();
+    let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
     let err = build_body(&rules, &ChatRequest::new().user("Hi"), Streaming::Off).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "reasoning effort not supported: model \"o4-mini\" does not accept reasoning_effort \"minimal\"; use one of: low, medium, high"
+    assert!(
+        matches!(
+            err,
+            Error::UnsupportedReasoningEffort {
+                from: crate::EffortSource::Alias,
+                ..
+            }
+        ),
+        "{err:?}"
     );
+    snapshot_text("native_alias_effort_error", &err.to_string());
+}
+
+#[test]
+fn tools_to_a_model_without_tools_are_refused_before_sending() {
+    let request = assistant_request().tool(crate::Tool::function(
+        "run_tests",
+        "Run the test suite",
+        serde_json::json!({"type": "object", "properties": {}}),
+    ));
+    for model in ["o1-preview", "o1-mini"] {
+        let err = build_body(&rules(model), &request, Streaming::Off).unwrap_err();
+        assert!(matches!(err, Error::ToolsNotSupported { .. }), "{err:?}");
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
+    }
+    let err = build_body(&rules("o1-preview"), &request, Streaming::Off).unwrap_err();
+    snapshot_text("native_o1_preview_tools_error", &err.to_string());
+    for model in ["o1", "o3-mini", "gpt-4o", "gpt-5"] {
+        let b = body_for(&rules(model), &request, Streaming::Off);
+        assert_eq!(b["tools"][0]["function"]["name"], "run_tests", "{model}");
+    }
+}
+
+#[test]
+fn top_p_is_not_sent_to_reasoning_models() {
+    let request = ChatRequest::new().user("Hi").top_p(0.9).temperature(0.3);
+    for model in ["o1", "o3-mini", "o4-mini-high", "gpt-5", "gpt-5.1"] {
+        let b = body(model, &request);
+        assert!(b.get("top_p").is_none(), "{model}: {b}");
+        assert!(b.get("temperature").is_none(), "{model}: {b}");
+    }
+    let b = body("gpt-4o", &request);
+    assert_eq!(b["top_p"], 0.9);
+    assert_eq!(b["temperature"], 0.3);
+}
+
+#[test]
+fn gateway_prefixed_alias_keeps_the_prefix_on_the_wire() {
+    let endpoints = resolve(
+        "https://gateway.example.com/v1",
+        &ResolveOptions::new().provider(openai_compat_url::ProviderKind::Native),
+    )
+    .unwrap();
+    let mut p = ResolvedProfile::new(endpoints, "openai/o3-mini-high");
+    p.provider = openai_compat_config::ProviderChoice::OpenAiNative;
+    let provider = OpenAiNative::new(p).unwrap();
+    assert!(provider.is_known_model());
+    let b = body_for(
+        provider.shaping_rules(),
+        &assistant_request(),
+        Streaming::Off,
+    );
+    assert_eq!(b["model"], "openai/o3-mini");
+    assert_eq!(b["reasoning_effort"], "high");
+    assert_eq!(b["messages"][0]["role"], "developer");
+    assert!(b.get("temperature").is_none());
+    assert_eq!(provider.model_info().context_window, 200_000);
+}
+
+#[test]
+fn gateway_prefixed_unknown_id_follows_its_family() {
+    let provider = OpenAiNative::new(profile("openai/o9-preview")).unwrap();
+    assert!(!provider.is_known_model());
+    assert_eq!(provider.catalog_entry().family, ModelFamily::OSeries);
+    let b = body_for(
+        provider.shaping_rules(),
+        &assistant_request(),
+        Streaming::Off,
+    );
+    assert_eq!(b["model"], "openai/o9-preview");
+    assert_eq!(b["messages"][0]["role"], "developer");
 }
 
 #[test]
@@ -311,14 +415,18 @@ fn unknown_id_with_levels_in_the_profile_is_checked() {
     assert!(build_body(&rules, &request, Streaming::Off).is_err());
 }
 
-#[test]
-fn profile_built_without_the_loader_gets_the_catalogue() {
+fn hand_built(model: &str) -> ResolvedProfile {
     let endpoints = resolve(
         "",
         &ResolveOptions::new().provider(openai_compat_url::ProviderKind::Native),
     )
     .unwrap();
-    let provider = OpenAiNative::new(ResolvedProfile::new(endpoints, "gpt-4o")).unwrap();
+    ResolvedProfile::new(endpoints, model)
+}
+
+#[test]
+fn profile_built_without_the_loader_gets_the_catalogue() {
+    let provider = OpenAiNative::new(hand_built("gpt-4o")).unwrap();
     assert!(provider.is_known_model());
     assert_eq!(provider.model_info().context_window, 128_000);
     assert_eq!(
@@ -330,6 +438,35 @@ fn profile_built_without_the_loader_gets_the_catalogue() {
             .to_string(),
         "2.5"
     );
+}
+
+#[test]
+fn hand_built_info_field_is_laid_over_the_catalogue_entry() {
+    let mut p = hand_built("gpt-4o");
+    p.model_info.prices.input_price = Some("2".parse().unwrap());
+    p.model_info.supports_images = false;
+    let provider = OpenAiNative::new(p).unwrap();
+    let info = provider.model_info();
+    assert_eq!(info.prices.input_price.unwrap().to_string(), "2");
+    assert!(!info.supports_images);
+    // The rest is the catalogue's.
+    assert_eq!(info.prices.output_price.unwrap().to_string(), "10");
+    assert_eq!(info.prices.cache_read_price.unwrap().to_string(), "1.25");
+    assert_eq!(info.max_output_tokens, Some(16_384));
+    assert_eq!(info.context_window, 128_000);
+    assert!(info.supports_prompt_cache);
+}
+
+#[test]
+fn loader_profile_is_not_looked_up_again() {
+    // The loader looked `gpt-4o` up in the user's catalogue and found nothing
+    // (say it was removed): the built-in entry must not sneak back in.
+    let mut p = profile("gpt-4o");
+    p.catalog_entry = None;
+    p.model_info = openai_compat_config::ModelInfo::compatible_default();
+    let provider = OpenAiNative::new(p).unwrap();
+    assert!(!provider.is_known_model());
+    assert_eq!(provider.model_info().prices.input_price, None);
 }
 
 #[test]
