@@ -298,6 +298,39 @@ async fn a_silent_stream_hits_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn a_stream_that_keeps_talking_outlives_its_idle_timeout() {
+    // 20 chunks 10 ms apart: the whole stream takes about twice the idle timeout,
+    // but no silence comes near it, so the idle deadline keeps moving.
+    let sim = Simulator::start().await;
+    sim.push(
+        Reply::text("word ".repeat(16))
+            .text_chunk_chars(4)
+            .delay(Duration::from_millis(10)),
+    );
+    let mut p = profile(&sim);
+    p.timeouts.stream_idle = Duration::from_millis(100);
+    let stream = provider(p)
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (events, error) = collect(stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(
+        started.elapsed() > Duration::from_millis(100),
+        "the stream must last longer than the idle timeout for this test to mean anything"
+    );
+    let text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::TextDelta(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "word ".repeat(16));
+}
+
+#[tokio::test]
 async fn dropping_a_stream_closes_its_connection() {
     let sim = Simulator::start().await;
     sim.push(

@@ -145,6 +145,31 @@ fn loopback(c: &mut Criterion) {
         };
         assert_eq!(runtime.block_on(read_all()), CHUNKS);
         group.bench_function(name, |b| b.iter(|| runtime.block_on(read_all())));
+
+        // The peer measured in the same run: plain reqwest reading the same
+        // response as raw bytes, no decoding at all — the floor the transport and
+        // the loopback socket impose. Ours ÷ this is our whole overhead.
+        let client = reqwest::Client::new();
+        let url = format!("{}/chat/completions", sim.base_url());
+        let raw_bytes = || async {
+            let response = client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(r#"{"model":"sim-model","stream":true,"messages":[{"role":"user","content":"go"}]}"#)
+                .send()
+                .await
+                .unwrap();
+            let mut bytes = response.bytes_stream();
+            let mut total = 0usize;
+            while let Some(chunk) = bytes.next().await {
+                total += black_box(chunk.unwrap()).len();
+            }
+            total
+        };
+        assert_eq!(runtime.block_on(raw_bytes()), body.len());
+        group.bench_function(format!("{name}_raw_reqwest_peer"), |b| {
+            b.iter(|| runtime.block_on(raw_bytes()))
+        });
         drop(sim);
     }
     group.finish();
