@@ -474,13 +474,7 @@ impl Catalog {
         format: ConfigFormat,
         path: Option<&Path>,
     ) -> Result<(), ConfigError> {
-        let root = tree::parse(text, format).map_err(|err| ConfigError::Syntax {
-            file: path.map(Path::to_path_buf),
-            format,
-            line: err.line,
-            column: err.column,
-            message: err.message,
-        })?;
+        let root = tree::parse_document(text, format, path)?;
         let mut cx = Cx::new(format);
         let written = read_document(&mut cx, &root);
         let mut recipes = self.recipes.clone();

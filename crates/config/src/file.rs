@@ -144,13 +144,7 @@ impl ConfigFile {
         format: ConfigFormat,
         path: Option<&Path>,
     ) -> Result<(ConfigFile, Report), ConfigError> {
-        let root = tree::parse(text, format).map_err(|err| ConfigError::Syntax {
-            file: path.map(Path::to_path_buf),
-            format,
-            line: err.line,
-            column: err.column,
-            message: err.message,
-        })?;
+        let root = tree::parse_document(text, format, path)?;
         let mut cx = Cx::new(format);
         let convert::Document {
             default_profile,

@@ -121,13 +121,7 @@ impl Import {
 /// # Ok::<(), openai_compat_config::ConfigError>(())
 /// ```
 pub fn import_kilo(json: &str) -> Result<Import, ConfigError> {
-    let root = tree::parse(json, ConfigFormat::Json).map_err(|err| ConfigError::Syntax {
-        file: None,
-        format: ConfigFormat::Json,
-        line: err.line,
-        column: err.column,
-        message: err.message,
-    })?;
+    let root = tree::parse_document(json, ConfigFormat::Json, None)?;
     let Value::Table(top) = &root.value else {
         return Err(not_an_export("the file is not a JSON object"));
     };

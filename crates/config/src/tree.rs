@@ -6,12 +6,14 @@
 //! `RawValue` (never `arbitrary_precision`, which would change number handling for
 //! every crate in the build).
 
+use std::path::Path;
+
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 use toml::de::{DeTable, DeValue};
 
-use crate::problem::ConfigFormat;
+use crate::problem::{ConfigError, ConfigFormat};
 
 /// Deeper nesting than this is refused instead of risking the stack.
 const MAX_DEPTH: usize = 64;
@@ -83,6 +85,22 @@ pub(crate) fn parse(text: &str, format: ConfigFormat) -> Result<Node, SyntaxErro
         ConfigFormat::Toml => parse_toml(text, &lines),
         ConfigFormat::Json => parse_json(text, &lines),
     }
+}
+
+/// Parses a whole document read from `file` (`None`: not from a file); a syntax
+/// error becomes [`ConfigError::Syntax`].
+pub(crate) fn parse_document(
+    text: &str,
+    format: ConfigFormat,
+    file: Option<&Path>,
+) -> Result<Node, ConfigError> {
+    parse(text, format).map_err(|err| ConfigError::Syntax {
+        file: file.map(Path::to_path_buf),
+        format,
+        line: err.line,
+        column: err.column,
+        message: err.message,
+    })
 }
 
 /// Byte offset → 1-based line and column.

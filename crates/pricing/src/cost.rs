@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::exact;
-use crate::prices::{ModelPrices, PriceKind};
+use crate::prices::{ModelPrices, PriceKind, is_negative};
 use crate::usage::Usage;
 
 /// The cost of one request: exact and broken down, or unknown with the reason.
@@ -301,10 +301,10 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
         (PriceKind::Reasoning, Some(applied.reasoning)),
         (PriceKind::OutputAudio, applied.output_audio),
     ];
-    if let Some((price, value)) = rates.iter().find_map(|(kind, rate)| {
-        rate.filter(|r| r.is_sign_negative() && !r.is_zero())
-            .map(|r| (*kind, r))
-    }) {
+    if let Some((price, value)) = rates
+        .iter()
+        .find_map(|(kind, rate)| rate.filter(|r| is_negative(*r)).map(|r| (*kind, r)))
+    {
         return unknown(UnknownReason::NegativePrice { price, value });
     }
 

@@ -382,27 +382,12 @@ impl ModelPrices {
     /// assert!(problems[1].starts_with("`tiers[1].above_input_tokens`: tier thresholds must ascend"));
     /// ```
     pub fn problems(&self) -> Vec<PriceError> {
-        let mut problems = Vec::new();
-        for kind in PriceKind::ALL {
-            if let Some(value) = self.get(kind)
-                && value.is_sign_negative()
-                && !value.is_zero()
-            {
-                problems.push(PriceError::NegativeValue { kind, value }.in_field(kind.field()));
-            }
-        }
+        let mut problems: Vec<PriceError> = negative_prices(|kind| self.get(kind)).collect();
         for (index, tier) in self.tiers.iter().enumerate() {
-            for kind in PriceKind::ALL {
-                if let Some(value) = tier.get(kind)
-                    && value.is_sign_negative()
-                    && !value.is_zero()
-                {
-                    problems.push(
-                        PriceError::NegativeValue { kind, value }
-                            .in_field(format!("tiers[{index}].{}", kind.field())),
-                    );
-                }
-            }
+            problems.extend(
+                negative_prices(|kind| tier.get(kind))
+                    .map(|problem| problem.in_field(format!("tiers[{index}]"))),
+            );
             if let Some(previous) = index.checked_sub(1).and_then(|i| self.tiers.get(i))
                 && tier.above_input_tokens <= previous.above_input_tokens
             {
@@ -418,6 +403,19 @@ impl ModelPrices {
         }
         problems
     }
+}
+
+/// True for a price below zero (`-0` is zero, not negative).
+pub(crate) fn is_negative(price: Decimal) -> bool {
+    price.is_sign_negative() && !price.is_zero()
+}
+
+/// A problem for each price below zero among those `get` gives, naming its field.
+fn negative_prices(get: impl Fn(PriceKind) -> Option<Decimal>) -> impl Iterator<Item = PriceError> {
+    PriceKind::ALL.into_iter().filter_map(move |kind| {
+        let value = get(kind).filter(|value| is_negative(*value))?;
+        Some(PriceError::NegativeValue { kind, value }.in_field(kind.field()))
+    })
 }
 
 impl PriceTier {

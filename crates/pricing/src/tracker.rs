@@ -143,14 +143,7 @@ impl Tracker {
     pub fn record(&mut self, usage: &Usage, cost: &Cost) {
         let (usage, _) = usage.clamp(false);
         self.requests = self.requests.saturating_add(1);
-        let sum = &mut self.usage;
-        sum.input_total = sum.input_total.saturating_add(usage.input_total);
-        sum.cache_read = sum.cache_read.saturating_add(usage.cache_read);
-        sum.cache_write = sum.cache_write.saturating_add(usage.cache_write);
-        sum.output_total = sum.output_total.saturating_add(usage.output_total);
-        sum.reasoning = sum.reasoning.saturating_add(usage.reasoning);
-        sum.input_audio = sum.input_audio.saturating_add(usage.input_audio);
-        sum.output_audio = sum.output_audio.saturating_add(usage.output_audio);
+        add_tokens(&mut self.usage, &usage);
         self.last_input_tokens = Some(usage.input_total);
 
         match cost.total().map(|total| exact::add(self.known_cost, total)) {
@@ -166,15 +159,7 @@ impl Tracker {
             }
             None => self.unknown_cost = self.unknown_cost.saturating_add(1),
         }
-        if let Some(reported) = usage.reported_cost {
-            let sum = exact::add(self.reported_cost.unwrap_or(Decimal::ZERO), reported);
-            match sum {
-                Some(sum) => self.reported_cost = Some(sum),
-                None => {
-                    tracing::warn!("summed reported cost exceeds exact decimal range; not added")
-                }
-            }
-        }
+        self.add_reported_cost(usage.reported_cost);
     }
 
     /// Prices `usage` with `prices`, records it, and returns the cost.
@@ -209,14 +194,7 @@ impl Tracker {
     pub fn merge(&mut self, other: &Tracker) {
         self.requests = self.requests.saturating_add(other.requests);
         self.without_usage = self.without_usage.saturating_add(other.without_usage);
-        let (sum, add) = (&mut self.usage, &other.usage);
-        sum.input_total = sum.input_total.saturating_add(add.input_total);
-        sum.cache_read = sum.cache_read.saturating_add(add.cache_read);
-        sum.cache_write = sum.cache_write.saturating_add(add.cache_write);
-        sum.output_total = sum.output_total.saturating_add(add.output_total);
-        sum.reasoning = sum.reasoning.saturating_add(add.reasoning);
-        sum.input_audio = sum.input_audio.saturating_add(add.input_audio);
-        sum.output_audio = sum.output_audio.saturating_add(add.output_audio);
+        add_tokens(&mut self.usage, &other.usage);
         match exact::add(self.known_cost, other.known_cost) {
             Some(known) => {
                 self.known_cost = known;
@@ -233,19 +211,23 @@ impl Tracker {
                     .saturating_add(other.unknown_cost);
             }
         }
-        if let Some(reported) = other.reported_cost {
-            match exact::add(self.reported_cost.unwrap_or(Decimal::ZERO), reported) {
-                Some(sum) => self.reported_cost = Some(sum),
-                None => {
-                    tracing::warn!("summed reported cost exceeds exact decimal range; not added")
-                }
-            }
-        }
+        self.add_reported_cost(other.reported_cost);
         if other.last_input_tokens.is_some() {
             self.last_input_tokens = other.last_input_tokens;
         }
         if other.context_window.is_some() {
             self.context_window = other.context_window;
+        }
+    }
+
+    /// Adds a cost a provider stated to the sum of stated costs.
+    fn add_reported_cost(&mut self, reported: Option<Decimal>) {
+        let Some(reported) = reported else {
+            return;
+        };
+        match exact::add(self.reported_cost.unwrap_or(Decimal::ZERO), reported) {
+            Some(sum) => self.reported_cost = Some(sum),
+            None => tracing::warn!("summed reported cost exceeds exact decimal range; not added"),
         }
     }
 
@@ -294,6 +276,18 @@ impl Tracker {
     pub fn context_use(&self) -> Option<ContextUse> {
         ContextUse::new(self.last_input_tokens?, self.context_window?)
     }
+}
+
+/// Adds the token counts of `add` to `sum`, saturating (`reported_cost` is left
+/// alone: the tracker sums it apart).
+fn add_tokens(sum: &mut Usage, add: &Usage) {
+    sum.input_total = sum.input_total.saturating_add(add.input_total);
+    sum.cache_read = sum.cache_read.saturating_add(add.cache_read);
+    sum.cache_write = sum.cache_write.saturating_add(add.cache_write);
+    sum.output_total = sum.output_total.saturating_add(add.output_total);
+    sum.reasoning = sum.reasoning.saturating_add(add.reasoning);
+    sum.input_audio = sum.input_audio.saturating_add(add.input_audio);
+    sum.output_audio = sum.output_audio.saturating_add(add.output_audio);
 }
 
 #[cfg(test)]

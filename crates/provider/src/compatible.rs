@@ -2,18 +2,13 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use openai_compat_config::{ModelInfo, ResolvedProfile};
-use openai_compat_url::{Endpoints, ProviderKind};
+use openai_compat_config::ResolvedProfile;
+use openai_compat_url::ProviderKind;
 
 use crate::builder::ProviderBuilder;
-use crate::engine::Engine;
+use crate::engine::{Engine, provider_via_engine};
 use crate::error::Error;
-use crate::provider::Provider;
-use crate::request::ChatRequest;
-use crate::response::{ChatResponse, ModelEntry};
 use crate::shaping::ShapingRules;
-use crate::stream::ChatStream;
 
 /// The generic OpenAI-compatible provider: any endpoint that speaks
 /// `/chat/completions` (Together, DeepSeek, Groq, OpenRouter, Ollama, vLLM, …).
@@ -58,36 +53,7 @@ impl ProviderBuilder<OpenAiCompatible> {
     }
 }
 
-#[async_trait]
-impl Provider for OpenAiCompatible {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Compatible
-    }
-
-    fn model(&self) -> &str {
-        &self.engine.model
-    }
-
-    fn model_info(&self) -> &ModelInfo {
-        &self.engine.model_info
-    }
-
-    fn endpoints(&self) -> &Endpoints {
-        &self.engine.endpoints
-    }
-
-    async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
-        self.engine.chat(request).await
-    }
-
-    async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
-        self.engine.chat_stream(request).await
-    }
-
-    async fn list_models(&self) -> Result<Vec<ModelEntry>, Error> {
-        self.engine.list_models().await
-    }
-}
+provider_via_engine!(OpenAiCompatible, ProviderKind::Compatible);
 
 #[cfg(test)]
 mod tests {
@@ -95,6 +61,8 @@ mod tests {
     use openai_compat_url::{ResolveOptions, resolve};
 
     use super::*;
+    use crate::provider::Provider;
+    use crate::request::ChatRequest;
     use crate::retry::RetryPolicy;
 
     fn profile() -> ResolvedProfile {

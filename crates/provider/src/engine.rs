@@ -4,6 +4,7 @@
 //! provider.
 
 use std::collections::{HashSet, VecDeque};
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -35,6 +36,52 @@ pub(crate) struct Engine {
     /// Chat endpoints that rejected `stream_options` (for `include_usage = auto`).
     usage_rejected: Mutex<HashSet<String>>,
 }
+
+/// `impl Provider for $provider`, a provider that is an [`Engine`] (its `engine`
+/// field) plus shaping rules: every method but `kind` is the engine's.
+macro_rules! provider_via_engine {
+    ($provider:ty, $kind:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::provider::Provider for $provider {
+            fn kind(&self) -> openai_compat_url::ProviderKind {
+                $kind
+            }
+
+            fn model(&self) -> &str {
+                &self.engine.model
+            }
+
+            fn model_info(&self) -> &openai_compat_config::ModelInfo {
+                &self.engine.model_info
+            }
+
+            fn endpoints(&self) -> &openai_compat_url::Endpoints {
+                &self.engine.endpoints
+            }
+
+            async fn chat(
+                &self,
+                request: $crate::request::ChatRequest,
+            ) -> Result<$crate::response::ChatResponse, $crate::error::Error> {
+                self.engine.chat(request).await
+            }
+
+            async fn chat_stream(
+                &self,
+                request: $crate::request::ChatRequest,
+            ) -> Result<$crate::stream::ChatStream, $crate::error::Error> {
+                self.engine.chat_stream(request).await
+            }
+
+            async fn list_models(
+                &self,
+            ) -> Result<Vec<$crate::response::ModelEntry>, $crate::error::Error> {
+                self.engine.list_models().await
+            }
+        }
+    };
+}
+pub(crate) use provider_via_engine;
 
 /// `url` without its query: the identity of an endpoint.
 fn endpoint_key(url: &Url) -> String {
@@ -68,10 +115,11 @@ fn rejects_stream_options(error: &Error) -> bool {
     })
 }
 
-/// A chat request ready to send (and to send again on a retry).
+/// A request ready to send (and to send again on a retry).
 struct Prepared {
+    method: Method,
     url: Url,
-    body: Bytes,
+    body: Option<Bytes>,
     headers: HeaderMap,
     stream: bool,
     exchange: Exchange,
@@ -142,36 +190,46 @@ impl Engine {
             .url_with(&self.endpoints.chat, &request.extra_query);
         let exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
         Ok(Prepared {
+            method: Method::POST,
             url,
-            body: Bytes::from(bytes),
+            body: Some(Bytes::from(bytes)),
             headers,
             stream: matches!(streaming, Streaming::On { .. }),
             exchange,
         })
     }
 
-    async fn attempt(&self, prepared: &Prepared) -> Result<Delivered, Error> {
+    /// Send `prepared` and hand the success response to `read`; a failure of
+    /// either is retried as the retry policy allows (nothing reached the caller).
+    async fn send<T, F, Fut>(&self, prepared: &Prepared, read: F) -> Result<T, Error>
+    where
+        F: Fn(Delivered) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let read = &read;
         self.transport
-            .attempt(
-                Method::POST,
-                &prepared.url,
-                Some(prepared.body.clone()),
-                prepared.stream,
-                &prepared.headers,
-                &prepared.exchange,
-            )
+            .with_retries(move || async move {
+                let delivered = self
+                    .transport
+                    .attempt(
+                        prepared.method.clone(),
+                        &prepared.url,
+                        prepared.body.clone(),
+                        prepared.stream,
+                        &prepared.headers,
+                        &prepared.exchange,
+                    )
+                    .await?;
+                read(delivered).await
+            })
             .await
     }
 
     /// A complete reply. An error object in a success body (`{"error":{"code":503}}`)
     /// is retried like the status it names: nothing reached the caller yet.
     pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
-        let prepared = &self.prepare(&request, Streaming::Off)?;
-        self.transport
-            .with_retries(move || async move {
-                let delivered = self.attempt(prepared).await?;
-                self.read_complete(delivered).await
-            })
+        let prepared = self.prepare(&request, Streaming::Off)?;
+        self.send(&prepared, |delivered| self.read_complete(delivered))
             .await
     }
 
@@ -181,13 +239,10 @@ impl Engine {
             deadline,
             exchange,
         } = delivered;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = self
+        let (status, headers, body) = self
             .transport
             .read_body(response, deadline, &exchange)
-            .await
-            .map_err(|e| e.with_response(status, &headers))?;
+            .await?;
         if looks_like_sse(&body) {
             // The server streamed although no stream was asked for.
             let stream = self.stream_of_bytes(body, status, headers, exchange, deadline);
@@ -296,12 +351,8 @@ impl Engine {
         request: &ChatRequest,
         include_usage: bool,
     ) -> Result<ChatStream, Error> {
-        let prepared = &self.prepare(request, Streaming::On { include_usage })?;
-        self.transport
-            .with_retries(move || async move {
-                let delivered = self.attempt(prepared).await?;
-                self.stream_of(delivered).await
-            })
+        let prepared = self.prepare(request, Streaming::On { include_usage })?;
+        self.send(&prepared, |delivered| self.stream_of(delivered))
             .await
     }
 
@@ -314,18 +365,16 @@ impl Engine {
             deadline,
             exchange,
         } = delivered;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let is_json = headers
+        let is_json = response
+            .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.to_ascii_lowercase().contains("application/json"));
         if is_json {
-            let body = self
+            let (status, headers, body) = self
                 .transport
                 .read_body(response, deadline, &exchange)
-                .await
-                .map_err(|e| e.with_response(status, &headers))?;
+                .await?;
             if looks_like_sse(&body) {
                 return Ok(self.stream_of_bytes(body, status, headers, exchange, deadline));
             }
@@ -346,6 +395,8 @@ impl Engine {
                 &self.stream_settings,
             ));
         }
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
         Ok(ChatStream::from_body(
             Box::pin(response.bytes_stream()),
             status,
@@ -369,17 +420,17 @@ impl Engine {
                     }),
             });
         };
-        let url = &self.transport.url_with(models, &[]);
-        let no_headers = &HeaderMap::new();
-        let exchange = &self.transport.exchange(url, Purpose::Models);
-        self.transport
-            .with_retries(move || async move {
-                let delivered = self
-                    .transport
-                    .attempt(Method::GET, url, None, false, no_headers, exchange)
-                    .await?;
-                self.read_models(delivered).await
-            })
+        let url = self.transport.url_with(models, &[]);
+        let exchange = self.transport.exchange(&url, Purpose::Models);
+        let prepared = Prepared {
+            method: Method::GET,
+            url,
+            body: None,
+            headers: HeaderMap::new(),
+            stream: false,
+            exchange,
+        };
+        self.send(&prepared, |delivered| self.read_models(delivered))
             .await
     }
 
@@ -389,13 +440,10 @@ impl Engine {
             deadline,
             exchange,
         } = delivered;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = self
+        let (status, headers, body) = self
             .transport
             .read_body(response, deadline, &exchange)
-            .await
-            .map_err(|e| e.with_response(status, &headers))?;
+            .await?;
         parse_models(&body).map_err(|problem| {
             let text = String::from_utf8_lossy(&body);
             match problem {

@@ -458,6 +458,36 @@ pub enum Error {
     },
 }
 
+/// The `details` of `$error` (an `&Error` or an `&mut Error`): the one list of
+/// the variants that carry [`ErrorDetails`].
+macro_rules! details_of {
+    ($error:expr) => {
+        match $error {
+            Error::InvalidApiKey { details, .. }
+            | Error::PermissionDenied { details, .. }
+            | Error::ModelNotFound { details, .. }
+            | Error::EndpointNotFound { details, .. }
+            | Error::ContextTooLong { details, .. }
+            | Error::QuotaExhausted { details, .. }
+            | Error::RateLimited { details, .. }
+            | Error::ServerError { details, .. }
+            | Error::Rejected { details, .. }
+            | Error::Connection { details, .. }
+            | Error::Timeout { details, .. }
+            | Error::Decode { details, .. }
+            | Error::StreamEndedEarly { details, .. }
+            | Error::TooLarge { details, .. } => Some(details),
+            Error::RedirectRefused { .. }
+            | Error::ImagesNotSupported { .. }
+            | Error::ToolsNotSupported { .. }
+            | Error::UnsupportedReasoningEffort { .. }
+            | Error::ModelsUrlMissing { .. }
+            | Error::InvalidConfig { .. }
+            | Error::InvalidRequest { .. } => None,
+        }
+    };
+}
+
 impl Error {
     /// The classification, for exit codes and `"kind"` in JSON output.
     pub fn kind(&self) -> ErrorKind {
@@ -485,49 +515,11 @@ impl Error {
 
     /// The details of the HTTP exchange, when there was one.
     pub fn details(&self) -> Option<&ErrorDetails> {
-        match self {
-            Error::InvalidApiKey { details, .. }
-            | Error::PermissionDenied { details, .. }
-            | Error::ModelNotFound { details, .. }
-            | Error::EndpointNotFound { details, .. }
-            | Error::ContextTooLong { details, .. }
-            | Error::QuotaExhausted { details, .. }
-            | Error::RateLimited { details, .. }
-            | Error::ServerError { details, .. }
-            | Error::Rejected { details, .. }
-            | Error::Connection { details, .. }
-            | Error::Timeout { details, .. }
-            | Error::Decode { details, .. }
-            | Error::StreamEndedEarly { details, .. }
-            | Error::TooLarge { details, .. } => Some(details),
-            Error::RedirectRefused { .. }
-            | Error::ImagesNotSupported { .. }
-            | Error::ToolsNotSupported { .. }
-            | Error::UnsupportedReasoningEffort { .. }
-            | Error::ModelsUrlMissing { .. }
-            | Error::InvalidConfig { .. }
-            | Error::InvalidRequest { .. } => None,
-        }
+        details_of!(self)
     }
 
     fn details_mut(&mut self) -> Option<&mut ErrorDetails> {
-        match self {
-            Error::InvalidApiKey { details, .. }
-            | Error::PermissionDenied { details, .. }
-            | Error::ModelNotFound { details, .. }
-            | Error::EndpointNotFound { details, .. }
-            | Error::ContextTooLong { details, .. }
-            | Error::QuotaExhausted { details, .. }
-            | Error::RateLimited { details, .. }
-            | Error::ServerError { details, .. }
-            | Error::Rejected { details, .. }
-            | Error::Connection { details, .. }
-            | Error::Timeout { details, .. }
-            | Error::Decode { details, .. }
-            | Error::StreamEndedEarly { details, .. }
-            | Error::TooLarge { details, .. } => Some(details),
-            _ => None,
-        }
+        details_of!(self)
     }
 
     /// HTTP status of the response, when one arrived.

@@ -3,21 +3,16 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use openai_compat_config::{
     Catalog, CatalogEntry, ModelInfo, ModelInfoOverrides, ProviderChoice, ResolvedProfile,
     SecretString,
 };
-use openai_compat_url::{Endpoints, ProviderKind, ResolveOptions, resolve};
+use openai_compat_url::{ProviderKind, ResolveOptions, resolve};
 
 use crate::builder::ProviderBuilder;
-use crate::engine::Engine;
+use crate::engine::{Engine, provider_via_engine};
 use crate::error::Error;
-use crate::provider::Provider;
-use crate::request::ChatRequest;
-use crate::response::{ChatResponse, ModelEntry};
 use crate::shaping::ShapingRules;
-use crate::stream::ChatStream;
 
 /// The OpenAI-native provider: `https://api.openai.com/v1` by default (any base
 /// URL works, e.g. a gateway that mirrors OpenAI, or Azure OpenAI), models from the
@@ -157,36 +152,7 @@ fn catalog_entry(profile: &mut ResolvedProfile) -> (CatalogEntry, bool) {
     (CatalogEntry::inferred(&profile.model), false)
 }
 
-#[async_trait]
-impl Provider for OpenAiNative {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Native
-    }
-
-    fn model(&self) -> &str {
-        &self.engine.model
-    }
-
-    fn model_info(&self) -> &ModelInfo {
-        &self.engine.model_info
-    }
-
-    fn endpoints(&self) -> &Endpoints {
-        &self.engine.endpoints
-    }
-
-    async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
-        self.engine.chat(request).await
-    }
-
-    async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
-        self.engine.chat_stream(request).await
-    }
-
-    async fn list_models(&self) -> Result<Vec<ModelEntry>, Error> {
-        self.engine.list_models().await
-    }
-}
+provider_via_engine!(OpenAiNative, ProviderKind::Native);
 
 #[cfg(test)]
 mod tests;

@@ -150,9 +150,16 @@ fn partial_suffix_len(text: &str, tag: &str) -> usize {
 
 /// Split a complete content string (non-streaming responses).
 pub(crate) fn split_complete(content: &str) -> (String, String) {
+    split_chunks(&[content])
+}
+
+/// Split content that arrived in `chunks`, all of it: (text, reasoning).
+fn split_chunks(chunks: &[&str]) -> (String, String) {
     let mut splitter = ThinkSplitter::default();
     let mut pieces = Vec::new();
-    splitter.push(content, &mut pieces);
+    for chunk in chunks {
+        splitter.push(chunk, &mut pieces);
+    }
     splitter.finish(&mut pieces);
     let mut text = String::new();
     let mut reasoning = String::new();
@@ -169,28 +176,10 @@ pub(crate) fn split_complete(content: &str) -> (String, String) {
 mod tests {
     use super::*;
 
-    fn split(chunks: &[&str]) -> (String, String) {
-        let mut splitter = ThinkSplitter::default();
-        let mut pieces = Vec::new();
-        for chunk in chunks {
-            splitter.push(chunk, &mut pieces);
-        }
-        splitter.finish(&mut pieces);
-        let mut text = String::new();
-        let mut reasoning = String::new();
-        for piece in pieces {
-            match piece {
-                Piece::Text(t) => text.push_str(&t),
-                Piece::Reasoning(r) => reasoning.push_str(&r),
-            }
-        }
-        (text, reasoning)
-    }
-
     #[test]
     fn think_block_at_start_becomes_reasoning() {
         assert_eq!(
-            split(&["<think>hmm</think>Answer"]),
+            split_chunks(&["<think>hmm</think>Answer"]),
             ("Answer".into(), "hmm".into())
         );
     }
@@ -198,7 +187,7 @@ mod tests {
     #[test]
     fn tags_split_across_chunks() {
         assert_eq!(
-            split(&["<th", "ink>hm", "m</thi", "nk>\n\nAns", "wer"]),
+            split_chunks(&["<th", "ink>hm", "m</thi", "nk>\n\nAns", "wer"]),
             ("Answer".into(), "hmm".into())
         );
     }
@@ -212,7 +201,7 @@ mod tests {
                     continue;
                 }
                 assert_eq!(
-                    split(&[&input[..i], &input[i..j], &input[j..]]),
+                    split_chunks(&[&input[..i], &input[i..j], &input[j..]]),
                     ("The <think> answer".into(), "a < b </think not yet".into()),
                     "split at {i}, {j}"
                 );
@@ -223,7 +212,7 @@ mod tests {
     #[test]
     fn leading_whitespace_before_the_tag_is_allowed() {
         assert_eq!(
-            split(&["\n  ", "<think>r</think>t"]),
+            split_chunks(&["\n  ", "<think>r</think>t"]),
             ("t".into(), "r".into())
         );
     }
@@ -231,7 +220,7 @@ mod tests {
     #[test]
     fn content_without_tags_is_text() {
         assert_eq!(
-            split(&["  Hello", " world"]),
+            split_chunks(&["  Hello", " world"]),
             ("  Hello world".into(), String::new())
         );
     }
@@ -239,7 +228,7 @@ mod tests {
     #[test]
     fn a_tag_later_in_the_answer_stays_text() {
         assert_eq!(
-            split(&["Use <think> tags"]),
+            split_chunks(&["Use <think> tags"]),
             ("Use <think> tags".into(), String::new())
         );
     }
@@ -247,16 +236,16 @@ mod tests {
     #[test]
     fn a_prefix_of_the_tag_that_never_completes_is_text() {
         assert_eq!(
-            split(&["<thi", "s is text"]),
+            split_chunks(&["<thi", "s is text"]),
             ("<this is text".into(), String::new())
         );
-        assert_eq!(split(&["<th"]), ("<th".into(), String::new()));
+        assert_eq!(split_chunks(&["<th"]), ("<th".into(), String::new()));
     }
 
     #[test]
     fn unterminated_block_is_reasoning() {
         assert_eq!(
-            split(&["<think>still thinking</thi"]),
+            split_chunks(&["<think>still thinking</thi"]),
             (String::new(), "still thinking</thi".into())
         );
     }
@@ -264,7 +253,7 @@ mod tests {
     #[test]
     fn multibyte_text_around_tags() {
         assert_eq!(
-            split(&["<think>é😀", "</think>ü"]),
+            split_chunks(&["<think>é😀", "</think>ü"]),
             ("ü".into(), "é😀".into())
         );
     }

@@ -464,39 +464,46 @@ impl Transport {
         if let Some(body) = body {
             request = request.body(body);
         }
-        let sent = tokio::time::timeout_at(deadline, request.send()).await;
-        let response = match sent {
-            Err(_) => return Err(self.total_timeout(exchange)),
-            Ok(Err(e)) => {
-                return Err(classify::transport_error(
-                    e,
-                    Phase::Send,
-                    exchange,
-                    self.timeouts.connect,
-                ));
-            }
-            Ok(Ok(response)) => response,
-        };
-        let status = response.status();
-        if status.is_success() {
+        let response = self
+            .within_deadline(deadline, Phase::Send, exchange, request.send())
+            .await?;
+        if response.status().is_success() {
             return Ok(Delivered {
                 response,
                 deadline,
                 exchange: exchange.clone(),
             });
         }
-        let headers = response.headers().clone();
-        let body = self
-            .read_body(response, deadline, exchange)
-            .await
-            .map_err(|e| e.with_response(status.as_u16(), &headers))?;
+        let (status, headers, body) = self.read_body(response, deadline, exchange).await?;
         let parsed = classify::parse_error_body(&body);
         Err(classify::classify(
-            Some(status.as_u16()),
+            Some(status),
             &headers,
             &parsed,
             exchange,
         ))
+    }
+
+    /// One network step (sending, reading a chunk) within the whole-request
+    /// deadline: running out of time is the total timeout, a failure is classified
+    /// as happening in `phase`.
+    async fn within_deadline<T>(
+        &self,
+        deadline: Instant,
+        phase: Phase,
+        exchange: &Exchange,
+        step: impl Future<Output = reqwest::Result<T>>,
+    ) -> Result<T, Error> {
+        match tokio::time::timeout_at(deadline, step).await {
+            Err(_) => Err(self.total_timeout(exchange)),
+            Ok(Err(e)) => Err(classify::transport_error(
+                e,
+                phase,
+                exchange,
+                self.timeouts.connect,
+            )),
+            Ok(Ok(value)) => Ok(value),
+        }
     }
 
     pub(crate) fn total_timeout(&self, exchange: &Exchange) -> Error {
@@ -508,8 +515,24 @@ impl Transport {
         }
     }
 
-    /// Read a whole body within the deadline and the size limit.
+    /// Read a whole body within the deadline and the size limit: the response's
+    /// status, headers and body. A failure carries the status and headers too.
     pub(crate) async fn read_body(
+        &self,
+        response: Response,
+        deadline: Instant,
+        exchange: &Exchange,
+    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = self
+            .read_limited(response, deadline, exchange)
+            .await
+            .map_err(|e| e.with_response(status, &headers))?;
+        Ok((status, headers, body))
+    }
+
+    async fn read_limited(
         &self,
         mut response: Response,
         deadline: Instant,
@@ -531,18 +554,9 @@ impl Transport {
         let mut parts: Vec<Bytes> = Vec::new();
         let mut total = 0usize;
         loop {
-            let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
-                Err(_) => return Err(self.total_timeout(exchange)),
-                Ok(Err(e)) => {
-                    return Err(classify::transport_error(
-                        e,
-                        Phase::Body,
-                        exchange,
-                        self.timeouts.connect,
-                    ));
-                }
-                Ok(Ok(None)) => break,
-                Ok(Ok(Some(chunk))) => chunk,
+            let next = self.within_deadline(deadline, Phase::Body, exchange, response.chunk());
+            let Some(chunk) = next.await? else {
+                break;
             };
             total += chunk.len();
             if total > limit {

@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -43,6 +44,40 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// A type read from a JSON object one field at a time: [`ObjectVisitor`] walks
+/// the object and hands every key to [`field`](Self::field).
+trait ObjectFields<'de>: Default {
+    /// What the object is, for the error when the value is not an object.
+    const EXPECTING: &'static str;
+
+    /// Reads the value of `key` from `map` into `self`.
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Reads an [`ObjectFields`] type from a JSON object, starting from its default.
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: ObjectFields<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            out.field(key, &mut map)?;
+        }
+        Ok(out)
+    }
+}
+
+/// Reads `T` from a JSON object (anything else is an error).
+fn deserialize_object<'de, T: ObjectFields<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
 /// A string field read leniently: numbers and booleans become text, `null` is
 /// absent, anything else is handed back to be kept in `extra`.
 fn lenient_string(value: Value) -> Result<Option<String>, Value> {
@@ -68,6 +103,11 @@ fn lenient_u64(value: &Value) -> Option<u64> {
     }
 }
 
+/// An `index` read leniently ([`lenient_u64`]); `None` when it does not fit a `u32`.
+fn lenient_index(value: &Value) -> Option<u32> {
+    lenient_u64(value).and_then(|i| u32::try_from(i).ok())
+}
+
 fn string_field<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: Key<'de>,
@@ -79,6 +119,19 @@ fn string_field<'de, A: MapAccess<'de>>(
         Err(other) => {
             extra.insert(key.0.into_owned(), other);
         }
+    }
+    Ok(())
+}
+
+/// An unknown field, kept in `extra` unless it is `null`.
+fn extra_field<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    let value = map.next_value::<Value>()?;
+    if !value.is_null() {
+        extra.insert(key.0.into_owned(), value);
     }
     Ok(())
 }
@@ -101,39 +154,34 @@ pub(crate) struct WireResponse {
 
 impl<'de> Deserialize<'de> for WireResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WireResponse;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a chat completion object")
+        deserialize_object(deserializer)
+    }
+}
+
+impl<'de> ObjectFields<'de> for WireResponse {
+    const EXPECTING: &'static str = "a chat completion object";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.0.as_ref() {
+            "id" => string_field(map, key, &mut self.id, &mut self.extra)?,
+            "object" => string_field(map, key, &mut self.object, &mut self.extra)?,
+            "model" => string_field(map, key, &mut self.model, &mut self.extra)?,
+            "created" => self.created = lenient_u64(&map.next_value::<Value>()?),
+            "choices" => {
+                self.choices = map
+                    .next_value::<Option<Vec<WireChoice>>>()?
+                    .unwrap_or_default();
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireResponse, A::Error> {
-                let mut out = WireResponse::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.0.as_ref() {
-                        "id" => string_field(&mut map, key, &mut out.id, &mut out.extra)?,
-                        "object" => string_field(&mut map, key, &mut out.object, &mut out.extra)?,
-                        "model" => string_field(&mut map, key, &mut out.model, &mut out.extra)?,
-                        "created" => out.created = lenient_u64(&map.next_value::<Value>()?),
-                        "choices" => {
-                            out.choices = map
-                                .next_value::<Option<Vec<WireChoice>>>()?
-                                .unwrap_or_default();
-                        }
-                        "usage" => out.usage = map.next_value::<Option<Box<RawValue>>>()?,
-                        "error" => {
-                            out.error = Some(map.next_value::<Value>()?).filter(|v| !v.is_null());
-                        }
-                        _ => {
-                            let value = map.next_value::<Value>()?;
-                            out.extra.insert(key.0.into_owned(), value);
-                        }
-                    }
-                }
-                Ok(out)
+            "usage" => self.usage = map.next_value::<Option<Box<RawValue>>>()?,
+            "error" => {
+                self.error = Some(map.next_value::<Value>()?).filter(|v| !v.is_null());
+            }
+            _ => {
+                let value = map.next_value::<Value>()?;
+                self.extra.insert(key.0.into_owned(), value);
             }
         }
-        deserializer.deserialize_map(V)
+        Ok(())
     }
 }
 
@@ -151,49 +199,35 @@ pub(crate) struct WireChoice {
 
 impl<'de> Deserialize<'de> for WireChoice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WireChoice;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a choice object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireChoice, A::Error> {
-                let mut out = WireChoice::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.0.as_ref() {
-                        "index" => {
-                            out.index = lenient_u64(&map.next_value::<Value>()?)
-                                .and_then(|i| u32::try_from(i).ok())
-                                .unwrap_or(0);
-                        }
-                        "delta" | "message" => {
-                            if let Some(message) = map.next_value::<Option<WireMessage>>()? {
-                                out.message.absorb(message);
-                            }
-                        }
-                        "finish_reason" => {
-                            string_field(&mut map, key, &mut out.finish_reason, &mut out.extra)?;
-                            if out
-                                .finish_reason
-                                .as_deref()
-                                .is_some_and(|r| r.trim().is_empty())
-                            {
-                                out.finish_reason = None;
-                            }
-                        }
-                        "usage" => out.usage = map.next_value::<Option<Box<RawValue>>>()?,
-                        _ => {
-                            let value = map.next_value::<Value>()?;
-                            if !value.is_null() {
-                                out.extra.insert(key.0.into_owned(), value);
-                            }
-                        }
-                    }
+        deserialize_object(deserializer)
+    }
+}
+
+impl<'de> ObjectFields<'de> for WireChoice {
+    const EXPECTING: &'static str = "a choice object";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.0.as_ref() {
+            "index" => self.index = lenient_index(&map.next_value::<Value>()?).unwrap_or(0),
+            "delta" | "message" => {
+                if let Some(message) = map.next_value::<Option<WireMessage>>()? {
+                    self.message.absorb(message);
                 }
-                Ok(out)
             }
+            "finish_reason" => {
+                string_field(map, key, &mut self.finish_reason, &mut self.extra)?;
+                if self
+                    .finish_reason
+                    .as_deref()
+                    .is_some_and(|r| r.trim().is_empty())
+                {
+                    self.finish_reason = None;
+                }
+            }
+            "usage" => self.usage = map.next_value::<Option<Box<RawValue>>>()?,
+            _ => extra_field(map, key, &mut self.extra)?,
         }
-        deserializer.deserialize_map(V)
+        Ok(())
     }
 }
 
@@ -267,58 +301,41 @@ fn split_content_parts(parts: &[Value]) -> (Option<String>, Option<String>) {
 
 impl<'de> Deserialize<'de> for WireMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WireMessage;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a message or delta object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireMessage, A::Error> {
-                let mut out = WireMessage::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.0.as_ref() {
-                        "role" => string_field(&mut map, key, &mut out.role, &mut out.extra)?,
-                        "content" => match map.next_value::<Value>()? {
-                            Value::Array(parts) => {
-                                let (text, reasoning) = split_content_parts(&parts);
-                                out.content = text;
-                                out.content_reasoning = reasoning;
-                            }
-                            other => match lenient_string(other) {
-                                Ok(v) => out.content = v,
-                                Err(other) => {
-                                    out.extra.insert(key.0.into_owned(), other);
-                                }
-                            },
-                        },
-                        "reasoning_content" => {
-                            string_field(
-                                &mut map,
-                                key,
-                                &mut out.reasoning_content,
-                                &mut out.extra,
-                            )?;
-                        }
-                        "reasoning" => {
-                            string_field(&mut map, key, &mut out.reasoning, &mut out.extra)?
-                        }
-                        "tool_calls" => {
-                            out.tool_calls = map
-                                .next_value::<Option<Vec<WireToolCall>>>()?
-                                .unwrap_or_default();
-                        }
-                        _ => {
-                            let value = map.next_value::<Value>()?;
-                            if !value.is_null() {
-                                out.extra.insert(key.0.into_owned(), value);
-                            }
-                        }
-                    }
+        deserialize_object(deserializer)
+    }
+}
+
+impl<'de> ObjectFields<'de> for WireMessage {
+    const EXPECTING: &'static str = "a message or delta object";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.0.as_ref() {
+            "role" => string_field(map, key, &mut self.role, &mut self.extra)?,
+            "content" => match map.next_value::<Value>()? {
+                Value::Array(parts) => {
+                    let (text, reasoning) = split_content_parts(&parts);
+                    self.content = text;
+                    self.content_reasoning = reasoning;
                 }
-                Ok(out)
+                other => match lenient_string(other) {
+                    Ok(v) => self.content = v,
+                    Err(other) => {
+                        self.extra.insert(key.0.into_owned(), other);
+                    }
+                },
+            },
+            "reasoning_content" => {
+                string_field(map, key, &mut self.reasoning_content, &mut self.extra)?;
             }
+            "reasoning" => string_field(map, key, &mut self.reasoning, &mut self.extra)?,
+            "tool_calls" => {
+                self.tool_calls = map
+                    .next_value::<Option<Vec<WireToolCall>>>()?
+                    .unwrap_or_default();
+            }
+            _ => extra_field(map, key, &mut self.extra)?,
         }
-        deserializer.deserialize_map(V)
+        Ok(())
     }
 }
 
@@ -333,36 +350,28 @@ pub(crate) struct WireToolCall {
 
 impl<'de> Deserialize<'de> for WireToolCall {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WireToolCall;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a tool call object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireToolCall, A::Error> {
-                let mut out = WireToolCall::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.0.as_ref() {
-                        "index" => {
-                            out.index = lenient_u64(&map.next_value::<Value>()?)
-                                .and_then(|i| u32::try_from(i).ok());
-                        }
-                        "id" => out.id = lenient_string(map.next_value::<Value>()?).ok().flatten(),
-                        "function" => {
-                            if let Some(function) = map.next_value::<Option<WireFunction>>()? {
-                                out.name = function.name;
-                                out.arguments = function.arguments;
-                            }
-                        }
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
+        deserialize_object(deserializer)
+    }
+}
+
+impl<'de> ObjectFields<'de> for WireToolCall {
+    const EXPECTING: &'static str = "a tool call object";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.0.as_ref() {
+            "index" => self.index = lenient_index(&map.next_value::<Value>()?),
+            "id" => self.id = lenient_string(map.next_value::<Value>()?).ok().flatten(),
+            "function" => {
+                if let Some(function) = map.next_value::<Option<WireFunction>>()? {
+                    self.name = function.name;
+                    self.arguments = function.arguments;
                 }
-                Ok(out)
+            }
+            _ => {
+                map.next_value::<de::IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(V)
+        Ok(())
     }
 }
 
@@ -374,37 +383,41 @@ struct WireFunction {
     arguments: Option<String>,
 }
 
+impl<'de> ObjectFields<'de> for WireFunction {
+    const EXPECTING: &'static str = "a function object";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.0.as_ref() {
+            "name" => self.name = lenient_string(map.next_value::<Value>()?).ok().flatten(),
+            "arguments" => {
+                self.arguments = match map.next_value::<Value>()? {
+                    Value::String(s) => Some(s),
+                    Value::Null => None,
+                    // Some servers send the arguments as an object.
+                    other => Some(other.to_string()),
+                };
+            }
+            _ => {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<'de> Deserialize<'de> for WireFunction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// An object is read like the other types; anything else (a string, a
+        /// number) carries no call.
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = WireFunction;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a function object")
+                f.write_str(WireFunction::EXPECTING)
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireFunction, A::Error> {
-                let mut out = WireFunction::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.0.as_ref() {
-                        "name" => {
-                            out.name = lenient_string(map.next_value::<Value>()?).ok().flatten()
-                        }
-                        "arguments" => {
-                            out.arguments = match map.next_value::<Value>()? {
-                                Value::String(s) => Some(s),
-                                Value::Null => None,
-                                // Some servers send the arguments as an object.
-                                other => Some(other.to_string()),
-                            };
-                        }
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WireFunction, A::Error> {
+                ObjectVisitor(PhantomData).visit_map(map)
             }
-            // Anything but an object (a string, a number) carries no call.
             fn visit_str<E: de::Error>(self, _: &str) -> Result<WireFunction, E> {
                 Ok(WireFunction::default())
             }

@@ -134,6 +134,21 @@ impl fmt::Display for ApiVersionSource {
     }
 }
 
+impl Rule {
+    /// The rule of a standard (non-Azure) endpoint: no API family named, no
+    /// api-version, the key sent as a bearer token.
+    pub(crate) fn standard(reading: Reading, chat: ChatAction, models: ModelsNote) -> Rule {
+        Rule {
+            api: None,
+            reading,
+            chat,
+            models,
+            api_version: None,
+            api_key_header: false,
+        }
+    }
+}
+
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(api) = self.api {
@@ -180,20 +195,9 @@ impl fmt::Display for Rule {
 mod tests {
     use super::*;
 
-    fn rule(reading: Reading, chat: ChatAction, models: ModelsNote) -> Rule {
-        Rule {
-            api: None,
-            reading,
-            chat,
-            models,
-            api_version: None,
-            api_key_header: false,
-        }
-    }
-
     #[test]
     fn base_line_names_both_appended_tails() {
-        let line = rule(
+        let line = Rule::standard(
             Reading::Base(BaseWhy::Detected),
             ChatAction::Appended("/chat/completions"),
             ModelsNote::Appended,
@@ -206,7 +210,7 @@ mod tests {
 
     #[test]
     fn full_line_says_used_as_given_and_how_models_was_found() {
-        let line = rule(
+        let line = Rule::standard(
             Reading::Full(FullWhy::ChatCompletions),
             ChatAction::AsGiven,
             ModelsNote::TailReplaced,
@@ -226,7 +230,7 @@ mod tests {
                 source: ApiVersionSource::Configured,
             }),
             api_key_header: true,
-            ..rule(
+            ..Rule::standard(
                 Reading::ResourceUrl,
                 ChatAction::Built {
                     path: "/openai/deployments/d/chat/completions".into(),

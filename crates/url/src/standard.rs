@@ -18,7 +18,7 @@ pub(crate) fn plan(path: &str, mode: EndpointMode, native_default: bool) -> Plan
             kind: EndpointKind::Base,
             auth: AuthHint::Bearer,
             api_version: None,
-            rule: rule(
+            rule: Rule::standard(
                 if native_default && why == BaseWhy::Detected {
                     Reading::NativeDefault
                 } else {
@@ -45,20 +45,9 @@ pub(crate) fn plan(path: &str, mode: EndpointMode, native_default: bool) -> Plan
                 kind: EndpointKind::Full,
                 auth: AuthHint::Bearer,
                 api_version: None,
-                rule: rule(Reading::Full(why), ChatAction::AsGiven, note),
+                rule: Rule::standard(Reading::Full(why), ChatAction::AsGiven, note),
             }
         }
-    }
-}
-
-fn rule(reading: Reading, chat: ChatAction, models: ModelsNote) -> Rule {
-    Rule {
-        api: None,
-        reading,
-        chat,
-        models,
-        api_version: None,
-        api_key_header: false,
     }
 }
 

@@ -8,7 +8,8 @@ use openai_compat_url::{ResolveOptions, resolve};
 use serde_json::Value;
 
 use super::*;
-use crate::request::ContentPart;
+use crate::provider::Provider;
+use crate::request::{ChatRequest, ContentPart};
 use crate::shaping::{Streaming, build_body};
 
 /// A native profile for `model` at the OpenAI API, as the config loader builds it.
