@@ -14,7 +14,8 @@ pub enum Need {
     Model,
     /// Sends requests, for no model in particular (`models`).
     Requests,
-    /// Sends nothing (`resolve`, `cost`): a missing key is not worth a warning.
+    /// Sends nothing (`resolve`, `cost`): a missing or unreadable key is not worth
+    /// an error, nor a warning.
     NoRequests,
 }
 
@@ -29,6 +30,7 @@ pub fn load_with(overrides: Overrides, need: Need, out: &mut Output) -> Result<L
     let loaded = Loader::new()
         .overrides(overrides)
         .require_model(need == Need::Model)
+        .require_key(need != Need::NoRequests)
         .load()?;
     for warning in &loaded.warnings {
         if need == Need::NoRequests && warning.kind == WarningKind::MissingKey {

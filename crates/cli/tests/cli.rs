@@ -495,6 +495,37 @@ async fn resolve_uses_the_profile_when_no_url_is_given() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_and_cost_need_no_key_even_when_the_profile_names_one() {
+    // The profile's key variable is not set: commands that send nothing still work
+    // and say nothing about the key; a command that sends requests refuses.
+    let env = Env::new().config(
+        "[profiles.t]\nbase_url = \"https://api.together.xyz/v1\"\napi_key_env = \"TOGETHER_API_KEY\"\nmodel = \"llama\"\n[profiles.t.model_info]\ninput_price = 1\noutput_price = 2\n",
+    );
+    let ran = env.run(&["resolve"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert!(
+        ran.stdout
+            .contains("chat:   https://api.together.xyz/v1/chat/completions"),
+        "{}",
+        ran.shown()
+    );
+    assert!(!ran.stderr.contains("TOGETHER_API_KEY"), "{}", ran.shown());
+    let ran = env
+        .run(&["cost", "--input", "1000000", "--output", "0", "--json"])
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert_eq!(ran.json_lines()[0]["total"], "1");
+    let ran = env.run(&["models"]).await;
+    assert_eq!(ran.code, 2, "{}", ran.shown());
+    assert!(
+        ran.stderr
+            .contains("the environment variable `TOGETHER_API_KEY` is not set"),
+        "{}",
+        ran.shown()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resolve_of_a_url_without_scheme_exits_2_with_the_fix() {
     let env = Env::new();
     let ran = env.run(&["resolve", "api.provider.com/v1"]).await;

@@ -333,6 +333,7 @@ impl ProfileBuilder {
             read_openai_env: false,
             base_dir: None,
             require_model: true,
+            require_key: true,
             catalog: self.catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
             catalog_usable: true,
         };

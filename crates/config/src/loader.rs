@@ -128,6 +128,7 @@ pub struct Loader {
     overrides: Overrides,
     file: Option<ConfigFile>,
     require_model: bool,
+    require_key: bool,
     catalog: Option<Catalog>,
 }
 
@@ -143,6 +144,7 @@ impl fmt::Debug for Loader {
             .field("overrides", &self.overrides)
             .field("file", &self.file)
             .field("require_model", &self.require_model)
+            .field("require_key", &self.require_key)
             .field("catalog", &self.catalog.as_ref().map(Catalog::len))
             .finish_non_exhaustive()
     }
@@ -156,6 +158,7 @@ impl Loader {
             overrides: Overrides::default(),
             file: None,
             require_model: true,
+            require_key: true,
             catalog: None,
         }
     }
@@ -187,6 +190,16 @@ impl Loader {
     #[must_use]
     pub fn require_model(mut self, required: bool) -> Self {
         self.require_model = required;
+        self
+    }
+
+    /// Whether a key source that cannot be read (a variable that is not set, a key
+    /// file that is missing or empty) is an error (default `true`). Commands that
+    /// send nothing (`oac resolve`, `oac cost`) turn it off: the problem is then a
+    /// warning and the profile has no key.
+    #[must_use]
+    pub fn require_key(mut self, required: bool) -> Self {
+        self.require_key = required;
         self
     }
 
@@ -316,6 +329,7 @@ impl Loader {
             read_openai_env: true,
             base_dir: config.dir(),
             require_model: self.require_model && selected.is_ok(),
+            require_key: self.require_key,
             catalog: catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
             catalog_usable: catalog_failure.is_none(),
         };

@@ -44,6 +44,8 @@ pub(crate) struct Layers<'a> {
     pub(crate) base_dir: Option<&'a Path>,
     /// Whether a missing model id is a problem.
     pub(crate) require_model: bool,
+    /// Whether a key source that cannot be read is a problem (else a warning).
+    pub(crate) require_key: bool,
     /// The native model catalogue.
     pub(crate) catalog: &'a Catalog,
     /// False when the user's catalogue file failed (`catalog` is then the
@@ -482,9 +484,33 @@ fn url_error_path(err: &UrlError, at: &str, base_path: String, model_path: Strin
     }
 }
 
+/// The key and where it came from (see [`key_from_sources`]). When the key is not
+/// required, a source that cannot be read is a warning instead of a problem.
+fn key(l: &Layers<'_>, report: &mut Report) -> (Option<SecretString>, Option<String>) {
+    if l.require_key {
+        return key_from_sources(l, report);
+    }
+    let mut own = Report::default();
+    let found = key_from_sources(l, &mut own);
+    for problem in own.problems {
+        if matches!(
+            problem.kind,
+            ProblemKind::KeyEnvNotSet | ProblemKind::KeyFileUnreadable
+        ) {
+            report.warning(WarningKind::MissingKey, problem.path, problem.message);
+        } else {
+            report.problem(problem.kind, problem.path, problem.message);
+        }
+    }
+    for warning in own.warnings {
+        report.warning(warning.kind, warning.path, warning.message);
+    }
+    found
+}
+
 /// The key and where it came from: `--api-key-env` > the profile's source >
 /// `OPENAI_API_KEY` (only when the profile names no source).
-fn key(l: &Layers<'_>, report: &mut Report) -> (Option<SecretString>, Option<String>) {
+fn key_from_sources(l: &Layers<'_>, report: &mut Report) -> (Option<SecretString>, Option<String>) {
     if let Some(var) = &l.overrides.api_key_env {
         return key_from_var(l.env, var, "--api-key-env", report);
     }

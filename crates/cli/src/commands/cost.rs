@@ -37,6 +37,7 @@ fn own_model(global: &GlobalArgs) -> Option<String> {
         .env(Hide(ProcessEnv, ENV_MODEL))
         .overrides(overrides)
         .require_model(false)
+        .require_key(false)
         .load()
         .ok()
         .map(|loaded| loaded.profile.model)
@@ -52,6 +53,7 @@ fn in_catalogue(global: &GlobalArgs, profile: &ResolvedProfile) -> bool {
     Loader::new()
         .overrides(global.overrides().provider(ProviderChoice::OpenAiNative))
         .require_model(false)
+        .require_key(false)
         .load()
         .is_ok_and(|loaded| loaded.profile.catalog_entry.is_some())
 }

@@ -394,3 +394,64 @@ fn logged_warnings_never_contain_the_key() {
     assert!(log.contains("never sent"), "{log}");
     assert_no_key(&log);
 }
+
+// ---- commands that send nothing need no readable key ----
+
+fn load_without_key(
+    toml: &str,
+) -> Result<openai_compat_config::Loaded, openai_compat_config::ConfigError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::common::write(dir.path(), "config.toml", toml);
+    openai_compat_config::Loader::new()
+        .env(MapEnv::new())
+        .overrides(Overrides::new().config(path))
+        .require_key(false)
+        .load()
+}
+
+#[test]
+fn unset_key_variable_is_a_warning_when_the_key_is_not_required() {
+    let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\napi_key_env = \"TOGETHER_API_KEY\"\nmodel = \"m\"\n";
+    let loaded = load_without_key(toml).unwrap();
+    assert!(loaded.profile.api_key.is_none());
+    let shown: Vec<String> = loaded
+        .warnings
+        .iter()
+        .filter(|w| w.kind == openai_compat_config::WarningKind::MissingKey)
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|w| w.contains("`TOGETHER_API_KEY` is not set")),
+        "{shown:?}"
+    );
+    // Required (the default), the same profile does not load.
+    let err = crate::common::load(toml, MapEnv::new(), Overrides::new()).unwrap_err();
+    assert!(
+        err.to_string().contains("`TOGETHER_API_KEY` is not set"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_key_file_is_a_warning_when_the_key_is_not_required() {
+    let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\napi_key_file = \"/nonexistent/oac-test.key\"\nmodel = \"m\"\n";
+    let loaded = load_without_key(toml).unwrap();
+    assert!(loaded.profile.api_key.is_none());
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("cannot read the key file")),
+        "{:?}",
+        loaded.warnings
+    );
+}
+
+#[test]
+fn a_key_variable_that_is_not_a_name_stays_an_error_when_the_key_is_not_required() {
+    // A static mistake in the file is not about whether a key can be read now.
+    let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\napi_key_env = \"sk-not a name\"\nmodel = \"m\"\n";
+    assert!(load_without_key(toml).is_err());
+}
