@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use openai_compat_config::ResolvedProfile;
-use openai_compat_provider::{ChatStream, Error, OpenAiCompatible, Sleeper, StreamEvent};
-use openai_compat_testkit::Simulator;
-use openai_compat_url::{ResolveOptions, resolve};
+use oac_config::ResolvedProfile;
+use oac_provider::{ChatStream, Error, OpenAiCompatible, Sleeper, StreamEvent};
+use oac_testkit::Simulator;
+use oac_url::{ResolveOptions, resolve};
 
 pub mod logs;
 

@@ -350,7 +350,7 @@ pub fn oac_bin() -> PathBuf {
     match candidate {
         Some(path) if path.exists() => path,
         _ => panic!(
-            "the `oac` binary was not found: build it with `cargo build -p openai-compat-cli` \
+            "the `oac` binary was not found: build it with `cargo build -p oac-cli` \
              (`cargo xtask test` does), or set OAC_BIN to its path"
         ),
     }

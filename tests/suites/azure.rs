@@ -8,10 +8,10 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::{ConfigFile, Loaded, Loader, MapEnv, WarningKind};
-use openai_compat_provider::{ChatRequest, Error, Provider, ProviderKind, from_profile};
-use openai_compat_testkit::{RecordedRequest, Reply, Simulator};
-use openai_compat_tests::{assert_secret_absent, collect, text_of};
+use oac_config::{ConfigFile, Loaded, Loader, MapEnv, WarningKind};
+use oac_provider::{ChatRequest, Error, Provider, ProviderKind, from_profile};
+use oac_testkit::{RecordedRequest, Reply, Simulator};
+use oac_tests::{assert_secret_absent, collect, text_of};
 use serde_json::Value;
 
 const KEY: &str = "azure-test-key-0123456789";

@@ -4,10 +4,10 @@
 
 use std::str::FromStr;
 
-use openai_compat_pricing::{Cost, Decimal};
-use openai_compat_provider::{ChatRequest, Error, FinishReason, Provider, StreamEvent};
-use openai_compat_testkit::{Fault, Reply, Simulator};
-use openai_compat_tests::{collect, profile, provider, render};
+use oac_pricing::{Cost, Decimal};
+use oac_provider::{ChatRequest, Error, FinishReason, Provider, StreamEvent};
+use oac_testkit::{Fault, Reply, Simulator};
+use oac_tests::{collect, profile, provider, render};
 use serde_json::json;
 
 fn price(text: &str) -> Option<Decimal> {
@@ -205,7 +205,7 @@ async fn continued_conversation(model: &str) -> Vec<serde_json::Value> {
             .reasoning_content("r")
             .tool_call("call_1", "f", "{}"),
     );
-    let provider = provider(openai_compat_tests::profile_for(&sim.base_url(), model));
+    let provider = provider(oac_tests::profile_for(&sim.base_url(), model));
     let first = provider.chat(ChatRequest::new().user("Q")).await.unwrap();
     assert_eq!(first.reasoning.as_deref(), Some("r"));
     let next = ChatRequest::new()

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use openai_compat_config::{ResolvedProfile, SecretString};
-use openai_compat_provider::{ChatRequest, Error, ErrorKind, Provider, TimeoutKind};
-use openai_compat_testkit::{Fault, Reply, Simulator, bodies};
-use openai_compat_tests::{assert_secret_absent, collect, profile, profile_for, provider};
+use oac_config::{ResolvedProfile, SecretString};
+use oac_provider::{ChatRequest, Error, ErrorKind, Provider, TimeoutKind};
+use oac_testkit::{Fault, Reply, Simulator, bodies};
+use oac_tests::{assert_secret_absent, collect, profile, profile_for, provider};
 use serde_json::json;
 
 const KEY: &str = "sk-wrong-0123456789";
@@ -406,7 +406,7 @@ async fn the_key_is_in_no_debug_output() {
 async fn a_body_over_the_size_limit_is_refused() {
     let sim = Simulator::start().await;
     sim.push(Reply::text("x".repeat(10_000)));
-    let provider = openai_compat_provider::OpenAiCompatible::builder(no_retry(&sim))
+    let provider = oac_provider::OpenAiCompatible::builder(no_retry(&sim))
         .max_body_bytes(1024)
         .build()
         .unwrap();
@@ -591,10 +591,8 @@ async fn a_chunked_body_over_the_size_limit_is_refused() {
         "data: {}\n\n",
         json!({"choices": [{"index": 0, "delta": {"content": "x".repeat(200)}}]})
     );
-    sim.push(
-        Reply::raw_sse(event.repeat(20)).chunking(openai_compat_testkit::Chunking::Bytes(512)),
-    );
-    let provider = openai_compat_provider::OpenAiCompatible::builder(no_retry(&sim))
+    sim.push(Reply::raw_sse(event.repeat(20)).chunking(oac_testkit::Chunking::Bytes(512)));
+    let provider = oac_provider::OpenAiCompatible::builder(no_retry(&sim))
         .max_body_bytes(1024)
         .build()
         .unwrap();

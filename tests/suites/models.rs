@@ -2,10 +2,10 @@
 // Test code: a failed unwrap is a failed assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use openai_compat_config::SecretString;
-use openai_compat_provider::{ChatRequest, Error, ErrorKind, Provider};
-use openai_compat_testkit::{Reply, Simulator};
-use openai_compat_tests::{profile, profile_for, provider};
+use oac_config::SecretString;
+use oac_provider::{ChatRequest, Error, ErrorKind, Provider};
+use oac_testkit::{Reply, Simulator};
+use oac_tests::{profile, profile_for, provider};
 use serde_json::json;
 
 #[tokio::test]
@@ -60,7 +60,7 @@ async fn entries_with_only_an_id_and_entries_with_extras() {
     assert_eq!(rich.max_output_tokens, Some(8192));
     assert_eq!(rich.supports_images, Some(false));
     assert_eq!(rich.extra["object"], "model");
-    let info = rich.model_info(&openai_compat_config::ModelInfo::compatible_default());
+    let info = rich.model_info(&oac_config::ModelInfo::compatible_default());
     assert_eq!(info.context_window, 131_072);
     assert_eq!(info.max_output_tokens, Some(8192));
     assert!(!info.supports_images);

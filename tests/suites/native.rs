@@ -7,18 +7,18 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::{
+use oac_config::{
     Catalog, ConfigError, ConfigFile, Loaded, Loader, MapEnv, ProblemKind, ProviderChoice,
     SecretString, WarningKind,
 };
-use openai_compat_pricing::Decimal;
-use openai_compat_provider::{
+use oac_pricing::Decimal;
+use oac_provider::{
     ChatRequest, Error, OpenAiNative, Provider, ProviderKind, ReasoningEffort, StreamEvent, Tool,
     from_profile,
 };
-use openai_compat_testkit::{RecordedRequest, Reply, Simulator};
-use openai_compat_tests::logs::LogCapture;
-use openai_compat_tests::{assert_secret_absent, collect, text_of};
+use oac_testkit::{RecordedRequest, Reply, Simulator};
+use oac_tests::logs::LogCapture;
+use oac_tests::{assert_secret_absent, collect, text_of};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk-native-test-0123456789";
@@ -245,8 +245,8 @@ async fn cost_comes_from_the_catalogue_without_user_prices() {
 async fn image_to_o3_mini_is_refused_before_any_request() {
     let sim = Simulator::start().await;
     let request = ChatRequest::new().user(vec![
-        openai_compat_provider::ContentPart::text("What is this?"),
-        openai_compat_provider::ContentPart::image_url("https://example.com/cat.png"),
+        oac_provider::ContentPart::text("What is this?"),
+        oac_provider::ContentPart::image_url("https://example.com/cat.png"),
     ]);
     let err = native(&sim, "o3-mini").chat(request).await.unwrap_err();
     assert!(matches!(err, Error::ImagesNotSupported { .. }), "{err:?}");

@@ -11,10 +11,8 @@
 
 use std::net::TcpStream;
 
-use openai_compat::{
-    Client, ErrorKind, FinishReason, ModelInfo, StreamEvent, Tool, json, parse_price,
-};
-use openai_compat_tests::peer::{Llmock, OacRun, run_oac};
+use oac::{Client, ErrorKind, FinishReason, ModelInfo, StreamEvent, Tool, json, parse_price};
+use oac_tests::peer::{Llmock, OacRun, run_oac};
 
 const MODEL: &str = "gpt-4o-mini";
 
@@ -217,10 +215,9 @@ async fn reported_usage_is_priced_exactly() {
         .unwrap();
     let report = reply.usage.unwrap();
     let (input, output) = (report.usage.input_total, report.usage.output_total);
-    let expected = parse_price("0.15").unwrap() * openai_compat::Decimal::from(input)
-        / openai_compat::Decimal::from(1_000_000)
-        + parse_price("0.60").unwrap() * openai_compat::Decimal::from(output)
-            / openai_compat::Decimal::from(1_000_000);
+    let expected = parse_price("0.15").unwrap() * oac::Decimal::from(input)
+        / oac::Decimal::from(1_000_000)
+        + parse_price("0.60").unwrap() * oac::Decimal::from(output) / oac::Decimal::from(1_000_000);
     assert_eq!(report.cost.total(), Some(expected));
     assert_eq!(client.tracker().cost().known, expected);
 }

@@ -2,18 +2,18 @@
 // Test code: a failed unwrap is a failed assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use openai_compat_config::{AuthStyle, IncludeUsage, SecretString};
-use openai_compat_provider::{
+use oac_config::{AuthStyle, IncludeUsage, SecretString};
+use oac_provider::{
     ChatRequest, ContentPart, Error, Provider, ReasoningEffort, ResponseFormat, Tool, ToolChoice,
 };
-use openai_compat_testkit::{Reply, Simulator};
-use openai_compat_tests::{collect, profile, provider, text_of};
-use openai_compat_url::{AzureOptions, ResolveOptions, resolve};
+use oac_testkit::{Reply, Simulator};
+use oac_tests::{collect, profile, provider, text_of};
+use oac_url::{AzureOptions, ResolveOptions, resolve};
 use serde_json::json;
 
 const KEY: &str = "sk-test-0123456789";
 
-fn with_key(sim: &Simulator) -> openai_compat_config::ResolvedProfile {
+fn with_key(sim: &Simulator) -> oac_config::ResolvedProfile {
     let mut p = profile(sim);
     p.api_key = Some(SecretString::from(KEY));
     p
@@ -37,12 +37,7 @@ async fn chat_posts_to_the_resolved_path_with_a_bearer_key() {
     );
     assert_eq!(request.header("content-type"), Some("application/json"));
     assert_eq!(request.header("accept"), Some("application/json"));
-    assert!(
-        request
-            .header("user-agent")
-            .unwrap()
-            .starts_with("openai-compat/")
-    );
+    assert!(request.header("user-agent").unwrap().starts_with("oac/"));
     assert_eq!(request.header("api-key"), None);
 }
 
@@ -152,7 +147,7 @@ async fn configured_query_is_merged_once_with_the_url_query() {
         &options,
     )
     .unwrap();
-    let mut p = openai_compat_config::ResolvedProfile::new(endpoints, "sim-model");
+    let mut p = oac_config::ResolvedProfile::new(endpoints, "sim-model");
     p.query = vec![("api-version".into(), "2".into())];
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
@@ -274,7 +269,7 @@ async fn include_usage_never_sends_no_stream_options() {
 async fn body_received_for_a_full_request() {
     let sim = Simulator::start().await;
     let mut p = profile(&sim);
-    p.model_info.supports_reasoning_effort = openai_compat_config::EffortSupport::Yes;
+    p.model_info.supports_reasoning_effort = oac_config::EffortSupport::Yes;
     p.temperature = Some(0.2);
     let request = ChatRequest::new()
         .system("Be terse.")
@@ -331,7 +326,7 @@ async fn azure_deployment_path_api_version_and_api_key_header() {
     options.azure = Some(AzureOptions::new());
     let base = format!("http://{}", sim.addr());
     let endpoints = resolve(&base, &options).unwrap();
-    let mut p = openai_compat_config::ResolvedProfile::new(endpoints, "gpt4o-prod");
+    let mut p = oac_config::ResolvedProfile::new(endpoints, "gpt4o-prod");
     p.api_key = Some(SecretString::from(KEY));
     let reply = provider(p)
         .chat(ChatRequest::new().user("Hi"))
@@ -355,7 +350,7 @@ async fn azure_deployment_path_api_version_and_api_key_header() {
 async fn full_endpoint_url_is_called_as_given() {
     let sim = Simulator::start().await;
     let full = format!("{}/chat/completions?tenant=x", sim.base_url());
-    let p = openai_compat_tests::profile_for(&full, "sim-model");
+    let p = oac_tests::profile_for(&full, "sim-model");
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -367,8 +362,8 @@ async fn full_endpoint_url_is_called_as_given() {
 
 #[tokio::test]
 async fn a_key_over_plain_http_to_another_host_is_warned_about() {
-    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
-    let mut remote = openai_compat_tests::profile_for("http://llm.example.com/v1", "m");
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
+    let mut remote = oac_tests::profile_for("http://llm.example.com/v1", "m");
     remote.api_key = Some(SecretString::from(KEY));
     provider(remote);
     let lines = logs.lines();
@@ -379,7 +374,7 @@ async fn a_key_over_plain_http_to_another_host_is_warned_about() {
         "{lines:?}"
     );
 
-    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
     let sim = Simulator::start().await;
     provider(with_key(&sim));
     assert!(
@@ -390,7 +385,7 @@ async fn a_key_over_plain_http_to_another_host_is_warned_about() {
 
 #[tokio::test]
 async fn the_key_is_in_no_log_line() {
-    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
     let sim = Simulator::builder()
         .reject_stream_options(true)
         .start()
@@ -420,7 +415,7 @@ async fn the_key_is_in_no_log_line() {
 }
 
 fn bodies_with_key() -> String {
-    openai_compat_testkit::bodies::openai_error(
+    oac_testkit::bodies::openai_error(
         &format!("upstream refused key {KEY}"),
         "server_error",
         "server_error",
@@ -471,7 +466,7 @@ async fn text_response_format_and_a_tool_without_description() {
 async fn repeated_request_query_names_are_all_sent() {
     let sim = Simulator::start().await;
     let full = format!("{}/chat/completions?sig=a%2Bb", sim.base_url());
-    let p = openai_compat_tests::profile_for(&full, "sim-model");
+    let p = oac_tests::profile_for(&full, "sim-model");
     let request = ChatRequest::new()
         .user("Hi")
         .query("tag", "a")
@@ -522,8 +517,8 @@ async fn a_nan_temperature_is_refused_before_any_request() {
 
 #[tokio::test]
 async fn a_credential_profile_header_over_plain_http_is_warned_about() {
-    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
-    let mut remote = openai_compat_tests::profile_for("http://llm.example.com/v1", "m");
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
+    let mut remote = oac_tests::profile_for("http://llm.example.com/v1", "m");
     remote.headers.insert("X-Api-Key", "sk-in-a-header-123");
     provider(remote);
     let lines = logs.lines();
@@ -535,8 +530,8 @@ async fn a_credential_profile_header_over_plain_http_is_warned_about() {
     );
     assert!(!lines.iter().any(|l| l.contains("sk-in-a-header-123")));
 
-    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
-    let mut harmless = openai_compat_tests::profile_for("http://llm.example.com/v1", "m");
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
+    let mut harmless = oac_tests::profile_for("http://llm.example.com/v1", "m");
     harmless.headers.insert("X-Title", "my app");
     provider(harmless);
     assert!(
@@ -550,8 +545,8 @@ async fn a_credential_request_header_over_plain_http_is_warned_about() {
     // The remote host is reached through the simulator acting as an HTTP proxy: no
     // name is resolved, nothing leaves this machine.
     let sim = Simulator::start().await;
-    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
-    let mut remote = openai_compat_tests::profile_for("http://llm.example.com/v1", "sim-model");
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
+    let mut remote = oac_tests::profile_for("http://llm.example.com/v1", "sim-model");
     remote.proxy = Some(format!("http://{}", sim.addr()));
     let remote = provider(remote);
     assert!(
@@ -582,7 +577,7 @@ async fn a_credential_request_header_over_plain_http_is_warned_about() {
     assert_eq!(warnings, 1, "warned once per provider: {lines:?}");
     assert!(!lines.iter().any(|l| l.contains("sk-request-secret-1")));
 
-    let (logs, _guard) = openai_compat_tests::logs::LogCapture::start();
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
     provider(profile(&sim))
         .chat(
             ChatRequest::new()
@@ -626,7 +621,7 @@ async fn falls_back_without_stream_options(status: u16, body: String) {
 async fn fastapi_422_naming_stream_options_only_in_loc() {
     falls_back_without_stream_options(
         422,
-        openai_compat_testkit::bodies::fastapi_extra_forbidden(
+        oac_testkit::bodies::fastapi_extra_forbidden(
             "stream_options",
             json!({"include_usage": true}),
         ),

@@ -5,9 +5,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use openai_compat_provider::{ChatRequest, ErrorKind, Provider};
-use openai_compat_testkit::{Fault, Reply, Simulator, bodies};
-use openai_compat_tests::{collect, profile, provider_with_clock, text_of};
+use oac_provider::{ChatRequest, ErrorKind, Provider};
+use oac_testkit::{Fault, Reply, Simulator, bodies};
+use oac_tests::{collect, profile, provider_with_clock, text_of};
 
 fn server_error() -> Reply {
     Reply::error(

@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use openai_compat_provider::{
+use oac_provider::{
     ChatRequest, Error, FinishReason, OpenAiCompatible, Provider, StreamEvent, TimeoutKind,
 };
-use openai_compat_testkit::{Chunking, Fault, LineEnding, Reply, Simulator};
-use openai_compat_tests::{collect, profile, provider, render, text_of};
+use oac_testkit::{Chunking, Fault, LineEnding, Reply, Simulator};
+use oac_tests::{collect, profile, provider, render, text_of};
 use serde_json::json;
 
 async fn stream_reply(reply: Reply) -> (Vec<StreamEvent>, Option<Error>) {

@@ -243,7 +243,7 @@ fn build_oac() -> Result<PathBuf, String> {
         .args([
             "build",
             "-p",
-            "openai-compat-cli",
+            "oac-cli",
             "--bin",
             "oac",
             "--message-format=json-render-diagnostics",

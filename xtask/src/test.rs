@@ -20,7 +20,7 @@ use crate::peers;
 use crate::workspace::{self, Package};
 
 /// The package holding the cross-crate integration suites.
-const INTEGRATION_PACKAGE: &str = "openai-compat-tests";
+const INTEGRATION_PACKAGE: &str = "oac-tests";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(arg) = args.first() {

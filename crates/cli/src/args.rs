@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use openai_compat::{EndpointMode, Overrides, ProviderChoice, ReasoningEffort};
+use oac::{EndpointMode, Overrides, ProviderChoice, ReasoningEffort};
 
 /// Talk to any OpenAI-compatible provider: chat, list models, price usage, resolve
 /// URLs and diagnose a setup.

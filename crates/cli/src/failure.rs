@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use openai_compat::{ConfigError, Error, ErrorKind};
+use oac::{ConfigError, Error, ErrorKind};
 
 /// A command that could not do its job.
 #[derive(Debug, thiserror::Error)]

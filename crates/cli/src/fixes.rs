@@ -1,7 +1,7 @@
 //! The one-line fix for each kind of failure, as `oac doctor` prints it.
 
-use openai_compat::url::EndpointKind;
-use openai_compat::{Error, ErrorKind, ResolvedProfile};
+use oac::url::EndpointKind;
+use oac::{Error, ErrorKind, ResolvedProfile};
 
 /// What the user should do about `error`, given the profile in use.
 pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {

@@ -1,4 +1,4 @@
-//! `oac`, the openai-compat command line: chat, models, cost, resolve, config import,
+//! `oac`, the oac command line: chat, models, cost, resolve, config import,
 //! doctor and an offline demo. See `oac --help`.
 //!
 //! Only this crate prints. The answer (or `--json` lines) goes to standard output,

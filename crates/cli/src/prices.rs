@@ -7,7 +7,7 @@
 //! the provider is native, and is otherwise unknown — never priced with the
 //! profile's model's prices.
 
-use openai_compat::{ModelPrices, ProviderChoice, ResolvedProfile};
+use oac::{ModelPrices, ProviderChoice, ResolvedProfile};
 
 use crate::failure::Failure;
 

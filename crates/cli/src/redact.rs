@@ -2,8 +2,8 @@
 //! credential (`?key=…`, `?api-key=…`, `?token=…`, `?sig=…`) is masked, so
 //! `oac resolve` and `oac doctor` output can be pasted into a bug report.
 
-use openai_compat::Endpoints;
-use openai_compat::url::Url;
+use oac::Endpoints;
+use oac::url::Url;
 
 /// What a masked value is shown as.
 pub const MASK: &str = "***";

@@ -1,8 +1,8 @@
 //! Showing a reply: the answer on standard output as it streams, reasoning apart on
 //! standard error, then the usage line (or, with `--json`, one event per line).
 
-use openai_compat::pricing::{ContextUse, exact_string, format_tokens};
-use openai_compat::{
+use oac::pricing::{ContextUse, exact_string, format_tokens};
+use oac::{
     ChatResponse, Cost, FinishReason, ModelInfo, ReplyStream, StreamEvent, ToolCall, UsageReport,
     format_usd,
 };

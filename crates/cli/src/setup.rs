@@ -1,7 +1,7 @@
 //! From flags, environment and config file to a profile and a client.
 
-use openai_compat::config::{Loaded, WarningKind};
-use openai_compat::{Client, Loader, Overrides, ResolvedProfile};
+use oac::config::{Loaded, WarningKind};
+use oac::{Client, Loader, Overrides, ResolvedProfile};
 
 use crate::args::GlobalArgs;
 use crate::failure::Failure;

@@ -24,7 +24,7 @@ pub fn show_provider_warnings() {
         .event_format(Plain::default());
     // Fails only when a subscriber is already set, which then keeps its job.
     let _ = tracing_subscriber::registry()
-        .with(layer.with_filter(Targets::new().with_target("openai_compat_provider", Level::WARN)))
+        .with(layer.with_filter(Targets::new().with_target("oac_provider", Level::WARN)))
         .try_init();
 }
 

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use openai_compat_testkit::{Fault, Reply, Simulator, bodies};
+use oac_testkit::{Fault, Reply, Simulator, bodies};
 use tempfile::TempDir;
 
 /// What one run of `oac` produced.

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use openai_compat_url::EndpointMode;
+use oac_url::EndpointMode;
 use secrecy::SecretString;
 
 use crate::catalog::Catalog;
@@ -27,7 +27,7 @@ use crate::validate;
 /// environment (or the one given with [`ProfileBuilder::env`]).
 ///
 /// ```
-/// use openai_compat_config::{ProfileBuilder, SecretString};
+/// use oac_config::{ProfileBuilder, SecretString};
 ///
 /// let profile = ProfileBuilder::new()
 ///     .base_url("https://api.together.xyz/v1")
@@ -39,7 +39,7 @@ use crate::validate;
 ///     "https://api.together.xyz/v1/chat/completions"
 /// );
 /// assert!(!format!("{profile:?}").contains("tg-example"));
-/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// # Ok::<(), oac_config::ConfigError>(())
 /// ```
 pub struct ProfileBuilder {
     name: Option<String>,

@@ -58,7 +58,7 @@ impl ModelFamily {
     /// (`openai/o3-mini`: everything up to the last `/`) is ignored.
     ///
     /// ```
-    /// use openai_compat_config::ModelFamily;
+    /// use oac_config::ModelFamily;
     ///
     /// assert_eq!(ModelFamily::of_id("o3-pro"), ModelFamily::OSeries);
     /// assert_eq!(ModelFamily::of_id("openai/o3-mini"), ModelFamily::OSeries);
@@ -167,7 +167,7 @@ impl SystemPrompt {
     /// vendor prefix (`openai/`) is ignored.
     ///
     /// ```
-    /// use openai_compat_config::{ModelFamily, SystemPrompt};
+    /// use oac_config::{ModelFamily, SystemPrompt};
     ///
     /// let id = "o1-mini-2024-09-12";
     /// assert_eq!(SystemPrompt::of_id(id, ModelFamily::of_id(id)), SystemPrompt::FirstUserMessage);
@@ -252,7 +252,7 @@ impl CatalogEntry {
     /// info is [`ModelInfo::compatible_default`] (prices unknown).
     ///
     /// ```
-    /// use openai_compat_config::{CatalogEntry, ModelFamily};
+    /// use oac_config::{CatalogEntry, ModelFamily};
     ///
     /// let entry = CatalogEntry::inferred("o3-pro");
     /// assert_eq!(entry.family, ModelFamily::OSeries);
@@ -305,7 +305,7 @@ impl CatalogEntry {
 /// except for the fields they set themselves.
 ///
 /// ```
-/// use openai_compat_config::Catalog;
+/// use oac_config::Catalog;
 ///
 /// let entry = Catalog::builtin().lookup("o3-mini-high").unwrap();
 /// assert_eq!(entry.wire_model, "o3-mini");
@@ -321,7 +321,7 @@ impl CatalogEntry {
 /// mine.extend_from_toml_str("[models.\"o3-mini\"]\ninput_price = 0.5\n")?;
 /// let high = mine.lookup("o3-mini-high").unwrap();
 /// assert_eq!(high.info.prices.input_price.unwrap().to_string(), "0.5");
-/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// # Ok::<(), oac_config::ConfigError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalog {
@@ -353,7 +353,7 @@ impl Catalog {
     /// model (`openai/o3-mini`).
     ///
     /// ```
-    /// use openai_compat_config::Catalog;
+    /// use oac_config::Catalog;
     ///
     /// let entry = Catalog::builtin().entry_for("openai/o3-mini-high").unwrap();
     /// assert_eq!(entry.id, "openai/o3-mini-high");

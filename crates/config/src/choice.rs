@@ -93,7 +93,7 @@ fn shorten(word: &str) -> String {
 /// `Display` lists the valid words and suggests the closest one.
 ///
 /// ```
-/// use openai_compat_config::ProviderChoice;
+/// use oac_config::ProviderChoice;
 ///
 /// let err = "compatable".parse::<ProviderChoice>().unwrap_err();
 /// assert_eq!(

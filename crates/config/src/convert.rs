@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use openai_compat_pricing::{Decimal, ModelPrices, PriceError, PriceKind, PriceTier, parse_price};
+use oac_pricing::{Decimal, ModelPrices, PriceError, PriceKind, PriceTier, parse_price};
 use rust_decimal::prelude::ToPrimitive;
 use secrecy::SecretString;
 
@@ -207,7 +207,7 @@ pub(crate) fn config_file(cx: &mut Cx, root: &Node) -> Document {
         .and_then(|f| string(cx, &f, "\"together\""));
     let catalog = top
         .take(cx, "catalog")
-        .and_then(|f| string(cx, &f, "\"~/.config/openai-compat/catalog.toml\""))
+        .and_then(|f| string(cx, &f, "\"~/.config/oac/catalog.toml\""))
         .map(PathBuf::from);
     let mut profiles = BTreeMap::new();
     if let Some(field) = top.take(cx, "profiles")
@@ -333,7 +333,7 @@ fn key_source(cx: &mut Cx, t: &mut Fields<'_>) -> Option<KeySource> {
         found.push(("api_key_env", f.path.clone(), source));
     }
     if let Some(f) = t.take(cx, "api_key_file") {
-        let source = string(cx, &f, "\"~/.config/openai-compat/provider.key\"")
+        let source = string(cx, &f, "\"~/.config/oac/provider.key\"")
             .map(|path| KeySource::File(PathBuf::from(path)));
         found.push(("api_key_file", f.path.clone(), source));
     }

@@ -55,7 +55,7 @@ impl Environment for ProcessEnv {
 /// A fixed set of variables. `Debug` shows the names only (values may be keys).
 ///
 /// ```
-/// use openai_compat_config::{Environment, MapEnv};
+/// use oac_config::{Environment, MapEnv};
 ///
 /// let env = MapEnv::new().set("OPENAI_MODEL", "gpt-4o-mini");
 /// assert_eq!(env.var("OPENAI_MODEL").as_deref(), Some("gpt-4o-mini"));
@@ -169,23 +169,38 @@ pub fn config_dir(env: &dyn Environment) -> Option<PathBuf> {
         .or_else(|| home_dir(env).map(|home| home.join(".config")))
 }
 
+/// The folder in the platform config dir that holds `config.toml` and key files.
+pub const CONFIG_FOLDER: &str = "oac";
+
+/// The folder earlier releases used (when the crates were called `openai-compat-*`).
+/// A config file there is still read when [`CONFIG_FOLDER`] has none.
+pub const LEGACY_CONFIG_FOLDER: &str = "openai-compat";
+
 /// Where the config file is looked for when neither `--config` nor `OAC_CONFIG`
-/// names one: `<config dir>/openai-compat/config.toml` (see [`config_dir`]). It is
-/// used only when it exists.
+/// names one: `<config dir>/oac/config.toml` (see [`config_dir`]), or, when that
+/// file does not exist but `<config dir>/openai-compat/config.toml` (the folder of
+/// earlier releases) does, that one. The loader uses it only when it exists; the
+/// importer writes to it.
 ///
 /// ```
-/// use openai_compat_config::{default_config_path, MapEnv};
+/// use oac_config::{default_config_path, MapEnv};
 ///
 /// # if cfg!(target_os = "linux") {
 /// let env = MapEnv::new().set("HOME", "/home/ada");
 /// assert_eq!(
 ///     default_config_path(&env).unwrap(),
-///     std::path::Path::new("/home/ada/.config/openai-compat/config.toml")
+///     std::path::Path::new("/home/ada/.config/oac/config.toml")
 /// );
 /// # }
 /// ```
 pub fn default_config_path(env: &dyn Environment) -> Option<PathBuf> {
-    config_dir(env).map(|dir| dir.join("openai-compat").join("config.toml"))
+    let dir = config_dir(env)?;
+    let current = dir.join(CONFIG_FOLDER).join("config.toml");
+    let legacy = dir.join(LEGACY_CONFIG_FOLDER).join("config.toml");
+    if !current.exists() && legacy.is_file() {
+        return Some(legacy);
+    }
+    Some(current)
 }
 
 /// A path from configuration: `~` and `~/…` are the home directory, relative paths

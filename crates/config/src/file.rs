@@ -20,7 +20,7 @@ use crate::write;
 /// The contents of a config file: named profiles and the one used by default.
 ///
 /// ```
-/// use openai_compat_config::ConfigFile;
+/// use oac_config::ConfigFile;
 ///
 /// let file = ConfigFile::parse_toml(r#"
 /// default_profile = "together"
@@ -35,7 +35,7 @@ use crate::write;
 /// "#)?;
 /// let together = &file.profiles["together"];
 /// assert_eq!(together.model_info.prices.input_price.unwrap().to_string(), "0.88");
-/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// # Ok::<(), oac_config::ConfigError>(())
 /// ```
 #[derive(Clone, Default)]
 #[non_exhaustive]

@@ -10,7 +10,7 @@ use std::fmt;
 /// name suggests a credential (see [`Headers::is_sensitive`]).
 ///
 /// ```
-/// use openai_compat_config::Headers;
+/// use oac_config::Headers;
 ///
 /// let mut headers = Headers::default();
 /// headers.insert("X-Title", "my app");

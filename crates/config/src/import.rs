@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use openai_compat_url::{Flavor, ResolveOptions, Url};
+use oac_url::{Flavor, ResolveOptions, Url};
 use secrecy::SecretString;
 
 use crate::convert::{Cx, Field, boolean, choice, float, price, string, whole};
@@ -106,7 +106,7 @@ impl Import {
 /// [`Import::ignored`]. Prices are read exactly from the JSON literals.
 ///
 /// ```
-/// use openai_compat_config::import_kilo;
+/// use oac_config::import_kilo;
 ///
 /// let export = r#"{"providerProfiles": {"currentApiConfigName": "local",
 ///   "apiConfigs": {"local": {"id": "a1", "apiProvider": "openai",
@@ -118,7 +118,7 @@ impl Import {
 /// assert_eq!(local.model_info.max_output_tokens, None); // -1 means unset
 /// assert_eq!(local.model_info.prices.input_price.unwrap().to_string(), "0.1");
 /// assert_eq!(import.config.default_profile.as_deref(), Some("local"));
-/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// # Ok::<(), oac_config::ConfigError>(())
 /// ```
 pub fn import_kilo(json: &str) -> Result<Import, ConfigError> {
     let root = tree::parse_document(json, ConfigFormat::Json, None)?;
@@ -542,8 +542,7 @@ impl State {
             ));
         }
         let prices = &p.model_info.prices;
-        let zero =
-            |price: Option<openai_compat_pricing::Decimal>| price.is_some_and(|p| p.is_zero());
+        let zero = |price: Option<oac_pricing::Decimal>| price.is_some_and(|p| p.is_zero());
         if zero(prices.input_price) && zero(prices.output_price) {
             self.import.warnings.push(Warning::new(
                 WarningKind::ZeroPrices,
@@ -599,7 +598,7 @@ fn url_flavor(base_url: &str) -> Flavor {
     // A stand-in deployment: only the flavor is wanted, and an Azure resource URL
     // needs one to resolve.
     let options = ResolveOptions::new().model("deployment");
-    openai_compat_url::resolve(base_url, &options).map_or(Flavor::Standard, |e| e.flavor)
+    oac_url::resolve(base_url, &options).map_or(Flavor::Standard, |e| e.flavor)
 }
 
 /// The token of `Bearer <token>` (scheme in any case), when there is one.

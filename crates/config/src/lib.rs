@@ -8,7 +8,7 @@
 //! every default filled in.
 //!
 //! ```
-//! use openai_compat_config::{ConfigFile, Loader, MapEnv};
+//! use oac_config::{ConfigFile, Loader, MapEnv};
 //!
 //! let file = ConfigFile::parse_toml(r#"
 //! default_profile = "local"
@@ -27,7 +27,7 @@
 //! assert_eq!(profile.endpoints.chat.as_str(), "http://localhost:11434/v1/chat/completions");
 //! assert_eq!(profile.model, "qwen2.5-coder:7b");
 //! assert_eq!(profile.model_info.prices.input_price.unwrap().to_string(), "0.1"); // exact
-//! # Ok::<(), openai_compat_config::ConfigError>(())
+//! # Ok::<(), oac_config::ConfigError>(())
 //! ```
 //!
 //! - [`Loader`]: config file + environment + [`Overrides`] (flags) → [`Loaded`].
@@ -78,16 +78,16 @@ mod tree;
 mod validate;
 mod write;
 
-pub use openai_compat_pricing::{Decimal, ModelPrices, PriceTier};
-pub use openai_compat_url::{EndpointMode, Endpoints};
+pub use oac_pricing::{Decimal, ModelPrices, PriceTier};
+pub use oac_url::{EndpointMode, Endpoints};
 pub use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::ProfileBuilder;
 pub use catalog::{Catalog, CatalogEntry, ModelFamily, SystemPrompt};
 pub use choice::ParseChoiceError;
 pub use env::{
-    ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE, Environment,
-    MapEnv, ProcessEnv, config_dir, default_config_path,
+    CONFIG_FOLDER, ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE,
+    Environment, LEGACY_CONFIG_FOLDER, MapEnv, ProcessEnv, config_dir, default_config_path,
 };
 pub use file::ConfigFile;
 pub use headers::Headers;

@@ -107,7 +107,7 @@ pub struct Loaded {
 ///   file's `catalog` (see [`Catalog`]); or the one given with [`Loader::catalog`].
 ///
 /// ```
-/// use openai_compat_config::{Loader, MapEnv, Overrides};
+/// use oac_config::{Loader, MapEnv, Overrides};
 ///
 /// let env = MapEnv::new()
 ///     .set("OPENAI_BASE_URL", "http://localhost:11434/v1")
@@ -121,7 +121,7 @@ pub struct Loaded {
 ///     loaded.profile.endpoints.chat.as_str(),
 ///     "http://localhost:11434/v1/chat/completions"
 /// );
-/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// # Ok::<(), oac_config::ConfigError>(())
 /// ```
 pub struct Loader {
     env: Box<dyn Environment>,

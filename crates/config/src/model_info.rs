@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use openai_compat_pricing::{ModelPrices, PriceKind};
+use oac_pricing::{ModelPrices, PriceKind};
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
 
@@ -13,11 +13,11 @@ use crate::choice::{Choice, ParseChoiceError, parse_choice};
 /// Parses from and displays as `none`, `minimal`, `low`, `medium`, `high`, `xhigh`.
 ///
 /// ```
-/// use openai_compat_config::ReasoningEffort;
+/// use oac_config::ReasoningEffort;
 ///
 /// assert_eq!("high".parse::<ReasoningEffort>()?, ReasoningEffort::High);
 /// assert_eq!(ReasoningEffort::XHigh.to_string(), "xhigh");
-/// # Ok::<(), openai_compat_config::ParseChoiceError>(())
+/// # Ok::<(), oac_config::ParseChoiceError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -150,7 +150,7 @@ impl ModelInfo {
     /// The info of a model nobody described: 128k context, images, prices unknown.
     ///
     /// ```
-    /// use openai_compat_config::ModelInfo;
+    /// use oac_config::ModelInfo;
     ///
     /// let info = ModelInfo::compatible_default();
     /// assert_eq!(info.context_window, 128_000);
@@ -178,7 +178,7 @@ impl ModelInfo {
     /// [`ModelPrices::overridden_by`] says (a non-empty tier list replaces the base's).
     ///
     /// ```
-    /// use openai_compat_config::{ModelInfo, ModelInfoOverrides};
+    /// use oac_config::{ModelInfo, ModelInfoOverrides};
     ///
     /// let mut overrides = ModelInfoOverrides::default();
     /// overrides.context_window = Some(131_072);
@@ -257,7 +257,7 @@ impl ModelInfoOverrides {
     /// what was changed from the default counts.
     ///
     /// ```
-    /// use openai_compat_config::{Catalog, ModelInfo, ModelInfoOverrides};
+    /// use oac_config::{Catalog, ModelInfo, ModelInfoOverrides};
     ///
     /// let mut mine = ModelInfo::compatible_default();
     /// mine.prices.input_price = Some("2".parse().unwrap());
@@ -347,7 +347,7 @@ impl From<ModelInfo> for ModelInfoOverrides {
 
 #[cfg(test)]
 mod tests {
-    use openai_compat_pricing::{Decimal, PriceTier};
+    use oac_pricing::{Decimal, PriceTier};
 
     use super::*;
 

@@ -3,7 +3,7 @@
 //! would fail), settings the native provider never sends, and an Azure OpenAI
 //! api-version too old for reasoning models (warnings).
 
-use openai_compat_url::{Endpoints, Flavor, Url};
+use oac_url::{Endpoints, Flavor, Url};
 
 use crate::catalog::{CatalogEntry, ModelFamily};
 use crate::model_info::{EffortSupport, ModelInfo, ModelInfoOverrides};

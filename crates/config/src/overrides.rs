@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use openai_compat_url::EndpointMode;
+use oac_url::EndpointMode;
 
 use crate::env::is_showable_var_name;
 use crate::headers::{Headers, parse_header_line};
@@ -16,7 +16,7 @@ use crate::profile::ProviderChoice;
 /// and process lists): `--api-key-env VAR` names a variable instead.
 ///
 /// ```
-/// use openai_compat_config::{Overrides, ProviderChoice};
+/// use oac_config::{Overrides, ProviderChoice};
 ///
 /// let flags = Overrides::new()
 ///     .profile("together")
@@ -161,14 +161,14 @@ impl fmt::Debug for Overrides {
 /// input (it may hold a credential).
 ///
 /// ```
-/// use openai_compat_config::parse_header;
+/// use oac_config::parse_header;
 ///
 /// assert_eq!(
 ///     parse_header("X-Title: my app")?,
 ///     ("X-Title".to_owned(), "my app".to_owned())
 /// );
 /// assert!(parse_header("no colon here").is_err());
-/// # Ok::<(), openai_compat_config::ConfigError>(())
+/// # Ok::<(), oac_config::ConfigError>(())
 /// ```
 pub fn parse_header(line: &str) -> Result<(String, String), ConfigError> {
     parse_header_line(line).map_err(|message| ConfigError::Invalid {

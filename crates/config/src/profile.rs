@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use openai_compat_url::{EndpointMode, Url};
+use oac_url::{EndpointMode, Url};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
@@ -20,11 +20,11 @@ use crate::model_info::{ModelInfoOverrides, ReasoningEffort};
 /// is accepted too).
 ///
 /// ```
-/// use openai_compat_config::ProviderChoice;
+/// use oac_config::ProviderChoice;
 ///
 /// assert_eq!("openai-native".parse::<ProviderChoice>()?, ProviderChoice::OpenAiNative);
 /// assert_eq!(ProviderChoice::Compatible.to_string(), "compatible");
-/// # Ok::<(), openai_compat_config::ParseChoiceError>(())
+/// # Ok::<(), oac_config::ParseChoiceError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -44,8 +44,8 @@ impl ProviderChoice {
     /// compatible. This is the one place that rule lives.
     ///
     /// ```
-    /// use openai_compat_config::ProviderChoice;
-    /// use openai_compat_url::Url;
+    /// use oac_config::ProviderChoice;
+    /// use oac_url::Url;
     ///
     /// let openai = Url::parse("https://api.openai.com/v1").unwrap();
     /// let local = Url::parse("http://localhost:11434/v1").unwrap();

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use openai_compat_url::{
+use oac_url::{
     AzureOptions, Endpoints, ProviderKind, ResolveOptions, Url, UrlError, UrlSetting, is_loopback,
 };
 use secrecy::{ExposeSecret, SecretString};
@@ -141,27 +141,25 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
     if let Some(mode) = l.overrides.endpoint_mode {
         options.mode = mode;
     }
-    let endpoints = match openai_compat_url::resolve(
-        base_url.as_ref().map_or("", |b| b.value.as_str()),
-        &options,
-    ) {
-        Ok(endpoints) => Some(endpoints),
-        Err(err) => {
-            let base_path = base_url
-                .as_ref()
-                .map_or_else(|| l.field("base_url"), |b| b.path.clone());
-            let model_path = model
-                .as_ref()
-                .map_or_else(|| l.field("model"), |m| m.path.clone());
-            let mut message = err.to_string();
-            if matches!(err, UrlError::BaseUrlRequired) && l.read_openai_env {
-                message.push_str(" (or export OPENAI_BASE_URL, or pass --base-url)");
+    let endpoints =
+        match oac_url::resolve(base_url.as_ref().map_or("", |b| b.value.as_str()), &options) {
+            Ok(endpoints) => Some(endpoints),
+            Err(err) => {
+                let base_path = base_url
+                    .as_ref()
+                    .map_or_else(|| l.field("base_url"), |b| b.path.clone());
+                let model_path = model
+                    .as_ref()
+                    .map_or_else(|| l.field("model"), |m| m.path.clone());
+                let mut message = err.to_string();
+                if matches!(err, UrlError::BaseUrlRequired) && l.read_openai_env {
+                    message.push_str(" (or export OPENAI_BASE_URL, or pass --base-url)");
+                }
+                let path = url_error_path(&err, &l.at, base_path, model_path);
+                report.problem(ProblemKind::InvalidUrl, path, message);
+                None
             }
-            let path = url_error_path(&err, &l.at, base_path, model_path);
-            report.problem(ProblemKind::InvalidUrl, path, message);
-            None
-        }
-    };
+        };
     let (api_key, key_source) = key(l, report);
     let auth = p.auth.clone().unwrap_or_else(|| {
         endpoints
@@ -450,7 +448,7 @@ pub(crate) fn check_profile_urls(p: &Profile, at: &str, report: &mut Report) {
     );
     let model = p.model.as_deref().map_or("", str::trim);
     let options = resolve_options(p, provider, model);
-    match openai_compat_url::resolve(p.base_url.as_deref().unwrap_or(""), &options) {
+    match oac_url::resolve(p.base_url.as_deref().unwrap_or(""), &options) {
         // The model (and so the Azure deployment) may still come from a flag or
         // the environment; a missing base URL is reported for the profile in use.
         Ok(_) | Err(UrlError::DeploymentRequired | UrlError::BaseUrlRequired) => {}

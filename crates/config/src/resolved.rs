@@ -1,6 +1,6 @@
 //! The profile a provider uses: every layer applied, every default filled in.
 
-use openai_compat_url::{AuthHint, Endpoints};
+use oac_url::{AuthHint, Endpoints};
 use secrecy::SecretString;
 
 use crate::catalog::CatalogEntry;

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use openai_compat_pricing::PriceError;
-use openai_compat_url::Url;
+use oac_pricing::PriceError;
+use oac_url::Url;
 
 use crate::headers::{name_problem, value_problem};
 use crate::model_info::{ModelInfo, ModelInfoOverrides};

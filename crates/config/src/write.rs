@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use openai_compat_pricing::{Decimal, ModelPrices, PriceKind};
+use oac_pricing::{Decimal, ModelPrices, PriceKind};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::file::ConfigFile;
@@ -256,7 +256,7 @@ fn effort_support(value: &EffortSupport) -> String {
 /// appears in the config file itself.
 ///
 /// ```
-/// use openai_compat_config::{write_key_file, SecretString};
+/// use oac_config::{write_key_file, SecretString};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let path = write_key_file(dir.path(), "my together", &SecretString::from("tg-123"))?;

@@ -177,7 +177,7 @@ pub struct PriceFallback {
 /// never negative and this never panics.
 ///
 /// ```
-/// use openai_compat_pricing::{cost, parse_price, ModelPrices, PriceError, Usage};
+/// use oac_pricing::{cost, parse_price, ModelPrices, PriceError, Usage};
 ///
 /// // gpt-4o: 2.50 in, 1.25 cached, 10 out (USD per 1M tokens).
 /// let prices = ModelPrices::new()

@@ -23,7 +23,7 @@ pub const DEFAULT_DECIMAL_PLACES: u32 = 6;
 /// half-even (`0.0000005` → `$0.000000`, `0.0000015` → `$0.000002`).
 ///
 /// ```
-/// use openai_compat_pricing::{format_usd, parse_price, PriceError};
+/// use oac_pricing::{format_usd, parse_price, PriceError};
 ///
 /// assert_eq!(format_usd(parse_price("0.005615")?), "$0.005615");
 /// assert_eq!(format_usd(parse_price("0.00045")?), "$0.000450");
@@ -38,7 +38,7 @@ pub fn format_usd(amount: Decimal) -> String {
 /// [`format_usd`] with `places` decimal places (at most 28), rounded half-even.
 ///
 /// ```
-/// use openai_compat_pricing::{format_usd_places, parse_price, PriceError};
+/// use oac_pricing::{format_usd_places, parse_price, PriceError};
 ///
 /// assert_eq!(format_usd_places(parse_price("0.125")?, 2), "$0.12");
 /// assert_eq!(format_usd_places(parse_price("0.135")?, 2), "$0.14");
@@ -71,7 +71,7 @@ pub fn round_usd(amount: Decimal, places: u32) -> Decimal {
 /// `0` for zero.
 ///
 /// ```
-/// use openai_compat_pricing::{exact_string, Decimal};
+/// use oac_pricing::{exact_string, Decimal};
 ///
 /// assert_eq!(exact_string(Decimal::new(5_615_000, 6)), "5.615");
 /// assert_eq!(exact_string(Decimal::new(45, 5)), "0.00045");

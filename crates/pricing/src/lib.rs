@@ -3,7 +3,7 @@
 //! Read any provider's `usage` JSON, price it exactly, print it:
 //!
 //! ```
-//! use openai_compat_pricing::{find_usage_str, format_usd, ModelPrices, PriceError};
+//! use oac_pricing::{find_usage_str, format_usd, ModelPrices, PriceError};
 //!
 //! // gpt-4o prices, USD per 1M tokens, as a config file would hold them.
 //! let prices = ModelPrices::from_toml_str(

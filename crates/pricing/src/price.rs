@@ -21,7 +21,7 @@ const EXPONENT_CAP: i64 = 1_000_000_000_000_000;
 /// places, and values above about 7.9e28.
 ///
 /// ```
-/// use openai_compat_pricing::{parse_price, PriceError};
+/// use oac_pricing::{parse_price, PriceError};
 ///
 /// assert_eq!(parse_price("0.88")?.to_string(), "0.88");
 /// assert_eq!(parse_price("2.50")?.to_string(), "2.5");

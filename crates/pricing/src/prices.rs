@@ -21,7 +21,7 @@ use crate::error::PriceError;
 /// be flattened into a larger table); the `from_*_str` readers reject them.
 ///
 /// ```
-/// use openai_compat_pricing::{Decimal, ModelPrices, PriceTier};
+/// use oac_pricing::{Decimal, ModelPrices, PriceTier};
 ///
 /// let gpt_4o = ModelPrices::new()
 ///     .with_input_price(Decimal::new(250, 2))
@@ -327,7 +327,7 @@ impl ModelPrices {
     /// This is how a profile's `model_info` prices override a catalogue entry.
     ///
     /// ```
-    /// use openai_compat_pricing::{Decimal, ModelPrices};
+    /// use oac_pricing::{Decimal, ModelPrices};
     ///
     /// let catalogue = ModelPrices::new()
     ///     .with_input_price(Decimal::new(250, 2))
@@ -370,7 +370,7 @@ impl ModelPrices {
     /// that do not ascend strictly. Empty when the prices are valid.
     ///
     /// ```
-    /// use openai_compat_pricing::{Decimal, ModelPrices, PriceTier};
+    /// use oac_pricing::{Decimal, ModelPrices, PriceTier};
     ///
     /// let prices = ModelPrices::new()
     ///     .with_input_price(Decimal::from(-1))

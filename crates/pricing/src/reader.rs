@@ -55,7 +55,7 @@ impl UsageReading {
 /// significant digits; [`read_usage_str`] reads it from the text, always exactly.
 ///
 /// ```
-/// use openai_compat_pricing::{read_usage, Usage};
+/// use oac_pricing::{read_usage, Usage};
 ///
 /// let deepseek = serde_json::json!({
 ///     "prompt_tokens": 102056, "completion_tokens": 252, "total_tokens": 102308,
@@ -98,7 +98,7 @@ pub fn read_usage(usage: &Value) -> UsageReading {
 /// Reads a `usage` object from JSON text, taking `cost` exactly as written.
 ///
 /// ```
-/// use openai_compat_pricing::{read_usage_str, PriceError};
+/// use oac_pricing::{read_usage_str, PriceError};
 ///
 /// let reading = read_usage_str(
 ///     r#"{"prompt_tokens": 10, "completion_tokens": 5, "cost": 0.00001234567890123456789}"#,
@@ -127,7 +127,7 @@ pub fn read_usage_str(json: &str) -> Result<UsageReading, PriceError> {
 /// null. No usage in either place = not reported.
 ///
 /// ```
-/// use openai_compat_pricing::find_usage;
+/// use oac_pricing::find_usage;
 ///
 /// let groq_last_chunk = serde_json::json!({
 ///     "id": "chatcmpl-1", "object": "chat.completion.chunk",

@@ -49,7 +49,7 @@ impl ModelPrices {
     /// the last silently), and tier thresholds must ascend strictly.
     ///
     /// ```
-    /// use openai_compat_pricing::{ModelPrices, PriceError};
+    /// use oac_pricing::{ModelPrices, PriceError};
     ///
     /// let prices = ModelPrices::from_json_str(
     ///     r#"{"input_price": 1.25, "output_price": "10", "cache_read_price": 0.125,
@@ -88,7 +88,7 @@ impl ModelPrices {
     /// parsed as prices, `[[tiers]]` (or an inline array) hold the tiers.
     ///
     /// ```
-    /// use openai_compat_pricing::{ModelPrices, PriceError};
+    /// use oac_pricing::{ModelPrices, PriceError};
     ///
     /// let prices = ModelPrices::from_toml_str(
     ///     "input_price = 0.1234567890123456789\noutput_price = 4\n\n\

@@ -16,7 +16,7 @@ use crate::usage::Usage;
 /// Token sums saturate at `u64::MAX` instead of wrapping.
 ///
 /// ```
-/// use openai_compat_pricing::{parse_price, ModelPrices, PriceError, Tracker, Usage};
+/// use oac_pricing::{parse_price, ModelPrices, PriceError, Tracker, Usage};
 ///
 /// let prices = ModelPrices::new()
 ///     .with_input_price(parse_price("2.50")?)

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 /// defaults to zero/none when absent.
 ///
 /// ```
-/// use openai_compat_pricing::Usage;
+/// use oac_pricing::Usage;
 ///
 /// let usage = Usage::new(2_006, 300).with_cache_read(1_920);
 /// assert_eq!(usage.uncached_input(), 86);
@@ -187,7 +187,7 @@ impl Usage {
     /// `reasoning`, then `output_audio` share `output_total`.
     ///
     /// ```
-    /// use openai_compat_pricing::{Usage, UsageWarning};
+    /// use oac_pricing::{Usage, UsageWarning};
     ///
     /// let (fixed, warnings) = Usage::new(100, 10).with_cache_read(150).clamped();
     /// assert_eq!(fixed.cache_read, 100);

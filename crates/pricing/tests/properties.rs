@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
 
-use openai_compat_pricing::{
+use oac_pricing::{
     Cost, Decimal, ModelPrices, PriceTier, Tracker, Usage, cost, exact_string, parse_price,
 };
 use proptest::prelude::*;

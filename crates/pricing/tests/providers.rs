@@ -2,13 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
 
-use openai_compat_pricing::{
+use oac_pricing::{
     ModelPrices, PriceError, Usage, UsageWarning, cost, find_usage, find_usage_str, parse_price,
     read_usage, read_usage_str,
 };
 use serde_json::json;
 
-fn p(text: &str) -> openai_compat_pricing::Decimal {
+fn p(text: &str) -> oac_pricing::Decimal {
     parse_price(text).unwrap()
 }
 

@@ -2,12 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
 
-use openai_compat_pricing::{
-    ModelPrices, PriceTier, Usage, cost, find_usage_str, parse_price, read_usage,
-};
+use oac_pricing::{ModelPrices, PriceTier, Usage, cost, find_usage_str, parse_price, read_usage};
 use serde_json::json;
 
-fn p(text: &str) -> openai_compat_pricing::Decimal {
+fn p(text: &str) -> oac_pricing::Decimal {
     parse_price(text).unwrap()
 }
 

@@ -3,13 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
 
-use openai_compat_pricing::{
+use oac_pricing::{
     Cost, ModelPrices, PriceKind, PriceTier, Tracker, UnknownReason, Usage, cost, parse_price,
     read_usage,
 };
 use serde_json::json;
 
-fn p(text: &str) -> openai_compat_pricing::Decimal {
+fn p(text: &str) -> oac_pricing::Decimal {
     parse_price(text).unwrap()
 }
 

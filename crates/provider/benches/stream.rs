@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::StreamExt;
-use openai_compat_config::ResolvedProfile;
-use openai_compat_provider::sse::SseDecoder;
-use openai_compat_provider::{ChatRequest, EventDecoder, OpenAiCompatible, Provider, StreamEvent};
-use openai_compat_testkit::{Chunking, Reply, Simulator, fixtures};
-use openai_compat_url::{ResolveOptions, resolve};
+use oac_config::ResolvedProfile;
+use oac_provider::sse::SseDecoder;
+use oac_provider::{ChatRequest, EventDecoder, OpenAiCompatible, Provider, StreamEvent};
+use oac_testkit::{Chunking, Reply, Simulator, fixtures};
+use oac_url::{ResolveOptions, resolve};
 
 const CHUNKS: usize = 10_000;
 /// A typical network read size.

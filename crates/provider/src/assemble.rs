@@ -11,7 +11,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use openai_compat_pricing::ModelPrices;
+use oac_pricing::ModelPrices;
 use serde_json::{Map, Value};
 
 use crate::request::ToolCall;

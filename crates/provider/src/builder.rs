@@ -4,7 +4,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use openai_compat_config::ResolvedProfile;
+use oac_config::ResolvedProfile;
 
 use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 use crate::transport::{Limits, TransportSettings};

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use openai_compat_url::{EndpointKind, Url};
+use oac_url::{EndpointKind, Url};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 

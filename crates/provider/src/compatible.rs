@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::ResolvedProfile;
-use openai_compat_url::ProviderKind;
+use oac_config::ResolvedProfile;
+use oac_url::ProviderKind;
 
 use crate::builder::ProviderBuilder;
 use crate::engine::{Engine, provider_via_engine};
@@ -57,8 +57,8 @@ provider_via_engine!(OpenAiCompatible, ProviderKind::Compatible);
 
 #[cfg(test)]
 mod tests {
-    use openai_compat_config::SecretString;
-    use openai_compat_url::{ResolveOptions, resolve};
+    use oac_config::SecretString;
+    use oac_url::{ResolveOptions, resolve};
 
     use super::*;
     use crate::provider::Provider;

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
-use openai_compat_pricing::ModelPrices;
+use oac_pricing::ModelPrices;
 use reqwest::header::HeaderMap;
 
 use crate::assemble::{Assembler, StreamMetadata};
@@ -29,7 +29,7 @@ const MAX_PREAMBLE_BYTES: usize = 64 * 1024;
 /// reason.
 ///
 /// ```
-/// use openai_compat_provider::{EventDecoder, StreamEvent};
+/// use oac_provider::{EventDecoder, StreamEvent};
 ///
 /// let mut decoder = EventDecoder::new();
 /// decoder.feed(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n");

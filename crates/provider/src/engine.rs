@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use openai_compat_config::{IncludeUsage, ModelInfo, ResolvedProfile};
-use openai_compat_url::{Endpoints, Url};
+use oac_config::{IncludeUsage, ModelInfo, ResolvedProfile};
+use oac_url::{Endpoints, Url};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
@@ -43,7 +43,7 @@ macro_rules! provider_via_engine {
     ($provider:ty, $kind:expr) => {
         #[async_trait::async_trait]
         impl $crate::provider::Provider for $provider {
-            fn kind(&self) -> openai_compat_url::ProviderKind {
+            fn kind(&self) -> oac_url::ProviderKind {
                 $kind
             }
 
@@ -51,11 +51,11 @@ macro_rules! provider_via_engine {
                 &self.engine.model
             }
 
-            fn model_info(&self) -> &openai_compat_config::ModelInfo {
+            fn model_info(&self) -> &oac_config::ModelInfo {
                 &self.engine.model_info
             }
 
-            fn endpoints(&self) -> &openai_compat_url::Endpoints {
+            fn endpoints(&self) -> &oac_url::Endpoints {
                 &self.engine.endpoints
             }
 

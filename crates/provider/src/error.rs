@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use openai_compat_config::ReasoningEffort;
+use oac_config::ReasoningEffort;
 
 use crate::shaping::EffortSource;
 use reqwest::header::HeaderMap;

@@ -6,10 +6,10 @@
 //!
 //! ```
 //! use futures_util::StreamExt;
-//! use openai_compat_config::ResolvedProfile;
-//! use openai_compat_provider::{ChatRequest, OpenAiCompatible, Provider, StreamEvent};
-//! use openai_compat_testkit::{Reply, Simulator};
-//! use openai_compat_url::{ResolveOptions, resolve};
+//! use oac_config::ResolvedProfile;
+//! use oac_provider::{ChatRequest, OpenAiCompatible, Provider, StreamEvent};
+//! use oac_testkit::{Reply, Simulator};
+//! use oac_url::{ResolveOptions, resolve};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -72,8 +72,8 @@ pub use compatible::{OpenAiCompatible, OpenAiCompatibleBuilder};
 pub use decode::EventDecoder;
 pub use error::{Error, ErrorDetails, ErrorKind, TimeoutKind};
 pub use native::{OpenAiNative, OpenAiNativeBuilder};
-pub use openai_compat_config::{ModelInfo, ReasoningEffort};
-pub use openai_compat_url::ProviderKind;
+pub use oac_config::{ModelInfo, ReasoningEffort};
+pub use oac_url::ProviderKind;
 pub use provider::Provider;
 pub use request::{
     ChatRequest, ContentPart, Image, ImageSource, Message, ResponseFormat, Tool, ToolCall,

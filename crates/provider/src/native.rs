@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::{
+use oac_config::{
     Catalog, CatalogEntry, ModelInfo, ModelInfoOverrides, ProviderChoice, ResolvedProfile,
     SecretString,
 };
-use openai_compat_url::{ProviderKind, ResolveOptions, resolve};
+use oac_url::{ProviderKind, ResolveOptions, resolve};
 
 use crate::builder::ProviderBuilder;
 use crate::engine::{Engine, provider_via_engine};
@@ -35,8 +35,8 @@ use crate::shaping::ShapingRules;
 /// `azure = { deployment = "…" }` when it differs from the configured id.
 ///
 /// ```
-/// use openai_compat_config::ProfileBuilder;
-/// use openai_compat_provider::{OpenAiNative, Provider, ProviderKind};
+/// use oac_config::ProfileBuilder;
+/// use oac_provider::{OpenAiNative, Provider, ProviderKind};
 ///
 /// // No base URL: the OpenAI API.
 /// let profile = ProfileBuilder::new().model("o3-mini-high").build()?;

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use async_trait::async_trait;
-use openai_compat_config::ModelInfo;
-use openai_compat_url::{Endpoints, ProviderKind};
+use oac_config::ModelInfo;
+use oac_url::{Endpoints, ProviderKind};
 
 use crate::error::Error;
 use crate::request::ChatRequest;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use openai_compat_url::Url;
+use oac_url::Url;
 use secrecy::{ExposeSecret, SecretString};
 
 /// Replaces every known secret in provider text with `[REDACTED]`.
@@ -66,7 +66,7 @@ impl Redactor {
 /// True for header names whose values are credentials (the config crate's rule,
 /// so what `Debug` of a profile hides and what is marked sensitive on the wire agree).
 pub(crate) fn is_sensitive_header(name: &str) -> bool {
-    openai_compat_config::Headers::is_sensitive(name)
+    oac_config::Headers::is_sensitive(name)
 }
 
 /// The URL for messages: query values whose names look secret are replaced.

@@ -7,13 +7,13 @@
 use std::fmt;
 
 use base64::Engine as _;
-use openai_compat_config::{Headers, ReasoningEffort};
+use oac_config::{Headers, ReasoningEffort};
 use serde_json::{Map, Value};
 
 /// A chat request: the conversation plus options. Only what is set is sent.
 ///
 /// ```
-/// use openai_compat_provider::{ChatRequest, ReasoningEffort};
+/// use oac_provider::{ChatRequest, ReasoningEffort};
 ///
 /// let request = ChatRequest::new()
 ///     .system("You are terse.")

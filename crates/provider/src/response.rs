@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use openai_compat_pricing::{Cost, Usage};
+use oac_pricing::{Cost, Usage};
 use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
@@ -176,7 +176,7 @@ pub struct ModelEntry {
     /// Max output tokens, when the provider says (`max_completion_tokens`, …).
     pub max_output_tokens: Option<u32>,
     /// Prices per 1M tokens, when the provider lists them (OpenRouter, Together).
-    pub prices: Option<openai_compat_pricing::ModelPrices>,
+    pub prices: Option<oac_pricing::ModelPrices>,
     /// Whether images are accepted, when the provider says.
     pub supports_images: Option<bool>,
     /// Every field of the entry as sent (besides `id`).
@@ -185,10 +185,7 @@ pub struct ModelEntry {
 
 impl ModelEntry {
     /// `base` with whatever this entry states laid over it.
-    pub fn model_info(
-        &self,
-        base: &openai_compat_config::ModelInfo,
-    ) -> openai_compat_config::ModelInfo {
+    pub fn model_info(&self, base: &oac_config::ModelInfo) -> oac_config::ModelInfo {
         let mut info = base.clone();
         if let Some(window) = self.context_window {
             info.context_window = window;

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::{ProviderChoice, ResolvedProfile};
-use openai_compat_url::ProviderKind;
+use oac_config::{ProviderChoice, ResolvedProfile};
+use oac_url::ProviderKind;
 
 use crate::builder::ProviderBuilder;
 use crate::compatible::OpenAiCompatible;
@@ -17,8 +17,8 @@ use crate::provider::Provider;
 /// [`Provider::kind`] tells which one it is.
 ///
 /// ```
-/// use openai_compat_config::ProfileBuilder;
-/// use openai_compat_provider::{from_profile, ProviderKind};
+/// use oac_config::ProfileBuilder;
+/// use oac_provider::{from_profile, ProviderKind};
 ///
 /// let native = from_profile(ProfileBuilder::new().model("gpt-4o").build()?)?;
 /// assert_eq!(native.kind(), ProviderKind::Native);
@@ -64,7 +64,7 @@ pub fn kind_for(profile: &ResolvedProfile) -> ProviderKind {
 
 #[cfg(test)]
 mod tests {
-    use openai_compat_url::{ResolveOptions, resolve};
+    use oac_url::{ResolveOptions, resolve};
 
     use super::*;
 

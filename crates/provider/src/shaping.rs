@@ -12,7 +12,7 @@
 //!
 //! The body carries only what is set: no `null`s, no default temperature.
 
-use openai_compat_config::{
+use oac_config::{
     CatalogEntry, EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile,
     SystemPrompt,
 };

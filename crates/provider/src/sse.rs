@@ -55,7 +55,7 @@ pub enum SseError {
 /// [`finish`](Self::finish) once the input ended.
 ///
 /// ```
-/// use openai_compat_provider::sse::SseDecoder;
+/// use oac_provider::sse::SseDecoder;
 ///
 /// let mut decoder = SseDecoder::new();
 /// decoder.feed(b"data: {\"a\":1}\r");

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use openai_compat_pricing::ModelPrices;
+use oac_pricing::ModelPrices;
 use reqwest::header::HeaderMap;
 use tokio::time::{Instant, Sleep};
 

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use openai_compat_config::{AuthStyle, ExposeSecret, ResolvedProfile, SecretString, Timeouts};
-use openai_compat_url::{EndpointKind, Url};
+use oac_config::{AuthStyle, ExposeSecret, ResolvedProfile, SecretString, Timeouts};
+use oac_url::{EndpointKind, Url};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Response};
 use tokio::time::Instant;
@@ -132,14 +132,14 @@ pub(crate) fn parse_headers(pairs: &[(String, String)], field: &str) -> Result<H
 
 /// True for a plain `http://` URL whose host is not this machine.
 fn is_plain_http_to_another_host(url: &Url) -> bool {
-    url.scheme() == "http" && !openai_compat_url::is_loopback(url)
+    url.scheme() == "http" && !oac_url::is_loopback(url)
 }
 
 /// True when every URL this provider calls (chat and models) is on this machine.
-fn calls_only_this_machine(endpoints: &openai_compat_url::Endpoints) -> bool {
+fn calls_only_this_machine(endpoints: &oac_url::Endpoints) -> bool {
     std::iter::once(&endpoints.chat)
         .chain(endpoints.models.as_ref())
-        .all(openai_compat_url::is_loopback)
+        .all(oac_url::is_loopback)
 }
 
 /// The decoded name of a raw `name=value` query segment.
@@ -258,7 +258,7 @@ impl Transport {
             .connect_timeout(profile.timeouts.connect)
             .redirect(redirect_policy())
             .referer(false)
-            .user_agent(concat!("openai-compat/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("oac/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(90));
         if let Some(proxy) = &profile.proxy {
             let proxy = reqwest::Proxy::all(proxy.trim()).map_err(|_| {
@@ -595,10 +595,10 @@ mod tests {
         Url::parse(text).unwrap()
     }
 
-    fn endpoints(base: &str, models_url: Option<&str>) -> openai_compat_url::Endpoints {
-        let mut options = openai_compat_url::ResolveOptions::default();
+    fn endpoints(base: &str, models_url: Option<&str>) -> oac_url::Endpoints {
+        let mut options = oac_url::ResolveOptions::default();
         options.models_url = models_url.map(str::to_owned);
-        openai_compat_url::resolve(base, &options).unwrap()
+        oac_url::resolve(base, &options).unwrap()
     }
 
     #[test]
@@ -623,9 +623,9 @@ mod tests {
     }
 
     fn transport(query: &[(&str, &str)]) -> Transport {
-        let endpoints = openai_compat_url::resolve(
+        let endpoints = oac_url::resolve(
             "https://api.example.com/v1",
-            &openai_compat_url::ResolveOptions::default(),
+            &oac_url::ResolveOptions::default(),
         )
         .unwrap();
         let mut profile = ResolvedProfile::new(endpoints, "m");

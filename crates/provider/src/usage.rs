@@ -2,7 +2,7 @@
 //! pricing crate (the one place that knows usage shapes), priced with the model's
 //! prices.
 
-use openai_compat_pricing::{ModelPrices, UsageReading};
+use oac_pricing::{ModelPrices, UsageReading};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -43,7 +43,7 @@ pub(crate) fn take_usage(response: &mut WireResponse) -> Option<FoundUsage> {
 pub(crate) fn report(found: FoundUsage, prices: &ModelPrices) -> Option<UsageReport> {
     let (reading, raw): (UsageReading, Value) = match found {
         FoundUsage::Raw(raw) => {
-            let reading = match openai_compat_pricing::read_usage_str(raw.get()) {
+            let reading = match oac_pricing::read_usage_str(raw.get()) {
                 Ok(reading) => reading,
                 Err(error) => {
                     tracing::warn!(%error, "provider usage could not be read");
@@ -53,9 +53,9 @@ pub(crate) fn report(found: FoundUsage, prices: &ModelPrices) -> Option<UsageRep
             let value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
             (reading, value)
         }
-        FoundUsage::Value(value) => (openai_compat_pricing::read_usage(&value), value),
+        FoundUsage::Value(value) => (oac_pricing::read_usage(&value), value),
     };
     let usage = reading.usage?;
-    let cost = openai_compat_pricing::cost(&usage, prices);
+    let cost = oac_pricing::cost(&usage, prices);
     Some(UsageReport { usage, cost, raw })
 }

@@ -1,7 +1,7 @@
 //! Error bodies in the shapes real providers send, for [`Reply::error`](crate::Reply::error).
 //!
 //! ```
-//! use openai_compat_testkit::{Reply, bodies};
+//! use oac_testkit::{Reply, bodies};
 //!
 //! let reply = Reply::error(429, bodies::openai_error("Rate limit reached", "requests", "rate_limit_exceeded"))
 //!     .header("retry-after-ms", "10");

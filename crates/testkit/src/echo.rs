@@ -6,7 +6,7 @@ use crate::recording::RecordedRequest;
 use crate::reply::Reply;
 
 /// What the echo says when the request has no user text.
-pub const EMPTY_PROMPT_ANSWER: &str = "Hello from the openai-compat simulator.";
+pub const EMPTY_PROMPT_ANSWER: &str = "Hello from the oac simulator.";
 
 /// The default reply for a chat request: the text of the last `user` message, verbatim
 /// (its text parts joined with `\n`; [`EMPTY_PROMPT_ANSWER`] when there is none), with
@@ -18,7 +18,7 @@ pub const EMPTY_PROMPT_ANSWER: &str = "Hello from the openai-compat simulator.";
 ///
 /// ```
 /// use std::time::Duration;
-/// use openai_compat_testkit::{Simulator, echo_reply};
+/// use oac_testkit::{Simulator, echo_reply};
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// let sim = Simulator::builder()

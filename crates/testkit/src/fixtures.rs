@@ -26,7 +26,7 @@ const WORDS: [&str; 12] = [
 /// with `choices: []`, then `data: [DONE]`. Every event ends with a blank line (`\n\n`).
 ///
 /// ```
-/// let body = openai_compat_testkit::fixtures::long_stream(3);
+/// let body = oac_testkit::fixtures::long_stream(3);
 /// let text = std::str::from_utf8(&body).unwrap();
 /// assert_eq!(text.matches("data: ").count(), 3 + 4);
 /// assert!(text.ends_with("data: [DONE]\n\n"));

@@ -3,7 +3,7 @@
 //! the deviations real providers show, faults on demand, and a record of every request.
 //!
 //! ```
-//! use openai_compat_testkit::{Reply, Simulator};
+//! use oac_testkit::{Reply, Simulator};
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let sim = Simulator::builder().api_key("sk-test").start().await;

@@ -19,7 +19,7 @@ use crate::sse;
 ///
 /// ```
 /// use std::time::Duration;
-/// use openai_compat_testkit::{Chunking, LineEnding, Reply};
+/// use oac_testkit::{Chunking, LineEnding, Reply};
 ///
 /// let reply = Reply::new()
 ///     .reasoning_content("Paris is in France.")

@@ -195,7 +195,7 @@ pub(crate) fn models_list(ids: &[String]) -> Vec<u8> {
                 id,
                 object: "model",
                 created: crate::DEFAULT_CREATED,
-                owned_by: "openai-compat-testkit",
+                owned_by: "oac-testkit",
             })
             .collect(),
     };

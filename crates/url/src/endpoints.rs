@@ -97,7 +97,7 @@ impl fmt::Display for AuthHint {
 /// auth and rule (what `oac resolve` shows):
 ///
 /// ```
-/// use openai_compat_url::{resolve, ResolveOptions};
+/// use oac_url::{resolve, ResolveOptions};
 ///
 /// let endpoints = resolve("https://api.provider.com/v1/", &ResolveOptions::new())?;
 /// assert_eq!(
@@ -109,7 +109,7 @@ impl fmt::Display for AuthHint {
 ///      auth:   bearer\n\
 ///      rule:   base URL: appended /chat/completions and /models"
 /// );
-/// # Ok::<(), openai_compat_url::UrlError>(())
+/// # Ok::<(), oac_url::UrlError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -1,7 +1,7 @@
 //! Resolve the base URL a user typed into the exact URLs to call, and say why.
 //!
 //! ```
-//! use openai_compat_url::{resolve, ResolveOptions};
+//! use oac_url::{resolve, ResolveOptions};
 //!
 //! let endpoints = resolve("https://api.together.xyz/v1", &ResolveOptions::default())?;
 //! println!("chat:   {}", endpoints.chat);
@@ -12,7 +12,7 @@
 //!     Some("https://api.together.xyz/v1/models")
 //! );
 //! assert_eq!(endpoints.rule, "base URL: appended /chat/completions and /models");
-//! # Ok::<(), openai_compat_url::UrlError>(())
+//! # Ok::<(), oac_url::UrlError>(())
 //! ```
 //!
 //! Users paste either a base (`https://api.provider.com/v1`) or a complete
@@ -47,7 +47,7 @@
 //! Azure, with the deployment taken from the model id:
 //!
 //! ```
-//! use openai_compat_url::{resolve, AuthHint, Flavor, ResolveOptions};
+//! use oac_url::{resolve, AuthHint, Flavor, ResolveOptions};
 //!
 //! let options = ResolveOptions::new().model("gpt4o-prod");
 //! let endpoints = resolve("https://res.openai.azure.com", &options)?;
@@ -57,7 +57,7 @@
 //!     endpoints.chat.as_str(),
 //!     "https://res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-08-01-preview"
 //! );
-//! # Ok::<(), openai_compat_url::UrlError>(())
+//! # Ok::<(), oac_url::UrlError>(())
 //! ```
 //!
 //! The crate does no I/O: it only computes URLs.

@@ -11,7 +11,7 @@ use url::{Host, Url};
 /// `::1`, and IPv4-mapped loopback (`::ffff:127.0.0.1`).
 ///
 /// ```
-/// use openai_compat_url::{is_loopback, Url};
+/// use oac_url::{is_loopback, Url};
 ///
 /// assert!(is_loopback(&Url::parse("http://localhost:11434/v1")?));
 /// assert!(is_loopback(&Url::parse("http://[::1]:8080/v1")?));

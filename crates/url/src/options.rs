@@ -11,12 +11,12 @@ use crate::UrlError;
 /// Parses from and displays as `auto`, `base` or `full`:
 ///
 /// ```
-/// use openai_compat_url::EndpointMode;
+/// use oac_url::EndpointMode;
 ///
 /// let mode: EndpointMode = "full".parse()?;
 /// assert_eq!(mode, EndpointMode::Full);
 /// assert_eq!(mode.to_string(), "full");
-/// # Ok::<(), openai_compat_url::UrlError>(())
+/// # Ok::<(), oac_url::UrlError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -69,11 +69,11 @@ impl FromStr for EndpointMode {
 /// `compatible` or `openai-native`, the spellings of the configuration's `provider`.
 ///
 /// ```
-/// use openai_compat_url::ProviderKind;
+/// use oac_url::ProviderKind;
 ///
 /// assert_eq!("openai-native".parse::<ProviderKind>()?, ProviderKind::Native);
 /// assert_eq!(ProviderKind::Compatible.to_string(), "compatible");
-/// # Ok::<(), openai_compat_url::UrlError>(())
+/// # Ok::<(), oac_url::UrlError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -122,7 +122,7 @@ impl FromStr for ProviderKind {
 /// Setting this on [`ResolveOptions`] (even empty) declares the endpoint Azure OpenAI.
 ///
 /// ```
-/// use openai_compat_url::AzureOptions;
+/// use oac_url::AzureOptions;
 ///
 /// let azure = AzureOptions::new().api_version("2024-10-21").deployment("gpt4o-prod");
 /// assert_eq!(azure.deployment.as_deref(), Some("gpt4o-prod"));
@@ -162,7 +162,7 @@ impl AzureOptions {
 /// Build it with [`ResolveOptions::new`] and the setters:
 ///
 /// ```
-/// use openai_compat_url::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};
+/// use oac_url::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};
 ///
 /// let options = ResolveOptions::new()
 ///     .mode(EndpointMode::Auto)

@@ -19,7 +19,7 @@ use crate::{OPENAI_DEFAULT_BASE_URL, azure, flavor, inference, input, standard};
 /// as a base or a full endpoint; build the chat and models URLs.
 ///
 /// ```
-/// use openai_compat_url::{resolve, EndpointKind, ResolveOptions};
+/// use oac_url::{resolve, EndpointKind, ResolveOptions};
 ///
 /// let full = resolve(
 ///     "https://api.provider.com/v1/chat/completions",
@@ -37,7 +37,7 @@ use crate::{OPENAI_DEFAULT_BASE_URL, azure, flavor, inference, input, standard};
 ///     err.to_string(),
 ///     "the base URL `api.provider.com/v1` has no scheme: write `https://api.provider.com/v1`"
 /// );
-/// # Ok::<(), openai_compat_url::UrlError>(())
+/// # Ok::<(), oac_url::UrlError>(())
 /// ```
 ///
 /// # Errors

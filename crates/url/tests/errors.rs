@@ -4,7 +4,7 @@
 // Test helpers outside #[test] functions panic on purpose: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use openai_compat_url::{AzureOptions, ProviderKind, ResolveOptions, UrlError, resolve};
+use oac_url::{AzureOptions, ProviderKind, ResolveOptions, UrlError, resolve};
 
 fn message(input: &str, options: &ResolveOptions) -> String {
     let err = resolve(input, options).expect_err("input must be rejected");
@@ -107,9 +107,7 @@ fn models_url_with_credentials() {
 
 #[test]
 fn unknown_endpoint_mode() {
-    let err = "complete"
-        .parse::<openai_compat_url::EndpointMode>()
-        .unwrap_err();
+    let err = "complete".parse::<oac_url::EndpointMode>().unwrap_err();
     insta::assert_snapshot!("unknown_endpoint_mode", err.to_string());
 }
 

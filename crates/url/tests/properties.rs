@@ -5,7 +5,7 @@
 // Test helpers outside #[test] functions panic on purpose: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use openai_compat_url::{EndpointKind, ResolveOptions, resolve};
+use oac_url::{EndpointKind, ResolveOptions, resolve};
 use proptest::prelude::*;
 
 /// A standard base: scheme, host, optional port, path segments that do not end a

@@ -3,7 +3,7 @@
 // Test helpers outside #[test] functions panic on purpose: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use openai_compat_url::{
+use oac_url::{
     AuthHint, AzureOptions, EndpointKind, EndpointMode, Endpoints, Flavor, ProviderKind,
     ResolveOptions, UrlError, UrlSetting, is_loopback, resolve,
 };

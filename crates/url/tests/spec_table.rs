@@ -4,7 +4,7 @@
 // Test helpers outside #[test] functions panic on purpose: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use openai_compat_url::{Endpoints, ResolveOptions, UrlError, resolve};
+use oac_url::{Endpoints, ResolveOptions, UrlError, resolve};
 
 fn options() -> ResolveOptions {
     ResolveOptions::new().model("m")

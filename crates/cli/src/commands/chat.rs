@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use openai_compat::{ChatRequest, ContentPart};
+use oac::{ChatRequest, ContentPart};
 
 use crate::args::{ChatArgs, GlobalArgs};
 use crate::failure::Failure;

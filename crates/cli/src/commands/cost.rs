@@ -1,8 +1,8 @@
 //! `oac cost`: price a usage exactly with the model's prices.
 
-use openai_compat::config::{ENV_MODEL, Environment, ProcessEnv};
-use openai_compat::pricing::{CostBreakdown, PriceKind, exact_string, format_tokens};
-use openai_compat::{Cost, Decimal, Loader, ProviderChoice, ResolvedProfile, Usage};
+use oac::config::{ENV_MODEL, Environment, ProcessEnv};
+use oac::pricing::{CostBreakdown, PriceKind, exact_string, format_tokens};
+use oac::{Cost, Decimal, Loader, ProviderChoice, ResolvedProfile, Usage};
 
 use crate::args::{CostArgs, GlobalArgs};
 use crate::failure::Failure;

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use openai_compat::{Client, ModelInfo, parse_price};
-use openai_compat_testkit::{RecordedRequest, Reply, Simulator};
+use oac::{Client, ModelInfo, parse_price};
+use oac_testkit::{RecordedRequest, Reply, Simulator};
 use serde_json::{Value, json};
 
 use crate::commands::cost;
@@ -43,7 +43,7 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
     let spinner = out.spinner("connecting to the simulator…");
     let stream = client
         .chat()
-        .system("You are the openai-compat simulator. Be friendly and brief.")
+        .system("You are the oac simulator. Be friendly and brief.")
         .user(PROMPT)
         .stream()
         .await?;

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use openai_compat::config::{EffortSupport, ProblemKind};
-use openai_compat::url::Url;
-use openai_compat::{
+use oac::config::{EffortSupport, ProblemKind};
+use oac::url::Url;
+use oac::{
     ChatRequest, ChatResponse, Client, Cost, Error, ErrorKind, Loader, ModelEntry, ModelInfo,
     ReasoningEffort, ResolvedProfile, StreamEvent, UsageReport, format_usd,
 };
@@ -290,7 +290,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     let url_detail = format!("POST {} · {models} · {}", shown.chat, shown.rule);
     let key_in_clear = profile.api_key.is_some()
         && endpoints.chat.scheme() == "http"
-        && !openai_compat::url::is_loopback(&endpoints.chat);
+        && !oac::url::is_loopback(&endpoints.chat);
     doctor.report(
         Check::Url,
         if key_in_clear {
@@ -494,7 +494,7 @@ fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
     if let Some(proxy) = &profile.proxy {
         return Some(proxy.clone());
     }
-    if openai_compat::url::is_loopback(url) {
+    if oac::url::is_loopback(url) {
         return None;
     }
     let names: &[&str] = if url.scheme() == "https" {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use openai_compat::config::{
+use oac::config::{
     ENV_CONFIG, Environment, Import, KeySource, ProcessEnv, default_config_path, import_kilo,
 };
 use serde_json::json;

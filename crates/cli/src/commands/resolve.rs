@@ -1,7 +1,7 @@
 //! `oac resolve [URL]`: the URLs that would be called, the provider implementation
 //! that would call them, and the rules that applied. Sends nothing.
 
-use openai_compat::{Endpoints, ResolvedProfile};
+use oac::{Endpoints, ResolvedProfile};
 use serde_json::json;
 
 use crate::args::{GlobalArgs, ResolveArgs};

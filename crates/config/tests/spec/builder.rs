@@ -1,6 +1,6 @@
 //! Profiles built in code follow the same rules as files.
 
-use openai_compat_config::{
+use oac_config::{
     AuthStyle, Decimal, MapEnv, ModelInfo, ModelPrices, PriceTier, ProblemKind, ProfileBuilder,
     ProviderChoice,
 };
@@ -42,7 +42,7 @@ fn openai_variables_are_not_read() {
 
 #[test]
 fn api_key_env_reads_the_given_environment() {
-    use openai_compat_config::ExposeSecret;
+    use oac_config::ExposeSecret;
     let p = ProfileBuilder::new()
         .env(MapEnv::new().set("TOGETHER_API_KEY", "tg"))
         .base_url("https://api.together.xyz/v1")

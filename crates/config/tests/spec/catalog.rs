@@ -1,11 +1,11 @@
 //! The native model catalogue (`shared/specs/catalog.md`): the data, aliases,
 //! user catalogue files, and how the loader uses it for native profiles.
 
-use openai_compat_config::{
+use oac_config::{
     Catalog, ConfigError, ConfigFile, EffortSupport, Loader, MapEnv, ModelFamily, Overrides,
     ProfileBuilder, ProviderChoice, ReasoningEffort, SystemPrompt, WarningKind,
 };
-use openai_compat_pricing::{Decimal, Usage};
+use oac_pricing::{Decimal, Usage};
 
 use crate::common::{load, load_ok, problems, write};
 
@@ -303,7 +303,7 @@ fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
 }
 
-fn entry(id: &str) -> &'static openai_compat_config::CatalogEntry {
+fn entry(id: &str) -> &'static oac_config::CatalogEntry {
     Catalog::builtin()
         .lookup(id)
         .unwrap_or_else(|| panic!("`{id}` is missing from the built-in catalogue"))
@@ -607,10 +607,7 @@ fn unknown_native_id_gets_defaults_and_a_warning() {
     let loaded = load_ok(NATIVE, env(), Overrides::new().model("gpt-7-turbo"));
     let p = &loaded.profile;
     assert!(p.catalog_entry.is_none());
-    assert_eq!(
-        p.model_info,
-        openai_compat_config::ModelInfo::compatible_default()
-    );
+    assert_eq!(p.model_info, oac_config::ModelInfo::compatible_default());
     assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
     assert_eq!(loaded.warnings[0].kind, WarningKind::UnknownModel);
     insta::assert_snapshot!("unknown_native_model", loaded.warnings[0].to_string());
@@ -880,10 +877,7 @@ fn new_entry_family_sets_its_system_prompt() {
     let plain = catalog.lookup("plain").unwrap();
     assert_eq!(plain.family, ModelFamily::Other);
     assert_eq!(plain.system_prompt, SystemPrompt::System);
-    assert_eq!(
-        plain.info,
-        openai_compat_config::ModelInfo::compatible_default()
-    );
+    assert_eq!(plain.info, oac_config::ModelInfo::compatible_default());
 }
 
 #[test]

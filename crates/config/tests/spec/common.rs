@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use openai_compat_config::{ConfigError, ConfigFile, Loaded, Loader, MapEnv, Overrides};
+use oac_config::{ConfigError, ConfigFile, Loaded, Loader, MapEnv, Overrides};
 
 /// A key that must never appear in any output.
 pub const KEY: &str = "sk-test-SECRET-0123456789abcdef";

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use openai_compat_config::{
+use oac_config::{
     AuthStyle, AzureSettings, ConfigError, ConfigFile, Decimal, EffortSupport, EndpointMode,
     IncludeUsage, KeySource, MapEnv, MaxTokensField, Overrides, ProviderChoice, ReasoningEffort,
     ResolvedProfile, WarningKind,
@@ -473,18 +473,18 @@ api_version = "2024-10-21"
 
 #[test]
 fn resolved_profile_new_follows_the_endpoints_auth() {
-    let options = openai_compat_url_options("gpt4o-prod");
-    let azure = openai_compat_url::resolve("https://res.openai.azure.com", &options).unwrap();
+    let options = oac_url_options("gpt4o-prod");
+    let azure = oac_url::resolve("https://res.openai.azure.com", &options).unwrap();
     assert_eq!(
         ResolvedProfile::new(azure, "m").auth,
         AuthStyle::ApiKeyHeader
     );
-    let standard = openai_compat_url::resolve("https://api.together.xyz/v1", &options).unwrap();
+    let standard = oac_url::resolve("https://api.together.xyz/v1", &options).unwrap();
     assert_eq!(ResolvedProfile::new(standard, "m").auth, AuthStyle::Bearer);
 }
 
-fn openai_compat_url_options(model: &str) -> openai_compat_url::ResolveOptions {
-    openai_compat_url::ResolveOptions::new().model(model)
+fn oac_url_options(model: &str) -> oac_url::ResolveOptions {
+    oac_url::ResolveOptions::new().model(model)
 }
 
 #[test]
@@ -571,7 +571,7 @@ fn relative_ca_cert_is_relative_to_the_config_file() {
         "config.toml",
         "[profiles.p]\nbase_url = \"http://localhost:1/v1\"\nmodel = \"m\"\nca_cert = \"root.pem\"\n",
     );
-    let loaded = openai_compat_config::Loader::new()
+    let loaded = oac_config::Loader::new()
         .env(MapEnv::new())
         .overrides(Overrides::new().config(config))
         .load()

@@ -1,6 +1,6 @@
 //! Import of a Kilo Code / Roo Code settings export.
 
-use openai_compat_config::{
+use oac_config::{
     AuthStyle, AzureSettings, ConfigError, ConfigFile, Decimal, EffortSupport, ExposeSecret,
     Import, KeySource, Loaded, Loader, MapEnv, Overrides, ProviderChoice, ReasoningEffort,
     SkippedProfile, WarningKind, import_kilo,
@@ -199,10 +199,10 @@ fn imported_profiles_load() {
     let dir = tempfile::tempdir().unwrap();
     import.store_keys(dir.path()).unwrap();
     for name in import.config.profile_names() {
-        let loaded = openai_compat_config::Loader::new()
-            .env(openai_compat_config::MapEnv::new())
+        let loaded = oac_config::Loader::new()
+            .env(oac_config::MapEnv::new())
             .config_file(import.config.clone())
-            .overrides(openai_compat_config::Overrides::new().profile(name))
+            .overrides(oac_config::Overrides::new().profile(name))
             .load()
             .unwrap_or_else(|err| panic!("{name}: {err}"));
         assert_eq!(loaded.profile.name.as_deref(), Some(name));

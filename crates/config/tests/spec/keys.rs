@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use openai_compat_config::{
+use oac_config::{
     ConfigError, ConfigFile, ExposeSecret, Loaded, MapEnv, Overrides, ProfileBuilder, SecretString,
     import_kilo,
 };
@@ -167,7 +167,7 @@ fn api_key_file_relative_to_the_config_file() {
         "config.toml",
         &format!("[profiles.p]\n{BASE}api_key_file = \"together.key\"\n"),
     );
-    let loaded = openai_compat_config::Loader::new()
+    let loaded = oac_config::Loader::new()
         .env(MapEnv::new())
         .overrides(Overrides::new().config(config))
         .load()
@@ -397,12 +397,10 @@ fn logged_warnings_never_contain_the_key() {
 
 // ---- commands that send nothing need no readable key ----
 
-fn load_without_key(
-    toml: &str,
-) -> Result<openai_compat_config::Loaded, openai_compat_config::ConfigError> {
+fn load_without_key(toml: &str) -> Result<oac_config::Loaded, oac_config::ConfigError> {
     let dir = tempfile::tempdir().unwrap();
     let path = crate::common::write(dir.path(), "config.toml", toml);
-    openai_compat_config::Loader::new()
+    oac_config::Loader::new()
         .env(MapEnv::new())
         .overrides(Overrides::new().config(path))
         .require_key(false)
@@ -417,7 +415,7 @@ fn unset_key_variable_is_a_warning_when_the_key_is_not_required() {
     let shown: Vec<String> = loaded
         .warnings
         .iter()
-        .filter(|w| w.kind == openai_compat_config::WarningKind::MissingKey)
+        .filter(|w| w.kind == oac_config::WarningKind::MissingKey)
         .map(ToString::to_string)
         .collect();
     assert!(

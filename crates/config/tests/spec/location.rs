@@ -1,7 +1,7 @@
 //! Where the config file comes from: `--config` > `OAC_CONFIG` > the platform
 //! config dir (when the file exists) > none.
 
-use openai_compat_config::{ConfigError, ConfigSource, Loader, MapEnv, Overrides};
+use oac_config::{ConfigError, ConfigSource, Loader, MapEnv, Overrides};
 
 use crate::common::write;
 
@@ -11,7 +11,7 @@ fn config(dir: &std::path::Path, name: &str, tag: &str) -> std::path::PathBuf {
     write(dir, name, &PROFILE.replace("{}", tag))
 }
 
-/// A home whose platform config dir holds `openai-compat/config.toml`.
+/// A home whose platform config dir holds `oac/config.toml`.
 fn home_with_default_config(tag: &str) -> (tempfile::TempDir, MapEnv) {
     let home = tempfile::tempdir().unwrap();
     let env = MapEnv::new()
@@ -21,7 +21,7 @@ fn home_with_default_config(tag: &str) -> (tempfile::TempDir, MapEnv) {
             home.path().join(".config").to_str().unwrap(),
         )
         .set("APPDATA", home.path().join("AppData").to_str().unwrap());
-    let path = openai_compat_config::default_config_path(&env).unwrap();
+    let path = oac_config::default_config_path(&env).unwrap();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, PROFILE.replace("{}", tag)).unwrap();
     (home, env)
@@ -57,7 +57,7 @@ fn oac_config_comes_next() {
 #[test]
 fn platform_default_is_used_when_it_exists() {
     let (_home, env) = home_with_default_config("default");
-    let expected = openai_compat_config::default_config_path(&env).unwrap();
+    let expected = oac_config::default_config_path(&env).unwrap();
     let loaded = Loader::new().env(env).load().unwrap();
     assert_eq!(loaded.profile.model, "from-default");
     assert_eq!(loaded.source, ConfigSource::DefaultLocation(expected));
@@ -126,4 +126,36 @@ fn require_model_can_be_turned_off() {
     let env = MapEnv::new().set("OPENAI_BASE_URL", "http://localhost:1/v1");
     let loaded = Loader::new().env(env).require_model(false).load().unwrap();
     assert_eq!(loaded.profile.model, "");
+}
+
+/// A config file in the folder of earlier releases (`openai-compat/`) is still read
+/// when the current folder (`oac/`) has none, and the current one wins when both exist.
+#[test]
+fn legacy_config_folder_still_works() {
+    let home = tempfile::tempdir().unwrap();
+    let config_home = home.path().join(".config");
+    let env = MapEnv::new()
+        .set("HOME", home.path().to_str().unwrap())
+        .set("XDG_CONFIG_HOME", config_home.to_str().unwrap())
+        .set("APPDATA", config_home.to_str().unwrap());
+    let legacy = config_home
+        .join(oac_config::LEGACY_CONFIG_FOLDER)
+        .join("config.toml");
+    std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+    std::fs::write(&legacy, PROFILE.replace("{}", "legacy")).unwrap();
+    if cfg!(target_os = "macos") {
+        return; // The platform dir is under HOME there; the rule is the same.
+    }
+    let loaded = Loader::new().env(env.clone()).load().unwrap();
+    assert_eq!(loaded.profile.model, "from-legacy");
+    assert_eq!(loaded.source, ConfigSource::DefaultLocation(legacy));
+
+    let current = config_home
+        .join(oac_config::CONFIG_FOLDER)
+        .join("config.toml");
+    std::fs::create_dir_all(current.parent().unwrap()).unwrap();
+    std::fs::write(&current, PROFILE.replace("{}", "current")).unwrap();
+    let loaded = Loader::new().env(env).load().unwrap();
+    assert_eq!(loaded.profile.model, "from-current");
+    assert_eq!(loaded.source, ConfigSource::DefaultLocation(current));
 }

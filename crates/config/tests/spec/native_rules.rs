@@ -2,7 +2,7 @@
 //! reasoning effort the model refuses, settings the native provider never sends,
 //! and an Azure api-version too old for reasoning models.
 
-use openai_compat_config::{
+use oac_config::{
     MapEnv, Overrides, ProblemKind, ProfileBuilder, ProviderChoice, ReasoningEffort, WarningKind,
 };
 

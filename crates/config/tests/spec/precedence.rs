@@ -1,6 +1,6 @@
 //! Precedence: flags > environment > profile > built-in defaults.
 
-use openai_compat_config::{
+use oac_config::{
     AuthStyle, EndpointMode, ExposeSecret, Loaded, MapEnv, Overrides, ProviderChoice, WarningKind,
 };
 
@@ -329,11 +329,8 @@ fn defaults_table() {
     assert!(p.headers.is_empty());
     assert!(p.query.is_empty());
     assert!(p.streaming);
-    assert_eq!(p.include_usage, openai_compat_config::IncludeUsage::Auto);
-    assert_eq!(
-        p.max_tokens_field,
-        openai_compat_config::MaxTokensField::MaxTokens
-    );
+    assert_eq!(p.include_usage, oac_config::IncludeUsage::Auto);
+    assert_eq!(p.max_tokens_field, oac_config::MaxTokensField::MaxTokens);
     assert!(!p.include_max_tokens);
     assert_eq!(p.max_tokens, None);
     assert_eq!(p.temperature, None);
@@ -347,10 +344,7 @@ fn defaults_table() {
     assert_eq!(p.proxy, None);
     assert_eq!(p.ca_cert, None);
     assert_eq!(p.azure, None);
-    assert_eq!(
-        p.model_info,
-        openai_compat_config::ModelInfo::compatible_default()
-    );
+    assert_eq!(p.model_info, oac_config::ModelInfo::compatible_default());
     assert_eq!(p.model_info.context_window, 128_000);
     assert!(p.model_info.supports_images);
     assert!(!p.model_info.supports_computer_use);
@@ -364,10 +358,7 @@ fn no_config_file_uses_environment_and_defaults() {
     let vars = MapEnv::new()
         .set("OPENAI_API_KEY", "k")
         .set("OPENAI_MODEL", "gpt-4o-mini");
-    let loaded = openai_compat_config::Loader::new()
-        .env(vars)
-        .load()
-        .unwrap();
+    let loaded = oac_config::Loader::new().env(vars).load().unwrap();
     assert_eq!(loaded.profile.name, None);
     assert_eq!(loaded.profile.provider, ProviderChoice::OpenAiNative);
     assert_eq!(
@@ -376,7 +367,7 @@ fn no_config_file_uses_environment_and_defaults() {
     );
     assert!(matches!(
         loaded.source,
-        openai_compat_config::ConfigSource::NoFile { looked_at: None }
+        oac_config::ConfigSource::NoFile { looked_at: None }
     ));
 }
 

@@ -1,7 +1,7 @@
 //! Validation: every problem names its field and the fix, all are reported together.
 
 use insta::assert_snapshot;
-use openai_compat_config::{ConfigError, ConfigFile, MapEnv, Overrides, ProblemKind};
+use oac_config::{ConfigError, ConfigFile, MapEnv, Overrides, ProblemKind};
 
 use crate::common::{load, load_problems, parse_problems};
 

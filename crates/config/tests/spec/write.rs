@@ -1,6 +1,6 @@
 //! Writing a config back to TOML: exact, lossless, never a key.
 
-use openai_compat_config::{ConfigFile, Decimal, ModelPrices, PriceTier, Profile};
+use oac_config::{ConfigFile, Decimal, ModelPrices, PriceTier, Profile};
 use proptest::prelude::*;
 
 const RICH: &str = r#"
@@ -11,7 +11,7 @@ provider = "compatible"
 base_url = "https://gw.example.com/v1?tenant=a"
 endpoint_mode = "base"
 models_url = "https://gw.example.com/v1/models"
-api_key_file = "~/.config/openai-compat/gw.key"
+api_key_file = "~/.config/oac/gw.key"
 auth = { header = "X-Api-Key" }
 model = "vendor/model \"quoted\" \\ name"
 streaming = false
@@ -169,7 +169,7 @@ proptest! {
     #[test]
     fn arbitrary_json_never_panics(text in any::<String>()) {
         let _ = ConfigFile::parse_json(&text);
-        let _ = openai_compat_config::import_kilo(&text);
+        let _ = oac_config::import_kilo(&text);
     }
 
     #[test]

@@ -1,10 +1,8 @@
 //! catalog.md's request rules, one test per rule; snapshots pin the body of each
 //! catalogue family.
 
-use openai_compat_config::{
-    EffortSupport, ModelFamily, ProfileBuilder, ReasoningEffort, ResolvedProfile,
-};
-use openai_compat_url::{ResolveOptions, resolve};
+use oac_config::{EffortSupport, ModelFamily, ProfileBuilder, ReasoningEffort, ResolvedProfile};
+use oac_url::{ResolveOptions, resolve};
 use serde_json::Value;
 
 use super::*;
@@ -325,11 +323,11 @@ fn top_p_is_not_sent_to_reasoning_models() {
 fn gateway_prefixed_alias_keeps_the_prefix_on_the_wire() {
     let endpoints = resolve(
         "https://gateway.example.com/v1",
-        &ResolveOptions::new().provider(openai_compat_url::ProviderKind::Native),
+        &ResolveOptions::new().provider(oac_url::ProviderKind::Native),
     )
     .unwrap();
     let mut p = ResolvedProfile::new(endpoints, "openai/o3-mini-high");
-    p.provider = openai_compat_config::ProviderChoice::OpenAiNative;
+    p.provider = oac_config::ProviderChoice::OpenAiNative;
     let provider = OpenAiNative::new(p).unwrap();
     assert!(provider.is_known_model());
     let b = body_for(
@@ -419,7 +417,7 @@ fn unknown_id_with_levels_in_the_profile_is_checked() {
 fn hand_built(model: &str) -> ResolvedProfile {
     let endpoints = resolve(
         "",
-        &ResolveOptions::new().provider(openai_compat_url::ProviderKind::Native),
+        &ResolveOptions::new().provider(oac_url::ProviderKind::Native),
     )
     .unwrap();
     ResolvedProfile::new(endpoints, model)
@@ -464,7 +462,7 @@ fn loader_profile_is_not_looked_up_again() {
     // (say it was removed): the built-in entry must not sneak back in.
     let mut p = profile("gpt-4o");
     p.catalog_entry = None;
-    p.model_info = openai_compat_config::ModelInfo::compatible_default();
+    p.model_info = oac_config::ModelInfo::compatible_default();
     let provider = OpenAiNative::new(p).unwrap();
     assert!(!provider.is_known_model());
     assert_eq!(provider.model_info().prices.input_price, None);

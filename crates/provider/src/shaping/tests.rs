@@ -1,9 +1,7 @@
 //! One test per shaping rule; snapshots pin the body of each option combination.
 
-use openai_compat_config::{
-    EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile,
-};
-use openai_compat_url::{ResolveOptions, resolve};
+use oac_config::{EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile};
+use oac_url::{ResolveOptions, resolve};
 use serde_json::{Value, json};
 
 use super::*;
@@ -437,7 +435,7 @@ fn reasoning_content_is_dropped_for_groq_mistral_and_native_openai() {
         );
     }
     let p = profile("o3-mini");
-    let entry = openai_compat_config::Catalog::builtin()
+    let entry = oac_config::Catalog::builtin()
         .lookup("o3-mini")
         .unwrap()
         .clone();

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 
 use futures_util::StreamExt;
-use openai_compat_pricing::Decimal;
+use oac_pricing::Decimal;
 use proptest::prelude::*;
 
 use super::*;

@@ -1,6 +1,6 @@
 //! The reply given when none is queued.
 
-use openai_compat_testkit::{EMPTY_PROMPT_ANSWER, Reply, Simulator, echo_reply};
+use oac_testkit::{EMPTY_PROMPT_ANSWER, Reply, Simulator, echo_reply};
 use serde_json::{Value, json};
 
 use crate::support::{chunks, delta_text, post_chat};

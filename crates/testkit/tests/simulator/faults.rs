@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use openai_compat_testkit::{Fault, Reply, Simulator, bodies};
+use oac_testkit::{Fault, Reply, Simulator, bodies};
 use serde_json::json;
 
 use crate::support::{chat_body, client, events, frames, joined, post_chat, stream_text};

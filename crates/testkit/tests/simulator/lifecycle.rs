@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use openai_compat_testkit::{Fault, Reply, Simulator};
+use oac_testkit::{Fault, Reply, Simulator};
 
 use crate::support::{chat_body, client, post_chat};
 
@@ -167,7 +167,7 @@ async fn a_busy_port_is_a_typed_error_that_says_what_to_do() {
         .unwrap_err();
     assert!(matches!(
         error,
-        openai_compat_testkit::SimulatorError::BindLoopback { .. }
+        oac_testkit::SimulatorError::BindLoopback { .. }
     ));
     let message = error.to_string();
     assert!(

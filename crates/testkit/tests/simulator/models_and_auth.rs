@@ -1,6 +1,6 @@
 //! API-key checks, routing and the models list.
 
-use openai_compat_testkit::{Reply, Simulator, bodies};
+use oac_testkit::{Reply, Simulator, bodies};
 use serde_json::{Value, json};
 
 use crate::support::{chat_body, client, post_chat};
@@ -159,7 +159,7 @@ async fn stream_options_can_be_rejected() {
 
 #[tokio::test]
 async fn stream_options_can_be_refused_with_a_given_status_and_body() {
-    let refusal = openai_compat_testkit::bodies::fastapi_extra_forbidden(
+    let refusal = oac_testkit::bodies::fastapi_extra_forbidden(
         "stream_options",
         json!({"include_usage": true}),
     );

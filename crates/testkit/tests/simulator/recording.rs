@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use openai_compat_testkit::Simulator;
+use oac_testkit::Simulator;
 use serde_json::json;
 
 use crate::support::{chat_body, client, post_chat};
@@ -109,7 +109,7 @@ async fn clear_requests_forgets_them() {
 #[tokio::test]
 async fn wait_for_requests_sees_a_request_in_flight() {
     let sim = Simulator::start().await;
-    sim.push(openai_compat_testkit::Reply::text("x").first_byte_delay(Duration::from_millis(50)));
+    sim.push(oac_testkit::Reply::text("x").first_byte_delay(Duration::from_millis(50)));
     let url = format!("{}/chat/completions", sim.base_url());
     let pending = tokio::spawn(async move {
         client()

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use openai_compat_testkit::{Chunking, LineEnding, Reply, Simulator, fixtures};
+use oac_testkit::{Chunking, LineEnding, Reply, Simulator, fixtures};
 use serde_json::json;
 
 use crate::support::{

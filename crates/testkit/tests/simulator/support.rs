@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt as _;
-use openai_compat_testkit::Simulator;
+use oac_testkit::Simulator;
 use serde_json::{Value, json};
 
 /// A client with no connection reuse between tests and a safety timeout.

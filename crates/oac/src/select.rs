@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use openai_compat_config::ResolvedProfile;
-use openai_compat_provider::{Error as ProviderError, Provider};
+use oac_config::ResolvedProfile;
+use oac_provider::{Error as ProviderError, Provider};
 
 /// The provider for `profile`: OpenAI-native when `profile.provider` says so (the
 /// loader picks it for `api.openai.com` or no base URL), OpenAI-compatible otherwise.
-/// The choice itself lives in the provider crate ([`openai_compat_provider::from_profile`]).
+/// The choice itself lives in the provider crate ([`oac_provider::from_profile`]).
 pub(crate) fn provider_for(profile: ResolvedProfile) -> Result<Arc<dyn Provider>, ProviderError> {
-    openai_compat_provider::from_profile(profile)
+    oac_provider::from_profile(profile)
 }

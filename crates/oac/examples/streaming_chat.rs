@@ -4,7 +4,7 @@
 //! export OPENAI_BASE_URL=https://api.together.xyz/v1   # any provider's base URL
 //! export OPENAI_API_KEY=…                              # not needed for local servers
 //! export OPENAI_MODEL=meta-llama/Llama-3.3-70B-Instruct-Turbo
-//! cargo run -p openai-compat --example streaming_chat -- "Why is the sky blue?"
+//! cargo run -p oac --example streaming_chat -- "Why is the sky blue?"
 //! ```
 //!
 //! A config file profile works too: `OAC_PROFILE=together` (see the README).
@@ -13,7 +13,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use openai_compat::{Client, StreamEvent};
+use oac::{Client, StreamEvent};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -43,7 +43,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(client: &Client, prompt: &str) -> Result<(), openai_compat::Error> {
+async fn run(client: &Client, prompt: &str) -> Result<(), oac::Error> {
     let mut stream = client.chat().user(prompt).stream().await?;
     let mut stdout = std::io::stdout();
     while let Some(event) = stream.next().await {

@@ -3,11 +3,11 @@
 //! three settings (base URL, API key, model id), with URLs, usage and cost exactly right.
 //!
 //! ```
-//! use openai_compat::{Client, StreamEvent};
-//! # use openai_compat_testkit::{Reply, Simulator};
+//! use oac::{Client, StreamEvent};
+//! # use oac_testkit::{Reply, Simulator};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), openai_compat::Error> {
+//! # async fn main() -> Result<(), oac::Error> {
 //! # let sim = Simulator::start().await; // a local OpenAI-compatible server
 //! # sim.push(Reply::text("Hello there!").usage_tokens(12, 3));
 //! # let base_url = sim.base_url();
@@ -65,29 +65,27 @@ pub use error::Error;
 pub use stream::ReplyStream;
 
 /// Profiles, model info, secrets, validation, file/environment loading and import
-/// (the `openai-compat-config` crate).
-pub use openai_compat_config as config;
-/// Canonical usage, exact cost and tracking (the `openai-compat-pricing` crate).
-pub use openai_compat_pricing as pricing;
+/// (the `oac-config` crate).
+pub use oac_config as config;
+/// Canonical usage, exact cost and tracking (the `oac-pricing` crate).
+pub use oac_pricing as pricing;
 /// The [`Provider`] trait, wire types, transport, errors and retries (the
-/// `openai-compat-provider` crate).
-pub use openai_compat_provider as provider;
-/// Base URL → the URLs to call, with the rule that applied (the `openai-compat-url`
+/// `oac-provider` crate).
+pub use oac_provider as provider;
+/// Base URL → the URLs to call, with the rule that applied (the `oac-url`
 /// crate).
-pub use openai_compat_url as url;
+pub use oac_url as url;
 
-pub use openai_compat_config::{
+pub use oac_config::{
     AuthStyle, AzureSettings, ConfigError, ConfigFile, EndpointMode, IncludeUsage, Loader,
     MaxTokensField, ModelInfo, ModelInfoOverrides, Overrides, Profile, ProviderChoice,
     ReasoningEffort, ResolvedProfile, SecretString, Warning,
 };
-pub use openai_compat_pricing::{
-    Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, parse_price,
-};
-pub use openai_compat_provider::{
+pub use oac_pricing::{Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, parse_price};
+pub use oac_provider::{
     ChatRequest, ChatResponse, ChatStream, ContentPart, Error as ProviderError, ErrorKind,
     FinishReason, Image, Message, ModelEntry, Provider, ResponseFormat, StreamEvent,
     StreamMetadata, Tool, ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent,
 };
-pub use openai_compat_url::{Endpoints, ProviderKind};
+pub use oac_url::{Endpoints, ProviderKind};
 pub use serde_json::{Value, json};

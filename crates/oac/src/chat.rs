@@ -1,7 +1,7 @@
 //! [`ChatBuilder`]: a chat request built fluently on a client, then sent or streamed.
 
-use openai_compat_config::ReasoningEffort;
-use openai_compat_provider::{
+use oac_config::ReasoningEffort;
+use oac_provider::{
     ChatRequest, ChatResponse, ContentPart, Message, ResponseFormat, Tool, ToolChoice, UserContent,
 };
 use serde_json::Value;
@@ -14,11 +14,11 @@ use crate::stream::ReplyStream;
 /// is sent; the profile supplies the rest (model, max tokens, temperature, effort).
 ///
 /// ```
-/// use openai_compat::{Client, StreamEvent};
-/// # use openai_compat_testkit::Simulator;
+/// use oac::{Client, StreamEvent};
+/// # use oac_testkit::Simulator;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), openai_compat::Error> {
+/// # async fn main() -> Result<(), oac::Error> {
 /// # let sim = Simulator::start().await; // echoes the last user message
 /// # let client = Client::builder().base_url(sim.base_url()).model("sim-model").build()?;
 /// let answer = client

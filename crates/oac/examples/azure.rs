@@ -6,13 +6,13 @@
 //! export AZURE_OPENAI_API_KEY=…
 //! export AZURE_OPENAI_DEPLOYMENT=gpt4o-prod
 //! export AZURE_OPENAI_API_VERSION=2024-10-21      # optional (default 2024-08-01-preview)
-//! cargo run -p openai-compat --example azure -- "Hello, Azure!"
+//! cargo run -p oac --example azure -- "Hello, Azure!"
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
 
-use openai_compat::{AzureSettings, Client};
+use oac::{AzureSettings, Client};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

@@ -2,12 +2,12 @@
 // Test helpers: a failed setup is a failed test, so panicking is the right answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use openai_compat::config::MapEnv;
-use openai_compat::{
+use oac::config::MapEnv;
+use oac::{
     Client, ErrorKind, FinishReason, Loader, ModelInfo, ProviderKind, StreamEvent, Tool,
     ToolChoice, json, parse_price,
 };
-use openai_compat_testkit::{Fault, Reply, Simulator};
+use oac_testkit::{Fault, Reply, Simulator};
 
 const MODEL: &str = "sim-model";
 
@@ -400,7 +400,7 @@ async fn a_client_loads_a_named_profile_of_a_config_file() {
     let env = MapEnv::new().set("OAC_CONFIG", path.display().to_string());
     let loader = Loader::new()
         .env(env)
-        .overrides(openai_compat::Overrides::new().profile("sim"));
+        .overrides(oac::Overrides::new().profile("sim"));
     let client = Client::from_loader(loader).unwrap();
     assert_eq!(client.model(), "profile-model");
     assert_eq!(client.model_info().context_window, 32_768);
@@ -485,14 +485,11 @@ fn a_client_says_why_its_provider_was_chosen() {
     );
     let profile = native.profile().unwrap();
     assert_eq!(profile.model, "gpt-4o");
-    assert_eq!(
-        profile.provider,
-        openai_compat::ProviderChoice::OpenAiNative
-    );
+    assert_eq!(profile.provider, oac::ProviderChoice::OpenAiNative);
 
     let forced = Client::builder()
         .base_url("https://api.openai.com/v1")
-        .provider(openai_compat::ProviderChoice::Compatible)
+        .provider(oac::ProviderChoice::Compatible)
         .model("gpt-4o")
         .build()
         .unwrap();
@@ -520,7 +517,7 @@ fn a_client_around_a_bare_provider_has_no_profile() {
         .build_profile()
         .unwrap()
         .0;
-    let provider = openai_compat::provider::OpenAiCompatible::builder(profile)
+    let provider = oac::provider::OpenAiCompatible::builder(profile)
         .build()
         .unwrap();
     let client = Client::from_provider(provider);
@@ -530,13 +527,11 @@ fn a_client_around_a_bare_provider_has_no_profile() {
 
 #[test]
 fn profile_and_stream_types_are_reexported_at_the_top() {
-    use openai_compat::{
-        AuthStyle, ConfigFile, IncludeUsage, MaxTokensField, Profile, StreamMetadata,
-    };
+    use oac::{AuthStyle, ConfigFile, IncludeUsage, MaxTokensField, Profile, StreamMetadata};
     let mut profile = Profile::new();
     profile.base_url = Some("http://localhost:11434/v1".into());
     profile.model = Some("m".into());
-    let client = openai_compat::ClientBuilder::from_profile(profile)
+    let client = oac::ClientBuilder::from_profile(profile)
         .auth(AuthStyle::Bearer)
         .include_usage(IncludeUsage::Never)
         .max_tokens_field(MaxTokensField::MaxCompletionTokens)

@@ -2,27 +2,25 @@
 //! simulator, so it needs no key:
 //!
 //! ```sh
-//! cargo run -p openai-compat --example cost_tracking
+//! cargo run -p oac --example cost_tracking
 //! ```
 //!
 //! With a real provider, build the client as usual and give the model's prices
 //! (USD per 1M tokens) in its model info, or in the profile's `[model_info]`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use openai_compat::{Client, Message, ModelInfo, parse_price};
-use openai_compat_testkit::{Reply, Simulator};
+use oac::{Client, Message, ModelInfo, parse_price};
+use oac_testkit::{Reply, Simulator};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A local stand-in for the provider; replies report usage like OpenAI's do.
     let sim = Simulator::start().await;
     sim.push(Reply::text("Paris.").usage_tokens(2_006, 300));
-    sim.push(
-        Reply::text("About 2.1 million people.").usage(openai_compat::json!({
-            "prompt_tokens": 2_040, "completion_tokens": 12, "total_tokens": 2_052,
-            "prompt_tokens_details": {"cached_tokens": 1_920}
-        })),
-    );
+    sim.push(Reply::text("About 2.1 million people.").usage(oac::json!({
+        "prompt_tokens": 2_040, "completion_tokens": 12, "total_tokens": 2_052,
+        "prompt_tokens_details": {"cached_tokens": 1_920}
+    })));
 
     // gpt-4o's prices: $2.50 in, $1.25 cached, $10 out per 1M tokens.
     let mut info = ModelInfo::compatible_default();

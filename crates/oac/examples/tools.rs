@@ -2,13 +2,13 @@
 //!
 //! ```sh
 //! export OPENAI_BASE_URL=https://api.openai.com/v1 OPENAI_API_KEY=… OPENAI_MODEL=gpt-4o-mini
-//! cargo run -p openai-compat --example tools -- "What's the weather in Paris and in Oslo?"
+//! cargo run -p oac --example tools -- "What's the weather in Paris and in Oslo?"
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
 
-use openai_compat::{ChatRequest, Client, Message, Tool, ToolCall, Value, json};
+use oac::{ChatRequest, Client, Message, Tool, ToolCall, Value, json};
 
 /// The function the model may call: a stand-in for a real weather service.
 fn get_weather(arguments: &Value) -> Value {
@@ -45,7 +45,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(client: &Client, prompt: String) -> Result<String, openai_compat::Error> {
+async fn run(client: &Client, prompt: String) -> Result<String, oac::Error> {
     let weather = Tool::function(
         "get_weather",
         "Current weather of a city",

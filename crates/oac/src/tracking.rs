@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use openai_compat_pricing::{Cost, Tracker, Usage};
+use oac_pricing::{Cost, Tracker, Usage};
 
 /// A [`Tracker`] shared by a client, its clones and its streams.
 #[derive(Clone, Debug, Default)]

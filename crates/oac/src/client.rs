@@ -3,10 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use openai_compat_config::{Loader, ModelInfo, Overrides, ResolvedProfile, Warning};
-use openai_compat_pricing::Tracker;
-use openai_compat_provider::{ChatRequest, ChatResponse, ModelEntry, Provider};
-use openai_compat_url::Endpoints;
+use oac_config::{Loader, ModelInfo, Overrides, ResolvedProfile, Warning};
+use oac_pricing::Tracker;
+use oac_provider::{ChatRequest, ChatResponse, ModelEntry, Provider};
+use oac_url::Endpoints;
 
 use crate::builder::ClientBuilder;
 use crate::chat::ChatBuilder;
@@ -29,11 +29,11 @@ use crate::tracking::SharedTracker;
 /// around any [`Provider`] ([`from_provider`](Client::from_provider)).
 ///
 /// ```
-/// use openai_compat::Client;
-/// # use openai_compat_testkit::{Reply, Simulator};
+/// use oac::Client;
+/// # use oac_testkit::{Reply, Simulator};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), openai_compat::Error> {
+/// # async fn main() -> Result<(), oac::Error> {
 /// # let sim = Simulator::start().await;
 /// # sim.push(Reply::text("Paris.").usage_tokens(20, 2));
 /// # let base_url = sim.base_url();
@@ -93,15 +93,15 @@ impl Client {
     ///
     /// ```no_run
     /// // OPENAI_BASE_URL=https://api.together.xyz/v1 OPENAI_API_KEY=… OPENAI_MODEL=…
-    /// let client = openai_compat::Client::from_env()?;
-    /// # Ok::<(), openai_compat::Error>(())
+    /// let client = oac::Client::from_env()?;
+    /// # Ok::<(), oac::Error>(())
     /// ```
     pub fn from_env() -> Result<Client, Error> {
         Client::from_loader(Loader::new())
     }
 
     /// A client for the profile `loader` loads. Each configuration warning is logged
-    /// once with `tracing` at `warn` level (target `openai_compat_config`, by the
+    /// once with `tracing` at `warn` level (target `oac_config`, by the
     /// loader itself); use
     /// [`from_loader_with_warnings`](Client::from_loader_with_warnings) to show them
     /// yourself.
@@ -169,7 +169,7 @@ impl Client {
     /// and its clones), with the context-window use of the last request.
     ///
     /// ```
-    /// # let client = openai_compat::Client::builder()
+    /// # let client = oac::Client::builder()
     /// #     .base_url("http://localhost:11434/v1").model("m").build().unwrap();
     /// let tracker = client.tracker();
     /// println!("{} requests, {}", tracker.requests(), tracker.cost()); // "$0.005615"
@@ -228,7 +228,7 @@ impl Client {
     /// provider.
     ///
     /// ```
-    /// use openai_compat::{Client, ProviderKind};
+    /// use oac::{Client, ProviderKind};
     ///
     /// let client = Client::builder()
     ///     .base_url("http://localhost:11434/v1")
@@ -239,7 +239,7 @@ impl Client {
     ///     client.provider_reason(),
     ///     Some("compatible: provider is auto and the host `localhost` is not api.openai.com")
     /// );
-    /// # Ok::<(), openai_compat::Error>(())
+    /// # Ok::<(), oac::Error>(())
     /// ```
     pub fn provider_reason(&self) -> Option<&str> {
         self.profile.as_deref().map(|p| p.provider_reason.as_str())

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use openai_compat_config::{
+use oac_config::{
     AuthStyle, AzureSettings, EndpointMode, Environment, IncludeUsage, MaxTokensField, ModelInfo,
     ModelInfoOverrides, Profile, ProfileBuilder, ProviderChoice, ReasoningEffort, ResolvedProfile,
     SecretString, Warning,
@@ -18,7 +18,7 @@ use crate::error::Error;
 /// together, exactly as a config file is validated.
 ///
 /// ```
-/// use openai_compat::{Client, ModelInfo, parse_price};
+/// use oac::{Client, ModelInfo, parse_price};
 ///
 /// let mut info = ModelInfo::compatible_default();
 /// info.context_window = 131_072;

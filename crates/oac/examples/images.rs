@@ -2,8 +2,8 @@
 //!
 //! ```sh
 //! export OPENAI_BASE_URL=… OPENAI_API_KEY=… OPENAI_MODEL=gpt-4o-mini   # a model that sees images
-//! cargo run -p openai-compat --example images -- photo.jpg "What is in this picture?"
-//! cargo run -p openai-compat --example images -- https://upload.wikimedia.org/wikipedia/commons/4/47/PNG_transparency_demonstration_1.png
+//! cargo run -p oac --example images -- photo.jpg "What is in this picture?"
+//! cargo run -p oac --example images -- https://upload.wikimedia.org/wikipedia/commons/4/47/PNG_transparency_demonstration_1.png
 //! ```
 //!
 //! A model whose info says `supports_images = false` refuses the request before it
@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use openai_compat::{Client, ContentPart};
+use oac::{Client, ContentPart};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

@@ -2,17 +2,17 @@
 //!
 //! ```sh
 //! ollama serve & ollama pull qwen2.5-coder:7b
-//! cargo run -p openai-compat --example local_server -- "Write a haiku about Rust"
+//! cargo run -p oac --example local_server -- "Write a haiku about Rust"
 //!
 //! # LM Studio: LOCAL_BASE_URL=http://localhost:1234/v1, llama.cpp: http://localhost:8080/v1
-//! LOCAL_BASE_URL=http://localhost:1234/v1 LOCAL_MODEL=qwen2.5-7b-instruct cargo run -p openai-compat --example local_server
+//! LOCAL_BASE_URL=http://localhost:1234/v1 LOCAL_MODEL=qwen2.5-7b-instruct cargo run -p oac --example local_server
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use openai_compat::{Client, ErrorKind, StreamEvent};
+use oac::{Client, ErrorKind, StreamEvent};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

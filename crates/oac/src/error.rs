@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use openai_compat_config::ConfigError;
-use openai_compat_provider::{Error as ProviderError, ErrorKind};
+use oac_config::ConfigError;
+use oac_provider::{Error as ProviderError, ErrorKind};
 
 /// Everything the [`Client`](crate::Client) can fail with. `Display` is the sentence
 /// to show the user (it says what to fix); [`kind`](Error::kind) classifies it for
@@ -24,7 +24,7 @@ impl Error {
     /// What kind of failure this is ([`ErrorKind::Config`] for configuration errors).
     ///
     /// ```
-    /// use openai_compat::{Client, ErrorKind};
+    /// use oac::{Client, ErrorKind};
     ///
     /// let error = Client::builder()
     ///     .base_url("api.provider.com/v1") // no scheme

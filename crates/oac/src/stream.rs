@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use openai_compat_provider::{ChatResponse, ChatStream, StreamEvent, StreamMetadata};
+use oac_provider::{ChatResponse, ChatStream, StreamEvent, StreamMetadata};
 
 use crate::error::Error;
 use crate::tracking::SharedTracker;
@@ -48,10 +48,10 @@ impl ReplyStream {
     /// The next event; `None` once the reply is complete (or after an error).
     ///
     /// ```
-    /// # use openai_compat::{Client, StreamEvent};
-    /// # use openai_compat_testkit::{Reply, Simulator};
+    /// # use oac::{Client, StreamEvent};
+    /// # use oac_testkit::{Reply, Simulator};
     /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), openai_compat::Error> {
+    /// # async fn main() -> Result<(), oac::Error> {
     /// # let sim = Simulator::start().await;
     /// # sim.push(Reply::text("Hi!"));
     /// # let client = Client::builder().base_url(sim.base_url()).model("sim-model").build()?;
@@ -92,7 +92,7 @@ impl ReplyStream {
         self.inner.as_ref().map(ChatStream::metadata)
     }
 
-    fn record(&mut self, usage: Option<&openai_compat_provider::UsageReport>) {
+    fn record(&mut self, usage: Option<&oac_provider::UsageReport>) {
         if self.recorded {
             return;
         }
