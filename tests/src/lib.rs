@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use oac_config::ResolvedProfile;
-use oac_provider::{ChatStream, Error, OpenAiCompatible, Sleeper, StreamEvent};
+
+use oac_provider::{ChatStream, Error, OpenAiCompatible, ProviderConfig, Sleeper, StreamEvent};
 use oac_testkit::Simulator;
 use oac_url::{ResolveOptions, resolve};
 
@@ -21,14 +21,27 @@ pub mod logs;
 /// The model the simulator names by default.
 pub const MODEL: &str = "sim-model";
 
-/// A compatible profile for `base_url` (resolved like a user's base URL).
-pub fn profile_for(base_url: &str, model: &str) -> ResolvedProfile {
+/// A compatible provider configuration for `base_url` (resolved like a user's
+/// base URL), every other setting at its default.
+pub fn profile_for(base_url: &str, model: &str) -> ProviderConfig {
     let endpoints = resolve(base_url, &ResolveOptions::default()).expect("the base URL resolves");
-    ResolvedProfile::new(endpoints, model)
+    ProviderConfig::new(endpoints, model)
 }
 
-/// A compatible profile for the simulator's base URL and [`MODEL`].
-pub fn profile(sim: &Simulator) -> ResolvedProfile {
+/// Like [`profile`], with `query` configured as a profile's `query` table is: the
+/// url crate merges it into every endpoint when it resolves the base URL.
+pub fn profile_with_query(sim: &Simulator, query: &[(&str, &str)]) -> ProviderConfig {
+    let mut options = ResolveOptions::default();
+    options.query = query
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    let endpoints = resolve(&sim.base_url(), &options).expect("the base URL resolves");
+    ProviderConfig::new(endpoints, MODEL)
+}
+
+/// A compatible provider configuration for the simulator's base URL and [`MODEL`].
+pub fn profile(sim: &Simulator) -> ProviderConfig {
     profile_for(&sim.base_url(), MODEL)
 }
 
@@ -53,7 +66,9 @@ impl Sleeper for RecordingSleeper {
 }
 
 /// A provider for `profile` whose retries do not wait; the sleeper records the waits.
-pub fn provider_with_clock(profile: ResolvedProfile) -> (OpenAiCompatible, Arc<RecordingSleeper>) {
+pub fn provider_with_clock(
+    profile: impl Into<ProviderConfig>,
+) -> (OpenAiCompatible, Arc<RecordingSleeper>) {
     let sleeper = Arc::new(RecordingSleeper::default());
     let provider = OpenAiCompatible::builder(profile)
         .sleeper(sleeper.clone())
@@ -63,7 +78,7 @@ pub fn provider_with_clock(profile: ResolvedProfile) -> (OpenAiCompatible, Arc<R
 }
 
 /// A provider for `profile` whose retries do not wait.
-pub fn provider(profile: ResolvedProfile) -> OpenAiCompatible {
+pub fn provider(profile: impl Into<ProviderConfig>) -> OpenAiCompatible {
     provider_with_clock(profile).0
 }
 

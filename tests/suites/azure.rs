@@ -2,14 +2,14 @@
 //! Azure host goes through the loader and the URL rules, the provider the profile
 //! picks sends the request, and the simulator (reached through the profile's
 //! `proxy`, so the request keeps its Azure host) sees the exact path, query and
-//! headers of url-resolution.md rules 9 and 10.
+//! headers of rules 9 and 10 of `docs/url-resolution.md`.
 // Test code: a failed unwrap is a failed assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 
 use oac_config::{ConfigFile, Loaded, Loader, MapEnv, WarningKind};
-use oac_provider::{ChatRequest, Error, Provider, ProviderKind, from_profile};
+use oac_provider::{ChatRequest, Error, Provider, ProviderKind, provider_for};
 use oac_testkit::{RecordedRequest, Reply, Simulator};
 use oac_tests::{assert_secret_absent, collect, text_of};
 use serde_json::Value;
@@ -30,7 +30,7 @@ fn load(profile: &str) -> Loaded {
 /// The provider for `profile` (TOML lines), reaching Azure hosts through the
 /// simulator acting as an HTTP proxy.
 fn via_proxy(sim: &Simulator, profile: &str) -> Arc<dyn Provider> {
-    from_profile(load_via_proxy(sim, profile).profile).unwrap()
+    provider_for(load_via_proxy(sim, profile).profile).unwrap()
 }
 
 /// Like [`via_proxy`], returning the loaded profile and its warnings.
@@ -225,7 +225,7 @@ async fn azure_setting_on_a_local_url_makes_it_azure() {
         "base_url = \"http://{}\"\nmodel = \"gpt4o-prod\"\nazure = {{ api_version = \"2024-10-21\" }}",
         sim.addr()
     ));
-    from_profile(loaded.profile)
+    provider_for(loaded.profile)
         .unwrap()
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -282,7 +282,7 @@ async fn reasoning_model_on_the_default_api_version_is_warned_about() {
         &format!("{native}\nazure = {{ api_version = \"2024-12-01-preview\" }}"),
     );
     assert!(fixed.warnings.is_empty(), "{:?}", fixed.warnings);
-    from_profile(fixed.profile)
+    provider_for(fixed.profile)
         .unwrap()
         .chat(ChatRequest::new().system("Be brief.").user("Hi"))
         .await
@@ -325,7 +325,7 @@ async fn native_rules_on_the_azure_v1_api() {
     );
     // The v1 API has no api-version to be too old.
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    let provider = from_profile(loaded.profile).unwrap();
+    let provider = provider_for(loaded.profile).unwrap();
     assert_eq!(provider.kind(), ProviderKind::Native);
     provider
         .chat(

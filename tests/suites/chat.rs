@@ -23,8 +23,8 @@ async fn text_reply_with_usage_cost_and_request_id() {
             .header("x-request-id", "req_123"),
     );
     let mut p = profile(&sim);
-    p.model_info.prices.input_price = price("0.15");
-    p.model_info.prices.output_price = price("0.60");
+    p.model_info_mut().prices.input_price = price("0.15");
+    p.model_info_mut().prices.output_price = price("0.60");
     let reply = provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -75,9 +75,9 @@ async fn deepseek_cache_hits_are_priced_exactly() {
         "prompt_cache_hit_tokens": 94464, "prompt_cache_miss_tokens": 7592
     })));
     let mut p = profile(&sim);
-    p.model_info.prices.input_price = price("0.28");
-    p.model_info.prices.cache_read_price = price("0.028");
-    p.model_info.prices.output_price = price("0.42");
+    p.model_info_mut().prices.input_price = price("0.28");
+    p.model_info_mut().prices.cache_read_price = price("0.028");
+    p.model_info_mut().prices.output_price = price("0.42");
     let usage = provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -135,7 +135,7 @@ async fn think_tags_kept_when_parsing_is_off() {
     let sim = Simulator::start().await;
     sim.push(Reply::text("<think>x</think>42"));
     let mut p = profile(&sim);
-    p.parse_think_tags = false;
+    p = p.with_parse_think_tags(false);
     let reply = provider(p)
         .chat(ChatRequest::new().user("Q"))
         .await
@@ -205,7 +205,13 @@ async fn continued_conversation(model: &str) -> Vec<serde_json::Value> {
             .reasoning_content("r")
             .tool_call("call_1", "f", "{}"),
     );
-    let provider = provider(oac_tests::profile_for(&sim.base_url(), model));
+    // Through the config crate, which decides the DeepSeek rules from the id.
+    let profile = oac_config::ProfileBuilder::new()
+        .base_url(sim.base_url())
+        .model(model)
+        .build()
+        .unwrap();
+    let provider = provider(profile);
     let first = provider.chat(ChatRequest::new().user("Q")).await.unwrap();
     assert_eq!(first.reasoning.as_deref(), Some("r"));
     let next = ChatRequest::new()
@@ -284,7 +290,7 @@ async fn an_error_object_in_a_200_body_is_a_typed_error() {
     )));
     // (Without retries: a retryable error in a success body is retried, see retries.rs.)
     let mut p = profile(&sim);
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let err = provider(p)
         .chat(ChatRequest::new().user("Q"))
         .await

@@ -1,11 +1,12 @@
-//! Each row of the error table of `provider.md`, reproduced against the simulator,
-//! with its typed error and its message (snapshots).
+//! Each row of the error table of `docs/provider.md`, reproduced against the
+//! simulator, with its typed error and its message (snapshots).
 // Test code: a failed unwrap is a failed assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
-use oac_config::{ResolvedProfile, SecretString};
+use oac_config::SecretString;
+use oac_provider::ProviderConfig;
 use oac_provider::{ChatRequest, Error, ErrorKind, Provider, TimeoutKind};
 use oac_testkit::{Fault, Reply, Simulator, bodies};
 use oac_tests::{assert_secret_absent, collect, profile, profile_for, provider};
@@ -14,13 +15,11 @@ use serde_json::json;
 const KEY: &str = "sk-wrong-0123456789";
 
 /// A profile with no retries, so the first error is the answer.
-fn no_retry(sim: &Simulator) -> ResolvedProfile {
-    let mut p = profile(sim);
-    p.max_retries = 0;
-    p
+fn no_retry(sim: &Simulator) -> ProviderConfig {
+    profile(sim).with_max_retries(0)
 }
 
-async fn chat_error(_sim: &Simulator, p: ResolvedProfile) -> Error {
+async fn chat_error(_sim: &Simulator, p: ProviderConfig) -> Error {
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -45,7 +44,7 @@ async fn reply_error(status: u16, body: &str) -> (Simulator, Error) {
 async fn http_401_is_invalid_api_key() {
     let sim = Simulator::builder().api_key("sk-right").start().await;
     let mut p = no_retry(&sim);
-    p.api_key = Some(SecretString::from(KEY));
+    p = p.with_api_key(SecretString::from(KEY));
     let error = chat_error(&sim, p).await;
     assert_eq!(error.kind(), ErrorKind::InvalidApiKey);
     assert_eq!(error.status(), Some(401));
@@ -70,7 +69,7 @@ async fn a_provider_message_echoing_the_key_is_redacted() {
     );
     sim.push(Reply::error(401, body));
     let mut p = no_retry(&sim);
-    p.api_key = Some(SecretString::from(KEY));
+    p = p.with_api_key(SecretString::from(KEY));
     let error = chat_error(&sim, p).await;
     assert_eq!(
         error.provider_message(),
@@ -97,8 +96,7 @@ async fn http_403_is_permission_denied() {
 #[tokio::test]
 async fn http_404_for_an_unknown_model_is_model_not_found() {
     let sim = Simulator::builder().strict_models(true).start().await;
-    let mut p = no_retry(&sim);
-    p.model = "no-such-model".into();
+    let p = oac_tests::profile_for(&sim.base_url(), "no-such-model").with_max_retries(0);
     let error = chat_error(&sim, p).await;
     assert_eq!(error.kind(), ErrorKind::ModelNotFound);
     insta::assert_snapshot!("model_not_found_404", message(&error, &sim));
@@ -135,7 +133,7 @@ async fn http_404_of_a_base_url_is_endpoint_not_found_with_a_base_hint() {
 async fn http_404_of_a_full_url_is_endpoint_not_found_with_a_full_hint() {
     let sim = Simulator::start().await;
     let mut p = profile_for(&format!("{}/generate/chat", sim.base_url()), "sim-model");
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let error = chat_error(&sim, p).await;
     assert_eq!(error.kind(), ErrorKind::EndpointNotFound);
     assert_eq!(sim.requests()[0].path, "/v1/generate/chat");
@@ -222,7 +220,7 @@ async fn refused_connection_is_a_connection_error() {
         listener.local_addr().unwrap().port()
     };
     let mut p = profile_for(&format!("http://127.0.0.1:{port}/v1"), "m");
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let error = provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -247,7 +245,7 @@ async fn close_before_the_response_is_a_connection_error() {
 async fn tls_failure_is_a_connection_error() {
     let sim = Simulator::start().await;
     let mut p = profile_for(&format!("https://127.0.0.1:{}/v1", sim.addr().port()), "m");
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let error = chat_error(&sim, p).await;
     assert_eq!(error.kind(), ErrorKind::Connection);
     assert!(error.to_string().contains("TLS failed"), "{error}");
@@ -261,7 +259,7 @@ async fn slow_response_is_a_request_timeout() {
         .start()
         .await;
     let mut p = no_retry(&sim);
-    p.timeouts.total = Duration::from_millis(100);
+    p.timeouts_mut().total = Duration::from_millis(100);
     let error = chat_error(&sim, p).await;
     assert!(
         matches!(
@@ -357,7 +355,7 @@ async fn cross_host_redirect_is_refused() {
     let elsewhere = format!("http://localhost:{}/v1/chat/completions", sim.addr().port());
     sim.push(Reply::error(307, "").header("location", elsewhere));
     let mut p = no_retry(&sim);
-    p.api_key = Some(SecretString::from(KEY));
+    p = p.with_api_key(SecretString::from(KEY));
     let error = chat_error(&sim, p).await;
     assert!(matches!(error, Error::RedirectRefused { .. }), "{error:?}");
     assert_eq!(sim.request_count(), 1, "the redirect was not followed");
@@ -370,7 +368,7 @@ async fn same_host_redirect_is_followed_with_the_key() {
     sim.push(Reply::error(307, "").header("location", "/v2/chat/completions"));
     sim.push(Reply::text("moved"));
     let mut p = no_retry(&sim);
-    p.api_key = Some(SecretString::from(KEY));
+    p = p.with_api_key(SecretString::from(KEY));
     let reply = provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -388,8 +386,8 @@ async fn same_host_redirect_is_followed_with_the_key() {
 async fn the_key_is_in_no_debug_output() {
     let sim = Simulator::start().await;
     let mut p = profile(&sim);
-    p.api_key = Some(SecretString::from(KEY));
-    p.headers.insert("X-Api-Key", "sk-header-secret");
+    p = p.with_api_key(SecretString::from(KEY));
+    p.headers_mut().insert("X-Api-Key", "sk-header-secret");
     let provider = provider(p);
     let debug = format!("{provider:?}");
     assert!(!debug.contains(KEY), "{debug}");
@@ -475,9 +473,9 @@ async fn a_host_that_never_completes_the_handshake_is_a_connect_timeout() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut p = profile_for(&format!("https://127.0.0.1:{port}/v1"), "m");
-    p.max_retries = 0;
-    p.timeouts.connect = Duration::from_millis(50);
-    p.timeouts.total = Duration::from_secs(30);
+    p = p.with_max_retries(0);
+    p.timeouts_mut().connect = Duration::from_millis(50);
+    p.timeouts_mut().total = Duration::from_secs(30);
     let started = std::time::Instant::now();
     let error = provider(p)
         .chat(ChatRequest::new().user("Hi"))
@@ -517,7 +515,7 @@ async fn a_key_with_a_trailing_newline_echoed_by_the_provider_is_redacted() {
         ),
     ));
     let mut p = no_retry(&sim);
-    p.api_key = Some(SecretString::from(KEY_IN_CODE));
+    p = p.with_api_key(SecretString::from(KEY_IN_CODE));
     let error = chat_error(&sim, p).await;
     assert_eq!(
         sim.requests()[0].header("authorization"),

@@ -25,10 +25,9 @@ async fn lists_the_model_ids() {
 #[tokio::test]
 async fn same_auth_headers_and_query_as_chat() {
     let sim = Simulator::builder().api_key("sk-models-123").start().await;
-    let mut p = profile(&sim);
-    p.api_key = Some(SecretString::from("sk-models-123"));
-    p.headers.insert("X-Title", "app");
-    p.query = vec![("tenant".into(), "t1".into())];
+    let mut p = oac_tests::profile_with_query(&sim, &[("tenant", "t1")]);
+    p = p.with_api_key(SecretString::from("sk-models-123"));
+    p.headers_mut().insert("X-Title", "app");
     let provider = provider(p);
     provider.list_models().await.unwrap();
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
@@ -90,7 +89,7 @@ async fn a_missing_models_route_is_endpoint_not_found_with_a_models_hint() {
     let sim = Simulator::start().await;
     sim.push_models(Reply::error(404, "404 page not found"));
     let mut p = profile(&sim);
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let error = provider(p).list_models().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::EndpointNotFound);
     assert!(error.to_string().contains("set `models_url`"), "{error}");

@@ -1,7 +1,7 @@
 //! The OpenAI-native provider end to end: a config file goes through the loader
-//! (catalogue, provider choice), `from_profile` picks the implementation, and the
+//! (catalogue, provider choice), `provider_for` picks the implementation, and the
 //! simulator (standing in for a gateway that mirrors OpenAI) sees the exact
-//! request catalog.md prescribes.
+//! request `docs/catalog.md` prescribes.
 // Test code: a failed unwrap is a failed assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,7 +14,7 @@ use oac_config::{
 use oac_pricing::Decimal;
 use oac_provider::{
     ChatRequest, Error, OpenAiNative, Provider, ProviderKind, ReasoningEffort, StreamEvent, Tool,
-    from_profile,
+    provider_for,
 };
 use oac_testkit::{RecordedRequest, Reply, Simulator};
 use oac_tests::logs::LogCapture;
@@ -44,7 +44,7 @@ fn native_with(sim: &Simulator, model: &str, lines: &str) -> Arc<dyn Provider> {
         "provider = \"openai-native\"\nbase_url = \"{}\"\nmodel = \"{model}\"\n{lines}",
         sim.base_url()
     ));
-    from_profile(loaded.profile).unwrap()
+    provider_for(loaded.profile).unwrap()
 }
 
 /// The captured lines that contain every one of `parts`.
@@ -61,7 +61,7 @@ fn native(sim: &Simulator, model: &str) -> Arc<dyn Provider> {
         "provider = \"openai-native\"\nbase_url = \"{}\"\nmodel = \"{model}\"",
         sim.base_url()
     ));
-    let provider = from_profile(loaded.profile).unwrap();
+    let provider = provider_for(loaded.profile).unwrap();
     assert_eq!(provider.kind(), ProviderKind::Native);
     provider
 }
@@ -89,12 +89,12 @@ fn assistant_request() -> ChatRequest {
 #[tokio::test]
 async fn auto_picks_native_for_no_base_url_and_compatible_elsewhere() {
     let openai = load("model = \"gpt-4o\"");
-    assert_eq!(openai.profile.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(openai.profile.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(
-        openai.profile.provider_reason,
+        openai.profile.provider_reason(),
         "openai-native: provider is auto and no base URL is set, so the OpenAI API is used"
     );
-    let provider = from_profile(openai.profile).unwrap();
+    let provider = provider_for(openai.profile).unwrap();
     assert_eq!(provider.kind(), ProviderKind::Native);
     assert_eq!(
         provider.endpoints().chat.as_str(),
@@ -103,7 +103,7 @@ async fn auto_picks_native_for_no_base_url_and_compatible_elsewhere() {
 
     let openai_host = load("base_url = \"https://api.openai.com/v1\"\nmodel = \"gpt-4o\"");
     assert_eq!(
-        from_profile(openai_host.profile).unwrap().kind(),
+        provider_for(openai_host.profile).unwrap().kind(),
         ProviderKind::Native
     );
 
@@ -113,10 +113,10 @@ async fn auto_picks_native_for_no_base_url_and_compatible_elsewhere() {
         sim.base_url()
     ));
     assert_eq!(
-        local.profile.provider_reason,
+        local.profile.provider_reason(),
         "compatible: provider is auto and the host `127.0.0.1` is not api.openai.com"
     );
-    let provider = from_profile(local.profile).unwrap();
+    let provider = provider_for(local.profile).unwrap();
     assert_eq!(provider.kind(), ProviderKind::Compatible);
     // The compatible provider knows nothing of the catalogue.
     assert_eq!(provider.model_info().prices.input_price, None);
@@ -212,7 +212,7 @@ async fn disallowed_effort_is_refused_before_any_request() {
 
 #[tokio::test]
 async fn cost_comes_from_the_catalogue_without_user_prices() {
-    // pricing.md vector 2 with gpt-4o's catalogue prices.
+    // Vector 2 of `docs/pricing.md`, with gpt-4o's catalogue prices.
     let sim = Simulator::start().await;
     let usage = json!({
         "prompt_tokens": 2006, "completion_tokens": 300, "total_tokens": 2306,
@@ -284,7 +284,7 @@ async fn profile_model_info_overrides_the_catalogue_on_the_wire() {
         "provider = \"openai-native\"\nbase_url = \"{}\"\nmodel = \"gpt-4o\"\ninclude_max_tokens = true\n\n[profiles.p.model_info]\nmax_output_tokens = 1000",
         sim.base_url()
     ));
-    let provider = from_profile(loaded.profile).unwrap();
+    let provider = provider_for(loaded.profile).unwrap();
     assert_eq!(provider.model_info().max_output_tokens, Some(1000));
     assert_eq!(provider.model_info().context_window, 128_000);
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
@@ -424,7 +424,7 @@ async fn catalogue_override_of_a_model_reaches_its_alias_on_the_wire() {
         .catalog(catalog)
         .load()
         .unwrap();
-    let reply = from_profile(loaded.profile)
+    let reply = provider_for(loaded.profile)
         .unwrap()
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -439,10 +439,19 @@ async fn catalogue_override_of_a_model_reaches_its_alias_on_the_wire() {
     assert_eq!(body["reasoning_effort"], "high");
 }
 
+/// A native profile built in code (no config file, no environment).
+fn built_in_code(model: &str) -> oac_config::ResolvedProfile {
+    oac_config::ProfileBuilder::new()
+        .model(model)
+        .api_key(SecretString::from(KEY))
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn unknown_model_built_in_code_is_warned_about() {
     let (logs, _guard) = LogCapture::start();
-    let provider = OpenAiNative::openai("gpt-7", SecretString::from(KEY)).unwrap();
+    let provider = OpenAiNative::new(built_in_code("gpt-7")).unwrap();
     assert!(!provider.is_known_model());
     let warned = lines_with(
         &logs,
@@ -451,7 +460,7 @@ fn unknown_model_built_in_code_is_warned_about() {
     assert_eq!(warned.len(), 1, "{:?}", logs.lines());
     assert!(logs.lines().iter().all(|line| !line.contains(KEY)));
     // A known model is not warned about.
-    OpenAiNative::openai("gpt-4o", SecretString::from(KEY)).unwrap();
+    OpenAiNative::new(built_in_code("gpt-4o")).unwrap();
     assert_eq!(lines_with(&logs, &["WARN"]).len(), 1, "{:?}", logs.lines());
 }
 

@@ -4,7 +4,8 @@
 
 use oac_config::{AuthStyle, IncludeUsage, SecretString};
 use oac_provider::{
-    ChatRequest, ContentPart, Error, Provider, ReasoningEffort, ResponseFormat, Tool, ToolChoice,
+    ChatRequest, ContentPart, Error, Provider, ProviderConfig, ReasoningEffort, ResponseFormat,
+    Tool, ToolChoice,
 };
 use oac_testkit::{Reply, Simulator};
 use oac_tests::{collect, profile, provider, text_of};
@@ -13,10 +14,8 @@ use serde_json::json;
 
 const KEY: &str = "sk-test-0123456789";
 
-fn with_key(sim: &Simulator) -> oac_config::ResolvedProfile {
-    let mut p = profile(sim);
-    p.api_key = Some(SecretString::from(KEY));
-    p
+fn with_key(sim: &Simulator) -> ProviderConfig {
+    profile(sim).with_api_key(SecretString::from(KEY))
 }
 
 #[tokio::test]
@@ -45,7 +44,7 @@ async fn chat_posts_to_the_resolved_path_with_a_bearer_key() {
 async fn api_key_header_auth() {
     let sim = Simulator::builder().api_key(KEY).start().await;
     let mut p = with_key(&sim);
-    p.auth = AuthStyle::ApiKeyHeader;
+    p = p.with_auth(AuthStyle::ApiKeyHeader);
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -59,7 +58,7 @@ async fn api_key_header_auth() {
 async fn custom_header_auth() {
     let sim = Simulator::start().await;
     let mut p = with_key(&sim);
-    p.auth = AuthStyle::Header("X-Api-Key".into());
+    p = p.with_auth(AuthStyle::Header("X-Api-Key".into()));
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -73,7 +72,7 @@ async fn custom_header_auth() {
 async fn auth_none_sends_no_key() {
     let sim = Simulator::start().await;
     let mut p = with_key(&sim);
-    p.auth = AuthStyle::None;
+    p = p.with_auth(AuthStyle::None);
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -97,7 +96,8 @@ async fn no_key_sends_no_auth_header() {
 async fn user_authorization_header_overrides_the_key() {
     let sim = Simulator::start().await;
     let mut p = with_key(&sim);
-    p.headers.insert("Authorization", "Bearer gateway-token");
+    p.headers_mut()
+        .insert("Authorization", "Bearer gateway-token");
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -112,10 +112,11 @@ async fn user_authorization_header_overrides_the_key() {
 #[tokio::test]
 async fn profile_headers_and_query_on_chat_and_models() {
     let sim = Simulator::start().await;
-    let mut p = with_key(&sim);
-    p.headers.insert("HTTP-Referer", "https://example.com");
-    p.headers.insert("X-Title", "my app");
-    p.query = vec![("tenant".into(), "a".into())];
+    let mut p = oac_tests::profile_with_query(&sim, &[("tenant", "a")])
+        .with_api_key(SecretString::from(KEY));
+    p.headers_mut()
+        .insert("HTTP-Referer", "https://example.com");
+    p.headers_mut().insert("X-Title", "my app");
     let provider = provider(p);
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     provider.list_models().await.unwrap();
@@ -147,9 +148,7 @@ async fn configured_query_is_merged_once_with_the_url_query() {
         &options,
     )
     .unwrap();
-    let mut p = oac_config::ResolvedProfile::new(endpoints, "sim-model");
-    p.query = vec![("api-version".into(), "2".into())];
-    provider(p)
+    provider(ProviderConfig::new(endpoints, "sim-model"))
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
@@ -168,7 +167,7 @@ async fn configured_query_is_merged_once_with_the_url_query() {
 async fn request_headers_and_query_are_added_and_win() {
     let sim = Simulator::start().await;
     let mut p = profile(&sim);
-    p.headers.insert("X-Trace", "profile");
+    p.headers_mut().insert("X-Trace", "profile");
     let request = ChatRequest::new()
         .user("Hi")
         .header("X-Trace", "request")
@@ -243,7 +242,7 @@ async fn include_usage_always_is_never_dropped() {
         .start()
         .await;
     let mut p = profile(&sim);
-    p.include_usage = IncludeUsage::Always;
+    p.request_defaults_mut().include_usage = IncludeUsage::Always;
     let err = provider(p)
         .chat_stream(ChatRequest::new().user("Hi"))
         .await
@@ -256,7 +255,7 @@ async fn include_usage_always_is_never_dropped() {
 async fn include_usage_never_sends_no_stream_options() {
     let sim = Simulator::start().await;
     let mut p = profile(&sim);
-    p.include_usage = IncludeUsage::Never;
+    p.request_defaults_mut().include_usage = IncludeUsage::Never;
     let stream = provider(p)
         .chat_stream(ChatRequest::new().user("Hi"))
         .await
@@ -269,8 +268,8 @@ async fn include_usage_never_sends_no_stream_options() {
 async fn body_received_for_a_full_request() {
     let sim = Simulator::start().await;
     let mut p = profile(&sim);
-    p.model_info.supports_reasoning_effort = oac_config::EffortSupport::Yes;
-    p.temperature = Some(0.2);
+    p.model_info_mut().supports_reasoning_effort = oac_config::EffortSupport::Yes;
+    p.request_defaults_mut().temperature = Some(0.2);
     let request = ChatRequest::new()
         .system("Be terse.")
         .user(vec![
@@ -302,7 +301,7 @@ async fn body_received_for_a_full_request() {
 async fn image_for_a_text_only_model_is_refused_before_any_request() {
     let sim = Simulator::start().await;
     let mut p = profile(&sim);
-    p.model_info.supports_images = false;
+    p.model_info_mut().supports_images = false;
     let request =
         ChatRequest::new().user(vec![ContentPart::image_url("https://example.com/cat.png")]);
     let provider = provider(p);
@@ -326,8 +325,8 @@ async fn azure_deployment_path_api_version_and_api_key_header() {
     options.azure = Some(AzureOptions::new());
     let base = format!("http://{}", sim.addr());
     let endpoints = resolve(&base, &options).unwrap();
-    let mut p = oac_config::ResolvedProfile::new(endpoints, "gpt4o-prod");
-    p.api_key = Some(SecretString::from(KEY));
+    let mut p = ProviderConfig::new(endpoints, "gpt4o-prod");
+    p = p.with_api_key(SecretString::from(KEY));
     let reply = provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -364,7 +363,7 @@ async fn full_endpoint_url_is_called_as_given() {
 async fn a_key_over_plain_http_to_another_host_is_warned_about() {
     let (logs, _guard) = oac_tests::logs::LogCapture::start();
     let mut remote = oac_tests::profile_for("http://llm.example.com/v1", "m");
-    remote.api_key = Some(SecretString::from(KEY));
+    remote = remote.with_api_key(SecretString::from(KEY));
     provider(remote);
     let lines = logs.lines();
     assert!(
@@ -392,7 +391,7 @@ async fn the_key_is_in_no_log_line() {
         .await;
     sim.push(Reply::error(503, bodies_with_key()));
     let mut p = with_key(&sim);
-    p.headers.insert("X-Api-Key", "sk-header-secret-987");
+    p.headers_mut().insert("X-Api-Key", "sk-header-secret-987");
     let provider = provider(p);
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     let stream = provider
@@ -496,7 +495,7 @@ async fn an_effort_set_on_the_request_is_sent_to_a_compatible_model() {
 async fn a_profile_effort_is_not_sent_to_a_model_that_takes_none() {
     let sim = Simulator::start().await;
     let mut p = profile(&sim);
-    p.reasoning_effort = Some(ReasoningEffort::High);
+    p.request_defaults_mut().reasoning_effort = Some(ReasoningEffort::High);
     provider(p)
         .chat(ChatRequest::new().user("Hi"))
         .await
@@ -519,7 +518,9 @@ async fn a_nan_temperature_is_refused_before_any_request() {
 async fn a_credential_profile_header_over_plain_http_is_warned_about() {
     let (logs, _guard) = oac_tests::logs::LogCapture::start();
     let mut remote = oac_tests::profile_for("http://llm.example.com/v1", "m");
-    remote.headers.insert("X-Api-Key", "sk-in-a-header-123");
+    remote
+        .headers_mut()
+        .insert("X-Api-Key", "sk-in-a-header-123");
     provider(remote);
     let lines = logs.lines();
     assert!(
@@ -532,7 +533,7 @@ async fn a_credential_profile_header_over_plain_http_is_warned_about() {
 
     let (logs, _guard) = oac_tests::logs::LogCapture::start();
     let mut harmless = oac_tests::profile_for("http://llm.example.com/v1", "m");
-    harmless.headers.insert("X-Title", "my app");
+    harmless.headers_mut().insert("X-Title", "my app");
     provider(harmless);
     assert!(
         !logs.lines().iter().any(|l| l.contains("plain http")),
@@ -547,7 +548,7 @@ async fn a_credential_request_header_over_plain_http_is_warned_about() {
     let sim = Simulator::start().await;
     let (logs, _guard) = oac_tests::logs::LogCapture::start();
     let mut remote = oac_tests::profile_for("http://llm.example.com/v1", "sim-model");
-    remote.proxy = Some(format!("http://{}", sim.addr()));
+    remote = remote.with_proxy(format!("http://{}", sim.addr()));
     let remote = provider(remote);
     assert!(
         !logs.lines().iter().any(|l| l.contains("plain http")),
@@ -687,7 +688,7 @@ async fn a_rejection_of_something_else_is_not_a_stream_options_fallback() {
             .to_string(),
     ));
     let mut p = profile(&sim);
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let err = provider(p)
         .chat_stream(ChatRequest::new().user("Hi"))
         .await
@@ -711,7 +712,7 @@ async fn a_rejection_that_only_echoes_stream_options_is_not_remembered() {
     let sim = Simulator::start().await;
     sim.push_n(Reply::error(422, echo), 2);
     let mut p = profile(&sim);
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let provider = provider(p);
     let err = provider
         .chat_stream(ChatRequest::new().user("Hi"))

@@ -45,7 +45,7 @@ async fn max_retries_zero_means_one_attempt() {
     let sim = Simulator::start().await;
     sim.push(server_error());
     let mut p = profile(&sim);
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let (provider, clock) = provider_with_clock(p);
     provider
         .chat(ChatRequest::new().user("Hi"))
@@ -266,7 +266,7 @@ async fn an_absurd_retry_after_ms_neither_panics_nor_waits_forever() {
     let sim = Simulator::start().await;
     sim.push(rate_limited().header("retry-after-ms", "1e30"));
     let mut p = profile(&sim);
-    p.max_retries = 0;
+    p = p.with_max_retries(0);
     let (provider, _) = provider_with_clock(p);
     let error = provider
         .chat(ChatRequest::new().user("Hi"))

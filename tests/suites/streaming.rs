@@ -285,7 +285,7 @@ async fn a_silent_stream_hits_the_idle_timeout() {
     let sim = Simulator::start().await;
     sim.push(Reply::text(TEXT).with_fault(Fault::Stall(Duration::from_secs(30))));
     let mut p = profile(&sim);
-    p.timeouts.stream_idle = Duration::from_millis(50);
+    p.timeouts_mut().stream_idle = Duration::from_millis(50);
     let stream = provider(p)
         .chat_stream(ChatRequest::new().user("Q"))
         .await
@@ -308,7 +308,7 @@ async fn a_stream_that_keeps_talking_outlives_its_idle_timeout() {
             .delay(Duration::from_millis(10)),
     );
     let mut p = profile(&sim);
-    p.timeouts.stream_idle = Duration::from_millis(100);
+    p.timeouts_mut().stream_idle = Duration::from_millis(100);
     let stream = provider(p)
         .chat_stream(ChatRequest::new().user("Q"))
         .await

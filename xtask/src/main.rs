@@ -1,8 +1,9 @@
 //! Project automation, the rust-analyzer way: typed, portable, reviewed like code.
 //!
-//! - `cargo xtask test`: formatting, lints, every crate's unit and doc tests, the
-//!   integration suites under `tests/`, then the real-peer suites. Stops at the first
-//!   failure and prints which suites ran with their pass/fail counts.
+//! - `cargo xtask test`: formatting, lints, packaging of the publishable crates,
+//!   every crate's unit and doc tests, the integration suites under `tests/`, then
+//!   the real-peer suites. Stops at the first failure and prints which suites ran
+//!   with their pass/fail counts.
 //! - `cargo xtask bench`: the benchmarks.
 
 // xtask is a command-line program: printing is its job.
@@ -20,7 +21,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test     fmt check, clippy, unit + doc tests of every crate, integration suites, real-peer suites
+  test     fmt check, clippy, cargo package, unit + doc tests of every crate, integration suites,
+           real-peer suites
   bench    run the benchmarks (criterion) and print their figures
 ";
 

@@ -28,6 +28,8 @@ pub struct Package {
     pub id: String,
     pub name: String,
     pub dir: PathBuf,
+    /// `false` for `publish = false` (the integration suites, xtask).
+    pub publish: bool,
 }
 
 /// The workspace members, in the order of `[workspace] members`.
@@ -59,6 +61,8 @@ pub fn packages() -> Result<Vec<Package>, String> {
             id: id.to_owned(),
             name: pkg["name"].as_str().unwrap_or_default().to_owned(),
             dir: manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
+            // `publish = false` is an empty list of registries; no key means any.
+            publish: pkg["publish"].as_array().is_none_or(|r| !r.is_empty()),
         });
     }
     Ok(packages)

@@ -170,6 +170,10 @@ pub enum Command {
     /// Check the setup step by step and print the fix for what fails
     Doctor,
     /// Run chat, models and cost against the built-in simulator (offline, no key)
+    #[cfg_attr(
+        not(feature = "demo"),
+        command(about = "Not in this build (built without the `demo` feature)")
+    )]
     Demo,
 }
 

@@ -1,9 +1,9 @@
 //! Why a command failed, its exit code, and its one-line fix.
 //!
-//! Exit codes (cli.md): 0 success · 2 usage or configuration error · 3 invalid API key
-//! / permission denied · 4 model or endpoint not found · 5 rate limited or quota ·
-//! 6 connection error or timeout · 7 provider server error · 8 any other provider or
-//! decode error.
+//! Exit codes (also in `docs/cli.md`): 0 success · 2 usage or configuration error ·
+//! 3 invalid API key / permission denied · 4 model or endpoint not found · 5 rate
+//! limited or quota · 6 connection error or timeout · 7 provider server error · 8 any
+//! other provider or decode error.
 
 use std::path::PathBuf;
 
@@ -42,6 +42,10 @@ pub enum Failure {
     Runtime(std::io::Error),
     /// Something `oac` itself needs failed (not the user's input, not the provider).
     #[error("{0}")]
+    #[cfg_attr(
+        not(feature = "demo"),
+        allow(dead_code, reason = "only the demo fails this way")
+    )]
     Internal(String),
     /// `oac doctor` found a failing check (already printed).
     #[error("{message}")]

@@ -6,7 +6,7 @@ use oac::{Error, ErrorKind, ResolvedProfile};
 /// What the user should do about `error`, given the profile in use.
 pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {
     match error.kind() {
-        ErrorKind::InvalidApiKey => match &profile.key_source {
+        ErrorKind::InvalidApiKey => match &profile.key_source() {
             Some(source) => format!(
                 "the key from {source} was refused: put the right key there (keys belong to one provider and one account)"
             ),
@@ -14,12 +14,12 @@ pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {
         },
         ErrorKind::PermissionDenied => format!(
             "this key may not use `{}` or this endpoint: pick a model `oac models` lists, or ask the account owner for access",
-            profile.model
+            profile.model()
         ),
         ErrorKind::ModelNotFound => {
             "set the model (--model, OPENAI_MODEL or the profile's `model`) to one that `oac models` lists".to_owned()
         }
-        ErrorKind::EndpointNotFound => match profile.endpoints.kind {
+        ErrorKind::EndpointNotFound => match profile.endpoints().kind {
             EndpointKind::Base => "the server has no such URL: check the base URL against the provider's docs (most end in /v1); if you pasted a complete endpoint, set endpoint_mode = \"full\" (`oac resolve` shows what is called)".to_owned(),
             _ => "the server has no such URL: check the endpoint against the provider's docs; if it is a base URL, set endpoint_mode = \"base\" (`oac resolve` shows what is called)".to_owned(),
         },

@@ -112,7 +112,7 @@ impl Output {
 }
 
 /// A JSON object whose fields keep the order they were given in (the order
-/// `cli.md` documents: `type` first). Build it with [`record!`].
+/// `docs/cli.md` documents: `type` first). Build it with [`record!`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record(pub Vec<(&'static str, Value)>);
 

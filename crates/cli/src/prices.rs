@@ -39,8 +39,8 @@ const USE_CATALOGUE: &str = "or pass --provider openai-native to use the OpenAI 
 /// The prices of the profile's own model: its `model_info` (over the catalogue for
 /// a native provider).
 fn own_prices(profile: &ResolvedProfile, context: &Context<'_>) -> PriceSource {
-    let native = profile.provider == ProviderChoice::OpenAiNative;
-    let from = match (&profile.name, native) {
+    let native = profile.provider() == ProviderChoice::OpenAiNative;
+    let from = match (&profile.name(), native) {
         (Some(name), true) => {
             format!("the OpenAI model catalogue, with profile `{name}`'s model_info on top")
         }
@@ -54,7 +54,7 @@ fn own_prices(profile: &ResolvedProfile, context: &Context<'_>) -> PriceSource {
         SET_PRICES.to_owned()
     };
     PriceSource {
-        prices: profile.model_info.prices.clone(),
+        prices: profile.model_info().prices.clone(),
         from,
         fix,
     }
@@ -64,20 +64,20 @@ fn own_prices(profile: &ResolvedProfile, context: &Context<'_>) -> PriceSource {
 /// have set to another model than the profile's own. Refused (unknown cost) when
 /// only the profile's model's prices are known.
 pub fn for_cost(profile: &ResolvedProfile, context: &Context<'_>) -> Result<PriceSource, Failure> {
-    let model = profile.model.as_str();
+    let model = profile.model();
     let own = match context.profile_model {
         Some(own) if !own.is_empty() && own != model => own,
         _ => return Ok(own_prices(profile, context)),
     };
-    let whose = match &profile.name {
+    let whose = match &profile.name() {
         Some(name) => format!("profile `{name}`'s prices"),
         None => "the profile's prices".to_owned(),
     };
     let set_model_info = format!(
         "set input_price and output_price (USD per 1M tokens) in the model_info of a profile whose model is `{model}`"
     );
-    if profile.provider == ProviderChoice::OpenAiNative {
-        return match &profile.catalog_entry {
+    if profile.provider() == ProviderChoice::OpenAiNative {
+        return match &profile.catalog_entry() {
             Some(entry) => Ok(PriceSource {
                 prices: entry.info.prices.clone(),
                 from: format!(

@@ -784,6 +784,7 @@ async fn doctor_warns_when_no_usage_is_reported() {
 
 // ---- demo and the command line itself ----------------------------------------------
 
+#[cfg(feature = "demo")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_runs_offline_and_shows_chat_models_and_cost() {
     let env = Env::new();
@@ -796,6 +797,7 @@ async fn demo_runs_offline_and_shows_chat_models_and_cost() {
     );
 }
 
+#[cfg(feature = "demo")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_json_prints_chat_events_models_and_cost() {
     let env = Env::new();
@@ -1136,7 +1138,11 @@ async fn empty_reasoning_is_not_an_event() {
 async fn piped_output_has_no_spinner() {
     let sim = Simulator::start().await;
     let env = Env::new().sim(&sim);
-    for args in [&["chat", "Hi"][..], &["models"], &["doctor"], &["demo"]] {
+    let mut commands = vec![&["chat", "Hi"][..], &["models"], &["doctor"]];
+    if cfg!(feature = "demo") {
+        commands.push(&["demo"]);
+    }
+    for args in commands {
         let ran = env.run(args).await;
         assert_eq!(ran.code, 0, "{args:?}: {}", ran.shown());
         for text in [&ran.stdout, &ran.stderr] {
@@ -1604,6 +1610,7 @@ async fn config_import_with_force_replaces_the_config_file() {
 
 // ---- review fixes: the demo ignores proxies ----------------------------------------
 
+#[cfg(feature = "demo")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_reaches_its_loopback_simulator_despite_proxy_variables() {
     let nowhere = "http://127.0.0.1:9";
@@ -1623,7 +1630,22 @@ async fn demo_reaches_its_loopback_simulator_despite_proxy_variables() {
     assert!(ran.stdout.contains("demo-chat"), "{}", ran.shown());
 }
 
+/// Built without the `demo` feature, `oac demo` still exists and says how to get it.
+#[cfg(not(feature = "demo"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_without_the_feature_exits_2_and_says_why() {
+    let ran = Env::new().run(&["demo"]).await;
+    assert_eq!(ran.code, 2, "{}", ran.shown());
+    assert!(ran.stdout.is_empty(), "{}", ran.shown());
+    assert!(
+        ran.stderr.contains("built without the `demo` feature"),
+        "{}",
+        ran.shown()
+    );
+}
+
 /// The demo's simulator port is its own: replace any `127.0.0.1:NNNN`.
+#[cfg(feature = "demo")]
 fn regex_port(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;

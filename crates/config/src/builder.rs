@@ -35,7 +35,7 @@ use crate::validate;
 ///     .model("meta-llama/Llama-3.3-70B-Instruct-Turbo")
 ///     .build()?;
 /// assert_eq!(
-///     profile.endpoints.chat.as_str(),
+///     profile.endpoints().chat.as_str(),
 ///     "https://api.together.xyz/v1/chat/completions"
 /// );
 /// assert!(!format!("{profile:?}").contains("tg-example"));

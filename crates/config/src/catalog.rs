@@ -1,4 +1,4 @@
-//! The OpenAI-native model catalogue (catalog.md): which model ids the native
+//! The OpenAI-native model catalogue (`docs/catalog.md`): which model ids the native
 //! provider knows, what they can do and cost, and the family whose request rules
 //! they follow. The data is `data/catalog.toml`, embedded at build time; users
 //! extend or override it from their own file in the same format.
@@ -35,7 +35,8 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
     }
 });
 
-/// The request rules a native model follows (catalog.md, "Request rules by family").
+/// The request rules a native model follows (`docs/catalog.md`, "Request rules by
+/// family").
 ///
 /// In catalogue files: `family = "o-series"`, `"gpt-5"` or `"other"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -275,8 +276,8 @@ impl CatalogEntry {
 
 /// The native model catalogue: model id → [`CatalogEntry`].
 ///
-/// [`Catalog::builtin`] holds catalog.md's models. A user file in the same format
-/// adds models or overrides built-in ones field by field (config key `catalog`,
+/// [`Catalog::builtin`] holds the models of `data/catalog.toml`. A user file in the
+/// same format adds models or overrides built-in ones field by field (config key `catalog`,
 /// `OAC_CATALOG`, or [`Catalog::extend_from_file`]):
 ///
 /// ```toml
@@ -337,7 +338,7 @@ impl Catalog {
         Catalog::default()
     }
 
-    /// The built-in catalogue (catalog.md), parsed once on first use.
+    /// The built-in catalogue (`data/catalog.toml`), parsed once on first use.
     pub fn builtin() -> &'static Catalog {
         &BUILTIN
     }

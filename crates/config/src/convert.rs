@@ -444,27 +444,26 @@ pub(crate) fn model_info(cx: &mut Cx, f: &Field<'_>) -> ModelInfoOverrides {
 /// The `model_info` keys of a table that may hold other keys too (a catalogue
 /// entry); the caller reads its own keys and calls [`Fields::finish`].
 pub(crate) fn model_info_fields(cx: &mut Cx, t: &mut Fields<'_>) -> ModelInfoOverrides {
-    let mut o = ModelInfoOverrides {
-        max_output_tokens: t
-            .take(cx, "max_output_tokens")
-            .and_then(|f| whole(cx, &f, "8192")),
-        context_window: t
-            .take(cx, "context_window")
-            .and_then(|f| whole(cx, &f, "128000")),
-        supports_images: t.take(cx, "supports_images").and_then(|f| boolean(cx, &f)),
-        supports_computer_use: t
-            .take(cx, "supports_computer_use")
-            .and_then(|f| boolean(cx, &f)),
-        supports_prompt_cache: t
-            .take(cx, "supports_prompt_cache")
-            .and_then(|f| boolean(cx, &f)),
-        supports_tools: t.take(cx, "supports_tools").and_then(|f| boolean(cx, &f)),
-        supports_reasoning_effort: t
-            .take(cx, "supports_reasoning_effort")
-            .and_then(|f| effort_support(cx, &f)),
-        reasoning_effort: t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f)),
-        prices: prices(cx, t),
-    };
+    let mut o = ModelInfoOverrides::default();
+    o.max_output_tokens = t
+        .take(cx, "max_output_tokens")
+        .and_then(|f| whole(cx, &f, "8192"));
+    o.context_window = t
+        .take(cx, "context_window")
+        .and_then(|f| whole(cx, &f, "128000"));
+    o.supports_images = t.take(cx, "supports_images").and_then(|f| boolean(cx, &f));
+    o.supports_computer_use = t
+        .take(cx, "supports_computer_use")
+        .and_then(|f| boolean(cx, &f));
+    o.supports_prompt_cache = t
+        .take(cx, "supports_prompt_cache")
+        .and_then(|f| boolean(cx, &f));
+    o.supports_tools = t.take(cx, "supports_tools").and_then(|f| boolean(cx, &f));
+    o.supports_reasoning_effort = t
+        .take(cx, "supports_reasoning_effort")
+        .and_then(|f| effort_support(cx, &f));
+    o.reasoning_effort = t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f));
+    o.prices = prices(cx, t);
     if let Some(f) = t.take(cx, "tiers") {
         o.prices.tiers = tiers(cx, &f);
     }

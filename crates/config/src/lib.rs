@@ -23,10 +23,10 @@
 //! "#)?;
 //! let loaded = Loader::new().env(MapEnv::new()).config_file(file).load()?;
 //! let profile = &loaded.profile;
-//! println!("POST {} (model {})", profile.endpoints.chat, profile.model);
-//! assert_eq!(profile.endpoints.chat.as_str(), "http://localhost:11434/v1/chat/completions");
-//! assert_eq!(profile.model, "qwen2.5-coder:7b");
-//! assert_eq!(profile.model_info.prices.input_price.unwrap().to_string(), "0.1"); // exact
+//! println!("POST {} (model {})", profile.endpoints().chat, profile.model());
+//! assert_eq!(profile.endpoints().chat.as_str(), "http://localhost:11434/v1/chat/completions");
+//! assert_eq!(profile.model(), "qwen2.5-coder:7b");
+//! assert_eq!(profile.model_info().prices.input_price.unwrap().to_string(), "0.1"); // exact
 //! # Ok::<(), oac_config::ConfigError>(())
 //! ```
 //!
@@ -84,7 +84,6 @@ pub use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::ProfileBuilder;
 pub use catalog::{Catalog, CatalogEntry, ModelFamily, SystemPrompt};
-pub use choice::ParseChoiceError;
 pub use env::{
     CONFIG_FOLDER, ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE,
     Environment, LEGACY_CONFIG_FOLDER, MapEnv, ProcessEnv, config_dir, default_config_path,
@@ -94,6 +93,9 @@ pub use headers::Headers;
 pub use import::{Import, SkippedProfile, import_kilo};
 pub use loader::{ConfigSource, Loaded, Loader};
 pub use model_info::{EffortSupport, ModelInfo, ModelInfoOverrides, ReasoningEffort};
+pub use oac_provider::{
+    CompatibleRules, ModelRules, NativeModel, ParseChoiceError, ProviderConfig, RequestDefaults,
+};
 pub use overrides::{Overrides, parse_header};
 pub use problem::{ConfigError, ConfigFormat, Problem, ProblemKind, Warning, WarningKind};
 pub use profile::{

@@ -116,9 +116,9 @@ pub struct Loaded {
 ///     .env(env)
 ///     .overrides(Overrides::new().model("llama3.2"))
 ///     .load()?;
-/// assert_eq!(loaded.profile.model, "llama3.2"); // the flag wins over OPENAI_MODEL
+/// assert_eq!(loaded.profile.model(), "llama3.2"); // the flag wins over OPENAI_MODEL
 /// assert_eq!(
-///     loaded.profile.endpoints.chat.as_str(),
+///     loaded.profile.endpoints().chat.as_str(),
 ///     "http://localhost:11434/v1/chat/completions"
 /// );
 /// # Ok::<(), oac_config::ConfigError>(())

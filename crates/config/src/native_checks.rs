@@ -120,7 +120,7 @@ const AZURE_REASONING_API_VERSION: &str = "2024-12-01-preview";
 
 /// Azure OpenAI deployments answer reasoning-model requests (developer role,
 /// `reasoning_effort`) only from api-version 2024-12-01-preview; the default is
-/// older (url-resolution.md). The `/openai/v1` API has no api-version.
+/// older (`2024-08-01-preview`). The `/openai/v1` API has no api-version.
 pub(crate) fn azure_api_version(
     l: &Layers<'_>,
     model: &NativeModel<'_>,

@@ -25,6 +25,7 @@ use crate::profile::{
 };
 use crate::resolved::ResolvedProfile;
 use crate::validate;
+use oac_provider::CompatibleRules;
 
 /// Everything above the built-in defaults.
 pub(crate) struct Layers<'a> {
@@ -226,11 +227,11 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         path
     });
     let defaults = Timeouts::default();
-    let timeouts = Timeouts {
-        total: p.timeout.unwrap_or(defaults.total),
-        connect: p.connect_timeout.unwrap_or(defaults.connect),
-        stream_idle: p.stream_idle_timeout.unwrap_or(defaults.stream_idle),
-    };
+    let timeouts = Timeouts::new(
+        p.timeout.unwrap_or(defaults.total),
+        p.connect_timeout.unwrap_or(defaults.connect),
+        p.stream_idle_timeout.unwrap_or(defaults.stream_idle),
+    );
     let endpoints = endpoints?;
     environment_warnings(
         l,
@@ -268,9 +269,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         max_tokens: p.max_tokens,
         temperature: p.temperature,
         reasoning_effort: p.reasoning_effort,
-        r1_format: p
-            .r1_format
-            .unwrap_or_else(|| model_lower.contains("deepseek-reasoner")),
+        compat: deepseek_rules(p.r1_format, &model_lower),
         parse_think_tags: p.parse_think_tags.unwrap_or(true),
         timeouts,
         max_retries: p.max_retries.unwrap_or(2),
@@ -279,8 +278,18 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         azure: p.azure.clone(),
         model_info,
         catalog_entry,
-        catalog_checked: native,
     })
+}
+
+/// The generic provider's DeepSeek rules, decided once here: the R1 message
+/// format when `r1_format` says so, else for a `deepseek-reasoner` id; assistant
+/// `reasoning_content` sent back under the R1 format and to DeepSeek reasoners
+/// (`deepseek-reasoner`, `deepseek-r1` ids), whose tool loops want it.
+fn deepseek_rules(r1_format: Option<bool>, model_lower: &str) -> CompatibleRules {
+    let reasoner = model_lower.contains("deepseek-reasoner");
+    let r1 = r1_format.unwrap_or(reasoner);
+    CompatibleRules::r1_format(r1)
+        .with_reasoning_content(r1 || reasoner || model_lower.contains("deepseek-r1"))
 }
 
 /// The catalogue entry of a native model. An unknown id is allowed (new models
@@ -734,6 +743,23 @@ fn key_warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deepseek_reasoners_get_the_r1_format_and_their_reasoning_back() {
+        let reasoner = deepseek_rules(None, "deepseek-reasoner");
+        assert!(reasoner.r1_format && reasoner.send_reasoning_content);
+        // R1 distills want their reasoning back but keep the plain message format.
+        for id in ["deepseek-r1", "deepseek-r1-distill-qwen-32b"] {
+            let rules = deepseek_rules(None, id);
+            assert!(!rules.r1_format && rules.send_reasoning_content, "{id}");
+        }
+        let other = deepseek_rules(None, "deepseek-chat");
+        assert!(!other.r1_format && !other.send_reasoning_content);
+        // The setting wins over the id; the R1 format always sends reasoning back.
+        assert!(!deepseek_rules(Some(false), "deepseek-reasoner").r1_format);
+        let forced = deepseek_rules(Some(true), "my-r1-finetune");
+        assert!(forced.r1_format && forced.send_reasoning_content);
+    }
 
     #[test]
     fn auto_without_url_is_native() {

@@ -1,9 +1,13 @@
-//! The profile a provider uses: every layer applied, every default filled in.
+//! The profile a provider uses: every layer applied, every default filled in, and
+//! the one conversion into the provider crate's [`ProviderConfig`].
 
-use oac_url::{AuthHint, Endpoints};
+use oac_provider::{
+    CompatibleRules, ModelRules, NativeModel, ProviderConfig, RequestDefaults, SystemRole,
+};
+use oac_url::Endpoints;
 use secrecy::SecretString;
 
-use crate::catalog::CatalogEntry;
+use crate::catalog::{CatalogEntry, SystemPrompt};
 use crate::headers::Headers;
 use crate::model_info::{ModelInfo, ReasoningEffort};
 use crate::profile::{
@@ -11,127 +15,246 @@ use crate::profile::{
 };
 
 /// Everything a provider needs to talk to one endpoint: a profile after
-/// precedence (flags > env > file > defaults), key lookup, URL resolution and
-/// model-info merging. Debug never shows the key.
+/// precedence (flags > env > file > defaults), key lookup, URL resolution,
+/// the provider decision, the catalogue lookup and model-info merging. Debug never
+/// shows the key.
 ///
-/// Built by [`Loader`](crate::Loader) (files, environment, flags) or
-/// [`ProfileBuilder`](crate::ProfileBuilder) (code); both validate it the same way.
+/// Built only by [`Loader`](crate::Loader) (files, environment, flags) and
+/// [`ProfileBuilder`](crate::ProfileBuilder) (code), which validate it the same
+/// way; read it through its accessors. It converts into the provider crate's
+/// [`ProviderConfig`] (`From`, or [`provider_config`](Self::provider_config)),
+/// which is what providers are built from.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub struct ResolvedProfile {
+    pub(crate) name: Option<String>,
+    pub(crate) provider: ProviderChoice,
+    pub(crate) provider_reason: String,
+    pub(crate) endpoints: Endpoints,
+    pub(crate) api_key: Option<SecretString>,
+    pub(crate) key_source: Option<String>,
+    pub(crate) auth: AuthStyle,
+    pub(crate) model: String,
+    pub(crate) headers: Headers,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) streaming: bool,
+    pub(crate) include_usage: IncludeUsage,
+    pub(crate) max_tokens_field: MaxTokensField,
+    pub(crate) include_max_tokens: bool,
+    pub(crate) max_tokens: Option<u32>,
+    pub(crate) temperature: Option<f64>,
+    pub(crate) reasoning_effort: Option<ReasoningEffort>,
+    pub(crate) compat: CompatibleRules,
+    pub(crate) parse_think_tags: bool,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) max_retries: u32,
+    pub(crate) proxy: Option<String>,
+    pub(crate) ca_cert: Option<std::path::PathBuf>,
+    pub(crate) azure: Option<AzureSettings>,
+    pub(crate) model_info: ModelInfo,
+    pub(crate) catalog_entry: Option<CatalogEntry>,
+}
+
+/// Read-only accessors, one per setting.
+impl ResolvedProfile {
     /// Profile name, when one was used.
-    pub name: Option<String>,
-    /// Compatible or native (never `Auto` here).
-    pub provider: ProviderChoice,
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Compatible or native (never `Auto`: the decision was made at load).
+    pub fn provider(&self) -> ProviderChoice {
+        self.provider
+    }
+
     /// One line: why this provider was chosen.
-    pub provider_reason: String,
-    /// The URLs to call.
-    pub endpoints: Endpoints,
+    pub fn provider_reason(&self) -> &str {
+        &self.provider_reason
+    }
+
+    /// The URLs to call (the profile's `query` already merged in).
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
     /// The key, when any source supplied one.
-    pub api_key: Option<SecretString>,
+    pub fn api_key(&self) -> Option<&SecretString> {
+        self.api_key.as_ref()
+    }
+
     /// Where the key came from (`OPENAI_API_KEY`, `profiles.x.api_key_file`, …),
     /// never the key itself.
-    pub key_source: Option<String>,
+    pub fn key_source(&self) -> Option<&str> {
+        self.key_source.as_deref()
+    }
+
     /// How the key is sent.
-    pub auth: AuthStyle,
-    /// Model id sent to the provider.
-    pub model: String,
+    pub fn auth(&self) -> &AuthStyle {
+        &self.auth
+    }
+
+    /// Model id sent to the provider (before a catalogue alias is mapped).
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
     /// Extra headers on every request.
-    pub headers: Headers,
-    /// Extra query parameters (already merged into `endpoints`).
-    pub query: Vec<(String, String)>,
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// The profile's extra query parameters (already merged into
+    /// [`endpoints`](Self::endpoints)).
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
     /// Stream responses.
-    pub streaming: bool,
+    pub fn streaming(&self) -> bool {
+        self.streaming
+    }
+
     /// `stream_options.include_usage`.
-    pub include_usage: IncludeUsage,
+    pub fn include_usage(&self) -> IncludeUsage {
+        self.include_usage
+    }
+
     /// `max_tokens` or `max_completion_tokens`.
-    pub max_tokens_field: MaxTokensField,
+    pub fn max_tokens_field(&self) -> MaxTokensField {
+        self.max_tokens_field
+    }
+
     /// Send the model's max output tokens when a request sets none.
-    pub include_max_tokens: bool,
+    pub fn include_max_tokens(&self) -> bool {
+        self.include_max_tokens
+    }
+
     /// Max output tokens to request.
-    pub max_tokens: Option<u32>,
+    pub fn max_tokens(&self) -> Option<u32> {
+        self.max_tokens
+    }
+
     /// Temperature, sent only when set.
-    pub temperature: Option<f64>,
+    pub fn temperature(&self) -> Option<f64> {
+        self.temperature
+    }
+
     /// Reasoning effort.
-    pub reasoning_effort: Option<ReasoningEffort>,
-    /// DeepSeek-R1 message format.
-    pub r1_format: bool,
+    pub fn reasoning_effort(&self) -> Option<ReasoningEffort> {
+        self.reasoning_effort
+    }
+
+    /// DeepSeek-R1 message format (set, or implied by a DeepSeek reasoner id).
+    pub fn r1_format(&self) -> bool {
+        self.compat.r1_format
+    }
+
     /// Split `<think>…</think>` into reasoning.
-    pub parse_think_tags: bool,
+    pub fn parse_think_tags(&self) -> bool {
+        self.parse_think_tags
+    }
+
     /// Timeouts.
-    pub timeouts: Timeouts,
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
     /// Retries before the first byte reaches the caller.
-    pub max_retries: u32,
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
     /// HTTP(S) proxy.
-    pub proxy: Option<String>,
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
+    }
+
     /// Extra PEM root certificate.
-    pub ca_cert: Option<std::path::PathBuf>,
+    pub fn ca_cert(&self) -> Option<&std::path::Path> {
+        self.ca_cert.as_deref()
+    }
+
     /// Azure OpenAI settings.
-    pub azure: Option<AzureSettings>,
-    /// The model's info (catalogue for native, overridden by the profile).
-    pub model_info: ModelInfo,
+    pub fn azure(&self) -> Option<&AzureSettings> {
+        self.azure.as_ref()
+    }
+
+    /// The model's info: the catalogue entry's for a native model, the profile's
+    /// `model_info` laid over it field by field.
+    pub fn model_info(&self) -> &ModelInfo {
+        &self.model_info
+    }
+
     /// The native catalogue's entry for `model` (wire model, alias effort, family,
     /// system-prompt rule, and the catalogue's own info before the profile's
     /// `model_info`), when the provider is native and the catalogue knows the id.
     /// `None` for compatible providers and unknown ids (see
     /// [`CatalogEntry::inferred`] for what is known of those).
-    pub catalog_entry: Option<CatalogEntry>,
-    /// True when the loader (or [`ProfileBuilder`](crate::ProfileBuilder)) looked
-    /// `model` up in the native catalogue: `catalog_entry` and `model_info` are
-    /// final, and an unknown id was already warned about. False for compatible
-    /// profiles and for profiles assembled by hand ([`ResolvedProfile::new`]),
-    /// which the native provider looks up in the built-in catalogue itself.
-    pub catalog_checked: bool,
-}
+    pub fn catalog_entry(&self) -> Option<&CatalogEntry> {
+        self.catalog_entry.as_ref()
+    }
 
-impl ResolvedProfile {
-    /// A compatible profile for `endpoints` and `model` with every other setting at
-    /// its default (no key, streaming, 2 retries). The key is sent the way the
-    /// endpoints' flavor expects (`api-key` header for Azure OpenAI, else bearer).
-    /// Fields are public: adjust them after construction.
-    ///
-    /// This skips validation; [`ProfileBuilder`](crate::ProfileBuilder) validates.
-    pub fn new(endpoints: Endpoints, model: impl Into<String>) -> Self {
-        let auth = AuthStyle::for_endpoints(&endpoints);
-        ResolvedProfile {
-            name: None,
-            provider: ProviderChoice::Compatible,
-            provider_reason: "compatible (set explicitly)".into(),
-            endpoints,
-            api_key: None,
-            key_source: None,
-            auth,
-            model: model.into(),
-            headers: Headers::default(),
-            query: Vec::new(),
-            streaming: true,
-            include_usage: IncludeUsage::Auto,
-            max_tokens_field: MaxTokensField::MaxTokens,
-            include_max_tokens: false,
-            max_tokens: None,
-            temperature: None,
-            reasoning_effort: None,
-            r1_format: false,
-            parse_think_tags: true,
-            timeouts: Timeouts::default(),
-            max_retries: 2,
-            proxy: None,
-            ca_cert: None,
-            azure: None,
-            model_info: ModelInfo::compatible_default(),
-            catalog_entry: None,
-            catalog_checked: false,
+    /// The provider crate's input for this profile: what [`From`] gives.
+    pub fn provider_config(&self) -> ProviderConfig {
+        ProviderConfig::from(self.clone())
+    }
+
+    /// The request rules: the native model's (from its catalogue entry, or what
+    /// its id implies when the catalogue does not know it) for a native profile,
+    /// the generic rules otherwise.
+    fn rules(&self) -> ModelRules {
+        if self.provider != ProviderChoice::OpenAiNative {
+            return ModelRules::Compatible(self.compat.clone());
         }
+        let (entry, known) = match &self.catalog_entry {
+            Some(entry) => (entry.clone(), true),
+            None => (CatalogEntry::inferred(&self.model), false),
+        };
+        let system_role = match entry.system_prompt {
+            SystemPrompt::Developer => SystemRole::Developer,
+            SystemPrompt::FirstUserMessage => SystemRole::User,
+            _ => SystemRole::System,
+        };
+        ModelRules::Native(
+            NativeModel::new(entry.wire_model)
+                .reasoning(entry.family.is_reasoning())
+                .system_role(system_role)
+                .alias_effort(entry.alias_effort)
+                .known(known),
+        )
     }
 }
 
-impl AuthStyle {
-    /// The style the endpoints' flavor expects when `auth` is not set: `api-key`
-    /// header for Azure OpenAI, bearer otherwise.
-    pub fn for_endpoints(endpoints: &Endpoints) -> AuthStyle {
-        match endpoints.auth {
-            AuthHint::ApiKeyHeader => AuthStyle::ApiKeyHeader,
-            _ => AuthStyle::Bearer,
+impl From<ResolvedProfile> for ProviderConfig {
+    /// The profile as the provider crate's input: URLs, key, auth, headers,
+    /// timeouts, retries, proxy, certificate, model info, request defaults and
+    /// the request rules (native from the catalogue entry, or generic).
+    fn from(profile: ResolvedProfile) -> Self {
+        let rules = profile.rules();
+        let mut defaults = RequestDefaults::default();
+        defaults.include_usage = profile.include_usage;
+        defaults.max_tokens_field = profile.max_tokens_field;
+        defaults.max_tokens = profile.max_tokens;
+        defaults.include_max_tokens = profile.include_max_tokens;
+        defaults.temperature = profile.temperature;
+        defaults.reasoning_effort = profile.reasoning_effort;
+        let mut config = ProviderConfig::new(profile.endpoints, profile.model)
+            .with_auth(profile.auth)
+            .with_headers(profile.headers)
+            .with_timeouts(profile.timeouts)
+            .with_max_retries(profile.max_retries)
+            .with_parse_think_tags(profile.parse_think_tags)
+            .with_model_info(profile.model_info)
+            .with_request_defaults(defaults)
+            .with_rules(rules);
+        if let Some(key) = profile.api_key {
+            config = config.with_api_key(key);
         }
+        if let Some(proxy) = profile.proxy {
+            config = config.with_proxy(proxy);
+        }
+        if let Some(path) = profile.ca_cert {
+            config = config.with_ca_cert(path);
+        }
+        config
     }
 }

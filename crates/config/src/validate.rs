@@ -217,10 +217,8 @@ mod tests {
 
     #[test]
     fn max_output_from_default_context_window() {
-        let overrides = ModelInfoOverrides {
-            max_output_tokens: Some(200_000),
-            ..ModelInfoOverrides::default()
-        };
+        let mut overrides = ModelInfoOverrides::default();
+        overrides.max_output_tokens = Some(200_000);
         let info = ModelInfo::compatible_default().with_overrides(&overrides);
         let mut report = Report::default();
         merged_model_info(&info, &overrides, "p.model_info", &mut report);

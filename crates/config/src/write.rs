@@ -9,6 +9,7 @@ use std::time::Duration;
 use oac_pricing::{Decimal, ModelPrices, PriceKind};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::choice::Choice;
 use crate::file::ConfigFile;
 use crate::model_info::{EffortSupport, ModelInfoOverrides};
 use crate::problem::ConfigError;
@@ -232,19 +233,18 @@ fn auth(value: &AuthStyle) -> String {
     match value {
         AuthStyle::Header(name) => format!("{{ header = {} }}", string(name)),
         AuthStyle::Bearer => string("bearer"),
-        AuthStyle::ApiKeyHeader => string("api-key-header"),
-        AuthStyle::None => string("none"),
+        other => string(Choice::name(other)),
     }
 }
 
 fn effort_support(value: &EffortSupport) -> String {
     match value {
         EffortSupport::No => "false".to_owned(),
-        EffortSupport::Yes => "true".to_owned(),
         EffortSupport::Levels(levels) => {
             let words: Vec<String> = levels.iter().map(|l| string(l.as_str())).collect();
             format!("[{}]", words.join(", "))
         }
+        _ => "true".to_owned(),
     }
 }
 

@@ -242,6 +242,8 @@ impl Client {
     /// # Ok::<(), oac::Error>(())
     /// ```
     pub fn provider_reason(&self) -> Option<&str> {
-        self.profile.as_deref().map(|p| p.provider_reason.as_str())
+        self.profile
+            .as_deref()
+            .map(ResolvedProfile::provider_reason)
     }
 }

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use oac_config::ResolvedProfile;
 use oac_provider::{Error as ProviderError, Provider};
 
-/// The provider for `profile`: OpenAI-native when `profile.provider` says so (the
-/// loader picks it for `api.openai.com` or no base URL), OpenAI-compatible otherwise.
-/// The choice itself lives in the provider crate ([`oac_provider::from_profile`]).
+/// The provider for `profile`: OpenAI-native when the loader decided so (for
+/// `api.openai.com` or no base URL), OpenAI-compatible otherwise. The profile
+/// becomes the provider crate's input in the config crate (`From<ResolvedProfile>
+/// for ProviderConfig`); the implementation is picked by
+/// [`oac_provider::provider_for`].
 pub(crate) fn provider_for(profile: ResolvedProfile) -> Result<Arc<dyn Provider>, ProviderError> {
-    oac_provider::from_profile(profile)
+    oac_provider::provider_for(profile)
 }

@@ -484,8 +484,8 @@ fn a_client_says_why_its_provider_was_chosen() {
         Some("openai-native: provider is auto and no base URL is set, so the OpenAI API is used")
     );
     let profile = native.profile().unwrap();
-    assert_eq!(profile.model, "gpt-4o");
-    assert_eq!(profile.provider, oac::ProviderChoice::OpenAiNative);
+    assert_eq!(profile.model(), "gpt-4o");
+    assert_eq!(profile.provider(), oac::ProviderChoice::OpenAiNative);
 
     let forced = Client::builder()
         .base_url("https://api.openai.com/v1")
@@ -537,7 +537,10 @@ fn profile_and_stream_types_are_reexported_at_the_top() {
         .max_tokens_field(MaxTokensField::MaxCompletionTokens)
         .build()
         .unwrap();
-    assert_eq!(client.profile().unwrap().include_usage, IncludeUsage::Never);
+    assert_eq!(
+        client.profile().unwrap().include_usage(),
+        IncludeUsage::Never
+    );
     assert!(ConfigFile::new().profile_names().is_empty());
     let metadata = StreamMetadata::default();
     assert!(metadata.id.is_none());

@@ -1,4 +1,4 @@
-//! The cost formula (pricing.md, "Formula") and its result.
+//! The cost formula (also in `docs/pricing.md`, "Formula") and its result.
 
 use rust_decimal::Decimal;
 
@@ -161,7 +161,7 @@ pub struct PriceFallback {
     pub billed_at: PriceKind,
 }
 
-/// Prices a usage: the formula of pricing.md, exact.
+/// Prices a usage exactly, by these rules:
 ///
 /// 1. Tier: the one with the highest `above_input_tokens` strictly below
 ///    `input_total` applies to every component; a price it leaves out falls back to

@@ -38,7 +38,7 @@
 //!   their `_str` twins, which read `cost` exactly) map every provider's shape onto
 //!   it, repairing inconsistencies with a [`UsageWarning`] instead of failing.
 //!   "Not reported" is `None`, never zero.
-//! - Cost: [`cost`] applies pricing.md's formula and returns a [`Cost`]: an exact
+//! - Cost: [`cost`] applies the formula and returns a [`Cost`]: an exact
 //!   [`CostBreakdown`] or an [`UnknownCost`] saying which price is missing.
 //! - Totals: [`Tracker`] sums usage and cost over many requests, exactly.
 //! - Display: [`format_usd`] rounds for people; [`exact_string`] is for machines.
@@ -76,3 +76,8 @@ pub use reader::{UsageReading, find_usage, find_usage_str, read_usage, read_usag
 pub use rust_decimal::Decimal;
 pub use tracker::{ContextUse, TrackedCost, Tracker};
 pub use usage::{Usage, UsageWarning};
+
+/// The examples of README.md, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

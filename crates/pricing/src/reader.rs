@@ -1,6 +1,7 @@
 //! Turning any provider's `usage` JSON into the canonical [`Usage`].
 //!
-//! One table of field mappings (pricing.md, "Reading usage from providers"):
+//! One table of field mappings (also in `docs/pricing.md`, "Reading usage from
+//! providers"):
 //!
 //! | canonical | read from, first present wins |
 //! |---|---|

@@ -1,4 +1,4 @@
-//! Every provider usage shape of pricing.md, from real-looking JSON.
+//! Every provider usage shape of `docs/pricing.md`, from real-looking JSON.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
 

@@ -1,4 +1,4 @@
-//! The test vectors of pricing.md, each with its exact expected cost (string
+//! The test vectors of `docs/pricing.md`, each with its exact expected cost (string
 //! comparison, no tolerance).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose

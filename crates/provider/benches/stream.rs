@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::StreamExt;
-use oac_config::ResolvedProfile;
+use oac_provider::ProviderConfig;
 use oac_provider::sse::SseDecoder;
 use oac_provider::{ChatRequest, EventDecoder, OpenAiCompatible, Provider, StreamEvent};
 use oac_testkit::{Chunking, Reply, Simulator, fixtures};
@@ -128,7 +128,7 @@ fn loopback(c: &mut Criterion) {
         let reply = Reply::raw_sse(body.clone()).chunking(chunking);
         let sim = runtime.block_on(Simulator::builder().default_reply(reply).start());
         let endpoints = resolve(&sim.base_url(), &ResolveOptions::default()).unwrap();
-        let provider = OpenAiCompatible::new(ResolvedProfile::new(endpoints, "sim-model")).unwrap();
+        let provider = OpenAiCompatible::new(ProviderConfig::new(endpoints, "sim-model")).unwrap();
         let read_all = || async {
             let mut stream = provider
                 .chat_stream(ChatRequest::new().user("go"))

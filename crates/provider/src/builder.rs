@@ -4,7 +4,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use oac_config::ResolvedProfile;
+use crate::settings::ProviderConfig;
 
 use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 use crate::transport::{Limits, TransportSettings};
@@ -12,10 +12,10 @@ use crate::transport::{Limits, TransportSettings};
 /// Builds a provider with non-default limits or retry spacing. `P` is what
 /// [`build`](ProviderBuilder::build) returns: [`OpenAiCompatible`](crate::OpenAiCompatible),
 /// [`OpenAiNative`](crate::OpenAiNative), or `Arc<dyn Provider>` (chosen from the
-/// profile, see [`provider_builder`](crate::provider_builder)).
+/// config, see [`provider_builder`](crate::provider_builder)).
 #[must_use = "call .build() to get the provider"]
 pub struct ProviderBuilder<P> {
-    pub(crate) profile: ResolvedProfile,
+    pub(crate) config: ProviderConfig,
     pub(crate) settings: TransportSettings,
     kind: PhantomData<fn() -> P>,
 }
@@ -23,17 +23,17 @@ pub struct ProviderBuilder<P> {
 impl<P> std::fmt::Debug for ProviderBuilder<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProviderBuilder")
-            .field("profile", &self.profile)
+            .field("config", &self.config)
             .field("settings", &self.settings)
             .finish()
     }
 }
 
 impl<P> ProviderBuilder<P> {
-    /// Default limits, the profile's retry count, `tokio::time::sleep` between retries.
-    pub(crate) fn new(profile: ResolvedProfile) -> Self {
+    /// Default limits, the configured retry count, `tokio::time::sleep` between retries.
+    pub(crate) fn new(config: ProviderConfig) -> Self {
         ProviderBuilder {
-            profile,
+            config,
             settings: TransportSettings {
                 limits: Limits::default(),
                 retry: None,
@@ -47,7 +47,7 @@ impl<P> ProviderBuilder<P> {
     /// The same settings, building another implementation.
     pub(crate) fn retarget<Q>(self) -> ProviderBuilder<Q> {
         ProviderBuilder {
-            profile: self.profile,
+            config: self.config,
             settings: self.settings,
             kind: PhantomData,
         }
@@ -65,7 +65,7 @@ impl<P> ProviderBuilder<P> {
         self
     }
 
-    /// Retry count and spacing (default: the profile's `max_retries`, 0.5 s·2ⁿ up
+    /// Retry count and spacing (default: the configured `max_retries`, 0.5 s·2ⁿ up
     /// to 8 s).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.settings.retry = Some(policy);

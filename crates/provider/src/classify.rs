@@ -1,5 +1,5 @@
 //! Turning a failed exchange into the right [`Error`]: error-body shapes, the
-//! status table of `provider.md`, and transport failures.
+//! status table (`docs/provider.md` in the repository), and transport failures.
 
 use std::time::{Duration, SystemTime};
 

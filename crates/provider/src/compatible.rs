@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use oac_config::ResolvedProfile;
 use oac_url::ProviderKind;
 
 use crate::builder::ProviderBuilder;
 use crate::engine::{Engine, provider_via_engine};
 use crate::error::Error;
+use crate::settings::{ModelRules, ProviderConfig};
 use crate::shaping::ShapingRules;
 
 /// The generic OpenAI-compatible provider: any endpoint that speaks
@@ -20,17 +20,21 @@ pub struct OpenAiCompatible {
 }
 
 impl OpenAiCompatible {
-    /// A provider for `profile` with default limits and retry spacing.
+    /// A provider for `config` (a [`ProviderConfig`], or anything that converts
+    /// into one, such as the config crate's resolved profile) with default limits
+    /// and retry spacing. It follows the generic rules: OpenAI-native rules in
+    /// the config ([`ModelRules::Native`]) are not applied (use
+    /// [`provider_for`](crate::provider_for) to follow them).
     ///
     /// Fails when a setting cannot be used (header, proxy, certificate); the error
     /// names the setting.
-    pub fn new(profile: ResolvedProfile) -> Result<Self, Error> {
-        Self::builder(profile).build()
+    pub fn new(config: impl Into<ProviderConfig>) -> Result<Self, Error> {
+        Self::builder(config).build()
     }
 
     /// A builder for limits and the retry clock.
-    pub fn builder(profile: ResolvedProfile) -> OpenAiCompatibleBuilder {
-        ProviderBuilder::new(profile)
+    pub fn builder(config: impl Into<ProviderConfig>) -> OpenAiCompatibleBuilder {
+        ProviderBuilder::new(config.into())
     }
 
     /// The request rules in force (what the body will look like).
@@ -45,8 +49,12 @@ pub type OpenAiCompatibleBuilder = ProviderBuilder<OpenAiCompatible>;
 impl ProviderBuilder<OpenAiCompatible> {
     /// Build the provider.
     pub fn build(self) -> Result<OpenAiCompatible, Error> {
-        let rules = ShapingRules::compatible(&self.profile);
-        let engine = Engine::new(self.profile, rules, &self.settings)?;
+        let compat = match self.config.rules() {
+            ModelRules::Compatible(compat) => compat.clone(),
+            ModelRules::Native(_) => Default::default(),
+        };
+        let rules = ShapingRules::compatible(&self.config, &compat);
+        let engine = Engine::new(self.config, rules, &self.settings)?;
         Ok(OpenAiCompatible {
             engine: Arc::new(engine),
         })
@@ -57,23 +65,22 @@ provider_via_engine!(OpenAiCompatible, ProviderKind::Compatible);
 
 #[cfg(test)]
 mod tests {
-    use oac_config::SecretString;
     use oac_url::{ResolveOptions, resolve};
+    use secrecy::SecretString;
 
     use super::*;
     use crate::provider::Provider;
     use crate::request::ChatRequest;
     use crate::retry::RetryPolicy;
 
-    fn profile() -> ResolvedProfile {
+    fn profile() -> ProviderConfig {
         let endpoints = resolve("https://api.example.com/v1", &ResolveOptions::default()).unwrap();
-        ResolvedProfile::new(endpoints, "m")
+        ProviderConfig::new(endpoints, "m")
     }
 
     #[test]
     fn unusable_proxy_is_a_config_error_without_the_url() {
-        let mut p = profile();
-        p.proxy = Some("http://user:hunter2@[bad".into());
+        let p = profile().with_proxy("http://user:hunter2@[bad");
         let err = OpenAiCompatible::new(p).unwrap_err();
         assert!(
             matches!(err, Error::InvalidConfig { ref field, .. } if field == "proxy"),
@@ -84,8 +91,7 @@ mod tests {
 
     #[test]
     fn unreadable_ca_cert_is_a_config_error() {
-        let mut p = profile();
-        p.ca_cert = Some("/nonexistent/ca.pem".into());
+        let p = profile().with_ca_cert("/nonexistent/ca.pem");
         let err = OpenAiCompatible::new(p).unwrap_err();
         assert!(
             err.to_string()
@@ -98,8 +104,7 @@ mod tests {
     fn ca_cert_that_is_not_pem_is_a_config_error() {
         let path = std::env::temp_dir().join(format!("oac-not-a-cert-{}.pem", std::process::id()));
         std::fs::write(&path, "not a certificate").unwrap();
-        let mut p = profile();
-        p.ca_cert = Some(path.clone());
+        let p = profile().with_ca_cert(path.clone());
         let err = OpenAiCompatible::new(p).unwrap_err();
         std::fs::remove_file(&path).unwrap();
         assert!(
@@ -110,8 +115,9 @@ mod tests {
 
     #[test]
     fn invalid_profile_header_is_a_config_error_without_the_value() {
-        let mut p = profile();
-        p.headers.insert("X-Key", "sk-abc\nInjected: yes");
+        let mut headers = crate::Headers::new();
+        headers.insert("X-Key", "sk-abc\nInjected: yes");
+        let p = profile().with_headers(headers);
         let err = OpenAiCompatible::new(p).unwrap_err();
         assert!(
             matches!(err, Error::InvalidConfig { ref field, .. } if field == "headers"),
@@ -122,16 +128,14 @@ mod tests {
 
     #[test]
     fn key_with_a_line_break_is_a_config_error_without_the_key() {
-        let mut p = profile();
-        p.api_key = Some(SecretString::from("sk-line\nbreak"));
+        let p = profile().with_api_key(SecretString::from("sk-line\nbreak"));
         let err = OpenAiCompatible::new(p).unwrap_err();
         assert!(!format!("{err} {err:?}").contains("sk-line"), "{err}");
     }
 
     #[test]
     fn the_key_header_is_marked_sensitive() {
-        let mut p = profile();
-        p.api_key = Some(SecretString::from("sk-sensitive-1234"));
+        let p = profile().with_api_key(SecretString::from("sk-sensitive-1234"));
         let provider = OpenAiCompatible::new(p).unwrap();
         let debug = format!("{provider:?}");
         assert!(!debug.contains("sk-sensitive-1234"), "{debug}");
@@ -156,8 +160,7 @@ mod tests {
     async fn an_unresolvable_host_is_a_connection_error_naming_the_host() {
         let endpoints =
             resolve("https://llm.nowhere.example/v1", &ResolveOptions::default()).unwrap();
-        let mut p = ResolvedProfile::new(endpoints, "m");
-        p.max_retries = 0;
+        let p = ProviderConfig::new(endpoints, "m").with_max_retries(0);
         let mut builder = OpenAiCompatible::builder(p);
         builder.settings.resolver = Some(Arc::new(NoSuchHost));
         let err = builder

@@ -7,8 +7,9 @@ use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use crate::model::ModelInfo;
+use crate::settings::{IncludeUsage, ProviderConfig};
 use bytes::Bytes;
-use oac_config::{IncludeUsage, ModelInfo, ResolvedProfile};
 use oac_url::{Endpoints, Url};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
@@ -51,7 +52,7 @@ macro_rules! provider_via_engine {
                 &self.engine.model
             }
 
-            fn model_info(&self) -> &oac_config::ModelInfo {
+            fn model_info(&self) -> &$crate::model::ModelInfo {
                 &self.engine.model_info
             }
 
@@ -137,25 +138,26 @@ fn looks_like_sse(body: &[u8]) -> bool {
 
 impl Engine {
     pub(crate) fn new(
-        profile: ResolvedProfile,
+        config: ProviderConfig,
         rules: ShapingRules,
         settings: &TransportSettings,
     ) -> Result<Self, Error> {
-        let transport = Transport::new(&profile, settings)?;
+        let transport = Transport::new(&config, settings)?;
+        let timeouts = config.timeouts();
         let stream_settings = StreamSettings {
-            parse_think_tags: profile.parse_think_tags,
-            prices: Arc::new(profile.model_info.prices.clone()),
+            parse_think_tags: config.parse_think_tags(),
+            prices: Arc::new(config.model_info().prices.clone()),
             max_event_bytes: settings.limits.max_event_bytes,
-            idle_timeout: profile.timeouts.stream_idle,
-            total_timeout: profile.timeouts.total,
-            connect_timeout: profile.timeouts.connect,
+            idle_timeout: timeouts.stream_idle,
+            total_timeout: timeouts.total,
+            connect_timeout: timeouts.connect,
         };
         Ok(Engine {
             transport,
             rules,
-            endpoints: profile.endpoints,
-            model: profile.model,
-            model_info: profile.model_info,
+            endpoints: config.endpoints().clone(),
+            model: config.model().to_owned(),
+            model_info: config.model_info().clone(),
             stream_settings,
             usage_rejected: Mutex::new(HashSet::new()),
         })

@@ -1,18 +1,23 @@
 //! The one error type of the provider crate.
 //!
-//! Each variant is one row of the error table in `provider.md`, named for what the
-//! user must do; `Display` is the sentence shown to the user. Every error that came
-//! from an HTTP exchange keeps the status, the provider's message, code and request
-//! id, and the response headers ([`ErrorDetails`]). The API key never appears in any
-//! of it: provider messages and excerpts are redacted before they are stored.
+//! Each variant is one row of the error table (`docs/provider.md` in the
+//! repository), named for what the user must do; `Display` is the sentence shown to
+//! the user. Every error that came from an HTTP exchange keeps the status, the
+//! provider's message, code and request id, and the response headers
+//! ([`ErrorDetails`]). The API key never appears in any of it: provider messages and
+//! excerpts are redacted before they are stored.
 
 use std::fmt;
 use std::time::Duration;
 
-use oac_config::ReasoningEffort;
+use crate::model::ReasoningEffort;
 
 use crate::shaping::EffortSource;
-use reqwest::header::HeaderMap;
+
+/// The header types of [`ErrorDetails::headers`] (and of response headers elsewhere
+/// in this crate): the `http` crate's, as reqwest uses them. Re-exported on purpose,
+/// so callers can read them without depending on `http` or `reqwest` themselves.
+pub use reqwest::header::{HeaderMap, HeaderValue};
 
 /// A boxed source error.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -215,11 +220,17 @@ fn effort_message(
 }
 
 /// Everything that can go wrong talking to a provider.
+///
+/// The enum and each of its variants are `#[non_exhaustive]`: new variants and new
+/// fields can come in minor releases. Match with `..` (`Error::RateLimited {
+/// retry_after, .. }`) and a wildcard arm, or use [`Error::kind`]; outside this crate
+/// the variants cannot be constructed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// HTTP 401: the key was refused.
     #[error("invalid API key: check the API key for {host}{hint}{}", .details.suffix())]
+    #[non_exhaustive]
     InvalidApiKey {
         /// The host that refused the key.
         host: String,
@@ -233,6 +244,7 @@ pub enum Error {
         "permission denied: the key is valid but may not use model \"{model}\" or this endpoint on {host}{}",
         .details.suffix()
     )]
+    #[non_exhaustive]
     PermissionDenied {
         /// The host.
         host: String,
@@ -246,6 +258,7 @@ pub enum Error {
         "model not found: \"{model}\" is not a model of this provider; list models with `oac models`{}",
         .details.suffix()
     )]
+    #[non_exhaustive]
     ModelNotFound {
         /// The model requested.
         model: String,
@@ -254,6 +267,7 @@ pub enum Error {
     },
     /// HTTP 404 for the URL itself.
     #[error("endpoint not found: {url} does not exist; {hint}{}", .details.suffix())]
+    #[non_exhaustive]
     EndpointNotFound {
         /// The URL called.
         url: String,
@@ -267,6 +281,7 @@ pub enum Error {
         "context too long: the conversation does not fit the context window of \"{model}\"; shorten it or lower max_tokens{}",
         .details.suffix()
     )]
+    #[non_exhaustive]
     ContextTooLong {
         /// The model requested.
         model: String,
@@ -278,6 +293,7 @@ pub enum Error {
         "quota exhausted: the account behind this key has no credit or quota left on {host}; add credit or use another key{}",
         .details.suffix()
     )]
+    #[non_exhaustive]
     QuotaExhausted {
         /// The host.
         host: String,
@@ -290,6 +306,7 @@ pub enum Error {
         retry_hint(.retry_after),
         .details.suffix()
     )]
+    #[non_exhaustive]
     RateLimited {
         /// The host.
         host: String,
@@ -303,6 +320,7 @@ pub enum Error {
         "provider server error: {host} failed to answer; the problem is on the provider's side, try again later{}",
         .details.suffix()
     )]
+    #[non_exhaustive]
     ServerError {
         /// The host.
         host: String,
@@ -312,6 +330,7 @@ pub enum Error {
     /// Any other rejection: 400/422 that is none of the above, other statuses, or an
     /// error the provider sent inside a stream.
     #[error("request rejected: {summary}{}", .details.suffix())]
+    #[non_exhaustive]
     Rejected {
         /// What happened, in a few words.
         summary: String,
@@ -322,6 +341,7 @@ pub enum Error {
     #[error(
         "connection error: could not reach {host}: {cause}; check the base URL and your network"
     )]
+    #[non_exhaustive]
     Connection {
         /// The host.
         host: String,
@@ -339,6 +359,7 @@ pub enum Error {
         after.as_secs_f64(),
         timeout_advice(*which)
     )]
+    #[non_exhaustive]
     Timeout {
         /// Which timeout.
         which: TimeoutKind,
@@ -351,6 +372,7 @@ pub enum Error {
     },
     /// The response body or a stream event could not be understood.
     #[error("decode error: could not read the {what} from {host}: {cause}; got {}", decode_excerpt(.excerpt))]
+    #[non_exhaustive]
     Decode {
         /// What was being read (`response body`, `stream event`, `models list`).
         what: &'static str,
@@ -371,6 +393,7 @@ pub enum Error {
         "stream ended early: the stream from {host} stopped before the reply was complete ({cause}); the reply is cut off, try again{}",
         .details.suffix()
     )]
+    #[non_exhaustive]
     StreamEndedEarly {
         /// The host.
         host: String,
@@ -383,6 +406,7 @@ pub enum Error {
     #[error(
         "response too large: a {what} from {host} exceeded the {limit}-byte limit; raise the limit on the provider builder if this is expected"
     )]
+    #[non_exhaustive]
     TooLarge {
         /// `response body` or `stream event`.
         what: &'static str,
@@ -397,6 +421,7 @@ pub enum Error {
     #[error(
         "redirect refused: {from_host} redirected to {to}, another host (the API key is never sent across hosts); set the base URL to the new location"
     )]
+    #[non_exhaustive]
     RedirectRefused {
         /// The host called.
         from_host: String,
@@ -407,6 +432,7 @@ pub enum Error {
     #[error(
         "images not supported: model \"{model}\" does not accept images (model_info.supports_images = false); remove the image or set supports_images = true"
     )]
+    #[non_exhaustive]
     ImagesNotSupported {
         /// The model.
         model: String,
@@ -414,6 +440,7 @@ pub enum Error {
     /// The reasoning effort to send is not one the model accepts (OpenAI-native
     /// models check a request's effort before anything is sent).
     #[error("{}", effort_message(.model, *.effort, .allowed, *.from))]
+    #[non_exhaustive]
     UnsupportedReasoningEffort {
         /// The model.
         model: String,
@@ -429,18 +456,21 @@ pub enum Error {
     #[error(
         "tools not supported: model \"{model}\" does not accept tools (model_info.supports_tools = false); remove the tools from the request, use a model that supports them, or set supports_tools = true"
     )]
+    #[non_exhaustive]
     ToolsNotSupported {
         /// The model.
         model: String,
     },
     /// There is no URL to list models from.
     #[error("no models URL: {reason}; set `models_url` in the profile")]
+    #[non_exhaustive]
     ModelsUrlMissing {
         /// Why it could not be derived.
         reason: String,
     },
     /// A setting cannot be used (bad header, proxy, certificate…).
     #[error("invalid setting `{field}`: {message}")]
+    #[non_exhaustive]
     InvalidConfig {
         /// The setting.
         field: String,
@@ -452,6 +482,7 @@ pub enum Error {
     },
     /// The request cannot be sent as it is.
     #[error("invalid request: {message}")]
+    #[non_exhaustive]
     InvalidRequest {
         /// What is wrong and how to fix it.
         message: String,

@@ -2,12 +2,14 @@
 //! OpenAI-compatible endpoint) and [`OpenAiNative`] (OpenAI itself: model
 //! catalogue, reasoning-model rules) — over one set of wire types, request
 //! shaping, transport, SSE decoding, typed errors and retries.
-//! [`from_profile`] picks the implementation a profile asks for.
+//! A provider is built from a [`ProviderConfig`]: URLs, key, headers, timeouts,
+//! model info and request rules, made in code or by the config crate from a
+//! profile; [`provider_for`] picks the implementation its rules ask for. This
+//! crate reads no files and no environment.
 //!
 //! ```
 //! use futures_util::StreamExt;
-//! use oac_config::ResolvedProfile;
-//! use oac_provider::{ChatRequest, OpenAiCompatible, Provider, StreamEvent};
+//! use oac_provider::{ChatRequest, OpenAiCompatible, Provider, ProviderConfig, StreamEvent};
 //! use oac_testkit::{Reply, Simulator};
 //! use oac_url::{ResolveOptions, resolve};
 //!
@@ -18,7 +20,7 @@
 //! sim.push(Reply::text("Hello!").usage_tokens(12, 3));
 //!
 //! let endpoints = resolve(&sim.base_url(), &ResolveOptions::default())?;
-//! let provider = OpenAiCompatible::new(ResolvedProfile::new(endpoints, "sim-model"))?;
+//! let provider = OpenAiCompatible::new(ProviderConfig::new(endpoints, "sim-model"))?;
 //!
 //! let mut stream = provider
 //!     .chat_stream(ChatRequest::new().system("Be brief.").user("Say hello"))
@@ -45,11 +47,14 @@
 
 mod assemble;
 mod builder;
+pub mod choice;
 mod classify;
 mod compatible;
 mod decode;
 mod engine;
 pub mod error;
+mod headers;
+mod model;
 mod models;
 mod native;
 mod provider;
@@ -58,6 +63,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 mod select;
+mod settings;
 pub mod shaping;
 pub mod sse;
 mod stream;
@@ -68,11 +74,13 @@ mod wire;
 
 pub use assemble::StreamMetadata;
 pub use builder::ProviderBuilder;
+pub use choice::ParseChoiceError;
 pub use compatible::{OpenAiCompatible, OpenAiCompatibleBuilder};
 pub use decode::EventDecoder;
 pub use error::{Error, ErrorDetails, ErrorKind, TimeoutKind};
+pub use headers::Headers;
+pub use model::{EffortSupport, ModelInfo, ModelInfoOverrides, ReasoningEffort};
 pub use native::{OpenAiNative, OpenAiNativeBuilder};
-pub use oac_config::{ModelInfo, ReasoningEffort};
 pub use oac_url::ProviderKind;
 pub use provider::Provider;
 pub use request::{
@@ -83,8 +91,13 @@ pub use response::{
     ChatResponse, FinishReason, ModelEntry, StreamEvent, ToolCallDelta, UsageReport,
 };
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
-pub use select::{AnyProviderBuilder, from_profile, kind_for, provider_builder};
-pub use shaping::EffortSource;
+pub use secrecy::{ExposeSecret, SecretString};
+pub use select::{AnyProviderBuilder, provider_builder, provider_for};
+pub use settings::{
+    AuthStyle, CompatibleRules, IncludeUsage, MaxTokensField, ModelRules, NativeModel,
+    ProviderConfig, RequestDefaults, Timeouts,
+};
+pub use shaping::{EffortSource, SystemRole};
 pub use stream::ChatStream;
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Limits};
 

@@ -188,7 +188,7 @@ mod tests {
         );
         assert!(entry.extra.contains_key("pricing"));
 
-        let info = entry.model_info(&oac_config::ModelInfo::compatible_default());
+        let info = entry.model_info(&crate::model::ModelInfo::compatible_default());
         assert_eq!(info.context_window, 200_000);
         assert_eq!(info.max_output_tokens, Some(64_000));
     }

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
+use crate::model::ModelInfo;
 use async_trait::async_trait;
-use oac_config::ModelInfo;
 use oac_url::{Endpoints, ProviderKind};
 
 use crate::error::Error;

@@ -66,7 +66,7 @@ impl Redactor {
 /// True for header names whose values are credentials (the config crate's rule,
 /// so what `Debug` of a profile hides and what is marked sensitive on the wire agree).
 pub(crate) fn is_sensitive_header(name: &str) -> bool {
-    oac_config::Headers::is_sensitive(name)
+    crate::headers::Headers::is_sensitive(name)
 }
 
 /// The URL for messages: query values whose names look secret are replaced.

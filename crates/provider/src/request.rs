@@ -6,8 +6,9 @@
 
 use std::fmt;
 
+use crate::headers::Headers;
+use crate::model::ReasoningEffort;
 use base64::Engine as _;
-use oac_config::{Headers, ReasoningEffort};
 use serde_json::{Map, Value};
 
 /// A chat request: the conversation plus options. Only what is set is sent.

@@ -62,7 +62,7 @@ impl fmt::Display for FinishReason {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UsageReport {
-    /// Canonical usage (pricing.md).
+    /// Canonical usage (see `docs/pricing.md` in the repository).
     pub usage: Usage,
     /// The exact cost, or unknown with the reason (never a false zero).
     pub cost: Cost,
@@ -185,7 +185,7 @@ pub struct ModelEntry {
 
 impl ModelEntry {
     /// `base` with whatever this entry states laid over it.
-    pub fn model_info(&self, base: &oac_config::ModelInfo) -> oac_config::ModelInfo {
+    pub fn model_info(&self, base: &crate::model::ModelInfo) -> crate::model::ModelInfo {
         let mut info = base.clone();
         if let Some(window) = self.context_window {
             info.context_window = window;

@@ -37,6 +37,11 @@ impl Sleeper for TokioSleeper {
     }
 }
 
+/// Retries after the first attempt when nothing says otherwise (the one home of
+/// this default: profiles, [`ProviderConfig`](crate::ProviderConfig) and
+/// [`RetryPolicy::default`] all use it).
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
 /// How retries are spaced.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
@@ -54,7 +59,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 2,
+            max_retries: DEFAULT_MAX_RETRIES,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             jitter: 0.25,

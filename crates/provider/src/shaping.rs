@@ -12,10 +12,8 @@
 //!
 //! The body carries only what is set: no `null`s, no default temperature.
 
-use oac_config::{
-    CatalogEntry, EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile,
-    SystemPrompt,
-};
+use crate::model::{EffortSupport, ReasoningEffort};
+use crate::settings::{CompatibleRules, IncludeUsage, MaxTokensField, NativeModel, ProviderConfig};
 use serde_json::{Map, Value, json};
 
 use crate::error::Error;
@@ -23,9 +21,9 @@ use crate::request::{
     ChatRequest, ContentPart, Message, ResponseFormat, ToolCall, ToolChoice, UserContent,
 };
 
-/// Where the reasoning effort of a request came from (the precedence of
-/// catalog.md: the alias, else the request, else the profile, else the model's
-/// default).
+/// Where the reasoning effort of a request came from (in order of precedence:
+/// the alias, else the request, else the profile, else the model's default; see
+/// `docs/catalog.md` in the repository).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EffortSource {
@@ -119,22 +117,17 @@ pub struct ShapingRules {
 }
 
 impl ShapingRules {
-    /// The rules of the generic OpenAI-compatible provider for `profile`.
-    ///
-    /// The DeepSeek-R1 format applies when `r1_format` is set or the model id
-    /// contains `deepseek-reasoner`. `reasoning_content` of assistant messages is
-    /// sent back under the R1 format or when the model id contains
-    /// `deepseek-reasoner` or `deepseek-r1`, and dropped otherwise. Max tokens: the
-    /// profile's `max_tokens`, else the model's `max_output_tokens` when
+    /// The rules of the generic OpenAI-compatible provider for `config`, following
+    /// `compat` (the DeepSeek-R1 format, `reasoning_content` sent back: decided by
+    /// whoever built the config, see [`CompatibleRules`]). Max tokens: the
+    /// configured `max_tokens`, else the model's `max_output_tokens` when
     /// `include_max_tokens` is on.
-    pub fn compatible(profile: &ResolvedProfile) -> Self {
-        let model = profile.model.to_ascii_lowercase();
-        let r1 = profile.r1_format || model.contains("deepseek-reasoner");
-        let deepseek_reasoner =
-            model.contains("deepseek-reasoner") || model.contains("deepseek-r1");
-        let info = &profile.model_info;
+    pub fn compatible(config: &ProviderConfig, compat: &CompatibleRules) -> Self {
+        let info = config.model_info();
+        let defaults = config.request_defaults();
+        let r1 = compat.r1_format;
         ShapingRules {
-            wire_model: profile.model.clone(),
+            wire_model: config.model().to_owned(),
             system_role: if r1 {
                 SystemRole::User
             } else {
@@ -142,23 +135,23 @@ impl ShapingRules {
             },
             merge_same_role: r1,
             send_temperature: true,
-            max_tokens_field: profile.max_tokens_field,
-            default_max_tokens: default_max_tokens(profile),
-            default_temperature: profile.temperature,
+            max_tokens_field: defaults.max_tokens_field,
+            default_max_tokens: default_max_tokens(config),
+            default_temperature: defaults.temperature,
             effort_support: info.supports_reasoning_effort.clone(),
             forced_effort: None,
-            default_effort: profile.reasoning_effort.or(info.reasoning_effort),
-            default_effort_source: default_effort_source(profile),
+            default_effort: defaults.reasoning_effort.or(info.reasoning_effort),
+            default_effort_source: default_effort_source(config),
             supports_images: info.supports_images,
             supports_tools: info.supports_tools,
-            include_usage: profile.include_usage,
+            include_usage: defaults.include_usage,
             strict_effort: false,
-            send_reasoning_content: r1 || deepseek_reasoner,
+            send_reasoning_content: compat.send_reasoning_content,
         }
     }
 
-    /// The rules of the OpenAI-native provider for `profile`, whose model is
-    /// `entry` (catalog.md, "Request rules by family").
+    /// The rules of the OpenAI-native provider for `config`, whose model is
+    /// `model` (what a catalogue knows of it).
     ///
     /// - o-series and gpt-5 (reasoning models): the system prompt as a `developer`
     ///   message (as the first `user` message for `o1-preview` and `o1-mini`), never
@@ -174,25 +167,26 @@ impl ShapingRules {
     /// - `tools` only when the model's info says it takes them (not `o1-preview`
     ///   and `o1-mini`).
     ///
-    /// `known` says whether `entry` came from the catalogue. For an unknown id the
-    /// model's info is unknown, so any effort asked for is sent and the server
-    /// decides (unless the profile lists the levels).
-    pub fn native(profile: &ResolvedProfile, entry: &CatalogEntry, known: bool) -> Self {
-        let info = &profile.model_info;
+    /// [`NativeModel::known`] says whether a catalogue knows the model. For an
+    /// unknown id the model's info is unknown, so any effort asked for is sent and
+    /// the server decides (unless the model info lists the levels).
+    pub fn native(config: &ProviderConfig, model: &NativeModel) -> Self {
+        let info = config.model_info();
+        let defaults = config.request_defaults();
         let effort_support = match &info.supports_reasoning_effort {
-            EffortSupport::No if !known => EffortSupport::Yes,
+            EffortSupport::No if !model.known => EffortSupport::Yes,
             support => support.clone(),
         };
-        let default_effort = profile.reasoning_effort.or(info.reasoning_effort);
-        let default_effort_source = default_effort_source(profile);
+        let default_effort = defaults.reasoning_effort.or(info.reasoning_effort);
+        let default_effort_source = default_effort_source(config);
         let default_effort = match default_effort {
-            Some(level) if entry.alias_effort.is_none() && !effort_support.allows(level) => {
+            Some(level) if model.alias_effort.is_none() && !effort_support.allows(level) => {
                 let replacement = match &effort_support {
                     EffortSupport::Levels(levels) => nearest_level(level, levels),
                     _ => None,
                 };
                 tracing::warn!(
-                    model = %profile.model,
+                    model = %config.model(),
                     effort = %level,
                     replacement = ?replacement.map(|r| r.as_str()),
                     "the reasoning_effort {} is not a level the model accepts; {}",
@@ -207,24 +201,20 @@ impl ShapingRules {
             other => other,
         };
         ShapingRules {
-            wire_model: entry.wire_model.clone(),
-            system_role: match entry.system_prompt {
-                SystemPrompt::Developer => SystemRole::Developer,
-                SystemPrompt::FirstUserMessage => SystemRole::User,
-                _ => SystemRole::System,
-            },
+            wire_model: model.wire_model.clone(),
+            system_role: model.system_role,
             merge_same_role: false,
-            send_temperature: !entry.family.is_reasoning(),
+            send_temperature: !model.reasoning,
             max_tokens_field: MaxTokensField::MaxCompletionTokens,
-            default_max_tokens: default_max_tokens(profile),
-            default_temperature: profile.temperature,
+            default_max_tokens: default_max_tokens(config),
+            default_temperature: defaults.temperature,
             effort_support,
-            forced_effort: entry.alias_effort,
+            forced_effort: model.alias_effort,
             default_effort,
             default_effort_source,
             supports_images: info.supports_images,
             supports_tools: info.supports_tools,
-            include_usage: profile.include_usage,
+            include_usage: defaults.include_usage,
             strict_effort: true,
             send_reasoning_content: false,
         }
@@ -304,8 +294,8 @@ impl ShapingRules {
 
 /// Where a profile's default effort comes from: its `reasoning_effort`, else the
 /// model's default.
-fn default_effort_source(profile: &ResolvedProfile) -> EffortSource {
-    if profile.reasoning_effort.is_some() {
+fn default_effort_source(config: &ProviderConfig) -> EffortSource {
+    if config.request_defaults().reasoning_effort.is_some() {
         EffortSource::Profile
     } else {
         EffortSource::ModelDefault
@@ -314,9 +304,10 @@ fn default_effort_source(profile: &ResolvedProfile) -> EffortSource {
 
 /// Max tokens sent when a request sets none: the profile's `max_tokens`, else the
 /// model's `max_output_tokens` when `include_max_tokens` is on.
-fn default_max_tokens(profile: &ResolvedProfile) -> Option<u32> {
-    profile.max_tokens.or(if profile.include_max_tokens {
-        profile.model_info.max_output_tokens
+fn default_max_tokens(config: &ProviderConfig) -> Option<u32> {
+    let defaults = config.request_defaults();
+    defaults.max_tokens.or(if defaults.include_max_tokens {
+        config.model_info().max_output_tokens
     } else {
         None
     })

@@ -8,14 +8,15 @@
 //! Each attempt gets the whole-request timeout anew (a retried request may take up
 //! to `max_retries + 1` times `timeout_secs`, plus the waits between attempts).
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use oac_config::{AuthStyle, ExposeSecret, ResolvedProfile, SecretString, Timeouts};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::settings::{AuthStyle, ProviderConfig, Timeouts};
 use oac_url::{EndpointKind, Url};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Response};
@@ -84,7 +85,6 @@ pub(crate) struct Transport {
     client: reqwest::Client,
     auth: Option<(HeaderName, HeaderValue)>,
     headers: HeaderMap,
-    query: Vec<(String, String)>,
     pub(crate) redactor: Redactor,
     has_key: bool,
     pub(crate) limits: Limits,
@@ -135,26 +135,48 @@ fn is_plain_http_to_another_host(url: &Url) -> bool {
     url.scheme() == "http" && !oac_url::is_loopback(url)
 }
 
+/// `builder` trusting the PEM bundle at `path` as well as the default roots.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn with_ca_cert(
+    builder: reqwest::ClientBuilder,
+    path: &std::path::Path,
+) -> Result<reqwest::ClientBuilder, Error> {
+    let pem = std::fs::read(path).map_err(|e| Error::InvalidConfig {
+        field: "ca_cert".into(),
+        message: format!("cannot read {}: {e}", path.display()),
+        source: Some(Box::new(e)),
+    })?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::InvalidConfig {
+        field: "ca_cert".into(),
+        message: format!("{} is not a PEM certificate bundle", path.display()),
+        source: Some(Box::new(e)),
+    })?;
+    if certs.is_empty() {
+        return Err(config_error(
+            "ca_cert",
+            format!("{} contains no PEM certificate", path.display()),
+        ));
+    }
+    Ok(builder.tls_certs_merge(certs))
+}
+
+/// Without a TLS backend there is nothing to give a certificate to.
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn with_ca_cert(
+    _builder: reqwest::ClientBuilder,
+    _path: &std::path::Path,
+) -> Result<reqwest::ClientBuilder, Error> {
+    Err(config_error(
+        "ca_cert",
+        "this build of oac-provider has no TLS backend; enable its `rustls` or `native-tls` feature",
+    ))
+}
+
 /// True when every URL this provider calls (chat and models) is on this machine.
 fn calls_only_this_machine(endpoints: &oac_url::Endpoints) -> bool {
     std::iter::once(&endpoints.chat)
         .chain(endpoints.models.as_ref())
         .all(oac_url::is_loopback)
-}
-
-/// The decoded name of a raw `name=value` query segment.
-fn decoded_name(segment: &str) -> String {
-    url::form_urlencoded::parse(segment.as_bytes())
-        .next()
-        .map(|(name, _)| name.into_owned())
-        .unwrap_or_default()
-}
-
-/// `name=value`, form-encoded.
-fn encode_pair(name: &str, value: &str) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .append_pair(name, value)
-        .finish()
 }
 
 /// Whether a redirect from the first URL of a request to `next` is refused: the key
@@ -188,20 +210,19 @@ fn redirect_policy() -> reqwest::redirect::Policy {
 
 impl Transport {
     pub(crate) fn new(
-        profile: &ResolvedProfile,
+        profile: &ProviderConfig,
         settings: &TransportSettings,
     ) -> Result<Self, Error> {
         // The key as sent: trimmed once, so what goes on the wire and what the
         // redactor looks for are the same text.
         let key: Option<SecretString> = profile
-            .api_key
-            .as_ref()
+            .api_key()
             .map(|k| k.expose_secret().trim())
             .filter(|k| !k.is_empty())
             .map(|k| SecretString::from(k.to_owned()));
         let mut secrets: Vec<SecretString> = key.iter().cloned().collect();
 
-        let auth = match (&key, &profile.auth) {
+        let auth = match (&key, profile.auth()) {
             (None, _) => None,
             (Some(_), AuthStyle::None) => None,
             (Some(key), style) => {
@@ -232,9 +253,9 @@ impl Transport {
             }
         };
 
-        let headers =
-            parse_headers(&profile.headers.0, "headers").map_err(|m| config_error("headers", m))?;
-        for (name, value) in &profile.headers.0 {
+        let headers = parse_headers(&profile.headers().0, "headers")
+            .map_err(|m| config_error("headers", m))?;
+        for (name, value) in &profile.headers().0 {
             if is_sensitive_header(name) {
                 secrets.push(SecretString::from(value.trim().to_owned()));
             }
@@ -244,7 +265,8 @@ impl Transport {
             || headers
                 .keys()
                 .any(|name| is_sensitive_header(name.as_str()));
-        for url in std::iter::once(&profile.endpoints.chat).chain(profile.endpoints.models.as_ref())
+        for url in
+            std::iter::once(&profile.endpoints().chat).chain(profile.endpoints().models.as_ref())
         {
             if sends_credentials && is_plain_http_to_another_host(url) {
                 tracing::warn!(
@@ -255,12 +277,12 @@ impl Transport {
         }
 
         let mut builder = reqwest::Client::builder()
-            .connect_timeout(profile.timeouts.connect)
+            .connect_timeout(profile.timeouts().connect)
             .redirect(redirect_policy())
             .referer(false)
             .user_agent(concat!("oac/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(90));
-        if let Some(proxy) = &profile.proxy {
+        if let Some(proxy) = profile.proxy() {
             let proxy = reqwest::Proxy::all(proxy.trim()).map_err(|_| {
                 config_error(
                     "proxy",
@@ -268,32 +290,15 @@ impl Transport {
                 )
             })?;
             builder = builder.proxy(proxy);
-        } else if calls_only_this_machine(&profile.endpoints) {
+        } else if calls_only_this_machine(profile.endpoints()) {
             // A proxy from the environment (HTTP_PROXY, ALL_PROXY…) is meant for the
             // outside world: a local server (Ollama, LM Studio, the simulator) is never
             // behind it, and sending loopback traffic to it fails or leaks the prompt.
             // A `proxy` set in the profile still applies (handled above).
             builder = builder.no_proxy();
         }
-        if let Some(path) = &profile.ca_cert {
-            let pem = std::fs::read(path).map_err(|e| Error::InvalidConfig {
-                field: "ca_cert".into(),
-                message: format!("cannot read {}: {e}", path.display()),
-                source: Some(Box::new(e)),
-            })?;
-            let certs =
-                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::InvalidConfig {
-                    field: "ca_cert".into(),
-                    message: format!("{} is not a PEM certificate bundle", path.display()),
-                    source: Some(Box::new(e)),
-                })?;
-            if certs.is_empty() {
-                return Err(config_error(
-                    "ca_cert",
-                    format!("{} contains no PEM certificate", path.display()),
-                ));
-            }
-            builder = builder.tls_certs_merge(certs);
+        if let Some(path) = profile.ca_cert() {
+            builder = with_ca_cert(builder, path)?;
         }
         if let Some(resolver) = &settings.resolver {
             builder = builder.dns_resolver(resolver.clone());
@@ -308,17 +313,16 @@ impl Transport {
             client,
             auth,
             headers,
-            query: profile.query.clone(),
             redactor: Redactor::new(secrets),
             has_key: key.is_some(),
             limits: settings.limits,
             retry: settings
                 .retry
-                .unwrap_or_else(|| RetryPolicy::with_max_retries(profile.max_retries)),
+                .unwrap_or_else(|| RetryPolicy::with_max_retries(profile.max_retries())),
             sleeper: settings.sleeper.clone(),
-            timeouts: profile.timeouts,
-            endpoint_kind: profile.endpoints.kind,
-            model: profile.model.clone(),
+            timeouts: profile.timeouts(),
+            endpoint_kind: profile.endpoints().kind,
+            model: profile.model().to_owned(),
             warned_request_credentials: AtomicBool::new(false),
         })
     }
@@ -335,37 +339,11 @@ impl Transport {
         }
     }
 
-    /// `base` with the profile's query and then the request's extra query
-    /// parameters. A layer replaces the parameters of the same name of the layers
-    /// before it (the URL's own, then the profile's); repeated names within a layer
-    /// are all kept. Parameters already in `base` are kept as written (never
-    /// re-encoded).
+    /// `base` (whose query already holds the profile's parameters: the url crate
+    /// merged them when it resolved the endpoints) with the request's extra query
+    /// parameters merged in by the url crate's one rule ([`oac_url::merge_query`]).
     pub(crate) fn url_with(&self, base: &Url, extra: &[(String, String)]) -> Url {
-        if self.query.is_empty() && extra.is_empty() {
-            return base.clone();
-        }
-        let mut segments: Vec<String> = base
-            .query()
-            .unwrap_or_default()
-            .split('&')
-            .filter(|segment| !segment.is_empty())
-            .map(str::to_owned)
-            .collect();
-        for layer in [self.query.as_slice(), extra] {
-            if layer.is_empty() {
-                continue;
-            }
-            let names: HashSet<&str> = layer.iter().map(|(name, _)| name.as_str()).collect();
-            segments.retain(|segment| !names.contains(decoded_name(segment).as_str()));
-            segments.extend(layer.iter().map(|(name, value)| encode_pair(name, value)));
-        }
-        let mut url = base.clone();
-        url.set_query(
-            (!segments.is_empty())
-                .then(|| segments.join("&"))
-                .as_deref(),
-        );
-        url
+        oac_url::merge_query(base, extra)
     }
 
     /// Run `operation` (one attempt: send, and read what must be read before
@@ -622,24 +600,19 @@ mod tests {
         )));
     }
 
-    fn transport(query: &[(&str, &str)]) -> Transport {
+    fn transport() -> Transport {
         let endpoints = oac_url::resolve(
             "https://api.example.com/v1",
             &oac_url::ResolveOptions::default(),
         )
         .unwrap();
-        let mut profile = ResolvedProfile::new(endpoints, "m");
-        profile.query = query
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect();
         let settings = TransportSettings {
             limits: Limits::default(),
             retry: None,
             sleeper: Arc::new(crate::retry::TokioSleeper),
             resolver: None,
         };
-        Transport::new(&profile, &settings).unwrap()
+        Transport::new(&ProviderConfig::new(endpoints, "m"), &settings).unwrap()
     }
 
     fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -651,26 +624,28 @@ mod tests {
 
     #[test]
     fn repeated_request_query_names_are_all_kept() {
-        let t = transport(&[]);
+        let t = transport();
         let base = url("https://api.example.com/v1/chat/completions");
         let out = t.url_with(&base, &pairs(&[("tag", "a"), ("tag", "b"), ("x", "1")]));
         assert_eq!(out.query(), Some("tag=a&tag=b&x=1"));
     }
 
     #[test]
-    fn a_layer_replaces_the_same_names_of_the_layers_before_it() {
-        let t = transport(&[("api-version", "2"), ("tenant", "p")]);
-        let base = url("https://api.example.com/v1/chat?api-version=1&keep=yes");
+    fn request_parameters_take_the_place_of_the_same_names() {
+        // The url crate's one merge rule: the first parameter of a name is replaced
+        // in place (by every value the request gives), later ones are dropped.
+        let t = transport();
+        let base = url("https://api.example.com/v1/chat?api-version=1&tenant=p&keep=yes&tenant=q");
         let out = t.url_with(&base, &pairs(&[("tenant", "r1"), ("tenant", "r2")]));
         assert_eq!(
             out.query(),
-            Some("keep=yes&api-version=2&tenant=r1&tenant=r2")
+            Some("api-version=1&tenant=r1&tenant=r2&keep=yes")
         );
     }
 
     #[test]
     fn the_url_query_is_kept_as_written() {
-        let t = transport(&[]);
+        let t = transport();
         let base = url("https://api.example.com/v1/chat?sig=a%2Bb%3D&scope=x%20y&flag");
         let out = t.url_with(&base, &pairs(&[("q", "a b&c")]));
         assert_eq!(out.query(), Some("sig=a%2Bb%3D&scope=x%20y&flag&q=a+b%26c"));

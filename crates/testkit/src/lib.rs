@@ -80,3 +80,8 @@ pub const DEFAULT_MODEL: &str = "sim-model";
 /// The `created` timestamp of every reply unless [`Reply::created`] says otherwise
 /// (fixed, so streamed output is reproducible byte for byte).
 pub const DEFAULT_CREATED: u64 = 1_700_000_000;
+
+/// The examples of README.md, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -86,6 +86,7 @@ pub use endpoints::{AuthHint, EndpointKind, Endpoints, Flavor};
 pub use error::{UrlError, UrlSetting};
 pub use loopback::is_loopback;
 pub use options::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};
+pub use query::merge_query;
 pub use resolver::resolve;
 
 /// The default base of the OpenAI-native provider.
@@ -96,3 +97,8 @@ pub const AZURE_OPENAI_DEFAULT_API_VERSION: &str = azure::DEFAULT_API_VERSION;
 
 /// `api-version` sent to Azure AI Inference when neither the URL nor `query` sets one.
 pub const AZURE_AI_INFERENCE_DEFAULT_API_VERSION: &str = inference::DEFAULT_API_VERSION;
+
+/// The examples of README.md, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -121,6 +121,31 @@ impl Query {
     }
 }
 
+/// `url` with `params` merged into its query by the rule every derived endpoint
+/// follows: the URL's own parameters are kept byte for byte, a parameter in
+/// `params` takes the place of the first one of the same name (later ones are
+/// dropped), new names are appended in order, and repeated names in `params` are
+/// all kept. Providers use it for per-request query parameters, so a request's
+/// query follows the same rule as the profile's.
+///
+/// ```
+/// use oac_url::{Url, merge_query};
+///
+/// let url = Url::parse("https://x.example/v1/chat/completions?sig=a%2Bb&api-version=1").unwrap();
+/// let merged = merge_query(&url, &[("api-version".into(), "2".into()), ("tag".into(), "a b".into())]);
+/// assert_eq!(merged.query(), Some("sig=a%2Bb&api-version=2&tag=a+b"));
+/// ```
+pub fn merge_query(url: &url::Url, params: &[(String, String)]) -> url::Url {
+    if params.is_empty() {
+        return url.clone();
+    }
+    let mut query = Query::parse(url.query());
+    query.merge(params);
+    let mut merged = url.clone();
+    merged.set_query(query.to_query_string().as_deref());
+    merged
+}
+
 /// Configured parameters must have names.
 pub(crate) fn validate_configured(configured: &[(String, String)]) -> Result<(), UrlError> {
     if configured.iter().any(|(name, _)| name.trim().is_empty()) {

@@ -13,10 +13,11 @@ use crate::{OPENAI_DEFAULT_BASE_URL, azure, flavor, inference, input, standard};
 
 /// Resolve `input` (the configured base URL, or a full endpoint) into [`Endpoints`].
 ///
-/// Applies the rules of the URL-resolution spec in order: trim; require an http(s)
-/// scheme; reject credentials and fragments; drop trailing slashes; keep the query
-/// on every URL and merge the configured one in; detect the flavor; read the URL
-/// as a base or a full endpoint; build the chat and models URLs.
+/// Applies the URL rules in order: trim; require an http(s) scheme; reject
+/// credentials and fragments; drop trailing slashes; keep the query on every URL
+/// and merge the configured one in; detect the flavor; read the URL as a base or a
+/// full endpoint; build the chat and models URLs (each rule is spelled out in
+/// `docs/url-resolution.md` in the repository).
 ///
 /// ```
 /// use oac_url::{resolve, EndpointKind, ResolveOptions};

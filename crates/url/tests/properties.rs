@@ -12,7 +12,12 @@ use proptest::prelude::*;
 /// chat endpoint, 0–3 trailing slashes, optional query.
 fn base() -> impl Strategy<Value = (String, String, String)> {
     let scheme = prop_oneof![Just("http"), Just("https"), Just("HTTPS")];
-    let host = "[a-z][a-z0-9-]{0,8}\\.example";
+    // A label may not start with `xx--` (RFC 5891: `xn--` is an encoded IDN label
+    // and any other two letters then `--` are reserved), so none is generated.
+    let host = "[a-z][a-z0-9][a-z0-9-]{0,7}\\.example"
+        .prop_filter("not a reserved xx-- label", |host: &String| {
+            host.get(2..4) != Some("--")
+        });
     let port = proptest::option::of(1u16..);
     let segments = proptest::collection::vec("[a-z0-9_~-][a-z0-9._~-]{0,5}", 0..4).prop_filter(
         "must not end a chat endpoint",

@@ -1,4 +1,4 @@
-//! One test per rule of `url-resolution.md` and per edge case around it.
+//! One test per rule of `docs/url-resolution.md` and per edge case around it.
 
 // Test helpers outside #[test] functions panic on purpose: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,5 +1,5 @@
-//! Every row of the table in `url-resolution.md` (mode auto, compatible, model `m`
-//! unless the row names another).
+//! Every row of the examples table in `docs/url-resolution.md` (mode auto,
+//! compatible, model `m` unless the row names another).
 
 // Test helpers outside #[test] functions panic on purpose: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

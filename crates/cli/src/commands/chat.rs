@@ -13,7 +13,7 @@ use crate::setup::{self, Need};
 
 pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Result<(), Failure> {
     let loaded = setup::load(global, Need::Model, out)?;
-    let streaming = loaded.profile.streaming && !args.no_stream;
+    let streaming = loaded.profile.streaming() && !args.no_stream;
     let client = setup::client_for(loaded.profile)?;
     let prompt = prompt(args, out)?;
     let request = request(args, prompt)?;

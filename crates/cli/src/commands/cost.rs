@@ -14,7 +14,7 @@ pub fn run(global: &GlobalArgs, args: &CostArgs, out: &mut Output) -> Result<(),
     let usage = usage(args)?;
     let loaded = setup::load(global, Need::NoRequests, out)?;
     let profile: &ResolvedProfile = &loaded.profile;
-    if profile.model.trim().is_empty() {
+    if profile.model().trim().is_empty() {
         return Err(Failure::Usage(
             "no model to price: give --model ID (or set OPENAI_MODEL / the profile's model)".into(),
         ));
@@ -25,7 +25,7 @@ pub fn run(global: &GlobalArgs, args: &CostArgs, out: &mut Output) -> Result<(),
         in_catalogue: in_catalogue(global, profile),
     };
     let source = prices::for_cost(profile, &context)?;
-    show(out, &profile.model, &source, &usage)
+    show(out, profile.model(), &source, &usage)
 }
 
 /// The model the profile itself names — the one its `model_info` describes — with
@@ -40,22 +40,22 @@ fn own_model(global: &GlobalArgs) -> Option<String> {
         .require_key(false)
         .load()
         .ok()
-        .map(|loaded| loaded.profile.model)
+        .map(|loaded| loaded.profile.model().to_owned())
         .filter(|model| !model.trim().is_empty())
 }
 
 /// Whether the OpenAI model catalogue (built-in, or extended by the user's
 /// catalogue file) lists the profile's model.
 fn in_catalogue(global: &GlobalArgs, profile: &ResolvedProfile) -> bool {
-    if profile.provider == ProviderChoice::OpenAiNative {
-        return profile.catalog_entry.is_some();
+    if profile.provider() == ProviderChoice::OpenAiNative {
+        return profile.catalog_entry().is_some();
     }
     Loader::new()
         .overrides(global.overrides().provider(ProviderChoice::OpenAiNative))
         .require_model(false)
         .require_key(false)
         .load()
-        .is_ok_and(|loaded| loaded.profile.catalog_entry.is_some())
+        .is_ok_and(|loaded| loaded.profile.catalog_entry().is_some())
 }
 
 /// The process environment without one variable.

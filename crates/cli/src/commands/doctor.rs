@@ -255,7 +255,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
             return doctor.finish("after the failure above");
         }
     };
-    let name = profile.name.as_ref().map_or_else(
+    let name = profile.name().as_ref().map_or_else(
         || "no profile".to_owned(),
         |name| format!("profile `{name}`"),
     );
@@ -263,10 +263,9 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
         Check::Config,
         Outcome::Pass(format!(
             "{name}, model `{}`, key {} · {}\nprovider: {}",
-            profile.model,
+            profile.model(),
             profile
-                .key_source
-                .as_deref()
+                .key_source()
                 .map_or("not set".to_owned(), |s| format!("from {s}")),
             loaded.source,
             provider_line(&profile)
@@ -275,7 +274,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     for warning in &loaded.warnings {
         doctor.out.warn(&warning.to_string());
     }
-    let endpoints = &profile.endpoints;
+    let endpoints = &profile.endpoints();
     let shown = redact::endpoints(endpoints);
     let models = match &shown.models {
         Some(url) => format!("models {url}"),
@@ -288,7 +287,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
         ),
     };
     let url_detail = format!("POST {} · {models} · {}", shown.chat, shown.rule);
-    let key_in_clear = profile.api_key.is_some()
+    let key_in_clear = profile.api_key().is_some()
         && endpoints.chat.scheme() == "http"
         && !oac::url::is_loopback(&endpoints.chat);
     doctor.report(
@@ -324,7 +323,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
             return doctor.finish("after the failure above");
         }
     };
-    let keyless = profile.api_key.is_none();
+    let keyless = profile.api_key().is_none();
     doctor.report(
         Check::Key,
         Outcome::Pass(match (&evidence, keyless) {
@@ -353,7 +352,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
 
     // 6: streaming works; 7: usage is reported.
     let usage: Option<UsageReport>;
-    if profile.streaming {
+    if profile.streaming() {
         let mut spinner = doctor.out.spinner("checking streaming…");
         let streamed = stream_check(&client).await;
         spinner.stop();
@@ -388,7 +387,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     }
     doctor.report(
         Check::Usage,
-        usage_outcome(usage.as_ref(), profile.streaming),
+        usage_outcome(usage.as_ref(), profile.streaming()),
     )?;
     doctor.finish("after the failure above")
 }
@@ -441,7 +440,7 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
             "requests go through the proxy {proxy}; the next check reaches {host} through it"
         ));
     }
-    let timeout = profile.timeouts.connect.min(Duration::from_secs(10));
+    let timeout = profile.timeouts().connect.min(Duration::from_secs(10));
     let fix = "check that the server is running and that the host and port of the base URL are right (`oac resolve`)";
     let addresses =
         match tokio::time::timeout(timeout, tokio::net::lookup_host((host.as_str(), port))).await {
@@ -491,8 +490,8 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
 /// The proxy requests to `url` go through, if any (the profile's, or the environment's
 /// for hosts that are not this machine).
 fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
-    if let Some(proxy) = &profile.proxy {
-        return Some(proxy.clone());
+    if let Some(proxy) = profile.proxy() {
+        return Some(proxy.to_owned());
     }
     if oac::url::is_loopback(url) {
         return None;
@@ -544,7 +543,7 @@ async fn model_check(
     profile: &ResolvedProfile,
     evidence: KeyEvidence,
 ) -> (Outcome, Option<ChatResponse>) {
-    let model = &profile.model;
+    let model = &profile.model();
     let (listed, ids) = match evidence {
         KeyEvidence::Chat(response) => {
             let served = response
@@ -593,7 +592,7 @@ async fn model_check(
 
 fn model_missing(error: &Error, profile: &ResolvedProfile, ids: &[String]) -> Outcome {
     let mut fix = fix_for(error, profile);
-    if let Some(close) = closest_model(&profile.model, ids.iter().map(String::as_str)) {
+    if let Some(close) = closest_model(profile.model(), ids.iter().map(String::as_str)) {
         fix.push_str(&format!("; did you mean `{close}`?"));
     }
     Outcome::failed(error, fix)

@@ -2,6 +2,7 @@
 
 mod chat;
 pub mod cost;
+#[cfg(feature = "demo")]
 mod demo;
 mod doctor;
 mod import;
@@ -22,6 +23,14 @@ pub async fn run(cli: &Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Resolve(args) => resolve::run(global, args, out),
         Command::Config(ConfigCommand::Import(args)) => import::run(global, args, out),
         Command::Doctor => doctor::run(global, out).await,
+        #[cfg(feature = "demo")]
         Command::Demo => demo::run(out).await,
+        #[cfg(not(feature = "demo"))]
+        Command::Demo => Err(Failure::Usage(
+            "this oac was built without the `demo` feature, so it has no built-in simulator: \
+             rebuild it with the feature (on by default: `cargo install oac-cli`), or check a \
+             real provider with `oac doctor`"
+                .into(),
+        )),
     }
 }

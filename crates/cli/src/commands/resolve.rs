@@ -20,7 +20,7 @@ pub fn run(global: &GlobalArgs, args: &ResolveArgs, out: &mut Output) -> Result<
     if out.is_json() {
         out.record(&resolved_json(profile))
     } else {
-        out.line(&redact::endpoints(&profile.endpoints).to_string())?;
+        out.line(&redact::endpoints(profile.endpoints()).to_string())?;
         out.line(&format!("provider: {}", provider_line(profile)))
     }
 }
@@ -28,7 +28,7 @@ pub fn run(global: &GlobalArgs, args: &ResolveArgs, out: &mut Output) -> Result<
 /// `{"chat_url":…,"models_url":…|null,"kind":…,"flavor":…,"rule":…,"provider":{…}}`,
 /// credential query values masked.
 fn resolved_json(profile: &ResolvedProfile) -> Record {
-    let endpoints: Endpoints = redact::endpoints(&profile.endpoints);
+    let endpoints: Endpoints = redact::endpoints(profile.endpoints());
     let (kind, reason) = provider_choice(profile);
     record! {
         "chat_url": endpoints.chat.as_str(),
@@ -43,8 +43,8 @@ fn resolved_json(profile: &ResolvedProfile) -> Record {
 /// The implementation serving `profile` and why: (`openai-native`, `provider is
 /// auto and the host is api.openai.com`).
 pub fn provider_choice(profile: &ResolvedProfile) -> (&'static str, &str) {
-    let kind = profile.provider.as_str();
-    let reason = profile.provider_reason.as_str();
+    let kind = profile.provider().as_str();
+    let reason = profile.provider_reason();
     let reason = reason
         .strip_prefix(kind)
         .and_then(|rest| rest.strip_prefix(": "))

@@ -12,10 +12,10 @@ fn minimal_profile() {
         .model("m")
         .build()
         .unwrap();
-    assert_eq!(p.provider, ProviderChoice::Compatible);
-    assert_eq!(p.auth, AuthStyle::Bearer);
+    assert_eq!(p.provider(), ProviderChoice::Compatible);
+    assert_eq!(*p.auth(), AuthStyle::Bearer);
     assert_eq!(
-        p.endpoints.chat.as_str(),
+        p.endpoints().chat.as_str(),
         "https://api.together.xyz/v1/chat/completions"
     );
 }
@@ -23,9 +23,9 @@ fn minimal_profile() {
 #[test]
 fn no_base_url_means_the_openai_api() {
     let p = ProfileBuilder::new().model("gpt-4o-mini").build().unwrap();
-    assert_eq!(p.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(p.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(
-        p.endpoints.chat.as_str(),
+        p.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
     );
 }
@@ -36,8 +36,8 @@ fn openai_variables_are_not_read() {
         .set("OPENAI_BASE_URL", "http://localhost:1/v1")
         .set("OPENAI_API_KEY", "k");
     let p = ProfileBuilder::new().env(env).model("m").build().unwrap();
-    assert_eq!(p.endpoints.chat.host_str(), Some("api.openai.com"));
-    assert!(p.api_key.is_none());
+    assert_eq!(p.endpoints().chat.host_str(), Some("api.openai.com"));
+    assert!(p.api_key().is_none());
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn api_key_env_reads_the_given_environment() {
         .api_key_env("TOGETHER_API_KEY")
         .build()
         .unwrap();
-    assert_eq!(p.api_key.unwrap().expose_secret(), "tg");
+    assert_eq!(p.api_key().unwrap().expose_secret(), "tg");
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn model_info_is_used_whole() {
         .model_info(info.clone())
         .build()
         .unwrap();
-    assert_eq!(p.model_info, info);
+    assert_eq!(*p.model_info(), info);
 }
 
 #[test]

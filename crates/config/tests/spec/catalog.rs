@@ -1,4 +1,4 @@
-//! The native model catalogue (`shared/specs/catalog.md`): the data, aliases,
+//! The native model catalogue (`docs/catalog.md`): the data, aliases,
 //! user catalogue files, and how the loader uses it for native profiles.
 
 use oac_config::{
@@ -11,7 +11,7 @@ use crate::common::{load, load_ok, problems, write};
 
 use ReasoningEffort::{High, Low, Medium, Minimal, None as NoEffort};
 
-/// One row of catalog.md's tables.
+/// One row of the catalogue table of `docs/catalog.md`.
 struct Row {
     id: &'static str,
     wire: &'static str,
@@ -73,7 +73,7 @@ const GPT4O: (u32, u32, bool) = (16_384, 128_000, true);
 const GPT41: (u32, u32, bool) = (32_768, 1_047_576, true);
 const GPT5_400K: (u32, u32, bool) = (128_000, 400_000, true);
 
-/// catalog.md, both tables, transcribed.
+/// The catalogue table of `docs/catalog.md`, transcribed.
 const SPEC: &[Row] = &[
     // Required.
     row(
@@ -454,8 +454,8 @@ fn env() -> MapEnv {
 fn native_profile_gets_the_catalogue_info() {
     let loaded = load_ok(NATIVE, env(), Overrides::new());
     let p = &loaded.profile;
-    assert_eq!(p.model_info, entry("gpt-4o").info);
-    assert_eq!(p.catalog_entry.as_ref(), Some(entry("gpt-4o")));
+    assert_eq!(*p.model_info(), entry("gpt-4o").info);
+    assert_eq!(p.catalog_entry(), Some(entry("gpt-4o")));
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
 
@@ -463,25 +463,25 @@ fn native_profile_gets_the_catalogue_info() {
 fn native_alias_keeps_the_configured_id_and_names_the_wire_model() {
     let loaded = load_ok(NATIVE, env(), Overrides::new().model("o3-mini-high"));
     let p = &loaded.profile;
-    assert_eq!(p.model, "o3-mini-high");
-    let e = p.catalog_entry.as_ref().unwrap();
+    assert_eq!(p.model(), "o3-mini-high");
+    let e = p.catalog_entry().unwrap();
     assert_eq!(e.wire_model, "o3-mini");
     assert_eq!(e.alias_effort, Some(High));
-    assert_eq!(p.model_info.context_window, 200_000);
+    assert_eq!(p.model_info().context_window, 200_000);
 }
 
 #[test]
 fn cost_of_a_native_model_needs_no_user_prices() {
-    // pricing.md vector 2 with gpt-4o's catalogue prices.
+    // Vector 2 of `docs/pricing.md`, with gpt-4o's catalogue prices.
     let loaded = load_ok(NATIVE, env(), Overrides::new());
     let usage = Usage::new(2_006, 300).with_cache_read(1_920);
-    let cost = loaded.profile.model_info.prices.cost(&usage);
+    let cost = loaded.profile.model_info().prices.cost(&usage);
     assert_eq!(cost.total(), Some(dec("0.005615")));
 }
 
 #[test]
 fn cost_vectors_priced_from_the_catalogue() {
-    // pricing.md vectors whose prices are a catalogue model's.
+    // The vectors of `docs/pricing.md` whose prices are a catalogue model's.
     let cases = [
         ("gpt-4o-mini", Usage::new(1_000, 500), "0.00045"),
         (
@@ -504,7 +504,7 @@ fn cost_vectors_priced_from_the_catalogue() {
     ];
     for (model, usage, expected) in cases {
         let loaded = load_ok(NATIVE, env(), Overrides::new().model(model));
-        let cost = loaded.profile.model_info.prices.cost(&usage);
+        let cost = loaded.profile.model_info().prices.cost(&usage);
         assert_eq!(cost.total(), Some(dec(expected)), "{model}");
     }
 }
@@ -515,15 +515,15 @@ fn profile_model_info_overrides_the_catalogue_field_by_field() {
         "{NATIVE}\n[profiles.openai.model_info]\ninput_price = 2.00\nsupports_images = false\n"
     );
     let p = load_ok(&toml, env(), Overrides::new()).profile;
-    assert_eq!(p.model_info.prices.input_price, Some(dec("2")));
-    assert!(!p.model_info.supports_images);
+    assert_eq!(p.model_info().prices.input_price, Some(dec("2")));
+    assert!(!p.model_info().supports_images);
     // Everything else is the catalogue's.
-    assert_eq!(p.model_info.prices.output_price, Some(dec("10")));
-    assert_eq!(p.model_info.prices.cache_read_price, Some(dec("1.25")));
-    assert_eq!(p.model_info.context_window, 128_000);
-    assert_eq!(p.model_info.max_output_tokens, Some(16_384));
+    assert_eq!(p.model_info().prices.output_price, Some(dec("10")));
+    assert_eq!(p.model_info().prices.cache_read_price, Some(dec("1.25")));
+    assert_eq!(p.model_info().context_window, 128_000);
+    assert_eq!(p.model_info().max_output_tokens, Some(16_384));
     // The entry itself is the catalogue's, untouched.
-    assert_eq!(p.catalog_entry.as_ref(), Some(entry("gpt-4o")));
+    assert_eq!(p.catalog_entry(), Some(entry("gpt-4o")));
 }
 
 #[test]
@@ -545,9 +545,9 @@ api_key_env = "OPENAI_KEY"
 model = "gpt-4o"
 "#;
     let loaded = load_ok(toml, env(), Overrides::new());
-    assert_eq!(loaded.profile.provider, ProviderChoice::Compatible);
-    assert!(loaded.profile.catalog_entry.is_none());
-    assert_eq!(loaded.profile.model_info.prices.input_price, None);
+    assert_eq!(loaded.profile.provider(), ProviderChoice::Compatible);
+    assert!(loaded.profile.catalog_entry().is_none());
+    assert_eq!(loaded.profile.model_info().prices.input_price, None);
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
 
@@ -559,24 +559,24 @@ fn native_gateway_base_url_still_uses_the_catalogue() {
         Overrides::new().base_url("https://gateway.example.com/openai/v1"),
     );
     let p = &loaded.profile;
-    assert_eq!(p.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(p.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(
-        p.endpoints.chat.as_str(),
+        p.endpoints().chat.as_str(),
         "https://gateway.example.com/openai/v1/chat/completions"
     );
-    assert_eq!(p.model_info, entry("gpt-4o").info);
+    assert_eq!(*p.model_info(), entry("gpt-4o").info);
 }
 
 #[test]
 fn auto_provider_explains_its_choice() {
     let toml = "[profiles.p]\napi_key_env = \"OPENAI_KEY\"\nmodel = \"gpt-4o\"\n";
     let p = load_ok(toml, env(), Overrides::new()).profile;
-    assert_eq!(p.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(p.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(
-        p.provider_reason,
+        p.provider_reason(),
         "openai-native: provider is auto and no base URL is set, so the OpenAI API is used"
     );
-    assert!(p.catalog_entry.is_some());
+    assert!(p.catalog_entry().is_some());
 
     let p = load_ok(
         toml,
@@ -585,7 +585,7 @@ fn auto_provider_explains_its_choice() {
     )
     .profile;
     assert_eq!(
-        p.provider_reason,
+        p.provider_reason(),
         "openai-native: provider is auto and the host is api.openai.com"
     );
 
@@ -595,9 +595,9 @@ fn auto_provider_explains_its_choice() {
         Overrides::new().base_url("http://localhost:11434/v1"),
     )
     .profile;
-    assert_eq!(p.provider, ProviderChoice::Compatible);
+    assert_eq!(p.provider(), ProviderChoice::Compatible);
     assert_eq!(
-        p.provider_reason,
+        p.provider_reason(),
         "compatible: provider is auto and the host `localhost` is not api.openai.com"
     );
 }
@@ -606,8 +606,8 @@ fn auto_provider_explains_its_choice() {
 fn unknown_native_id_gets_defaults_and_a_warning() {
     let loaded = load_ok(NATIVE, env(), Overrides::new().model("gpt-7-turbo"));
     let p = &loaded.profile;
-    assert!(p.catalog_entry.is_none());
-    assert_eq!(p.model_info, oac_config::ModelInfo::compatible_default());
+    assert!(p.catalog_entry().is_none());
+    assert_eq!(*p.model_info(), oac_config::ModelInfo::compatible_default());
     assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
     assert_eq!(loaded.warnings[0].kind, WarningKind::UnknownModel);
     insta::assert_snapshot!("unknown_native_model", loaded.warnings[0].to_string());
@@ -646,7 +646,7 @@ output_price = 12
 "#;
     let loaded = load_ok(toml, env(), Overrides::new());
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    assert_eq!(loaded.profile.model_info.context_window, 1_000_000);
+    assert_eq!(loaded.profile.model_info().context_window, 1_000_000);
 }
 
 const MINE: &str = r#"
@@ -680,15 +680,18 @@ fn catalogue_file_from_the_config_extends_the_builtin_one() {
     };
 
     let gpt_4o = load("gpt-4o");
-    assert_eq!(gpt_4o.profile.model_info.prices.input_price, Some(dec("2")));
     assert_eq!(
-        gpt_4o.profile.model_info.prices.output_price,
+        gpt_4o.profile.model_info().prices.input_price,
+        Some(dec("2"))
+    );
+    assert_eq!(
+        gpt_4o.profile.model_info().prices.output_price,
         Some(dec("10"))
     );
 
     let new = load("gpt-7-turbo");
     assert!(new.warnings.is_empty(), "{:?}", new.warnings);
-    let e = new.profile.catalog_entry.unwrap();
+    let e = new.profile.catalog_entry().unwrap();
     assert_eq!(e.family, ModelFamily::Gpt5);
     assert_eq!(e.system_prompt, SystemPrompt::Developer);
     assert_eq!(e.wire_model, "gpt-7-turbo");
@@ -696,15 +699,15 @@ fn catalogue_file_from_the_config_extends_the_builtin_one() {
         e.info.supports_reasoning_effort,
         EffortSupport::Levels(vec![Low, High])
     );
-    assert_eq!(new.profile.model_info.context_window, 1_000_000);
+    assert_eq!(new.profile.model_info().context_window, 1_000_000);
 
     let dated = load("o3-mini-2025-01-31").profile;
-    let e = dated.catalog_entry.unwrap();
+    let e = dated.catalog_entry().unwrap();
     assert_eq!(e.wire_model, "o3-mini-2025-01-31");
     assert_eq!(e.info, entry("o3-mini").info);
 
     // Models the file does not name are the built-in ones.
-    assert_eq!(load("o1").profile.model_info, entry("o1").info);
+    assert_eq!(*load("o1").profile.model_info(), entry("o1").info);
 }
 
 #[test]
@@ -733,7 +736,7 @@ fn oac_catalog_wins_over_the_config_key_and_the_flag_over_both() {
             .load()
             .unwrap()
             .profile
-            .model_info
+            .model_info()
             .prices
             .input_price
             .unwrap()
@@ -760,23 +763,23 @@ fn catalogue_given_in_code_is_used() {
         .catalog(catalog.clone())
         .load()
         .unwrap();
-    assert_eq!(loaded.profile.model_info.context_window, 64_000);
+    assert_eq!(loaded.profile.model_info().context_window, 64_000);
 
     let built = ProfileBuilder::new()
         .model("gpt-4o")
         .catalog(catalog)
         .build()
         .unwrap();
-    assert_eq!(built.model_info.context_window, 64_000);
+    assert_eq!(built.model_info().context_window, 64_000);
 }
 
 #[test]
 fn profile_builder_uses_the_builtin_catalogue_for_native() {
     let p = ProfileBuilder::new().model("o1-mini").build().unwrap();
-    assert_eq!(p.provider, ProviderChoice::OpenAiNative);
-    assert_eq!(p.model_info, entry("o1-mini").info);
+    assert_eq!(p.provider(), ProviderChoice::OpenAiNative);
+    assert_eq!(*p.model_info(), entry("o1-mini").info);
     assert_eq!(
-        p.catalog_entry.unwrap().system_prompt,
+        p.catalog_entry().unwrap().system_prompt,
         SystemPrompt::FirstUserMessage
     );
 }
@@ -914,7 +917,7 @@ fn only_o1_preview_and_o1_mini_reject_tools() {
 fn supports_tools_is_a_model_info_key() {
     let toml = format!("{NATIVE}\n[profiles.openai.model_info]\nsupports_tools = false\n");
     let p = load_ok(&toml, env(), Overrides::new()).profile;
-    assert!(!p.model_info.supports_tools);
+    assert!(!p.model_info().supports_tools);
     let file = ConfigFile::parse_toml(&toml).unwrap();
     let written = file.to_toml_string().unwrap();
     assert!(written.contains("supports_tools = false\n"), "{written}");
@@ -1012,7 +1015,7 @@ fn loader_sees_the_override_on_an_alias() {
         .load()
         .unwrap();
     assert_eq!(
-        loaded.profile.model_info.prices.input_price,
+        loaded.profile.model_info().prices.input_price,
         Some(dec("0.5"))
     );
 }
@@ -1086,9 +1089,6 @@ fn native_profile_with_a_gateway_prefixed_id_uses_the_catalogue() {
     );
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let p = &loaded.profile;
-    assert_eq!(p.model_info, entry("gpt-4o").info);
-    assert_eq!(
-        p.catalog_entry.as_ref().unwrap().wire_model,
-        "openai/gpt-4o"
-    );
+    assert_eq!(*p.model_info(), entry("gpt-4o").info);
+    assert_eq!(p.catalog_entry().unwrap().wire_model, "openai/gpt-4o");
 }

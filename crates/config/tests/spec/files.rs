@@ -5,7 +5,7 @@ use std::time::Duration;
 use oac_config::{
     AuthStyle, AzureSettings, ConfigError, ConfigFile, Decimal, EffortSupport, EndpointMode,
     IncludeUsage, KeySource, MapEnv, MaxTokensField, Overrides, ProviderChoice, ReasoningEffort,
-    ResolvedProfile, WarningKind,
+    WarningKind,
 };
 
 use crate::common::{load_ok, write};
@@ -38,25 +38,25 @@ model = "qwen2.5-coder:7b"
     let env = MapEnv::new().set("TOGETHER_API_KEY", "tg-key");
     let loaded = load_ok(toml, env.clone(), Overrides::new());
     let p = &loaded.profile;
-    assert_eq!(p.name.as_deref(), Some("together"));
-    assert_eq!(p.provider, ProviderChoice::Compatible);
+    assert_eq!(p.name(), Some("together"));
+    assert_eq!(p.provider(), ProviderChoice::Compatible);
     assert_eq!(
-        p.endpoints.chat.as_str(),
+        p.endpoints().chat.as_str(),
         "https://api.together.xyz/v1/chat/completions"
     );
-    assert_eq!(p.model_info.context_window, 131_072);
-    assert_eq!(p.model_info.max_output_tokens, Some(8192));
-    assert!(!p.model_info.supports_images);
-    assert_eq!(p.model_info.prices.input_price, Some(dec("0.88")));
-    assert_eq!(p.model_info.prices.output_price, Some(dec("0.88")));
+    assert_eq!(p.model_info().context_window, 131_072);
+    assert_eq!(p.model_info().max_output_tokens, Some(8192));
+    assert!(!p.model_info().supports_images);
+    assert_eq!(p.model_info().prices.input_price, Some(dec("0.88")));
+    assert_eq!(p.model_info().prices.output_price, Some(dec("0.88")));
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 
     let local = load_ok(toml, env, Overrides::new().profile("local")).profile;
     assert_eq!(
-        local.endpoints.chat.as_str(),
+        local.endpoints().chat.as_str(),
         "http://localhost:11434/v1/chat/completions"
     );
-    assert!(local.api_key.is_none());
+    assert!(local.api_key().is_none());
 }
 
 #[test]
@@ -397,13 +397,13 @@ fn auto_provider_is_native_for_api_openai_com() {
         Overrides::new(),
     );
     let p = &loaded.profile;
-    assert_eq!(p.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(p.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(
-        p.provider_reason,
+        p.provider_reason(),
         "openai-native: provider is auto and the host is api.openai.com"
     );
     // Native always sends max_completion_tokens; the profile's choice is reported.
-    assert_eq!(p.max_tokens_field, MaxTokensField::MaxCompletionTokens);
+    assert_eq!(p.max_tokens_field(), MaxTokensField::MaxCompletionTokens);
     assert_eq!(loaded.warnings[0].kind, WarningKind::SettingIgnored);
 }
 
@@ -411,12 +411,12 @@ fn auto_provider_is_native_for_api_openai_com() {
 fn auto_provider_is_compatible_for_other_hosts() {
     let toml = "[profiles.p]\nbase_url = \"http://localhost:11434/v1\"\nmodel = \"m\"\n";
     let p = load_ok(toml, MapEnv::new(), Overrides::new()).profile;
-    assert_eq!(p.provider, ProviderChoice::Compatible);
+    assert_eq!(p.provider(), ProviderChoice::Compatible);
     assert_eq!(
-        p.provider_reason,
+        p.provider_reason(),
         "compatible: provider is auto and the host `localhost` is not api.openai.com"
     );
-    assert_eq!(p.max_tokens_field, MaxTokensField::MaxTokens);
+    assert_eq!(p.max_tokens_field(), MaxTokensField::MaxTokens);
 }
 
 #[test]
@@ -426,19 +426,19 @@ fn r1_format_follows_deepseek_reasoner_unless_set() {
     assert!(
         load_ok(auto, MapEnv::new(), Overrides::new())
             .profile
-            .r1_format
+            .r1_format()
     );
     let off = format!("{auto}r1_format = false\n");
     assert!(
         !load_ok(&off, MapEnv::new(), Overrides::new())
             .profile
-            .r1_format
+            .r1_format()
     );
     let other = "[profiles.p]\nbase_url = \"http://localhost:1/v1\"\nmodel = \"deepseek-chat\"\n";
     assert!(
         !load_ok(other, MapEnv::new(), Overrides::new())
             .profile
-            .r1_format
+            .r1_format()
     );
 }
 
@@ -455,32 +455,29 @@ api_version = "2024-10-21"
 "#;
     let env = MapEnv::new().set("AZURE_KEY", "k");
     let p = load_ok(toml, env.clone(), Overrides::new()).profile;
-    assert_eq!(p.auth, AuthStyle::ApiKeyHeader);
+    assert_eq!(*p.auth(), AuthStyle::ApiKeyHeader);
     assert_eq!(
-        p.endpoints.chat.as_str(),
+        p.endpoints().chat.as_str(),
         "https://res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21"
     );
     assert_eq!(
-        p.azure,
-        Some(AzureSettings::new().api_version("2024-10-21"))
+        p.azure(),
+        Some(&AzureSettings::new().api_version("2024-10-21"))
     );
     let bearer = toml.replace("api_key_env", "auth = \"bearer\"\napi_key_env");
     assert_eq!(
-        load_ok(&bearer, env, Overrides::new()).profile.auth,
+        *load_ok(&bearer, env, Overrides::new()).profile.auth(),
         AuthStyle::Bearer
     );
 }
 
 #[test]
-fn resolved_profile_new_follows_the_endpoints_auth() {
+fn the_default_auth_follows_the_endpoints() {
     let options = oac_url_options("gpt4o-prod");
     let azure = oac_url::resolve("https://res.openai.azure.com", &options).unwrap();
-    assert_eq!(
-        ResolvedProfile::new(azure, "m").auth,
-        AuthStyle::ApiKeyHeader
-    );
+    assert_eq!(AuthStyle::for_endpoints(&azure), AuthStyle::ApiKeyHeader);
     let standard = oac_url::resolve("https://api.together.xyz/v1", &options).unwrap();
-    assert_eq!(ResolvedProfile::new(standard, "m").auth, AuthStyle::Bearer);
+    assert_eq!(AuthStyle::for_endpoints(&standard), AuthStyle::Bearer);
 }
 
 fn oac_url_options(model: &str) -> oac_url::ResolveOptions {
@@ -499,10 +496,10 @@ tenant = "config"
 "#;
     let p = load_ok(toml, MapEnv::new(), Overrides::new()).profile;
     assert_eq!(
-        p.endpoints.chat.as_str(),
+        p.endpoints().chat.as_str(),
         "http://localhost:8080/v1/chat/completions?tenant=config"
     );
-    assert_eq!(p.query, vec![("tenant".to_owned(), "config".to_owned())]);
+    assert_eq!(p.query(), vec![("tenant".to_owned(), "config".to_owned())]);
 }
 
 #[test]
@@ -547,7 +544,8 @@ output_price = 2
 "#;
     let info = load_ok(toml, MapEnv::new(), Overrides::new())
         .profile
-        .model_info;
+        .model_info()
+        .clone();
     assert!(info.supports_computer_use);
     assert!(info.supports_images);
     assert_eq!(info.context_window, 128_000);
@@ -576,5 +574,5 @@ fn relative_ca_cert_is_relative_to_the_config_file() {
         .overrides(Overrides::new().config(config))
         .load()
         .unwrap();
-    assert_eq!(loaded.profile.ca_cert.as_deref(), Some(cert.as_path()));
+    assert_eq!(loaded.profile.ca_cert(), Some(cert.as_path()));
 }

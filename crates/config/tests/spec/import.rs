@@ -205,7 +205,7 @@ fn imported_profiles_load() {
             .overrides(oac_config::Overrides::new().profile(name))
             .load()
             .unwrap_or_else(|err| panic!("{name}: {err}"));
-        assert_eq!(loaded.profile.name.as_deref(), Some(name));
+        assert_eq!(loaded.profile.name(), Some(name));
     }
 }
 
@@ -307,10 +307,10 @@ fn azure_api_version_without_use_azure_on_a_standard_host_is_ignored() {
     insta::assert_snapshot!("azure_api_version_on_standard_host", warnings(&import));
     let loaded = load_imported(&mut import);
     assert_eq!(
-        loaded.profile.endpoints.chat.as_str(),
+        loaded.profile.endpoints().chat.as_str(),
         "https://api.together.xyz/v1/chat/completions"
     );
-    assert_eq!(loaded.profile.auth, AuthStyle::Bearer);
+    assert_eq!(*loaded.profile.auth(), AuthStyle::Bearer);
 }
 
 #[test]
@@ -337,10 +337,10 @@ fn use_azure_alone_makes_an_azure_profile_with_the_default_version() {
     assert_eq!(import.warnings, []);
     let loaded = load_imported(&mut import);
     assert_eq!(
-        loaded.profile.endpoints.chat.as_str(),
+        loaded.profile.endpoints().chat.as_str(),
         "https://apim.contoso.com/aoai/openai/deployments/m/chat/completions?api-version=2024-08-01-preview"
     );
-    assert_eq!(loaded.profile.auth, AuthStyle::ApiKeyHeader);
+    assert_eq!(*loaded.profile.auth(), AuthStyle::ApiKeyHeader);
 }
 
 #[test]
@@ -377,10 +377,10 @@ fn azure_api_version_on_an_ai_inference_host_is_the_query_api_version() {
     insta::assert_snapshot!("use_azure_on_ai_inference_host", warnings(&import));
     let loaded = load_imported(&mut import);
     assert_eq!(
-        loaded.profile.endpoints.chat.as_str(),
+        loaded.profile.endpoints().chat.as_str(),
         "https://res.services.ai.azure.com/models/chat/completions?api-version=2024-10-21"
     );
-    assert_eq!(loaded.profile.auth, AuthStyle::Bearer);
+    assert_eq!(*loaded.profile.auth(), AuthStyle::Bearer);
 }
 
 // ---- credential headers ----
@@ -419,10 +419,10 @@ fn authorization_bearer_header_becomes_the_key() {
     let loaded = load_imported(&mut import);
     assert_no_header_token(&import.config.to_toml_string().unwrap());
     assert_eq!(
-        loaded.profile.api_key.as_ref().map(|k| k.expose_secret()),
+        loaded.profile.api_key().as_ref().map(|k| k.expose_secret()),
         Some(HEADER_TOKEN)
     );
-    assert_eq!(loaded.profile.auth, AuthStyle::Bearer);
+    assert_eq!(*loaded.profile.auth(), AuthStyle::Bearer);
 }
 
 #[test]
@@ -450,7 +450,7 @@ fn other_credential_headers_become_the_key_sent_in_the_same_header() {
         assert_eq!(import.keys[0].1.expose_secret(), value, "{header}");
         assert_no_header_token(&import.config.to_toml_string().unwrap());
         let loaded = load_imported(&mut import);
-        assert_eq!(loaded.profile.auth, auth, "{header}");
+        assert_eq!(*loaded.profile.auth(), auth, "{header}");
         assert_no_header_token(&import.config.to_toml_string().unwrap());
     }
 }

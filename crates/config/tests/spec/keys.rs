@@ -15,7 +15,7 @@ fn shown_loaded(loaded: &Loaded) -> String {
     for warning in &loaded.warnings {
         shown.push_str(&format!("{warning}\n{warning:?}\n"));
     }
-    shown.push_str(&format!("{:?}", loaded.profile.key_source));
+    shown.push_str(&format!("{:?}", loaded.profile.key_source()));
     shown
 }
 
@@ -25,7 +25,7 @@ fn shown_error(err: &ConfigError) -> String {
 }
 
 fn assert_key(loaded: &Loaded) {
-    let key = loaded.profile.api_key.as_ref().map(|k| k.expose_secret());
+    let key = loaded.profile.api_key().as_ref().map(|k| k.expose_secret());
     assert_eq!(key, Some(KEY));
     assert_no_key(&shown_loaded(loaded));
 }
@@ -138,7 +138,7 @@ fn key_source_does_not_name_a_variable_that_looks_like_a_key() {
     let loaded = load_ok(&toml, env, Overrides::new());
     assert_key(&loaded);
     assert_eq!(
-        loaded.profile.key_source.as_deref(),
+        loaded.profile.key_source(),
         Some("profiles.p.api_key_env (a variable whose name is not shown)")
     );
     let shown = shown_loaded(&loaded);
@@ -155,7 +155,13 @@ fn api_key_file_is_read_and_trimmed() {
     );
     let loaded = load_ok(&toml, MapEnv::new(), Overrides::new());
     assert_key(&loaded);
-    assert!(loaded.profile.key_source.unwrap().contains("together.key"));
+    assert!(
+        loaded
+            .profile
+            .key_source()
+            .unwrap()
+            .contains("together.key")
+    );
 }
 
 #[test]
@@ -238,7 +244,7 @@ fn openai_api_key_when_the_profile_names_no_source() {
     let env = MapEnv::new().set("OPENAI_API_KEY", KEY);
     let loaded = load_ok(&toml, env, Overrides::new());
     assert_key(&loaded);
-    assert_eq!(loaded.profile.key_source.as_deref(), Some("OPENAI_API_KEY"));
+    assert_eq!(loaded.profile.key_source(), Some("OPENAI_API_KEY"));
 }
 
 #[test]
@@ -293,7 +299,7 @@ fn builder_key() {
         .api_key(SecretString::from(KEY))
         .build()
         .unwrap();
-    assert_eq!(profile.api_key.as_ref().unwrap().expose_secret(), KEY);
+    assert_eq!(profile.api_key().as_ref().unwrap().expose_secret(), KEY);
     assert_no_key(&format!("{profile:?}"));
     let err = ProfileBuilder::new()
         .base_url("ftp://x")
@@ -354,7 +360,7 @@ fn sensitive_header_values_are_redacted_in_debug() {
         "[profiles.p]\n{BASE}\n[profiles.p.headers]\nX-Api-Key = \"{KEY}\"\nX-Title = \"my app\"\n"
     );
     let loaded = load_ok(&toml, MapEnv::new(), Overrides::new());
-    let shown = format!("{:?}", loaded.profile.headers);
+    let shown = format!("{:?}", loaded.profile.headers());
     assert!(shown.contains("my app"), "{shown}");
     assert_no_key(&shown_loaded(&loaded));
     let file = ConfigFile::parse_toml(&toml).unwrap();
@@ -411,7 +417,7 @@ fn load_without_key(toml: &str) -> Result<oac_config::Loaded, oac_config::Config
 fn unset_key_variable_is_a_warning_when_the_key_is_not_required() {
     let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\napi_key_env = \"TOGETHER_API_KEY\"\nmodel = \"m\"\n";
     let loaded = load_without_key(toml).unwrap();
-    assert!(loaded.profile.api_key.is_none());
+    assert!(loaded.profile.api_key().is_none());
     let shown: Vec<String> = loaded
         .warnings
         .iter()
@@ -436,7 +442,7 @@ fn unset_key_variable_is_a_warning_when_the_key_is_not_required() {
 fn missing_key_file_is_a_warning_when_the_key_is_not_required() {
     let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\napi_key_file = \"/nonexistent/oac-test.key\"\nmodel = \"m\"\n";
     let loaded = load_without_key(toml).unwrap();
-    assert!(loaded.profile.api_key.is_none());
+    assert!(loaded.profile.api_key().is_none());
     assert!(
         loaded
             .warnings

@@ -39,7 +39,7 @@ fn config_flag_wins() {
         .overrides(Overrides::new().config(&flag))
         .load()
         .unwrap();
-    assert_eq!(loaded.profile.model, "from-flag");
+    assert_eq!(loaded.profile.model(), "from-flag");
     assert_eq!(loaded.source, ConfigSource::Flag(flag));
 }
 
@@ -50,7 +50,7 @@ fn oac_config_comes_next() {
     let (_home, env) = home_with_default_config("default");
     let env = env.set("OAC_CONFIG", env_file.to_str().unwrap());
     let loaded = Loader::new().env(env).load().unwrap();
-    assert_eq!(loaded.profile.model, "from-env");
+    assert_eq!(loaded.profile.model(), "from-env");
     assert_eq!(loaded.source, ConfigSource::Env(env_file));
 }
 
@@ -59,7 +59,7 @@ fn platform_default_is_used_when_it_exists() {
     let (_home, env) = home_with_default_config("default");
     let expected = oac_config::default_config_path(&env).unwrap();
     let loaded = Loader::new().env(env).load().unwrap();
-    assert_eq!(loaded.profile.model, "from-default");
+    assert_eq!(loaded.profile.model(), "from-default");
     assert_eq!(loaded.source, ConfigSource::DefaultLocation(expected));
 }
 
@@ -108,7 +108,7 @@ fn json_config_file_is_read_by_extension() {
         .env(MapEnv::new().set("OAC_CONFIG", path.to_str().unwrap()))
         .load()
         .unwrap();
-    assert_eq!(loaded.profile.model, "json-model");
+    assert_eq!(loaded.profile.model(), "json-model");
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn profile_named_without_any_config_file() {
 fn require_model_can_be_turned_off() {
     let env = MapEnv::new().set("OPENAI_BASE_URL", "http://localhost:1/v1");
     let loaded = Loader::new().env(env).require_model(false).load().unwrap();
-    assert_eq!(loaded.profile.model, "");
+    assert_eq!(loaded.profile.model(), "");
 }
 
 /// A config file in the folder of earlier releases (`openai-compat/`) is still read
@@ -147,7 +147,7 @@ fn legacy_config_folder_still_works() {
         return; // The platform dir is under HOME there; the rule is the same.
     }
     let loaded = Loader::new().env(env.clone()).load().unwrap();
-    assert_eq!(loaded.profile.model, "from-legacy");
+    assert_eq!(loaded.profile.model(), "from-legacy");
     assert_eq!(loaded.source, ConfigSource::DefaultLocation(legacy));
 
     let current = config_home
@@ -156,6 +156,6 @@ fn legacy_config_folder_still_works() {
     std::fs::create_dir_all(current.parent().unwrap()).unwrap();
     std::fs::write(&current, PROFILE.replace("{}", "current")).unwrap();
     let loaded = Loader::new().env(env).load().unwrap();
-    assert_eq!(loaded.profile.model, "from-current");
+    assert_eq!(loaded.profile.model(), "from-current");
     assert_eq!(loaded.source, ConfigSource::DefaultLocation(current));
 }

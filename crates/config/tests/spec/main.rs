@@ -1,4 +1,4 @@
-//! The configuration spec (`shared/specs/config.md`), rule by rule.
+//! The configuration rules (`docs/config.md`), rule by rule.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly on purpose
 

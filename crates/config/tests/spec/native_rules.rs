@@ -175,7 +175,7 @@ fn azure(lines: &str) -> String {
 fn reasoning_model_on_azure_with_the_default_api_version_is_warned_about() {
     let toml = azure("model = \"o3-mini\"");
     let loaded = load_ok(&toml, env(), Overrides::new());
-    assert_eq!(loaded.profile.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(loaded.profile.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
     assert_eq!(loaded.warnings[0].kind, WarningKind::ApiVersionTooOld);
     insta::assert_snapshot!("azure_api_version_default", loaded.warnings[0].to_string());

@@ -72,7 +72,7 @@ fn base_url_matrix() {
         };
         let loaded = load_ok(toml, vars, flags);
         assert_eq!(
-            loaded.profile.endpoints.chat.host_str(),
+            loaded.profile.endpoints().chat.host_str(),
             Some(host),
             "flag {flag:?}, env {env:?}, profile {in_profile}"
         );
@@ -96,7 +96,7 @@ fn model_matrix() {
         if let Some(env) = env {
             vars = vars.set("OPENAI_MODEL", env);
         }
-        assert_eq!(load_ok(PROFILE, vars, flags).profile.model, expected);
+        assert_eq!(load_ok(PROFILE, vars, flags).profile.model(), expected);
     }
 }
 
@@ -107,9 +107,9 @@ fn empty_environment_variables_count_as_unset() {
         .set("OPENAI_MODEL", " ")
         .set("OPENAI_API_KEY", "k");
     let loaded = load_ok(PROFILE, vars, Overrides::new());
-    assert_eq!(loaded.profile.model, "profile-model");
+    assert_eq!(loaded.profile.model(), "profile-model");
     assert_eq!(
-        loaded.profile.endpoints.chat.host_str(),
+        loaded.profile.endpoints().chat.host_str(),
         Some("profile.example.com")
     );
 }
@@ -124,9 +124,9 @@ model = "m"
 "#;
     let vars = MapEnv::new().set("OPENAI_API_KEY", "k");
     let from_profile = load_ok(toml, vars.clone(), Overrides::new()).profile;
-    assert_eq!(from_profile.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(from_profile.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(
-        from_profile.provider_reason,
+        from_profile.provider_reason(),
         "openai-native: set by profiles.p.provider"
     );
     let from_flag = load_ok(
@@ -135,8 +135,8 @@ model = "m"
         Overrides::new().provider(ProviderChoice::Compatible),
     )
     .profile;
-    assert_eq!(from_flag.provider, ProviderChoice::Compatible);
-    assert_eq!(from_flag.provider_reason, "compatible: set by --provider");
+    assert_eq!(from_flag.provider(), ProviderChoice::Compatible);
+    assert_eq!(from_flag.provider_reason(), "compatible: set by --provider");
 }
 
 #[test]
@@ -150,7 +150,7 @@ model = "m"
     let vars = MapEnv::new().set("OPENAI_API_KEY", "k");
     let from_profile = load_ok(toml, vars.clone(), Overrides::new()).profile;
     assert_eq!(
-        from_profile.endpoints.chat.as_str(),
+        from_profile.endpoints().chat.as_str(),
         "https://gw.example.com/api/v2/models/chat/chat/completions"
     );
     let from_flag = load_ok(
@@ -160,7 +160,7 @@ model = "m"
     )
     .profile;
     assert_eq!(
-        from_flag.endpoints.chat.as_str(),
+        from_flag.endpoints().chat.as_str(),
         "https://gw.example.com/api/v2/models/chat"
     );
 }
@@ -179,7 +179,10 @@ HTTP-Referer = "https://example.com"
     let flags = Overrides::new()
         .header("x-title: from flag")
         .header("X-Extra: 1");
-    let headers = load_ok(toml, MapEnv::new(), flags).profile.headers;
+    let headers = load_ok(toml, MapEnv::new(), flags)
+        .profile
+        .headers()
+        .clone();
     assert_eq!(headers.get("X-Title"), Some("from flag"));
     assert_eq!(headers.get("HTTP-Referer"), Some("https://example.com"));
     assert_eq!(headers.get("X-Extra"), Some("1"));
@@ -230,10 +233,10 @@ model = "m"
     for (toml, flags, key, source) in cases {
         let profile = load_ok(toml, vars.clone(), flags).profile;
         assert_eq!(
-            profile.api_key.as_ref().map(|k| k.expose_secret()),
+            profile.api_key().as_ref().map(|k| k.expose_secret()),
             Some(key)
         );
-        assert_eq!(profile.key_source.as_deref(), Some(source));
+        assert_eq!(profile.key_source(), Some(source));
     }
 }
 
@@ -269,8 +272,8 @@ model = "c"
             vars = vars.set("OAC_PROFILE", env);
         }
         let profile = load_ok(toml, vars, flags).profile;
-        assert_eq!(profile.name.as_deref(), Some(expected));
-        assert_eq!(profile.model, expected);
+        assert_eq!(profile.name(), Some(expected));
+        assert_eq!(profile.model(), expected);
     }
 }
 
@@ -278,7 +281,7 @@ model = "c"
 fn the_only_profile_is_used_without_default_profile() {
     let toml = "[profiles.only]\nbase_url = \"http://localhost:1/v1\"\nmodel = \"m\"\n";
     let profile = load_ok(toml, MapEnv::new(), Overrides::new()).profile;
-    assert_eq!(profile.name.as_deref(), Some("only"));
+    assert_eq!(profile.name(), Some("only"));
 }
 
 #[test]
@@ -323,34 +326,34 @@ fn unknown_profile_from_environment() {
 fn defaults_table() {
     let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\nmodel = \"m\"\n";
     let p = load_ok(toml, MapEnv::new(), Overrides::new()).profile;
-    assert_eq!(p.provider, ProviderChoice::Compatible);
-    assert_eq!(p.auth, AuthStyle::Bearer);
-    assert!(p.api_key.is_none());
-    assert!(p.headers.is_empty());
-    assert!(p.query.is_empty());
-    assert!(p.streaming);
-    assert_eq!(p.include_usage, oac_config::IncludeUsage::Auto);
-    assert_eq!(p.max_tokens_field, oac_config::MaxTokensField::MaxTokens);
-    assert!(!p.include_max_tokens);
-    assert_eq!(p.max_tokens, None);
-    assert_eq!(p.temperature, None);
-    assert_eq!(p.reasoning_effort, None);
-    assert!(!p.r1_format);
-    assert!(p.parse_think_tags);
-    assert_eq!(p.timeouts.total.as_secs(), 600);
-    assert_eq!(p.timeouts.connect.as_secs(), 10);
-    assert_eq!(p.timeouts.stream_idle.as_secs(), 120);
-    assert_eq!(p.max_retries, 2);
-    assert_eq!(p.proxy, None);
-    assert_eq!(p.ca_cert, None);
-    assert_eq!(p.azure, None);
-    assert_eq!(p.model_info, oac_config::ModelInfo::compatible_default());
-    assert_eq!(p.model_info.context_window, 128_000);
-    assert!(p.model_info.supports_images);
-    assert!(!p.model_info.supports_computer_use);
-    assert!(!p.model_info.supports_prompt_cache);
-    assert_eq!(p.model_info.prices.input_price, None);
-    assert_eq!(p.model_info.prices.output_price, None);
+    assert_eq!(p.provider(), ProviderChoice::Compatible);
+    assert_eq!(*p.auth(), AuthStyle::Bearer);
+    assert!(p.api_key().is_none());
+    assert!(p.headers().is_empty());
+    assert!(p.query().is_empty());
+    assert!(p.streaming());
+    assert_eq!(p.include_usage(), oac_config::IncludeUsage::Auto);
+    assert_eq!(p.max_tokens_field(), oac_config::MaxTokensField::MaxTokens);
+    assert!(!p.include_max_tokens());
+    assert_eq!(p.max_tokens(), None);
+    assert_eq!(p.temperature(), None);
+    assert_eq!(p.reasoning_effort(), None);
+    assert!(!p.r1_format());
+    assert!(p.parse_think_tags());
+    assert_eq!(p.timeouts().total.as_secs(), 600);
+    assert_eq!(p.timeouts().connect.as_secs(), 10);
+    assert_eq!(p.timeouts().stream_idle.as_secs(), 120);
+    assert_eq!(p.max_retries(), 2);
+    assert_eq!(p.proxy(), None);
+    assert_eq!(p.ca_cert(), None);
+    assert_eq!(p.azure(), None);
+    assert_eq!(*p.model_info(), oac_config::ModelInfo::compatible_default());
+    assert_eq!(p.model_info().context_window, 128_000);
+    assert!(p.model_info().supports_images);
+    assert!(!p.model_info().supports_computer_use);
+    assert!(!p.model_info().supports_prompt_cache);
+    assert_eq!(p.model_info().prices.input_price, None);
+    assert_eq!(p.model_info().prices.output_price, None);
 }
 
 #[test]
@@ -359,10 +362,10 @@ fn no_config_file_uses_environment_and_defaults() {
         .set("OPENAI_API_KEY", "k")
         .set("OPENAI_MODEL", "gpt-4o-mini");
     let loaded = oac_config::Loader::new().env(vars).load().unwrap();
-    assert_eq!(loaded.profile.name, None);
-    assert_eq!(loaded.profile.provider, ProviderChoice::OpenAiNative);
+    assert_eq!(loaded.profile.name(), None);
+    assert_eq!(loaded.profile.provider(), ProviderChoice::OpenAiNative);
     assert_eq!(
-        loaded.profile.endpoints.chat.as_str(),
+        loaded.profile.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
     );
     assert!(matches!(
@@ -396,7 +399,7 @@ fn openai_base_url_replacing_the_profile_url_warns_that_the_key_goes_there() {
         .set("TOGETHER_API_KEY", "k");
     let loaded = load_ok(TOGETHER_WITH_KEY, env, Overrides::new());
     assert_eq!(
-        loaded.profile.endpoints.chat.host_str(),
+        loaded.profile.endpoints().chat.host_str(),
         Some("gw.example.net")
     );
     let shown = warnings_of(&loaded, WarningKind::SettingOverridden);
@@ -439,7 +442,7 @@ fn openai_api_key_sent_to_a_profile_host_that_is_not_openai_warns() {
     let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\nmodel = \"m\"\n";
     let env = MapEnv::new().set("OPENAI_API_KEY", "sk-openai");
     let loaded = load_ok(toml, env, Overrides::new());
-    assert_eq!(loaded.profile.key_source.as_deref(), Some("OPENAI_API_KEY"));
+    assert_eq!(loaded.profile.key_source(), Some("OPENAI_API_KEY"));
     let shown = warnings_of(&loaded, WarningKind::OpenAiKeyToOtherHost);
     assert_eq!(shown.len(), 1, "{shown:?}");
     insta::assert_snapshot!("openai_api_key_to_profile_host", shown.join("\n"));
@@ -534,11 +537,11 @@ output_price = 0.88
 #[test]
 fn model_info_applies_to_the_profiles_own_model() {
     let loaded = load_ok(PRICED, MapEnv::new(), Overrides::new());
-    assert_eq!(loaded.profile.model_info.context_window, 131_072);
+    assert_eq!(loaded.profile.model_info().context_window, 131_072);
     assert_eq!(
         loaded
             .profile
-            .model_info
+            .model_info()
             .prices
             .input_price
             .map(|p| p.to_string()),
@@ -550,10 +553,10 @@ fn model_info_applies_to_the_profiles_own_model() {
 #[test]
 fn model_info_is_set_aside_when_a_flag_picks_another_model() {
     let loaded = load_ok(PRICED, MapEnv::new(), Overrides::new().model("qwen"));
-    assert_eq!(loaded.profile.model, "qwen");
+    assert_eq!(loaded.profile.model(), "qwen");
     // Another model's prices would give a wrong cost: unknown is honest.
-    assert_eq!(loaded.profile.model_info.prices.input_price, None);
-    assert_eq!(loaded.profile.model_info.context_window, 128_000);
+    assert_eq!(loaded.profile.model_info().prices.input_price, None);
+    assert_eq!(loaded.profile.model_info().context_window, 128_000);
     assert_eq!(
         warnings_of(&loaded, WarningKind::SettingIgnored),
         [
@@ -566,14 +569,14 @@ fn model_info_is_set_aside_when_a_flag_picks_another_model() {
 fn model_info_is_set_aside_when_openai_model_picks_another_model() {
     let env = MapEnv::new().set("OPENAI_MODEL", "qwen");
     let loaded = load_ok(PRICED, env, Overrides::new());
-    assert_eq!(loaded.profile.model_info.prices.output_price, None);
+    assert_eq!(loaded.profile.model_info().prices.output_price, None);
     assert_eq!(warnings_of(&loaded, WarningKind::SettingIgnored).len(), 1);
 }
 
 #[test]
 fn model_info_applies_when_the_flag_names_the_same_model() {
     let loaded = load_ok(PRICED, MapEnv::new(), Overrides::new().model("llama"));
-    assert_eq!(loaded.profile.model_info.context_window, 131_072);
+    assert_eq!(loaded.profile.model_info().context_window, 131_072);
     assert!(warnings_of(&loaded, WarningKind::SettingIgnored).is_empty());
 }
 
@@ -584,7 +587,7 @@ fn model_info_of_a_profile_without_a_model_applies_to_any_model() {
     assert_eq!(
         loaded
             .profile
-            .model_info
+            .model_info()
             .prices
             .output_price
             .map(|p| p.to_string()),

@@ -1,22 +1,70 @@
 //! One test per shaping rule; snapshots pin the body of each option combination.
 
-use oac_config::{EffortSupport, IncludeUsage, MaxTokensField, ReasoningEffort, ResolvedProfile};
 use oac_url::{ResolveOptions, resolve};
 use serde_json::{Value, json};
 
 use super::*;
+use crate::model::{EffortSupport, ModelInfo, ReasoningEffort};
 use crate::request::{
     ChatRequest, ContentPart, Image, ImageSource, Message, ResponseFormat, Tool, ToolCall,
     ToolChoice,
 };
 
-fn profile(model: &str) -> ResolvedProfile {
-    let endpoints = resolve("https://api.example.com/v1", &ResolveOptions::default()).unwrap();
-    ResolvedProfile::new(endpoints, model)
+/// The settings a test changes, turned into a [`ProviderConfig`] and
+/// [`CompatibleRules`] by [`compatible`].
+#[derive(Clone)]
+struct Profile {
+    model: String,
+    r1_format: bool,
+    send_reasoning_content: bool,
+    max_tokens: Option<u32>,
+    temperature: Option<f64>,
+    reasoning_effort: Option<ReasoningEffort>,
+    include_max_tokens: bool,
+    max_tokens_field: MaxTokensField,
+    include_usage: IncludeUsage,
+    model_info: ModelInfo,
 }
 
-fn body(profile: &ResolvedProfile, request: &ChatRequest, streaming: Streaming) -> Value {
-    Value::Object(build_body(&ShapingRules::compatible(profile), request, streaming).unwrap())
+fn profile(model: &str) -> Profile {
+    Profile {
+        model: model.to_owned(),
+        r1_format: false,
+        send_reasoning_content: false,
+        max_tokens: None,
+        temperature: None,
+        reasoning_effort: None,
+        include_max_tokens: false,
+        max_tokens_field: MaxTokensField::MaxTokens,
+        include_usage: IncludeUsage::Auto,
+        model_info: ModelInfo::compatible_default(),
+    }
+}
+
+fn config(p: &Profile) -> ProviderConfig {
+    let endpoints = resolve("https://api.example.com/v1", &ResolveOptions::default()).unwrap();
+    let defaults = crate::settings::RequestDefaults {
+        max_tokens: p.max_tokens,
+        temperature: p.temperature,
+        reasoning_effort: p.reasoning_effort,
+        include_max_tokens: p.include_max_tokens,
+        max_tokens_field: p.max_tokens_field,
+        include_usage: p.include_usage,
+    };
+    ProviderConfig::new(endpoints, p.model.clone())
+        .with_model_info(p.model_info.clone())
+        .with_request_defaults(defaults)
+}
+
+/// The generic provider's rules for `p`.
+fn compatible(p: &Profile) -> ShapingRules {
+    let compat = CompatibleRules::r1_format(p.r1_format)
+        .with_reasoning_content(p.r1_format || p.send_reasoning_content);
+    ShapingRules::compatible(&config(p), &compat)
+}
+
+fn body(profile: &Profile, request: &ChatRequest, streaming: Streaming) -> Value {
+    Value::Object(build_body(&compatible(profile), request, streaming).unwrap())
 }
 
 fn snapshot(name: &str, value: &Value) {
@@ -271,7 +319,7 @@ fn effort_limited_to_the_allowed_levels() {
 
 #[test]
 fn forced_effort_wins() {
-    let mut rules = ShapingRules::compatible(&profile("o3-mini"));
+    let mut rules = compatible(&profile("o3-mini"));
     rules.effort_support = EffortSupport::Yes;
     rules.forced_effort = Some(ReasoningEffort::High);
     assert_eq!(
@@ -307,9 +355,11 @@ fn r1_format_moves_system_to_user_and_merges_same_roles() {
 }
 
 #[test]
-fn deepseek_reasoner_model_implies_r1_format() {
+fn r1_format_folds_the_system_prompt_into_the_user_message() {
+    let mut p = profile("deepseek-reasoner");
+    p.r1_format = true;
     let b = body(
-        &profile("deepseek-reasoner"),
+        &p,
         &ChatRequest::new().system("S").user("U"),
         Streaming::Off,
     );
@@ -368,7 +418,7 @@ fn image_to_a_text_only_model_is_refused() {
     p.model_info.supports_images = false;
     let request =
         ChatRequest::new().user(vec![ContentPart::image_url("https://example.com/a.png")]);
-    let err = build_body(&ShapingRules::compatible(&p), &request, Streaming::Off).unwrap_err();
+    let err = build_body(&compatible(&p), &request, Streaming::Off).unwrap_err();
     assert!(matches!(err, Error::ImagesNotSupported { .. }));
     assert_eq!(
         err.to_string(),
@@ -403,18 +453,12 @@ fn assistant_tool_calls_are_sent_back_without_reasoning_to_other_providers() {
 }
 
 #[test]
-fn reasoning_content_goes_back_to_deepseek_reasoner_models() {
-    for model in [
-        "deepseek-reasoner",
-        "deepseek-r1",
-        "DeepSeek-R1-Distill-Qwen-32B",
-    ] {
-        let b = body(&profile(model), &tool_loop_turn(), Streaming::Off);
-        assert_eq!(
-            b["messages"][1]["reasoning_content"], "Need the tool.",
-            "{model}"
-        );
-    }
+fn reasoning_content_goes_back_when_the_rules_say_so() {
+    // Which models want it (DeepSeek reasoners) is the config crate's rule.
+    let mut p = profile("deepseek-r1");
+    p.send_reasoning_content = true;
+    let b = body(&p, &tool_loop_turn(), Streaming::Off);
+    assert_eq!(b["messages"][1]["reasoning_content"], "Need the tool.");
     let mut p = profile("my-r1-finetune");
     p.r1_format = true;
     let b = body(&p, &tool_loop_turn(), Streaming::Off);
@@ -435,23 +479,18 @@ fn reasoning_content_is_dropped_for_groq_mistral_and_native_openai() {
         );
     }
     let p = profile("o3-mini");
-    let entry = oac_config::Catalog::builtin()
-        .lookup("o3-mini")
-        .unwrap()
-        .clone();
-    let rules = ShapingRules::native(&p, &entry, true);
+    let o3_mini = NativeModel::new("o3-mini")
+        .reasoning(true)
+        .system_role(SystemRole::Developer)
+        .known(true);
+    let rules = ShapingRules::native(&config(&p), &o3_mini);
     assert!(!rules.send_reasoning_content);
     let b = Value::Object(build_body(&rules, &tool_loop_turn(), Streaming::Off).unwrap());
     assert!(b["messages"][1].get("reasoning_content").is_none());
 }
 
 fn invalid_request_message(request: &ChatRequest) -> String {
-    let err = build_body(
-        &ShapingRules::compatible(&profile("m")),
-        request,
-        Streaming::Off,
-    )
-    .unwrap_err();
+    let err = build_body(&compatible(&profile("m")), request, Streaming::Off).unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     err.to_string()
 }
@@ -478,7 +517,7 @@ fn non_finite_profile_temperature_is_refused() {
     let mut p = profile("m");
     p.temperature = Some(f64::NAN);
     let err = build_body(
-        &ShapingRules::compatible(&p),
+        &compatible(&p),
         &ChatRequest::new().user("Hi"),
         Streaming::Off,
     )
@@ -533,7 +572,7 @@ fn developer_message_kept_unless_system_goes_to_user() {
         b["messages"][0],
         json!({"role": "developer", "content": "D"})
     );
-    let mut rules = ShapingRules::compatible(&profile("m"));
+    let mut rules = compatible(&profile("m"));
     rules.system_role = SystemRole::Developer;
     let b =
         Value::Object(build_body(&rules, &ChatRequest::new().system("S"), Streaming::Off).unwrap());
@@ -547,8 +586,5 @@ fn developer_message_kept_unless_system_goes_to_user() {
 fn include_usage_policy_is_carried_from_the_profile() {
     let mut p = profile("m");
     p.include_usage = IncludeUsage::Never;
-    assert_eq!(
-        ShapingRules::compatible(&p).include_usage,
-        IncludeUsage::Never
-    );
+    assert_eq!(compatible(&p).include_usage, IncludeUsage::Never);
 }

@@ -1,5 +1,6 @@
 //! The stream layer without a network: bytes in (split any way), events out.
-//! One test per tolerance case of `provider.md`; a property test for splits.
+//! One test per tolerance case (`docs/provider.md`, "Tolerance"); a property test
+//! for splits.
 
 use std::fmt::Write as _;
 use std::str::FromStr;

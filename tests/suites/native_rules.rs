@@ -1,14 +1,17 @@
-//! catalog.md's request rules, one test per rule; snapshots pin the body of each
-//! catalogue family.
+//! The request rules of OpenAI's models, from the config crate's catalogue through
+//! the provider's shaping: one test per rule (see `docs/catalog.md`); snapshots pin
+//! the body of each catalogue family.
+// Test code: a failed unwrap is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use oac_config::{EffortSupport, ModelFamily, ProfileBuilder, ReasoningEffort, ResolvedProfile};
+use oac_config::{EffortSupport, ProfileBuilder, ProviderChoice, ReasoningEffort, ResolvedProfile};
+use oac_provider::shaping::{ShapingRules, Streaming, build_body};
+use oac_provider::{
+    ChatRequest, ContentPart, Error, ModelInfo, ModelRules, NativeModel, OpenAiNative, Provider,
+    ProviderConfig, ProviderKind, SecretString,
+};
 use oac_url::{ResolveOptions, resolve};
 use serde_json::Value;
-
-use super::*;
-use crate::provider::Provider;
-use crate::request::{ChatRequest, ContentPart};
-use crate::shaping::{Streaming, build_body};
 
 /// A native profile for `model` at the OpenAI API, as the config loader builds it.
 fn profile(model: &str) -> ResolvedProfile {
@@ -101,7 +104,7 @@ fn gpt_5_disallowed_effort_is_refused_before_sending() {
         ),
         "{err:?}"
     );
-    assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
+    assert_eq!(err.kind(), oac_provider::ErrorKind::InvalidRequest);
     snapshot_text("native_gpt_5_effort_xhigh_error", &err.to_string());
 }
 
@@ -163,8 +166,10 @@ fn reasoning_models_never_send_temperature() {
         assert!(b.get("temperature").is_none(), "{model}");
     }
     // Nor a profile temperature.
-    let mut p = profile("o3");
-    p.temperature = Some(0.5);
+    let config = profile("o3").provider_config();
+    let mut defaults = config.request_defaults().clone();
+    defaults.temperature = Some(0.5);
+    let p = config.with_request_defaults(defaults);
     let b = body_for(
         &OpenAiNative::new(p).unwrap().shaping_rules().clone(),
         &ChatRequest::new().user("Hi"),
@@ -193,8 +198,7 @@ fn max_completion_tokens_never_max_tokens() {
 
 #[test]
 fn alias_effort_wins_over_the_request_and_the_profile() {
-    let mut p = profile("o3-mini-high");
-    p.reasoning_effort = Some(ReasoningEffort::Low);
+    let p = with_profile_effort(profile("o3-mini-high"), ReasoningEffort::Low);
     let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
     let request = ChatRequest::new()
         .user("Hi")
@@ -208,8 +212,7 @@ fn alias_effort_wins_over_the_request_and_the_profile() {
 
 #[test]
 fn effort_from_the_request_then_the_profile_then_the_model_default() {
-    let mut p = profile("o3");
-    p.reasoning_effort = Some(ReasoningEffort::Low);
+    let p = with_profile_effort(profile("o3"), ReasoningEffort::Low);
     let with_profile = OpenAiNative::new(p).unwrap().shaping_rules().clone();
     let plain = ChatRequest::new().user("Hi");
     let asking = plain.clone().reasoning_effort(ReasoningEffort::High);
@@ -243,8 +246,7 @@ fn gpt_5_1_accepts_none() {
 #[test]
 fn profile_effort_outside_the_allowed_levels_becomes_the_nearest_level() {
     // The loader refuses this profile; one assembled by hand must still work.
-    let mut p = profile("o4-mini");
-    p.reasoning_effort = Some(ReasoningEffort::Minimal);
+    let p = with_profile_effort(profile("o4-mini"), ReasoningEffort::Minimal);
     let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
     let b = body_for(&rules, &ChatRequest::new().user("Hi"), Streaming::Off);
     assert_eq!(b["reasoning_effort"], "low");
@@ -257,8 +259,7 @@ fn profile_effort_outside_the_allowed_levels_becomes_the_nearest_level() {
 
 #[test]
 fn profile_effort_on_a_model_without_effort_is_not_sent() {
-    let mut p = profile("gpt-4o");
-    p.reasoning_effort = Some(ReasoningEffort::High);
+    let p = with_profile_effort(profile("gpt-4o"), ReasoningEffort::High);
     let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
     let b = body_for(&rules, &ChatRequest::new().user("Hi"), Streaming::Off);
     assert!(b.get("reasoning_effort").is_none(), "{b}");
@@ -267,17 +268,14 @@ fn profile_effort_on_a_model_without_effort_is_not_sent() {
 #[test]
 fn effort_error_says_where_the_effort_came_from() {
     // An alias whose own effort the (edited) entry no longer accepts.
-    let mut p = profile("o3-mini-high");
-    let entry = p.catalog_entry.as_mut().unwrap();
-    entry.info.supports_reasoning_effort = EffortSupport::Levels(vec![ReasoningEffort::Low]);
-    p.model_info = entry.info.clone();
+    let p = with_levels(profile("o3-mini-high"), vec![ReasoningEffort::Low]);
     let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
     let err = build_body(&rules, &ChatRequest::new().user("Hi"), Streaming::Off).unwrap_err();
     assert!(
         matches!(
             err,
             Error::UnsupportedReasoningEffort {
-                from: crate::EffortSource::Alias,
+                from: oac_provider::EffortSource::Alias,
                 ..
             }
         ),
@@ -288,7 +286,7 @@ fn effort_error_says_where_the_effort_came_from() {
 
 #[test]
 fn tools_to_a_model_without_tools_are_refused_before_sending() {
-    let request = assistant_request().tool(crate::Tool::function(
+    let request = assistant_request().tool(oac_provider::Tool::function(
         "run_tests",
         "Run the test suite",
         serde_json::json!({"type": "object", "properties": {}}),
@@ -296,7 +294,7 @@ fn tools_to_a_model_without_tools_are_refused_before_sending() {
     for model in ["o1-preview", "o1-mini"] {
         let err = build_body(&rules(model), &request, Streaming::Off).unwrap_err();
         assert!(matches!(err, Error::ToolsNotSupported { .. }), "{err:?}");
-        assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
+        assert_eq!(err.kind(), oac_provider::ErrorKind::InvalidRequest);
     }
     let err = build_body(&rules("o1-preview"), &request, Streaming::Off).unwrap_err();
     snapshot_text("native_o1_preview_tools_error", &err.to_string());
@@ -321,13 +319,12 @@ fn top_p_is_not_sent_to_reasoning_models() {
 
 #[test]
 fn gateway_prefixed_alias_keeps_the_prefix_on_the_wire() {
-    let endpoints = resolve(
-        "https://gateway.example.com/v1",
-        &ResolveOptions::new().provider(oac_url::ProviderKind::Native),
-    )
-    .unwrap();
-    let mut p = ResolvedProfile::new(endpoints, "openai/o3-mini-high");
-    p.provider = oac_config::ProviderChoice::OpenAiNative;
+    let p = ProfileBuilder::new()
+        .base_url("https://gateway.example.com/v1")
+        .provider(ProviderChoice::OpenAiNative)
+        .model("openai/o3-mini-high")
+        .build()
+        .unwrap();
     let provider = OpenAiNative::new(p).unwrap();
     assert!(provider.is_known_model());
     let b = body_for(
@@ -346,7 +343,7 @@ fn gateway_prefixed_alias_keeps_the_prefix_on_the_wire() {
 fn gateway_prefixed_unknown_id_follows_its_family() {
     let provider = OpenAiNative::new(profile("openai/o9-preview")).unwrap();
     assert!(!provider.is_known_model());
-    assert_eq!(provider.catalog_entry().family, ModelFamily::OSeries);
+    assert!(provider.native_model().reasoning);
     let b = body_for(
         provider.shaping_rules(),
         &assistant_request(),
@@ -384,7 +381,7 @@ fn image_to_a_model_without_images_is_refused() {
 fn unknown_id_follows_the_rules_its_name_implies() {
     let provider = OpenAiNative::new(profile("o3-pro")).unwrap();
     assert!(!provider.is_known_model());
-    assert_eq!(provider.catalog_entry().family, ModelFamily::OSeries);
+    assert!(provider.native_model().reasoning);
     let request = assistant_request().reasoning_effort(ReasoningEffort::High);
     let b = body_for(provider.shaping_rules(), &request, Streaming::Off);
     assert_eq!(b["model"], "o3-pro");
@@ -405,29 +402,62 @@ fn unknown_id_follows_the_rules_its_name_implies() {
 
 #[test]
 fn unknown_id_with_levels_in_the_profile_is_checked() {
-    let mut p = profile("o3-pro");
-    p.model_info.supports_reasoning_effort = EffortSupport::Levels(vec![ReasoningEffort::High]);
-    let rules = OpenAiNative::new(p).unwrap().shaping_rules().clone();
+    let config = profile("o3-pro").provider_config();
+    let mut info = config.model_info().clone();
+    info.supports_reasoning_effort = EffortSupport::Levels(vec![ReasoningEffort::High]);
+    let rules = OpenAiNative::new(config.with_model_info(info))
+        .unwrap()
+        .shaping_rules()
+        .clone();
     let request = ChatRequest::new()
         .user("Hi")
         .reasoning_effort(ReasoningEffort::Low);
     assert!(build_body(&rules, &request, Streaming::Off).is_err());
 }
 
-fn hand_built(model: &str) -> ResolvedProfile {
-    let endpoints = resolve(
+fn native_endpoints() -> oac_url::Endpoints {
+    resolve(
         "",
         &ResolveOptions::new().provider(oac_url::ProviderKind::Native),
     )
-    .unwrap();
-    ResolvedProfile::new(endpoints, model)
+    .unwrap()
 }
 
 #[test]
-fn profile_built_without_the_loader_gets_the_catalogue() {
-    let provider = OpenAiNative::new(hand_built("gpt-4o")).unwrap();
+fn a_config_built_in_code_is_used_as_given() {
+    // The provider looks nothing up: the catalogue is the config crate's, applied
+    // once when a profile is resolved. Code that builds the config describes the
+    // model itself.
+    let provider = OpenAiNative::new(ProviderConfig::new(native_endpoints(), "gpt-4o")).unwrap();
+    assert!(!provider.is_known_model());
+    assert_eq!(provider.model_info(), &ModelInfo::compatible_default());
+    assert_eq!(provider.shaping_rules().wire_model, "gpt-4o");
+
+    let mut info = ModelInfo::compatible_default();
+    info.prices.input_price = Some("2".parse().unwrap());
+    info.supports_reasoning_effort = EffortSupport::Levels(vec![
+        ReasoningEffort::Low,
+        ReasoningEffort::Medium,
+        ReasoningEffort::High,
+    ]);
+    let described = ProviderConfig::new(native_endpoints(), "o3-mini-high")
+        .with_model_info(info)
+        .with_rules(ModelRules::Native(
+            NativeModel::new("o3-mini")
+                .reasoning(true)
+                .alias_effort(Some(ReasoningEffort::High))
+                .known(true),
+        ));
+    let provider = OpenAiNative::new(described).unwrap();
     assert!(provider.is_known_model());
-    assert_eq!(provider.model_info().context_window, 128_000);
+    let b = body_for(
+        provider.shaping_rules(),
+        &assistant_request(),
+        Streaming::Off,
+    );
+    assert_eq!(b["model"], "o3-mini");
+    assert_eq!(b["reasoning_effort"], "high");
+    assert!(b.get("temperature").is_none());
     assert_eq!(
         provider
             .model_info()
@@ -435,42 +465,39 @@ fn profile_built_without_the_loader_gets_the_catalogue() {
             .input_price
             .unwrap()
             .to_string(),
-        "2.5"
+        "2"
     );
 }
 
 #[test]
-fn hand_built_info_field_is_laid_over_the_catalogue_entry() {
-    let mut p = hand_built("gpt-4o");
-    p.model_info.prices.input_price = Some("2".parse().unwrap());
-    p.model_info.supports_images = false;
+fn a_profile_info_field_is_laid_over_the_catalogue_entry_once() {
+    // `supports_images = true` equals the compatible default: it must still win
+    // over o3-mini's `false` (the old re-merge in the provider dropped it).
+    let mut overrides = oac_config::ModelInfoOverrides::default();
+    overrides.supports_images = Some(true);
+    overrides.prices.input_price = Some("2".parse().unwrap());
+    let p = ProfileBuilder::new()
+        .model("o3-mini")
+        .model_info_overrides(overrides)
+        .build()
+        .unwrap();
     let provider = OpenAiNative::new(p).unwrap();
     let info = provider.model_info();
+    assert!(info.supports_images);
     assert_eq!(info.prices.input_price.unwrap().to_string(), "2");
-    assert!(!info.supports_images);
     // The rest is the catalogue's.
-    assert_eq!(info.prices.output_price.unwrap().to_string(), "10");
-    assert_eq!(info.prices.cache_read_price.unwrap().to_string(), "1.25");
-    assert_eq!(info.max_output_tokens, Some(16_384));
-    assert_eq!(info.context_window, 128_000);
-    assert!(info.supports_prompt_cache);
+    assert_eq!(info.context_window, 200_000);
+    assert_eq!(info.prices.output_price.unwrap().to_string(), "4.4");
 }
 
 #[test]
-fn loader_profile_is_not_looked_up_again() {
-    // The loader looked `gpt-4o` up in the user's catalogue and found nothing
-    // (say it was removed): the built-in entry must not sneak back in.
-    let mut p = profile("gpt-4o");
-    p.catalog_entry = None;
-    p.model_info = oac_config::ModelInfo::compatible_default();
+fn the_native_constructor_defaults_to_the_openai_api() {
+    let p = ProfileBuilder::new()
+        .model("gpt-5")
+        .api_key(SecretString::from("sk-native-9876"))
+        .build()
+        .unwrap();
     let provider = OpenAiNative::new(p).unwrap();
-    assert!(!provider.is_known_model());
-    assert_eq!(provider.model_info().prices.input_price, None);
-}
-
-#[test]
-fn openai_constructor_uses_the_default_base() {
-    let provider = OpenAiNative::openai("gpt-5", SecretString::from("sk-native-9876")).unwrap();
     assert_eq!(
         provider.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
@@ -485,4 +512,22 @@ fn catalogue_info_is_the_providers_info() {
     let provider = OpenAiNative::new(profile("o1-preview")).unwrap();
     assert_eq!(provider.model_info().max_output_tokens, Some(32_768));
     assert_eq!(provider.model(), "o1-preview");
+}
+
+/// `profile` as the provider's input with `reasoning_effort` set, as a config
+/// assembled by hand could have it (the loader refuses a level the model does
+/// not accept).
+fn with_profile_effort(profile: ResolvedProfile, effort: ReasoningEffort) -> ProviderConfig {
+    let config = profile.provider_config();
+    let mut defaults = config.request_defaults().clone();
+    defaults.reasoning_effort = Some(effort);
+    config.with_request_defaults(defaults)
+}
+
+/// `profile` as the provider's input with the model's effort levels replaced.
+fn with_levels(profile: ResolvedProfile, levels: Vec<ReasoningEffort>) -> ProviderConfig {
+    let config = profile.provider_config();
+    let mut info = config.model_info().clone();
+    info.supports_reasoning_effort = EffortSupport::Levels(levels);
+    config.with_model_info(info)
 }
