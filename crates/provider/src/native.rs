@@ -41,7 +41,7 @@ use crate::shaping::ShapingRules;
 /// // No base URL: the OpenAI API.
 /// let profile = ProfileBuilder::new().model("o3-mini-high").build()?;
 /// let provider = OpenAiNative::new(profile)?;
-/// assert_eq!(provider.kind(), ProviderKind::Native);
+/// assert_eq!(provider.kind(), Some(ProviderKind::Native));
 /// assert_eq!(provider.endpoints().chat.as_str(), "https://api.openai.com/v1/chat/completions");
 /// assert_eq!(provider.shaping_rules().wire_model, "o3-mini");
 /// assert_eq!(provider.model_info().context_window, 200_000);

@@ -21,13 +21,13 @@ use crate::provider::Provider;
 /// use oac_provider::{from_profile, ProviderKind};
 ///
 /// let native = from_profile(ProfileBuilder::new().model("gpt-4o").build()?)?;
-/// assert_eq!(native.kind(), ProviderKind::Native);
+/// assert_eq!(native.kind(), Some(ProviderKind::Native));
 ///
 /// let local = ProfileBuilder::new()
 ///     .base_url("http://localhost:11434/v1")
 ///     .model("qwen2.5-coder:7b")
 ///     .build()?;
-/// assert_eq!(from_profile(local)?.kind(), ProviderKind::Compatible);
+/// assert_eq!(from_profile(local)?.kind(), Some(ProviderKind::Compatible));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn from_profile(profile: ResolvedProfile) -> Result<Arc<dyn Provider>, Error> {

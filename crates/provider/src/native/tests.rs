@@ -475,7 +475,7 @@ fn openai_constructor_uses_the_default_base() {
         provider.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
     );
-    assert_eq!(provider.kind(), ProviderKind::Native);
+    assert_eq!(provider.kind(), Some(ProviderKind::Native));
     assert_eq!(provider.model(), "gpt-5");
     assert!(!format!("{provider:?}").contains("sk-native-9876"));
 }
