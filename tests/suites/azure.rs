@@ -73,7 +73,7 @@ async fn azure_openai_resource_root_calls_the_deployment_with_api_key() {
         &sim,
         "base_url = \"http://my-res.openai.azure.com\"\nmodel = \"gpt4o-prod\"",
     );
-    assert_eq!(provider.kind(), ProviderKind::Compatible);
+    assert_eq!(provider.kind(), Some(ProviderKind::Compatible));
     let reply = provider
         .chat(ChatRequest::new().system("Be brief.").user("Hi"))
         .await
@@ -169,7 +169,7 @@ async fn azure_ai_inference_uses_bearer_and_its_api_version() {
         &sim,
         "base_url = \"http://my-hub.services.ai.azure.com\"\nmodel = \"DeepSeek-R1\"",
     );
-    assert_eq!(provider.kind(), ProviderKind::Compatible);
+    assert_eq!(provider.kind(), Some(ProviderKind::Compatible));
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     let request = only_request(&sim);
     assert_eq!(request.path, "/models/chat/completions");
@@ -192,7 +192,7 @@ async fn native_rules_on_an_azure_deployment() {
         &sim,
         "provider = \"openai-native\"\nbase_url = \"http://my-res.openai.azure.com\"\nmodel = \"o3-mini\"\nazure = { deployment = \"o3-mini-prod\" }",
     );
-    assert_eq!(provider.kind(), ProviderKind::Native);
+    assert_eq!(provider.kind(), Some(ProviderKind::Native));
     assert_eq!(provider.model_info().context_window, 200_000);
     provider
         .chat(
@@ -326,7 +326,7 @@ async fn native_rules_on_the_azure_v1_api() {
     // The v1 API has no api-version to be too old.
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let provider = provider_for(loaded.profile).unwrap();
-    assert_eq!(provider.kind(), ProviderKind::Native);
+    assert_eq!(provider.kind(), Some(ProviderKind::Native));
     provider
         .chat(
             ChatRequest::new()

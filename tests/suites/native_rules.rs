@@ -502,7 +502,7 @@ fn the_native_constructor_defaults_to_the_openai_api() {
         provider.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
     );
-    assert_eq!(provider.kind(), ProviderKind::Native);
+    assert_eq!(provider.kind(), Some(ProviderKind::Native));
     assert_eq!(provider.model(), "gpt-5");
     assert!(!format!("{provider:?}").contains("sk-native-9876"));
 }

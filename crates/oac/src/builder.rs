@@ -12,6 +12,17 @@ use oac_config::{
 use crate::client::Client;
 use crate::error::Error;
 
+/// The caller's HTTP client, shown by `Debug` without its settings (its default
+/// headers may hold credentials).
+#[derive(Clone)]
+struct SharedHttpClient(oac_provider::reqwest::Client);
+
+impl std::fmt::Debug for SharedHttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("reqwest::Client { .. }")
+    }
+}
+
 /// Builds a [`Client`] from settings given in code: the three that matter (base URL,
 /// API key, model id), the model's info (context window, prices…) and everything a
 /// config-file profile can say. [`build`](ClientBuilder::build) validates them all
@@ -42,6 +53,7 @@ use crate::error::Error;
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     profile: ProfileBuilder,
+    http_client: Option<SharedHttpClient>,
 }
 
 impl ClientBuilder {
@@ -55,6 +67,7 @@ impl ClientBuilder {
     pub fn from_profile(profile: Profile) -> Self {
         ClientBuilder {
             profile: ProfileBuilder::from_profile(profile),
+            http_client: None,
         }
     }
 
@@ -236,9 +249,25 @@ impl ClientBuilder {
         Ok(self.profile.build_with_warnings()?)
     }
 
+    /// Send every request through `client` (a [`reqwest::Client`](oac_provider::reqwest::Client)
+    /// of the version [`oac::provider::reqwest`](oac_provider::reqwest) re-exports),
+    /// so several clients share one connection pool. See
+    /// [`Client::from_profile_with_http_client`] for what stays per request and
+    /// what becomes the HTTP client's; with one, [`proxy`](Self::proxy) and
+    /// [`ca_cert`](Self::ca_cert) are refused by [`build`](Self::build) (set them on
+    /// the HTTP client).
+    pub fn http_client(mut self, client: oac_provider::reqwest::Client) -> Self {
+        self.http_client = Some(SharedHttpClient(client));
+        self
+    }
+
     /// Validates every setting (all problems are reported together) and builds the
     /// client. Warnings (e.g. no key for a remote host) are logged with `tracing`.
     pub fn build(self) -> Result<Client, Error> {
-        Client::from_profile(self.profile.build()?)
+        let profile = self.profile.build()?;
+        match self.http_client {
+            Some(SharedHttpClient(http)) => Client::from_profile_with_http_client(profile, http),
+            None => Client::from_profile(profile),
+        }
     }
 }

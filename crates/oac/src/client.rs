@@ -11,7 +11,7 @@ use oac_url::Endpoints;
 use crate::builder::ClientBuilder;
 use crate::chat::ChatBuilder;
 use crate::error::Error;
-use crate::select::provider_for;
+use crate::select::{provider_for, provider_with_http_client};
 use crate::stream::ReplyStream;
 use crate::tracking::SharedTracker;
 
@@ -76,6 +76,38 @@ impl Client {
     pub fn from_profile(profile: ResolvedProfile) -> Result<Client, Error> {
         let kept = Arc::new(profile.clone());
         let mut client = Client::from_arc(provider_for(profile)?);
+        client.profile = Some(kept);
+        Ok(client)
+    }
+
+    /// Like [`from_profile`](Client::from_profile), sending every request through
+    /// `http_client`, so several clients (profiles, providers) share one connection
+    /// pool. The provider still sets the key, headers, query and timeouts on each
+    /// request; redirects, proxies, root certificates, the connect timeout and pool
+    /// settings become `http_client`'s, and a profile that sets `proxy` or `ca_cert`
+    /// is refused ([`ErrorKind::Config`](crate::ErrorKind::Config), naming the
+    /// setting). The whole list is in [`oac_provider::client`]; the README's "Sharing
+    /// one HTTP client" shows it in use.
+    ///
+    /// ```
+    /// use oac::provider::{reqwest, same_origin_redirects};
+    /// use oac::Client;
+    ///
+    /// let http = reqwest::Client::builder().redirect(same_origin_redirects()).build()?;
+    /// let (profile, _warnings) = Client::builder()
+    ///     .base_url("http://localhost:11434/v1")
+    ///     .model("qwen2.5-coder:7b")
+    ///     .build_profile()?;
+    /// let client = Client::from_profile_with_http_client(profile, http.clone())?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_profile_with_http_client(
+        profile: ResolvedProfile,
+        http_client: oac_provider::reqwest::Client,
+    ) -> Result<Client, Error> {
+        let kept = Arc::new(profile.clone());
+        let mut client = Client::from_arc(provider_with_http_client(profile, http_client)?);
         client.profile = Some(kept);
         Ok(client)
     }
@@ -234,7 +266,7 @@ impl Client {
     ///     .base_url("http://localhost:11434/v1")
     ///     .model("qwen2.5-coder:7b")
     ///     .build()?;
-    /// assert_eq!(client.provider().kind(), ProviderKind::Compatible);
+    /// assert_eq!(client.provider().kind(), Some(ProviderKind::Compatible));
     /// assert_eq!(
     ///     client.provider_reason(),
     ///     Some("compatible: provider is auto and the host `localhost` is not api.openai.com")

@@ -13,3 +13,14 @@ use oac_provider::{Error as ProviderError, Provider};
 pub(crate) fn provider_for(profile: ResolvedProfile) -> Result<Arc<dyn Provider>, ProviderError> {
     oac_provider::provider_for(profile)
 }
+
+/// Like [`provider_for`], sending through the caller's HTTP client (see
+/// [`oac_provider::ProviderBuilder::http_client`]).
+pub(crate) fn provider_with_http_client(
+    profile: ResolvedProfile,
+    http_client: oac_provider::reqwest::Client,
+) -> Result<Arc<dyn Provider>, ProviderError> {
+    oac_provider::provider_builder(profile)
+        .http_client(http_client)
+        .build()
+}

@@ -39,6 +39,7 @@ impl<P> ProviderBuilder<P> {
                 retry: None,
                 sleeper: Arc::new(TokioSleeper),
                 resolver: None,
+                http_client: None,
             },
             kind: PhantomData,
         }

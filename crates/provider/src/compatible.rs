@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(provider.engine.transport.limits.max_body_bytes, 10);
         assert_eq!(provider.engine.transport.limits.max_event_bytes, 20);
         assert_eq!(provider.engine.transport.retry.max_retries, 7);
-        assert_eq!(provider.kind(), ProviderKind::Compatible);
+        assert_eq!(provider.kind(), Some(ProviderKind::Compatible));
         assert_eq!(provider.model(), "m");
     }
 }

@@ -246,6 +246,11 @@ impl EventDecoder {
         std::mem::take(&mut self.assembler.meta)
     }
 
+    /// Metadata known before any chunk (chunks update it field by field).
+    pub(crate) fn set_metadata(&mut self, meta: StreamMetadata) {
+        self.assembler.meta = meta;
+    }
+
     pub(crate) fn exchange(&self) -> &Exchange {
         &self.exchange
     }

@@ -39,13 +39,14 @@ pub(crate) struct Engine {
 }
 
 /// `impl Provider for $provider`, a provider that is an [`Engine`] (its `engine`
-/// field) plus shaping rules: every method but `kind` is the engine's.
+/// field) plus shaping rules: every method but `kind` is the engine's, traced with
+/// the spans of [`crate::spans`].
 macro_rules! provider_via_engine {
     ($provider:ty, $kind:expr) => {
         #[async_trait::async_trait]
         impl $crate::provider::Provider for $provider {
-            fn kind(&self) -> oac_url::ProviderKind {
-                $kind
+            fn kind(&self) -> Option<oac_url::ProviderKind> {
+                Some($kind)
             }
 
             fn model(&self) -> &str {
@@ -64,20 +65,20 @@ macro_rules! provider_via_engine {
                 &self,
                 request: $crate::request::ChatRequest,
             ) -> Result<$crate::response::ChatResponse, $crate::error::Error> {
-                self.engine.chat(request).await
+                self.engine.traced_chat(request).await
             }
 
             async fn chat_stream(
                 &self,
                 request: $crate::request::ChatRequest,
             ) -> Result<$crate::stream::ChatStream, $crate::error::Error> {
-                self.engine.chat_stream(request).await
+                self.engine.traced_chat_stream(request).await
             }
 
             async fn list_models(
                 &self,
             ) -> Result<Vec<$crate::response::ModelEntry>, $crate::error::Error> {
-                self.engine.list_models().await
+                self.engine.traced_list_models().await
             }
         }
     };

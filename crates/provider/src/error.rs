@@ -519,6 +519,45 @@ macro_rules! details_of {
     };
 }
 
+/// Constructors for code outside this crate (a [`Provider`](crate::Provider)
+/// implemented elsewhere): the variants are `#[non_exhaustive]`, so these are the
+/// way to make the errors a backend without HTTP reports.
+impl Error {
+    /// The request cannot be served as it is; `message` says what to change.
+    ///
+    /// ```
+    /// use oac_provider::{Error, ErrorKind};
+    ///
+    /// let err = Error::invalid_request("the echo backend needs a user message");
+    /// assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    /// assert_eq!(err.to_string(), "invalid request: the echo backend needs a user message");
+    /// ```
+    pub fn invalid_request(message: impl Into<String>) -> Error {
+        Error::InvalidRequest {
+            message: message.into(),
+        }
+    }
+
+    /// The setting `field` cannot be used; `message` says what is wrong and how to
+    /// fix it.
+    pub fn invalid_config(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::InvalidConfig {
+            field: field.into(),
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The backend refused or failed the request for a reason none of the other
+    /// kinds names; `summary` says what happened in a few words.
+    pub fn rejected(summary: impl Into<String>) -> Error {
+        Error::Rejected {
+            summary: summary.into(),
+            details: Box::default(),
+        }
+    }
+}
+
 impl Error {
     /// The classification, for exit codes and `"kind"` in JSON output.
     pub fn kind(&self) -> ErrorKind {

@@ -41,15 +41,22 @@
 //! Module map: [`request`] (what a caller asks), [`shaping`] (the one place a
 //! request becomes a provider's JSON body, per model family), [`sse`] (bytes →
 //! events), [`response`] (what comes back), [`error`] (one typed error, the
-//! user-facing messages), [`retry`] (when and how long to wait). The two
+//! user-facing messages), [`retry`] (when and how long to wait), [`client`] (your
+//! own `reqwest::Client`: what it owns, what is still set per request), [`spans`]
+//! (the `tracing` spans, with OpenTelemetry GenAI attribute names). The two
 //! implementations differ only in their [`shaping::ShapingRules`]; the engine,
 //! transport, chunk assembly and usage reading they share are internal.
+//!
+//! [`Provider`] can be implemented outside this crate too (see its docs):
+//! [`ChatStream::from_stream`] turns any event stream into the stream it returns.
 
 mod assemble;
 mod builder;
 pub mod choice;
 mod classify;
+pub mod client;
 mod compatible;
+mod custom;
 mod decode;
 mod engine;
 pub mod error;
@@ -65,6 +72,7 @@ pub mod retry;
 mod select;
 mod settings;
 pub mod shaping;
+pub mod spans;
 pub mod sse;
 mod stream;
 mod think;
@@ -73,8 +81,12 @@ mod usage;
 mod wire;
 
 pub use assemble::StreamMetadata;
+/// The `#[async_trait]` attribute [`Provider`] is declared with, for implementing
+/// it without depending on `async-trait` yourself.
+pub use async_trait::async_trait;
 pub use builder::ProviderBuilder;
 pub use choice::ParseChoiceError;
+pub use client::same_origin_redirects;
 pub use compatible::{OpenAiCompatible, OpenAiCompatibleBuilder};
 pub use decode::EventDecoder;
 pub use error::{Error, ErrorDetails, ErrorKind, TimeoutKind};
@@ -87,6 +99,9 @@ pub use request::{
     ChatRequest, ContentPart, Image, ImageSource, Message, ResponseFormat, Tool, ToolCall,
     ToolChoice, UserContent,
 };
+/// The HTTP client crate this one sends with, for building a client to pass to
+/// [`ProviderBuilder::http_client`] with the same version.
+pub use reqwest;
 pub use response::{
     ChatResponse, FinishReason, ModelEntry, StreamEvent, ToolCallDelta, UsageReport,
 };

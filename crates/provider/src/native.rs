@@ -47,7 +47,7 @@ use crate::shaping::ShapingRules;
 ///     .known(true);
 /// let config = ProviderConfig::new(endpoints, "o3-mini-high").with_rules(ModelRules::Native(model));
 /// let provider = OpenAiNative::new(config)?;
-/// assert_eq!(provider.kind(), ProviderKind::Native);
+/// assert_eq!(provider.kind(), Some(ProviderKind::Native));
 /// assert_eq!(provider.endpoints().chat.as_str(), "https://api.openai.com/v1/chat/completions");
 /// assert_eq!(provider.shaping_rules().wire_model, "o3-mini");
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -11,14 +11,42 @@ use crate::request::ChatRequest;
 use crate::response::{ChatResponse, ModelEntry};
 use crate::stream::ChatStream;
 
-/// One model at one OpenAI-compatible endpoint.
+/// One model at one endpoint.
 ///
 /// Object safe: hold a `Box<dyn Provider>` or `Arc<dyn Provider>` and pick the
-/// implementation at run time ([`kind`](Provider::kind) says which it is).
+/// implementation at run time ([`kind`](Provider::kind) says whether it is one of
+/// the two built in).
+///
+/// # Implementing it outside this crate
+///
+/// Any backend can be a provider (another API, an in-memory fake, a cache, a
+/// router over several providers): implement the trait with
+/// [`#[async_trait]`](crate::async_trait) (re-exported, so no extra dependency),
+/// return [`ChatStream::from_stream`] from [`chat_stream`](Provider::chat_stream),
+/// build replies with [`ChatResponse::default`] plus its public fields, usage with
+/// [`UsageReport::priced`](crate::UsageReport::priced) and model entries with
+/// [`ModelEntry::new`](crate::ModelEntry::new). [`kind`](Provider::kind) has a
+/// default; [`endpoints`](Provider::endpoints) can be any resolved URL that
+/// describes the backend. `crates/oac/examples/custom_provider.rs` is a complete,
+/// runnable one.
+///
+/// The built-in providers emit `tracing` spans per request and per attempt (see
+/// [`spans`](crate::spans)); another implementation emits whatever it wants.
 #[async_trait]
 pub trait Provider: Send + Sync + fmt::Debug {
-    /// Which implementation this is.
-    fn kind(&self) -> ProviderKind;
+    /// Which built-in implementation this is: `Some(ProviderKind::Compatible)` for
+    /// [`OpenAiCompatible`](crate::OpenAiCompatible), `Some(ProviderKind::Native)`
+    /// for [`OpenAiNative`](crate::OpenAiNative), and `None` (the default) for any
+    /// other implementation.
+    ///
+    /// [`ProviderKind`] is the url crate's choice between the two wire dialects it
+    /// resolves URLs for (a base URL is required, or defaults to OpenAI's); it has no
+    /// "other" value, and a provider written elsewhere should not have to pretend to
+    /// be one of the two. So the answer is an `Option`, and an implementation that is
+    /// neither need not override this method.
+    fn kind(&self) -> Option<ProviderKind> {
+        None
+    }
 
     /// The model id requests are sent for.
     fn model(&self) -> &str;
@@ -34,7 +62,8 @@ pub trait Provider: Send + Sync + fmt::Debug {
 
     /// A streamed reply. Errors before the first byte (HTTP errors, connection
     /// errors) are returned here, after retries; errors inside the stream come as
-    /// items of the stream and are never retried.
+    /// items of the stream and are never retried. An implementation outside this
+    /// crate wraps its own event stream with [`ChatStream::from_stream`].
     async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error>;
 
     /// The provider's models (GET the models URL with the same auth, headers and

@@ -20,10 +20,10 @@ use crate::settings::{ModelRules, ProviderConfig};
 ///
 /// let local = resolve("http://localhost:11434/v1", &ResolveOptions::default())?;
 /// let config = ProviderConfig::new(local, "qwen2.5-coder:7b");
-/// assert_eq!(provider_for(config.clone())?.kind(), ProviderKind::Compatible);
+/// assert_eq!(provider_for(config.clone())?.kind(), Some(ProviderKind::Compatible));
 ///
 /// let native = config.with_rules(ModelRules::Native(NativeModel::new("gpt-4o")));
-/// assert_eq!(provider_for(native)?.kind(), ProviderKind::Native);
+/// assert_eq!(provider_for(native)?.kind(), Some(ProviderKind::Native));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn provider_for(config: impl Into<ProviderConfig>) -> Result<Arc<dyn Provider>, Error> {

@@ -5,6 +5,14 @@
 //! of bytes moves the idle deadline (the time of the last data is noted, the timer
 //! itself is re-armed only when it fires: one timer operation per idle period, not
 //! one per chunk); the whole-request deadline keeps running. Dropping the stream drops the body, which closes the connection.
+//!
+//! A stream can also carry events from anywhere else ([`ChatStream::from_stream`],
+//! in `foreign`): then each poll is one poll of that stream, and the HTTP path is
+//! not involved (one branch per poll tells them apart; nothing is boxed per event).
+//!
+//! The request span (see [`crate::spans`]) lives here until the stream ends; it is
+//! never entered per poll, and fields are recorded only on the events that carry
+//! them (the finish reason and usage), so a chunk costs nothing more with tracing on.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -44,6 +52,10 @@ pub(crate) struct StreamSettings {
 /// It ends after `[DONE]`, or when the connection closes after a finish reason; a
 /// close before either yields [`Error::StreamEndedEarly`]. After an error it yields
 /// nothing more. Dropping it mid-way closes the connection.
+///
+/// The built-in providers read it from the HTTP response; any other
+/// [`Provider`](crate::Provider) makes one from its own events with
+/// [`from_stream`](ChatStream::from_stream).
 pub struct ChatStream {
     body: Option<ByteStream>,
     decoder: EventDecoder,
@@ -59,6 +71,10 @@ pub struct ChatStream {
     status: u16,
     headers: HeaderMap,
     request_id: Option<String>,
+    /// Events from a source other than HTTP ([`ChatStream::from_stream`]).
+    foreign: Option<foreign::ForeignEvents>,
+    /// The request span, open until the stream ends (disabled when not traced).
+    span: tracing::Span,
 }
 
 impl fmt::Debug for ChatStream {
@@ -67,6 +83,7 @@ impl fmt::Debug for ChatStream {
             .field("host", &self.decoder.exchange().host())
             .field("decoder", &self.decoder)
             .field("request_id", &self.request_id)
+            .field("foreign", &self.foreign.is_some())
             .finish()
     }
 }
@@ -102,6 +119,8 @@ impl ChatStream {
             status,
             request_id: classify::request_id(&headers),
             headers,
+            foreign: None,
+            span: tracing::Span::none(),
         }
     }
 
@@ -127,6 +146,8 @@ impl ChatStream {
             status,
             request_id: classify::request_id(&headers),
             headers,
+            foreign: None,
+            span: tracing::Span::none(),
         }
     }
 
@@ -165,13 +186,21 @@ impl ChatStream {
         Ok(response)
     }
 
+    /// Keep the request span open until the stream ends.
+    pub(crate) fn attach_span(&mut self, span: tracing::Span) {
+        self.span = span;
+    }
+
     fn close(&mut self) {
         self.closed = true;
         self.body = None;
         self.timer = None;
+        // The end of the stream is the end of the request span.
+        self.span = tracing::Span::none();
     }
 
     fn fail(&mut self, error: Error) -> Poll<Option<Result<StreamEvent, Error>>> {
+        crate::spans::record_error(&self.span, &error);
         self.close();
         Poll::Ready(Some(Err(error.with_response(self.status, &self.headers))))
     }
@@ -211,12 +240,20 @@ impl Stream for ChatStream {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        if this.foreign.is_some() {
+            return this.poll_foreign(cx);
+        }
         loop {
             if this.closed {
                 return Poll::Ready(None);
             }
             match this.decoder.next_event() {
-                Some(Ok(event)) => return Poll::Ready(Some(Ok(event))),
+                Some(Ok(event)) => {
+                    if matches!(event, StreamEvent::Finish(_) | StreamEvent::Usage(_)) {
+                        crate::spans::record_event(&this.span, &event, this.decoder.metadata());
+                    }
+                    return Poll::Ready(Some(Ok(event)));
+                }
                 Some(Err(error)) => return this.fail(error),
                 None => {}
             }
@@ -283,6 +320,8 @@ impl Stream for ChatStream {
         }
     }
 }
+
+mod foreign;
 
 #[cfg(test)]
 mod tests;

@@ -2,8 +2,9 @@
 //! query, timeouts, limits, retries and error classification.
 //!
 //! Invariants: the key travels only in a header marked sensitive, only to the
-//! configured host (cross-host redirects are refused); nothing is retried once a
-//! response was handed to the caller; no body is read beyond its size limit.
+//! configured host (cross-host redirects are refused by this crate's own client; with
+//! a caller's client, see [`crate::client`]); nothing is retried once a response was
+//! handed to the caller; no body is read beyond its size limit.
 //!
 //! Each attempt gets the whole-request timeout anew (a retried request may take up
 //! to `max_retries + 1` times `timeout_secs`, plus the waits between attempts).
@@ -57,6 +58,9 @@ pub(crate) struct TransportSettings {
     pub(crate) sleeper: Arc<dyn Sleeper>,
     /// Name resolution instead of the system's (tests make names fail on purpose).
     pub(crate) resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
+    /// The caller's HTTP client, used instead of one built from the profile (see
+    /// [`ProviderBuilder::http_client`](crate::ProviderBuilder::http_client)).
+    pub(crate) http_client: Option<reqwest::Client>,
 }
 
 impl std::fmt::Debug for TransportSettings {
@@ -66,6 +70,7 @@ impl std::fmt::Debug for TransportSettings {
             .field("retry", &self.retry)
             .field("sleeper", &self.sleeper)
             .field("custom_resolver", &self.resolver.is_some())
+            .field("caller_http_client", &self.http_client.is_some())
             .finish()
     }
 }
@@ -82,7 +87,7 @@ pub(crate) struct Delivered {
 /// The shared transport.
 #[derive(Debug)]
 pub(crate) struct Transport {
-    client: reqwest::Client,
+    client: crate::client::OpaqueClient,
     auth: Option<(HeaderName, HeaderValue)>,
     headers: HeaderMap,
     pub(crate) redactor: Redactor,
@@ -181,7 +186,7 @@ fn calls_only_this_machine(endpoints: &oac_url::Endpoints) -> bool {
 
 /// Whether a redirect from the first URL of a request to `next` is refused: the key
 /// may only follow to the same host and port, and never from https down to http.
-fn redirect_refused(first: &Url, next: &Url) -> bool {
+pub(crate) fn redirect_refused(first: &Url, next: &Url) -> bool {
     first.host_str() != next.host_str()
         || first.port_or_known_default() != next.port_or_known_default()
         || (first.scheme() == "https" && next.scheme() != "https")
@@ -189,7 +194,7 @@ fn redirect_refused(first: &Url, next: &Url) -> bool {
 
 /// The redirect policy: follow redirects on the same origin (at most 10), refuse
 /// any to another host or port, or from https to http.
-fn redirect_policy() -> reqwest::redirect::Policy {
+pub(crate) fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let previous = attempt.previous();
         if previous.len() >= 10 {
@@ -276,6 +281,9 @@ impl Transport {
             }
         }
 
+        // With the caller's client, settings only a client can hold are refused
+        // rather than ignored; the builder below is then never built.
+        crate::client::refuse_client_only_settings(profile, settings)?;
         let mut builder = reqwest::Client::builder()
             .connect_timeout(profile.timeouts().connect)
             .redirect(redirect_policy())
@@ -303,14 +311,17 @@ impl Transport {
         if let Some(resolver) = &settings.resolver {
             builder = builder.dns_resolver(resolver.clone());
         }
-        let client = builder.build().map_err(|e| Error::InvalidConfig {
-            field: "tls".into(),
-            message: "the HTTP client could not be set up (TLS or proxy settings)".into(),
-            source: Some(Box::new(e)),
-        })?;
+        let client = match &settings.http_client {
+            Some(client) => client.clone(),
+            None => builder.build().map_err(|e| Error::InvalidConfig {
+                field: "tls".into(),
+                message: "the HTTP client could not be set up (TLS or proxy settings)".into(),
+                source: Some(Box::new(e)),
+            })?,
+        };
 
         Ok(Transport {
-            client,
+            client: crate::client::OpaqueClient(client),
             auth,
             headers,
             redactor: Redactor::new(secrets),
@@ -355,7 +366,8 @@ impl Transport {
     {
         let mut retries = 0;
         loop {
-            let error = match operation().await {
+            let attempt = crate::spans::in_attempt_span(retries + 1, operation());
+            let error = match attempt.await {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
@@ -438,13 +450,16 @@ impl Transport {
         for (name, value) in self.headers.iter().chain(extra_headers.iter()) {
             headers.insert(name.clone(), value.clone());
         }
-        let mut request = self.client.request(method, url.clone()).headers(headers);
+        crate::spans::record_method(&method);
+        let mut request = self.client.0.request(method, url.clone()).headers(headers);
         if let Some(body) = body {
             request = request.body(body);
         }
         let response = self
             .within_deadline(deadline, Phase::Send, exchange, request.send())
             .await?;
+        crate::spans::record_status(response.status().as_u16());
+        crate::client::check_final_url(url, &response, exchange)?;
         if response.status().is_success() {
             return Ok(Delivered {
                 response,
@@ -611,6 +626,7 @@ mod tests {
             retry: None,
             sleeper: Arc::new(crate::retry::TokioSleeper),
             resolver: None,
+            http_client: None,
         };
         Transport::new(&ProviderConfig::new(endpoints, "m"), &settings).unwrap()
     }
