@@ -5,11 +5,14 @@
 //!   the real-peer suites. Stops at the first failure and prints which suites ran
 //!   with their pass/fail counts.
 //! - `cargo xtask bench`: the benchmarks.
+//! - `cargo xtask deps`: the dependency count of each library crate, and the
+//!   layering rule checked (also a step of `cargo xtask test`).
 
 // xtask is a command-line program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod deps;
 mod libtest;
 mod peers;
 mod test;
@@ -24,6 +27,7 @@ commands:
   test     fmt check, clippy, cargo package, unit + doc tests of every crate, integration suites,
            real-peer suites
   bench    run the benchmarks (criterion) and print their figures
+  deps     packages each library crate brings in, and the layering rule checked
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("deps") => deps::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

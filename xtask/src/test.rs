@@ -2,7 +2,7 @@
 //!
 //! Order: `cargo fmt --check`, `cargo clippy -D warnings` (the workspace, then `oac-cli`
 //! without its default features), `cargo package` of the publishable crates (no
-//! verification build), then for each crate its
+//! verification build), the layering rule (`cargo xtask deps`), then for each crate its
 //! unit tests and its own `tests/` suites, then every crate's doc tests, then the
 //! cross-crate integration suites of the `tests/` package. The test binaries are
 //! built once (`cargo test --no-run`) and run here one by one, so the order is ours
@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::deps;
 use crate::libtest::{Counts, parse_result_line};
 use crate::peers;
 use crate::workspace::{self, Package};
@@ -85,6 +86,7 @@ fn pipeline(report: &mut Report) -> Result<(), String> {
 
     let packages = workspace::packages()?;
     package(report, &packages)?;
+    report.deps()?;
     let binaries = build_test_binaries(&packages)?;
 
     for package in packages.iter().filter(|p| p.name != INTEGRATION_PACKAGE) {
@@ -334,6 +336,23 @@ impl Report {
         } else {
             Err(format!("`{shown}` failed (see above)"))
         }
+    }
+
+    /// The layering rule and the dependency counts ([`deps::check`]).
+    fn deps(&mut self) -> Result<(), String> {
+        println!("\n==> deps (layering rule; cargo tree counts)");
+        let started = Instant::now();
+        let result = deps::check();
+        if let Ok(table) = &result {
+            print!("{table}");
+        }
+        self.entries.push(Entry {
+            name: "deps (layering)".to_owned(),
+            counts: None,
+            ok: result.is_ok(),
+            secs: Some(started.elapsed().as_secs_f64()),
+        });
+        result.map(|_| ())
     }
 
     /// Installs (or finds) the real peers the `peer_*` suites need.

@@ -137,6 +137,7 @@ pub enum PriceError {
         source: serde_json::Error,
     },
     /// A price table is not valid TOML.
+    #[cfg(feature = "toml")]
     #[error("the price table is not valid TOML: {source}")]
     InvalidToml {
         /// The parser's error (with line and column).

@@ -6,6 +6,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+#[cfg(feature = "toml")]
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{PriceError, shown};
@@ -98,6 +99,7 @@ impl ModelPrices {
     /// assert_eq!(prices.tiers[0].input_price.unwrap().to_string(), "0.5");
     /// # Ok::<(), PriceError>(())
     /// ```
+    #[cfg(feature = "toml")]
     pub fn from_toml_str(toml: &str) -> Result<ModelPrices, PriceError> {
         let table = DeTable::parse(toml).map_err(|source| PriceError::InvalidToml { source })?;
         let mut prices = ModelPrices::new();
@@ -234,6 +236,7 @@ fn json_tier(raw: &RawValue) -> Result<PriceTier, PriceError> {
     Ok(tier)
 }
 
+#[cfg(feature = "toml")]
 fn toml_price(value: &DeValue<'_>) -> Result<Decimal, PriceError> {
     match value {
         DeValue::String(text) => parse_price(text),
@@ -249,6 +252,7 @@ fn toml_price(value: &DeValue<'_>) -> Result<Decimal, PriceError> {
     }
 }
 
+#[cfg(feature = "toml")]
 fn toml_tiers(value: &DeValue<'_>) -> Result<Vec<PriceTier>, PriceError> {
     let DeValue::Array(items) = value else {
         return Err(PriceError::WrongType {
@@ -265,6 +269,7 @@ fn toml_tiers(value: &DeValue<'_>) -> Result<Vec<PriceTier>, PriceError> {
         .collect()
 }
 
+#[cfg(feature = "toml")]
 fn toml_tier(value: &DeValue<'_>) -> Result<PriceTier, PriceError> {
     let DeValue::Table(table) = value else {
         return Err(PriceError::WrongType {
@@ -323,6 +328,7 @@ fn wrong_type(json: &str, expected: &'static str) -> PriceError {
     PriceError::WrongType { found, expected }
 }
 
+#[cfg(feature = "toml")]
 fn toml_type(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
@@ -336,6 +342,7 @@ fn toml_type(value: &DeValue<'_>) -> &'static str {
 }
 
 #[cfg(test)]
+#[cfg(feature = "toml")]
 mod tests {
     use super::*;
 

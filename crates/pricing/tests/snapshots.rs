@@ -71,6 +71,7 @@ fn reading_openrouter_exact_cost() {
     insta::assert_json_snapshot!(reading);
 }
 
+#[cfg(feature = "toml")]
 #[test]
 fn price_table_serializes_as_exact_strings() {
     let prices = ModelPrices::from_toml_str(
