@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use oac_pricing::{ModelPrices, PriceKind};
+use oac_pricing::ModelPrices;
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
 
@@ -248,59 +248,6 @@ impl ModelInfoOverrides {
         *self == ModelInfoOverrides::default()
     }
 
-    /// The fields in which `info` differs from `base`: applied over `base`, the
-    /// result is `info`, except where `info` leaves an optional field unset that
-    /// `base` sets (an override can set a value, never unset one).
-    ///
-    /// This is how a description assembled in code over
-    /// [`ModelInfo::compatible_default`] is laid over a catalogue entry: only
-    /// what was changed from the default counts.
-    ///
-    /// ```
-    /// use oac_provider::{ModelInfo, ModelInfoOverrides};
-    ///
-    /// let mut mine = ModelInfo::compatible_default();
-    /// mine.prices.input_price = Some("2".parse().unwrap());
-    /// let changed = ModelInfoOverrides::changes(&ModelInfo::compatible_default(), &mine);
-    /// assert_eq!(changed.prices.input_price.unwrap().to_string(), "2");
-    /// assert_eq!(changed.context_window, None); // not changed from the default
-    /// ```
-    pub fn changes(base: &ModelInfo, info: &ModelInfo) -> ModelInfoOverrides {
-        fn changed<T: PartialEq + Clone>(base: &T, value: &T) -> Option<T> {
-            (base != value).then(|| value.clone())
-        }
-        let mut prices = ModelPrices::default();
-        for kind in PriceKind::ALL {
-            let value = info.prices.get(kind);
-            if value != base.prices.get(kind) {
-                prices.set(kind, value);
-            }
-        }
-        if info.prices.tiers != base.prices.tiers {
-            prices.tiers = info.prices.tiers.clone();
-        }
-        ModelInfoOverrides {
-            max_output_tokens: changed(&base.max_output_tokens, &info.max_output_tokens).flatten(),
-            context_window: changed(&base.context_window, &info.context_window),
-            supports_images: changed(&base.supports_images, &info.supports_images),
-            supports_computer_use: changed(
-                &base.supports_computer_use,
-                &info.supports_computer_use,
-            ),
-            supports_prompt_cache: changed(
-                &base.supports_prompt_cache,
-                &info.supports_prompt_cache,
-            ),
-            supports_tools: changed(&base.supports_tools, &info.supports_tools),
-            supports_reasoning_effort: changed(
-                &base.supports_reasoning_effort,
-                &info.supports_reasoning_effort,
-            ),
-            reasoning_effort: changed(&base.reasoning_effort, &info.reasoning_effort).flatten(),
-            prices,
-        }
-    }
-
     /// `self` followed by `later`: every field `later` sets wins (prices as
     /// [`ModelPrices::overridden_by`] says). Applying the result equals applying
     /// `self`, then `later`.
@@ -389,24 +336,6 @@ mod tests {
             ModelInfo::compatible_default().with_overrides(&overrides),
             info
         );
-    }
-
-    #[test]
-    fn changes_from_the_default_are_only_what_was_set() {
-        let base = ModelInfo::compatible_default();
-        let mut info = base.clone();
-        info.prices.input_price = Some(Decimal::new(2, 0));
-        info.supports_tools = false;
-        let changes = ModelInfoOverrides::changes(&base, &info);
-        assert_eq!(
-            changes,
-            ModelInfoOverrides {
-                supports_tools: Some(false),
-                prices: ModelPrices::new().with_input_price(Decimal::new(2, 0)),
-                ..ModelInfoOverrides::default()
-            }
-        );
-        assert!(ModelInfoOverrides::changes(&base, &base).is_empty());
     }
 
     #[test]
