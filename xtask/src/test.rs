@@ -2,7 +2,8 @@
 //!
 //! Order: `cargo fmt --check`, `cargo clippy -D warnings` (the workspace, then `oac-cli`
 //! without its default features), `cargo package` of the publishable crates (no
-//! verification build), the layering rule (`cargo xtask deps`), then for each crate its
+//! verification build), the layering rule (`cargo xtask deps`), rustdoc with warnings as
+//! errors, then for each crate its
 //! unit tests and its own `tests/` suites, then every crate's doc tests, then the
 //! cross-crate integration suites of the `tests/` package. The test binaries are
 //! built once (`cargo test --no-run`) and run here one by one, so the order is ours
@@ -87,6 +88,17 @@ fn pipeline(report: &mut Report) -> Result<(), String> {
     let packages = workspace::packages()?;
     package(report, &packages)?;
     report.deps()?;
+    report.step(
+        "rustdoc",
+        "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps",
+        {
+            // Broken intra-doc links and bad doc markup fail here, as on docs.rs.
+            let mut cmd = workspace::cargo();
+            cmd.args(["doc", "--workspace", "--no-deps"])
+                .env("RUSTDOCFLAGS", "-D warnings");
+            cmd
+        },
+    )?;
     let binaries = build_test_binaries(&packages)?;
 
     for package in packages.iter().filter(|p| p.name != INTEGRATION_PACKAGE) {

@@ -22,7 +22,7 @@ impl UsageReport {
     }
 
     /// A report of `usage` priced exactly with `prices` (a model's
-    /// [`ModelInfo::prices`](oac_config::ModelInfo::prices)); unknown prices give
+    /// [`ModelInfo::prices`](crate::ModelInfo::prices)); unknown prices give
     /// an unknown cost, never zero.
     ///
     /// ```
