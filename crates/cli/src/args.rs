@@ -41,7 +41,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Profile of the config file to use [default: $OAC_PROFILE, else `default_profile`]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME",
+          add = clap_complete::ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: Option<String>,
     /// Base URL (`https://api.provider.com/v1`) or full chat endpoint [default: $OPENAI_BASE_URL]
     #[arg(long, global = true, value_name = "URL")]
@@ -169,12 +170,39 @@ pub enum Command {
     Config(ConfigCommand),
     /// Check the setup step by step and print the fix for what fails
     Doctor,
+    /// Print the shell completion script: `source <(oac completions bash)`
+    #[command(
+        after_help = "Install (the script calls oac back, so profile names are always current):\n  \
+                      bash: echo 'source <(oac completions bash)' >> ~/.bashrc\n  \
+                      zsh:  echo 'source <(oac completions zsh)' >> ~/.zshrc\n  \
+                      fish: echo 'oac completions fish | source' >> ~/.config/fish/config.fish"
+    )]
+    Completions(CompletionsArgs),
     /// Run chat, models and cost against the built-in simulator (offline, no key)
     #[cfg_attr(
         not(feature = "demo"),
         command(about = "Not in this build (built without the `demo` feature)")
     )]
     Demo,
+}
+
+/// `oac completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for
+    #[arg(value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+/// A shell `oac completions` writes for.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Shell {
+    /// Bash 4.4 or newer.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
 }
 
 /// `oac chat`.

@@ -42,10 +42,6 @@ pub enum Failure {
     Runtime(std::io::Error),
     /// Something `oac` itself needs failed (not the user's input, not the provider).
     #[error("{0}")]
-    #[cfg_attr(
-        not(feature = "demo"),
-        allow(dead_code, reason = "only the demo fails this way")
-    )]
     Internal(String),
     /// `oac doctor` found a failing check (already printed).
     #[error("{message}")]

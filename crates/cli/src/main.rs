@@ -10,6 +10,7 @@
 
 mod args;
 mod commands;
+mod completions;
 mod failure;
 mod fixes;
 mod output;
@@ -30,6 +31,8 @@ use crate::failure::Failure;
 use crate::output::Output;
 
 fn main() -> ExitCode {
+    // A shell's completion script calling back: answer and exit before anything else.
+    completions::answer_if_asked();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return command_line_error(&error),

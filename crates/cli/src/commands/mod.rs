@@ -23,6 +23,7 @@ pub async fn run(cli: &Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Resolve(args) => resolve::run(global, args, out),
         Command::Config(ConfigCommand::Import(args)) => import::run(global, args, out),
         Command::Doctor => doctor::run(global, out).await,
+        Command::Completions(args) => crate::completions::run(args.shell, out),
         #[cfg(feature = "demo")]
         Command::Demo => demo::run(out).await,
         #[cfg(not(feature = "demo"))]
