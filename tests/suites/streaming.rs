@@ -466,7 +466,14 @@ async fn too_many_tool_calls_in_a_stream_fail() {
     let (_, error) = collect(stream).await;
     let error = error.unwrap();
     assert!(
-        matches!(error, Error::TooLarge { limit: 3, setting: "max_tool_calls", .. }),
+        matches!(
+            error,
+            Error::TooLarge {
+                limit: 3,
+                setting: "max_tool_calls",
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(error.to_string().contains("max_tool_calls"), "{error}");
