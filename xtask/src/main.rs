@@ -5,11 +5,14 @@
 //!   the real-peer suites. Stops at the first failure and prints which suites ran
 //!   with their pass/fail counts.
 //! - `cargo xtask bench`: the benchmarks.
+//! - `cargo xtask durations`: only the check that library code has no unchecked
+//!   `Instant`/`Duration` arithmetic (also a step of `test`).
 
 // xtask is a command-line program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod durations;
 mod libtest;
 mod peers;
 mod test;
@@ -24,6 +27,7 @@ commands:
   test     fmt check, clippy, cargo package, unit + doc tests of every crate, integration suites,
            real-peer suites
   bench    run the benchmarks (criterion) and print their figures
+  durations  check that library code has no unchecked Instant/Duration arithmetic
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("durations") => durations::check(),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

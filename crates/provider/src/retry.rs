@@ -143,7 +143,8 @@ const LONGEST_REPORTED_WAIT_SECS: f64 = 1e9;
 /// negative or non-finite values.
 fn wait_of_secs(secs: f64) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0)
-        .then(|| Duration::from_secs_f64(secs.min(LONGEST_REPORTED_WAIT_SECS)))
+        .then(|| Duration::try_from_secs_f64(secs.min(LONGEST_REPORTED_WAIT_SECS)).ok())
+        .flatten()
 }
 
 /// The wait the provider asked for: `retry-after-ms`, else `retry-after` as seconds
