@@ -310,3 +310,47 @@ async fn a_body_without_choices_is_a_decode_error() {
         .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
+
+/// The longest durations the API takes (`Duration::MAX`) mean "no deadline", on
+/// every path: `Timeouts::new`, the facade's builder, streamed and complete replies,
+/// an idle timer re-armed between chunks.
+#[tokio::test]
+async fn the_longest_timeouts_work_without_panicking() {
+    use std::time::Duration;
+    let sim = Simulator::start().await;
+    let huge = oac_provider::Timeouts::new(Duration::MAX, Duration::MAX, Duration::MAX);
+    let provider = provider(profile(&sim).with_timeouts(huge));
+    sim.push(Reply::text("one"));
+    assert_eq!(
+        provider
+            .chat(ChatRequest::new().user("Q"))
+            .await
+            .unwrap()
+            .content,
+        "one"
+    );
+    sim.push(
+        Reply::text("two three")
+            .text_chunk_chars(2)
+            .delay(Duration::from_millis(5)),
+    );
+    let stream = provider
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let (events, error) = collect(stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(oac_tests::text_of(&events), "two three");
+
+    let client = oac::Client::builder()
+        .base_url(sim.base_url())
+        .model("sim-model")
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .stream_idle_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    sim.push(Reply::text("four"));
+    let reply = client.send(ChatRequest::new().user("Q")).await.unwrap();
+    assert_eq!(reply.content, "four");
+}

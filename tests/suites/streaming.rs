@@ -386,3 +386,171 @@ async fn event_error_is_a_typed_error() {
     assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
     assert_eq!(error.code(), Some("rate_limit_exceeded"));
 }
+
+/// A server that sends one tool call and then endless argument fragments: the
+/// assembled reply hits `max_reply_bytes`, the stream fails with `TooLarge`, and
+/// dropping it closes the connection (the simulator sees the client leave).
+#[tokio::test]
+async fn endless_tool_call_arguments_fail_at_the_reply_limit_and_disconnect() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::endless_tool_call_arguments(64 * 1024));
+    let provider = OpenAiCompatible::builder(profile(&sim))
+        .max_reply_bytes(4 * 1024 * 1024)
+        .build()
+        .unwrap();
+    let stream = provider
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let (events, error) = collect(stream).await;
+    let error = error.expect("the stream must fail");
+    assert!(
+        matches!(
+            error,
+            Error::TooLarge {
+                what: "streamed reply",
+                limit: 4194304,
+                setting: "max_reply_bytes",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.kind(), oac_provider::ErrorKind::Decode);
+    let arguments: usize = events
+        .iter()
+        .map(|e| match e {
+            StreamEvent::ToolCallDelta(d) => d.arguments.len(),
+            _ => 0,
+        })
+        .sum();
+    assert!(arguments <= 4 * 1024 * 1024, "{arguments}");
+    assert!(sim.wait_for_disconnects(1, Duration::from_secs(10)).await);
+}
+
+#[tokio::test]
+async fn collect_response_of_an_endless_stream_fails_at_the_limit() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::endless_tool_call_arguments(64 * 1024));
+    let provider = OpenAiCompatible::builder(profile(&sim))
+        .max_reply_bytes(1024 * 1024)
+        .build()
+        .unwrap();
+    let error = provider
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap()
+        .collect_response()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::TooLarge { .. }), "{error:?}");
+    assert!(sim.wait_for_disconnects(1, Duration::from_secs(10)).await);
+}
+
+#[tokio::test]
+async fn too_many_tool_calls_in_a_stream_fail() {
+    let sim = Simulator::start().await;
+    let mut reply = Reply::new();
+    for i in 0..5 {
+        reply = reply.tool_call(format!("call_{i}"), "f", "{}");
+    }
+    sim.push(reply);
+    let provider = OpenAiCompatible::builder(profile(&sim))
+        .max_tool_calls(3)
+        .build()
+        .unwrap();
+    let stream = provider
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let (_, error) = collect(stream).await;
+    let error = error.unwrap();
+    assert!(
+        matches!(
+            error,
+            Error::TooLarge {
+                limit: 3,
+                setting: "max_tool_calls",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("max_tool_calls"), "{error}");
+}
+
+/// The facade's `ReplyStream` hands the error on like any other.
+#[tokio::test]
+async fn the_facade_reply_stream_propagates_the_too_large_error() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::endless_tool_call_arguments(64 * 1024));
+    let provider = OpenAiCompatible::builder(profile(&sim))
+        .max_reply_bytes(1024 * 1024)
+        .build()
+        .unwrap();
+    let client = oac::Client::from_provider(provider);
+    let mut stream = client.stream(ChatRequest::new().user("Q")).await.unwrap();
+    let mut failure = None;
+    while let Some(event) = stream.next().await {
+        if let Err(error) = event {
+            failure = Some(error);
+            break;
+        }
+    }
+    let error = failure.expect("the stream must fail");
+    assert_eq!(error.kind(), oac_provider::ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("max_reply_bytes"), "{error}");
+    drop(stream);
+    assert!(sim.wait_for_disconnects(1, Duration::from_secs(10)).await);
+}
+
+/// A UTF-8 byte-order mark before the first event, arriving one byte per read,
+/// does not cost the first event.
+#[tokio::test]
+async fn a_leading_byte_order_mark_keeps_the_first_event() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(
+        concat!(
+            r#"data: {"choices":[{"index":0,"delta":{"content":"Hello"}}]}"#,
+            "\n\n",
+            r#"data: {"choices":[{"index":0,"delta":{"content":" world"},"finish_reason":"stop"}]}"#,
+            "\n\n",
+            "data: [DONE]\n\n"
+        )
+        .as_bytes(),
+    );
+    for chunking in [Chunking::Bytes(1), Chunking::Bytes(2), Chunking::PerEvent] {
+        let (events, error) = stream_reply(Reply::raw_sse(bytes.clone()).chunking(chunking)).await;
+        assert!(error.is_none(), "{chunking:?}: {error:?}");
+        assert_eq!(text_of(&events), "Hello world", "{chunking:?}");
+    }
+}
+
+/// A complete (non-streamed) body that starts with a byte-order mark parses.
+#[tokio::test]
+async fn a_json_body_with_a_byte_order_mark_parses() {
+    let sim = Simulator::start().await;
+    let body = format!(
+        "\u{FEFF}{}",
+        json!({
+            "id": "c1",
+            "object": "chat.completion",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}]
+        })
+    );
+    sim.push(Reply::error(200, body.clone()).header("content-type", "application/json"));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    assert_eq!(reply.content, "Hi");
+    // A server that answers a streaming request with that body.
+    sim.push(Reply::error(200, body).header("content-type", "application/json"));
+    let stream = provider(profile(&sim))
+        .chat_stream(ChatRequest::new().user("Q"))
+        .await
+        .unwrap();
+    let (events, error) = collect(stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(text_of(&events), "Hi");
+}

@@ -7,12 +7,15 @@
 //! - `cargo xtask bench`: the benchmarks.
 //! - `cargo xtask deps`: the dependency count of each library crate, and the
 //!   layering rule checked (also a step of `cargo xtask test`).
+//! - `cargo xtask durations`: only the check that library code has no unchecked
+//!   `Instant`/`Duration` arithmetic (also a step of `test`).
 
 // xtask is a command-line program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
 mod deps;
+mod durations;
 mod libtest;
 mod peers;
 mod test;
@@ -28,6 +31,7 @@ commands:
            real-peer suites
   bench    run the benchmarks (criterion) and print their figures
   deps     packages each library crate brings in, and the layering rule checked
+  durations  check that library code has no unchecked Instant/Duration arithmetic
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("deps") => deps::run(&args[1..]),
+        Some("durations") => durations::check(),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check and suite, in order, stopping at the first failure.
 //!
-//! Order: `cargo fmt --check`, `cargo clippy -D warnings` (the workspace, then `oac-cli`
+//! Order: `cargo fmt --check`, the duration-arithmetic check ([`durations`]), `cargo clippy -D warnings` (the workspace, then `oac-cli`
 //! without its default features), `cargo package` of the publishable crates (no
 //! verification build), the layering rule (`cargo xtask deps`), rustdoc with warnings as
 //! errors, then for each crate its
@@ -19,6 +19,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::deps;
+use crate::durations;
 use crate::libtest::{Counts, parse_result_line};
 use crate::peers;
 use crate::workspace::{self, Package};
@@ -45,6 +46,10 @@ fn pipeline(report: &mut Report) -> Result<(), String> {
         cmd.args(["fmt", "--all", "--", "--check"]);
         cmd
     })?;
+    report.inline(
+        "durations (no unchecked Instant/Duration arithmetic)",
+        durations::check,
+    )?;
     report.step(
         "clippy",
         "cargo clippy --workspace --all-targets -- -D warnings",
@@ -365,6 +370,20 @@ impl Report {
             secs: Some(started.elapsed().as_secs_f64()),
         });
         result.map(|_| ())
+    }
+
+    /// Runs a check done here, in this process.
+    fn inline(&mut self, name: &str, check: fn() -> Result<(), String>) -> Result<(), String> {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = check();
+        self.entries.push(Entry {
+            name: name.to_owned(),
+            counts: None,
+            ok: result.is_ok(),
+            secs: Some(started.elapsed().as_secs_f64()),
+        });
+        result
     }
 
     /// Installs (or finds) the real peers the `peer_*` suites need.

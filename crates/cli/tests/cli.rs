@@ -1669,3 +1669,87 @@ impl Env {
         )
     }
 }
+
+// ---- hardening: bounded replies, huge durations -------------------------------------
+
+/// `oac chat` against a server that never stops sending tool-call arguments: it
+/// exits 8 (response too large) and its peak resident memory (`VmHWM`, polled from
+/// `/proc` while it runs) stays under 100 MiB.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_against_an_endless_tool_call_stream_exits_8_in_bounded_memory() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::endless_tool_call_arguments(64 * 1024));
+    let env = Env::new().sim(&sim);
+    let mut command = env.command(&["chat", "Hi"], &[]);
+    let (code, peak_kib, stderr) = tokio::task::spawn_blocking(move || {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = child.stderr.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+            text
+        });
+        let status_path = format!("/proc/{}/status", child.id());
+        let started = std::time::Instant::now();
+        let mut peak_kib = 0u64;
+        let status = loop {
+            if let Ok(status) = std::fs::read_to_string(&status_path) {
+                let hwm = status
+                    .lines()
+                    .find_map(|line| line.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+                if let Some(hwm) = hwm {
+                    peak_kib = peak_kib.max(hwm);
+                }
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(120) {
+                child.kill().unwrap();
+                panic!("oac chat did not stop; peak {peak_kib} KiB");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        (status.code(), peak_kib, reader.join().unwrap())
+    })
+    .await
+    .unwrap();
+    eprintln!("peak resident memory of `oac chat`: {} KiB", peak_kib);
+    assert_eq!(code, Some(8), "{stderr}");
+    assert!(stderr.contains("response too large"), "{stderr}");
+    assert!(stderr.contains("max_reply_bytes"), "{stderr}");
+    assert!(peak_kib > 0, "VmHWM was never read");
+    assert!(
+        peak_kib < 100 * 1024,
+        "peak resident memory {peak_kib} KiB is over 100 MiB"
+    );
+}
+
+/// Timeouts as long as a profile accepts (`u64::MAX` seconds, `1e19`) mean "no
+/// deadline": the chat works, nothing panics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_timeouts_in_a_profile_work() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("still fine"));
+    sim.push(Reply::text("still fine"));
+    let config = format!(
+        "default_profile = \"sim\"\n\n[profiles.sim]\nbase_url = \"{}\"\nmodel = \"sim-model\"\n\
+         timeout_secs = 1e19\nconnect_timeout_secs = 18446744073709551615\n\
+         stream_idle_timeout_secs = 18446744073709551615.999999999\n",
+        sim.base_url()
+    );
+    let env = Env::new().config(&config);
+    let ran = env.run(&["chat", "Hi"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert!(ran.stdout.contains("still fine"), "{}", ran.shown());
+    let ran = env.run(&["chat", "--no-stream", "Hi"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert!(ran.stdout.contains("still fine"), "{}", ran.shown());
+}

@@ -56,9 +56,65 @@ impl PartialCall {
     }
 }
 
+/// What an assembled reply may hold ([`Limits`](crate::Limits)'s reply part).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReplyLimits {
+    pub(crate) max_reply_bytes: usize,
+    pub(crate) max_tool_calls: usize,
+}
+
+impl Default for ReplyLimits {
+    fn default() -> Self {
+        ReplyLimits {
+            max_reply_bytes: crate::transport::DEFAULT_MAX_REPLY_BYTES,
+            max_tool_calls: crate::transport::DEFAULT_MAX_TOOL_CALLS,
+        }
+    }
+}
+
+/// Why a chunk could not be assembled.
+#[derive(Debug)]
+pub(crate) enum ChunkProblem {
+    /// The chunk is (or carries) the provider's error object.
+    Provider(Value),
+    /// The reply grew beyond a limit: what, the limit, its unit and its setter.
+    TooLarge {
+        what: &'static str,
+        limit: usize,
+        unit: &'static str,
+        setting: &'static str,
+    },
+}
+
+/// About how many bytes `value` holds once kept (strings and keys by length,
+/// anything else by a small constant): what unknown fields count against the limit.
+fn kept_size(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items.iter().map(kept_size).fold(8, usize::saturating_add),
+        Value::Object(map) => map_size(map),
+        _ => 8,
+    }
+}
+
+fn map_size(map: &Map<String, Value>) -> usize {
+    map.iter()
+        .map(|(key, value)| key.len().saturating_add(kept_size(value)))
+        .fold(8, usize::saturating_add)
+}
+
 /// Turns chunks into events.
+///
+/// Everything a stream assembles passes through here, so this is where its size is
+/// bounded: every byte of text, reasoning, tool-call id, name and arguments and
+/// unknown field handed on (or held back) counts against `max_reply_bytes`, and the
+/// tool calls against `max_tool_calls`. Whatever folds the events afterwards (the
+/// collector, a caller printing them) is bounded by the same figures.
 #[derive(Debug)]
 pub(crate) struct Assembler {
+    limits: ReplyLimits,
+    /// Bytes of the reply so far (see above).
+    reply_bytes: usize,
     think: Option<ThinkSplitter>,
     pieces: Vec<Piece>,
     calls: Vec<PartialCall>,
@@ -70,8 +126,14 @@ pub(crate) struct Assembler {
 }
 
 impl Assembler {
-    pub(crate) fn new(parse_think_tags: bool, prices: Arc<ModelPrices>) -> Self {
+    pub(crate) fn new(
+        parse_think_tags: bool,
+        prices: Arc<ModelPrices>,
+        limits: ReplyLimits,
+    ) -> Self {
         Assembler {
+            limits,
+            reply_bytes: 0,
             think: parse_think_tags.then(ThinkSplitter::default),
             pieces: Vec::new(),
             calls: Vec::new(),
@@ -88,13 +150,27 @@ impl Assembler {
         self.finish.is_some()
     }
 
+    /// Count `bytes` more of the reply; an error once it exceeds the limit.
+    fn count(&mut self, bytes: usize) -> Result<(), ChunkProblem> {
+        self.reply_bytes = self.reply_bytes.saturating_add(bytes);
+        if self.reply_bytes > self.limits.max_reply_bytes {
+            return Err(ChunkProblem::TooLarge {
+                what: "streamed reply",
+                limit: self.limits.max_reply_bytes,
+                unit: "byte",
+                setting: "max_reply_bytes",
+            });
+        }
+        Ok(())
+    }
+
     /// Process one chunk. An `error` object in the chunk is returned for the caller
-    /// to classify.
+    /// to classify; a reply grown beyond its limits is an error too.
     pub(crate) fn chunk(
         &mut self,
         mut chunk: WireResponse,
         out: &mut VecDeque<StreamEvent>,
-    ) -> Result<(), Value> {
+    ) -> Result<(), ChunkProblem> {
         if let Some(id) = chunk.id.take() {
             self.meta.id = Some(id);
         }
@@ -108,15 +184,19 @@ impl Assembler {
             self.usage = Some(found);
         }
         if let Some(error) = chunk.error.take() {
-            return Err(error);
+            return Err(ChunkProblem::Provider(error));
         }
-        self.meta.extra.extend(std::mem::take(&mut chunk.extra));
+        if !chunk.extra.is_empty() {
+            self.count(map_size(&chunk.extra))?;
+            self.meta.extra.extend(std::mem::take(&mut chunk.extra));
+        }
         for choice in chunk.choices {
             if choice.index != 0 {
                 continue; // only the first choice is assembled
             }
-            self.message(choice.message, out);
+            self.message(choice.message, out)?;
             if !choice.extra.is_empty() {
+                self.count(map_size(&choice.extra))?;
                 out.push_back(StreamEvent::Extra(choice.extra));
             }
             if let Some(reason) = choice.finish_reason
@@ -132,7 +212,11 @@ impl Assembler {
         Ok(())
     }
 
-    fn message(&mut self, message: WireMessage, out: &mut VecDeque<StreamEvent>) {
+    fn message(
+        &mut self,
+        message: WireMessage,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<(), ChunkProblem> {
         let WireMessage {
             content,
             content_reasoning,
@@ -152,10 +236,13 @@ impl Assembler {
         .flatten()
         {
             if !text.is_empty() {
+                self.count(text.len())?;
                 out.push_back(StreamEvent::ReasoningDelta(text));
             }
         }
         if let Some(text) = content.filter(|t| !t.is_empty()) {
+            // Counted as received: what the think splitter holds back is included.
+            self.count(text.len())?;
             match &mut self.think {
                 Some(splitter) => {
                     splitter.push(&text, &mut self.pieces);
@@ -173,7 +260,24 @@ impl Assembler {
                     (None, _) => 0,
                 },
             };
-            let partial = match self.calls.iter().position(|c| c.index == index) {
+            let id_bytes = call.id.as_ref().map_or(0, String::len);
+            let name_bytes = call.name.as_ref().map_or(0, String::len);
+            let arguments = call.arguments.unwrap_or_default();
+            self.count(
+                id_bytes
+                    .saturating_add(name_bytes)
+                    .saturating_add(arguments.len()),
+            )?;
+            let at = self.calls.iter().position(|c| c.index == index);
+            if at.is_none() && self.calls.len() >= self.limits.max_tool_calls {
+                return Err(ChunkProblem::TooLarge {
+                    what: "tool call list",
+                    limit: self.limits.max_tool_calls,
+                    unit: "tool-call",
+                    setting: "max_tool_calls",
+                });
+            }
+            let partial = match at {
                 Some(at) => &mut self.calls[at],
                 None => {
                     self.calls.push(PartialCall {
@@ -194,7 +298,6 @@ impl Assembler {
             {
                 partial.name.clone_from(name);
             }
-            let arguments = call.arguments.unwrap_or_default();
             partial.arguments.push_str(&arguments);
             out.push_back(StreamEvent::ToolCallDelta(ToolCallDelta {
                 index,
@@ -204,8 +307,10 @@ impl Assembler {
             }));
         }
         if !extra.is_empty() {
+            self.count(map_size(&extra))?;
             out.push_back(StreamEvent::Extra(extra));
         }
+        Ok(())
     }
 
     fn next_index(&self) -> u32 {
@@ -309,6 +414,8 @@ pub(crate) enum BodyProblem {
     Error(Value),
     /// The body has no choices.
     NoChoices,
+    /// The body has more tool calls than the limit allows.
+    TooManyToolCalls(usize),
 }
 
 /// A complete (non-streaming) body as a response.
@@ -316,6 +423,7 @@ pub(crate) fn response_from_wire(
     mut wire: WireResponse,
     parse_think_tags: bool,
     prices: &ModelPrices,
+    max_tool_calls: usize,
 ) -> Result<ChatResponse, BodyProblem> {
     let found = take_usage(&mut wire);
     if let Some(error) = wire.error.take()
@@ -329,6 +437,9 @@ pub(crate) fn response_from_wire(
         .position(|c| c.index == 0)
         .ok_or(BodyProblem::NoChoices)?;
     let choice = wire.choices.swap_remove(at);
+    if choice.message.tool_calls.len() > max_tool_calls {
+        return Err(BodyProblem::TooManyToolCalls(max_tool_calls));
+    }
     let message = choice.message;
     let mut reasoning = String::new();
     let duplicate = message.reasoning.is_some() && message.reasoning == message.reasoning_content;

@@ -66,6 +66,21 @@ impl<P> ProviderBuilder<P> {
         self
     }
 
+    /// Largest streamed reply: the bytes of its text, reasoning, tool-call ids, names
+    /// and arguments and unknown fields, together (default 64 MiB). A stream that
+    /// sends more fails with [`Error::TooLarge`](crate::Error::TooLarge).
+    pub fn max_reply_bytes(mut self, bytes: usize) -> Self {
+        self.settings.limits.max_reply_bytes = bytes;
+        self
+    }
+
+    /// Most tool calls in one reply (default 1024). A reply with more fails with
+    /// [`Error::TooLarge`](crate::Error::TooLarge).
+    pub fn max_tool_calls(mut self, calls: usize) -> Self {
+        self.settings.limits.max_tool_calls = calls;
+        self
+    }
+
     /// Retry count and spacing (default: the configured `max_retries`, 0.5 s·2ⁿ up
     /// to 8 s).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {

@@ -122,6 +122,7 @@ fn text_of(value: Option<&Value>) -> Option<String> {
 /// Read an error body of any of the shapes providers use: `{"error":{…}}`,
 /// `{"error":"text"}`, `{"detail":…}`, `{"message":…}`, an array of those, or text.
 pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
+    let body = crate::sse::strip_bom(body);
     let text = String::from_utf8_lossy(body);
     let mut parsed = match serde_json::from_slice::<Value>(body) {
         Ok(value) => read_error_value(&value),

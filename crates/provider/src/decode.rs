@@ -10,11 +10,12 @@ use std::sync::Arc;
 use oac_pricing::ModelPrices;
 use reqwest::header::HeaderMap;
 
-use crate::assemble::{Assembler, StreamMetadata};
+use crate::assemble::{Assembler, ChunkProblem, ReplyLimits, StreamMetadata};
 use crate::classify::{self, Exchange};
 use crate::error::Error;
 use crate::response::StreamEvent;
 use crate::sse::{DEFAULT_MAX_EVENT_BYTES, SseDecoder, SseError};
+use crate::transport::Limits;
 use crate::wire::WireResponse;
 
 /// Most bytes of a non-SSE body kept to read it at the end of the input.
@@ -83,16 +84,27 @@ impl EventDecoder {
     }
 
     /// A decoder with these settings: `<think>` splitting, the prices usage is
-    /// costed with, and the largest event accepted.
+    /// costed with, and the largest event accepted (the other limits are the
+    /// defaults of [`Limits`]).
     pub fn with_options(
         parse_think_tags: bool,
         prices: ModelPrices,
         max_event_bytes: usize,
     ) -> Self {
+        let limits = Limits {
+            max_event_bytes,
+            ..Limits::default()
+        };
+        Self::with_limits(parse_think_tags, prices, &limits)
+    }
+
+    /// A decoder with these limits: the largest event, and how large the assembled
+    /// reply and its tool-call list may grow (beyond them, [`Error::TooLarge`]).
+    pub fn with_limits(parse_think_tags: bool, prices: ModelPrices, limits: &Limits) -> Self {
         Self::for_exchange(
             parse_think_tags,
             Arc::new(prices),
-            max_event_bytes,
+            limits,
             Exchange::offline(),
             HeaderMap::new(),
         )
@@ -101,13 +113,17 @@ impl EventDecoder {
     pub(crate) fn for_exchange(
         parse_think_tags: bool,
         prices: Arc<ModelPrices>,
-        max_event_bytes: usize,
+        limits: &Limits,
         exchange: Exchange,
         headers: HeaderMap,
     ) -> Self {
+        let reply = ReplyLimits {
+            max_reply_bytes: limits.max_reply_bytes,
+            max_tool_calls: limits.max_tool_calls,
+        };
         EventDecoder {
-            sse: SseDecoder::with_max_event_bytes(max_event_bytes),
-            assembler: Assembler::new(parse_think_tags, prices),
+            sse: SseDecoder::with_max_event_bytes(limits.max_event_bytes),
+            assembler: Assembler::new(parse_think_tags, prices, reply),
             queue: VecDeque::new(),
             done: false,
             failed: false,
@@ -127,7 +143,7 @@ impl EventDecoder {
         let mut decoder = Self::for_exchange(
             false,
             Arc::default(),
-            DEFAULT_MAX_EVENT_BYTES,
+            &Limits::default(),
             exchange,
             HeaderMap::new(),
         );
@@ -263,6 +279,25 @@ impl EventDecoder {
         }
     }
 
+    fn chunk_error(&self, problem: ChunkProblem) -> Error {
+        match problem {
+            ChunkProblem::Provider(value) => self.provider_error(&value),
+            ChunkProblem::TooLarge {
+                what,
+                limit,
+                unit,
+                setting,
+            } => Error::TooLarge {
+                what,
+                host: self.exchange.host(),
+                limit,
+                unit,
+                setting,
+                details: self.exchange.details(),
+            },
+        }
+    }
+
     fn provider_error(&self, value: &serde_json::Value) -> Error {
         let body = classify::parse_error_value(value);
         classify::classify(None, &self.headers, &body, &self.exchange)
@@ -273,6 +308,7 @@ impl EventDecoder {
     /// a decode error. Input that looks like SSE (only comments, say) is left to the
     /// early-end rule.
     fn read_non_sse(&mut self, input: &[u8]) -> Result<(), Error> {
+        let input = crate::sse::strip_bom(input);
         let start = input
             .iter()
             .position(|b| !b.is_ascii_whitespace())
@@ -288,8 +324,8 @@ impl EventDecoder {
         let text = String::from_utf8_lossy(input);
         match serde_json::from_slice::<WireResponse>(input) {
             Ok(wire) if wire.error.is_some() || !wire.choices.is_empty() => {
-                if let Err(error) = self.assembler.chunk(wire, &mut self.queue) {
-                    return Err(self.provider_error(&error));
+                if let Err(problem) = self.assembler.chunk(wire, &mut self.queue) {
+                    return Err(self.chunk_error(problem));
                 }
                 if self.assembler.finished() {
                     self.assembler.end(&mut self.queue);
@@ -340,6 +376,8 @@ impl EventDecoder {
                         what: "stream event",
                         host: self.exchange.host(),
                         limit,
+                        unit: "byte",
+                        setting: "max_event_bytes",
                         details: self.exchange.details(),
                     });
                 }
@@ -376,8 +414,8 @@ impl EventDecoder {
             }
             match serde_json::from_str::<WireResponse>(data) {
                 Ok(chunk) => {
-                    if let Err(error) = self.assembler.chunk(chunk, &mut self.queue) {
-                        return Err(self.provider_error(&error));
+                    if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
+                        return Err(self.chunk_error(problem));
                     }
                 }
                 Err(first) => {
@@ -394,8 +432,8 @@ impl EventDecoder {
                     for part in parts {
                         match part {
                             Some(chunk) => {
-                                if let Err(error) = self.assembler.chunk(chunk, &mut self.queue) {
-                                    return Err(self.provider_error(&error));
+                                if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
+                                    return Err(self.chunk_error(problem));
                                 }
                             }
                             None => {
@@ -433,4 +471,144 @@ fn split_joined_events(data: &str) -> Option<Vec<Option<WireResponse>>> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(max_reply_bytes: usize, max_tool_calls: usize) -> Limits {
+        Limits {
+            max_reply_bytes,
+            max_tool_calls,
+            ..Limits::default()
+        }
+    }
+
+    /// Feed `chunks` (one SSE event each) and return the first error.
+    fn first_error(decoder: &mut EventDecoder, chunks: impl Iterator<Item = String>) -> Error {
+        for chunk in chunks {
+            decoder.feed(format!("data: {chunk}\n\n").as_bytes());
+            while let Some(event) = decoder.next_event() {
+                if let Err(error) = event {
+                    return error;
+                }
+            }
+        }
+        panic!("no error");
+    }
+
+    fn args(index: u32, id: Option<&str>, fragment: &str) -> String {
+        let id = id.map_or(String::new(), |id| {
+            format!(r#""id":"{id}","function":{{"name":"f","arguments":"{fragment}"}}"#)
+        });
+        let body = if id.is_empty() {
+            format!(r#""function":{{"arguments":"{fragment}"}}"#)
+        } else {
+            id
+        };
+        format!(
+            r#"{{"choices":[{{"index":0,"delta":{{"tool_calls":[{{"index":{index},{body}}}]}}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn endless_tool_call_arguments_stop_at_the_reply_limit() {
+        let mut decoder =
+            EventDecoder::with_limits(false, ModelPrices::default(), &limits(10_000, 8));
+        let fragment = "a".repeat(1000);
+        let chunks = std::iter::once(args(0, Some("c"), ""))
+            .chain(std::iter::repeat_with(|| args(0, None, &fragment)).take(1000));
+        let error = first_error(&mut decoder, chunks);
+        assert!(
+            matches!(
+                error,
+                Error::TooLarge {
+                    limit: 10_000,
+                    setting: "max_reply_bytes",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(error.kind(), crate::ErrorKind::Decode);
+        let message = error.to_string();
+        assert!(message.contains("streamed reply"), "{message}");
+        assert!(message.contains("max_reply_bytes"), "{message}");
+        assert!(decoder.next_event().is_none());
+    }
+
+    #[test]
+    fn too_many_tool_calls_is_an_error() {
+        let mut decoder =
+            EventDecoder::with_limits(false, ModelPrices::default(), &limits(1 << 20, 3));
+        let chunks = (0..10).map(|i| args(i, Some(&format!("c{i}")), "{}"));
+        let error = first_error(&mut decoder, chunks);
+        assert!(
+            matches!(
+                error,
+                Error::TooLarge {
+                    limit: 3,
+                    setting: "max_tool_calls",
+                    unit: "tool-call",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn text_reasoning_think_buffer_and_unknown_fields_count() {
+        let cases: [fn(usize) -> String; 4] = [
+            |i| {
+                format!(
+                    r#"{{"choices":[{{"index":0,"delta":{{"content":"{}"}}}}]}}"#,
+                    "t".repeat(i)
+                )
+            },
+            |i| {
+                format!(
+                    r#"{{"choices":[{{"index":0,"delta":{{"reasoning_content":"{}"}}}}]}}"#,
+                    "r".repeat(i)
+                )
+            },
+            // Whitespace before a possible `<think>` is held back by the splitter.
+            |i| {
+                format!(
+                    r#"{{"choices":[{{"index":0,"delta":{{"content":"{}"}}}}]}}"#,
+                    " ".repeat(i)
+                )
+            },
+            |i| format!(r#"{{"x_{i}":"{}","choices":[]}}"#, "u".repeat(i)),
+        ];
+        for (n, case) in cases.into_iter().enumerate() {
+            let mut decoder =
+                EventDecoder::with_limits(true, ModelPrices::default(), &limits(5_000, 8));
+            let error = first_error(&mut decoder, (0..100).map(|_| case(500)));
+            assert!(
+                matches!(
+                    error,
+                    Error::TooLarge {
+                        setting: "max_reply_bytes",
+                        ..
+                    }
+                ),
+                "case {n}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_reply_within_the_limits_is_whole() {
+        let mut decoder = EventDecoder::with_limits(false, ModelPrices::default(), &limits(100, 1));
+        decoder.feed(format!("data: {}\n\n", args(0, Some("c"), "{}")).as_bytes());
+        decoder.feed(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n");
+        let mut events = Vec::new();
+        while let Some(event) = decoder.next_event() {
+            events.push(event.unwrap());
+        }
+        assert!(decoder.is_done());
+        assert!(events.iter().any(|e| matches!(e, StreamEvent::ToolCall(_))));
+    }
 }

@@ -129,6 +129,7 @@ struct Prepared {
 
 /// True when a body that should be JSON is an event stream.
 fn looks_like_sse(body: &[u8]) -> bool {
+    let body = crate::sse::strip_bom(body);
     let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -149,6 +150,8 @@ impl Engine {
             parse_think_tags: config.parse_think_tags(),
             prices: Arc::new(config.model_info().prices.clone()),
             max_event_bytes: settings.limits.max_event_bytes,
+            max_reply_bytes: settings.limits.max_reply_bytes,
+            max_tool_calls: settings.limits.max_tool_calls,
             idle_timeout: timeouts.stream_idle,
             total_timeout: timeouts.total,
             connect_timeout: timeouts.connect,
@@ -264,6 +267,8 @@ impl Engine {
         exchange: &Exchange,
         status: u16,
     ) -> Result<ChatResponse, Error> {
+        // A leading byte-order mark is not part of the JSON (serde refuses it).
+        let body = crate::sse::strip_bom(body);
         let text = String::from_utf8_lossy(body);
         let wire: WireResponse = serde_json::from_slice(body).map_err(|e| {
             exchange
@@ -279,6 +284,7 @@ impl Engine {
             wire,
             self.stream_settings.parse_think_tags,
             &self.stream_settings.prices,
+            self.stream_settings.max_tool_calls,
         )
         .map_err(|problem| match problem {
             BodyProblem::Error(value) => classify::classify(
@@ -291,6 +297,15 @@ impl Engine {
             BodyProblem::NoChoices => exchange
                 .decode_error("response body", "it has no choices", &text, None)
                 .with_response(status, headers),
+            BodyProblem::TooManyToolCalls(limit) => Error::TooLarge {
+                what: "tool call list",
+                host: exchange.host(),
+                limit,
+                unit: "tool-call",
+                setting: "max_tool_calls",
+                details: exchange.details(),
+            }
+            .with_response(status, headers),
         })
     }
 

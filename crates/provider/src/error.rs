@@ -402,18 +402,25 @@ pub enum Error {
         /// The exchange.
         details: Box<ErrorDetails>,
     },
-    /// A response or one stream event was larger than the configured limit.
+    /// A response, one stream event, or what a stream assembled (its text,
+    /// reasoning, tool calls…) was larger than the configured limit
+    /// ([`Limits`](crate::Limits)).
     #[error(
-        "response too large: a {what} from {host} exceeded the {limit}-byte limit; raise the limit on the provider builder if this is expected"
+        "response too large: a {what} from {host} exceeded the {limit}-{unit} limit; raise `{setting}` on the provider builder if this is expected"
     )]
     #[non_exhaustive]
     TooLarge {
-        /// `response body` or `stream event`.
+        /// `response body`, `stream event`, `streamed reply` or `tool call list`.
         what: &'static str,
         /// The host.
         host: String,
-        /// The limit in bytes.
+        /// The limit (in `unit`s).
         limit: usize,
+        /// What the limit counts: `byte` or `tool-call`.
+        unit: &'static str,
+        /// The [`ProviderBuilder`](crate::ProviderBuilder) setter that raises it
+        /// (`max_body_bytes`, `max_event_bytes`, `max_reply_bytes`, `max_tool_calls`).
+        setting: &'static str,
         /// The exchange.
         details: Box<ErrorDetails>,
     },

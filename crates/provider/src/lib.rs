@@ -76,6 +76,7 @@ pub mod spans;
 pub mod sse;
 mod stream;
 mod think;
+mod time;
 mod transport;
 mod usage;
 mod wire;
@@ -114,7 +115,9 @@ pub use settings::{
 };
 pub use shaping::{EffortSource, SystemRole};
 pub use stream::ChatStream;
-pub use transport::{DEFAULT_MAX_BODY_BYTES, Limits};
+pub use transport::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_TOOL_CALLS, Limits,
+};
 
 #[cfg(test)]
 mod tests {

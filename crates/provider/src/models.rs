@@ -18,6 +18,7 @@ pub(crate) enum ListProblem {
 
 /// Parse a models-list body.
 pub(crate) fn parse_models(body: &[u8]) -> Result<Vec<ModelEntry>, ListProblem> {
+    let body = crate::sse::strip_bom(body);
     let value: Value = serde_json::from_slice(body).map_err(ListProblem::NotJson)?;
     let list = match &value {
         Value::Array(items) => items,

@@ -83,7 +83,10 @@ impl RetryPolicy {
             .saturating_mul(2u32.saturating_pow(retry.min(30)));
         let capped = exp.min(self.max_backoff);
         let jitter = self.jitter.clamp(0.0, 1.0);
-        capped.mul_f64(1.0 - jitter * fastrand::f64())
+        // `mul_f64` panics when the product does not fit (a `max_backoff` near
+        // `Duration::MAX`): the factor is at most 1, so the capped value is the bound.
+        Duration::try_from_secs_f64(capped.as_secs_f64() * (1.0 - jitter * fastrand::f64()))
+            .map_or(capped, |wait| wait.min(capped))
     }
 
     /// Whether to retry after `error`, and after how long; `None` = do not retry.
@@ -140,7 +143,8 @@ const LONGEST_REPORTED_WAIT_SECS: f64 = 1e9;
 /// negative or non-finite values.
 fn wait_of_secs(secs: f64) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0)
-        .then(|| Duration::from_secs_f64(secs.min(LONGEST_REPORTED_WAIT_SECS)))
+        .then(|| Duration::try_from_secs_f64(secs.min(LONGEST_REPORTED_WAIT_SECS)).ok())
+        .flatten()
 }
 
 /// The wait the provider asked for: `retry-after-ms`, else `retry-after` as seconds
@@ -251,6 +255,23 @@ mod tests {
                 assert!(d <= full && d >= full * 3 / 4, "retry {retry}: {d} ms");
             }
         }
+    }
+
+    #[test]
+    fn backoff_with_a_huge_maximum_does_not_panic() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        for retry in [0, 1, 31, u32::MAX] {
+            assert!(policy.backoff(retry) <= Duration::MAX);
+        }
+        let policy = RetryPolicy {
+            jitter: 0.0,
+            ..policy
+        };
+        assert_eq!(policy.backoff(0), Duration::MAX);
     }
 
     fn error_with(

@@ -11,11 +11,24 @@
 //! chunks (events are validated as UTF-8 only once complete), and a final event that
 //! is not followed by a blank line when the input ends ([`SseDecoder::finish`]).
 //!
+//! One UTF-8 byte-order mark at the very start of the stream is skipped, also when
+//! it arrives split across reads (the SSE specification says so); anywhere else it
+//! is data.
+//!
 //! The data of a one-line event (what chat streams send) is handed out straight from
 //! the input buffer; only multi-line events, and events split across reads, are
 //! copied.
 
 use std::fmt;
+
+/// The UTF-8 byte-order mark. The SSE rules ignore one at the very start of a
+/// stream; some servers (and proxies on Windows) send it, also before JSON bodies.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `bytes` without one leading UTF-8 byte-order mark.
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
 
 /// Default limit on the size of one event (data plus the line being read): 32 MiB.
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
@@ -91,6 +104,8 @@ pub struct SseDecoder {
     dispatched_event: Option<String>,
     max_event_bytes: usize,
     failed: bool,
+    /// The start of the stream was checked for a byte-order mark.
+    bom_checked: bool,
 }
 
 impl fmt::Debug for SseDecoder {
@@ -138,6 +153,7 @@ impl SseDecoder {
             dispatched_event: None,
             max_event_bytes,
             failed: false,
+            bom_checked: false,
         }
     }
 
@@ -199,6 +215,9 @@ impl SseDecoder {
             self.has_data = false;
             self.dispatched_event = None;
         }
+        if !self.bom_checked && !self.skip_bom() {
+            return None;
+        }
         loop {
             match self.next_line() {
                 Line::Complete { start, end } => {
@@ -230,6 +249,21 @@ impl SseDecoder {
                 }
             }
         }
+    }
+
+    /// Skip a byte-order mark at the start of the stream. False while the bytes so
+    /// far are a proper prefix of one (more input decides).
+    fn skip_bom(&mut self) -> bool {
+        let start = &self.buf[self.pos..];
+        if start.len() < BOM.len() && BOM.starts_with(start) && !self.finished {
+            return false;
+        }
+        if start.starts_with(BOM) {
+            self.pos += BOM.len();
+            self.scan = self.scan.max(self.pos);
+        }
+        self.bom_checked = true;
+        true
     }
 
     fn dispatch(&mut self) -> Option<Result<SseEvent<'_>, SseError>> {
@@ -369,6 +403,40 @@ mod tests {
 
     fn datas(chunks: &[&[u8]]) -> Vec<String> {
         decode_all(chunks).into_iter().map(|(_, d)| d).collect()
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped_wherever_the_reads_split_it() {
+        let input = b"\xEF\xBB\xBFdata: a\n\ndata: b\n\n";
+        for i in 0..=input.len() {
+            for j in i..=input.len() {
+                assert_eq!(
+                    datas(&[&input[..i], &input[i..j], &input[j..]]),
+                    ["a", "b"],
+                    "split at {i}, {j}"
+                );
+            }
+        }
+        // One byte at a time.
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(datas(&bytes), ["a", "b"]);
+    }
+
+    #[test]
+    fn only_one_byte_order_mark_and_only_at_the_start_is_skipped() {
+        // A second mark makes the first line's field name `\u{FEFF}data`: ignored.
+        assert_eq!(
+            datas(&[b"\xEF\xBB\xBF\xEF\xBB\xBFdata: a\n\ndata: b\n\n"]),
+            ["b"]
+        );
+        // Inside data it is data.
+        assert_eq!(
+            datas(&[b"data: a\n\ndata: \xEF\xBB\xBFb\n\n"]),
+            ["a", "\u{FEFF}b"]
+        );
+        // A stream that is only part of a mark yields nothing (and no panic).
+        assert!(datas(&[b"\xEF\xBB"]).is_empty());
+        assert!(datas(&[b"\xEF", b"\xBB\xBF"]).is_empty());
     }
 
     #[test]

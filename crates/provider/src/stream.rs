@@ -41,6 +41,10 @@ pub(crate) struct StreamSettings {
     pub(crate) parse_think_tags: bool,
     pub(crate) prices: Arc<ModelPrices>,
     pub(crate) max_event_bytes: usize,
+    /// Largest assembled reply (see [`Limits`](crate::Limits)).
+    pub(crate) max_reply_bytes: usize,
+    /// Most tool calls in a reply.
+    pub(crate) max_tool_calls: usize,
     pub(crate) idle_timeout: Duration,
     pub(crate) total_timeout: Duration,
     pub(crate) connect_timeout: Duration,
@@ -99,13 +103,18 @@ impl ChatStream {
         settings: &StreamSettings,
     ) -> Self {
         let now = Instant::now();
-        let wake_at = (now + settings.idle_timeout).min(deadline);
+        let wake_at = crate::time::deadline_after(now, settings.idle_timeout).min(deadline);
         ChatStream {
             body: Some(body),
             decoder: EventDecoder::for_exchange(
                 settings.parse_think_tags,
                 settings.prices.clone(),
-                settings.max_event_bytes,
+                &crate::transport::Limits {
+                    max_event_bytes: settings.max_event_bytes,
+                    max_reply_bytes: settings.max_reply_bytes,
+                    max_tool_calls: settings.max_tool_calls,
+                    ..crate::transport::Limits::default()
+                },
                 exchange,
                 headers.clone(),
             ),
@@ -306,7 +315,9 @@ impl Stream for ChatStream {
                         // The timer may be armed for an idle deadline that data has
                         // since moved: when it fires, re-arm it for the real one.
                         while timer.as_mut().poll(cx).is_ready() {
-                            let wake_at = (this.last_data + this.idle_timeout).min(this.deadline);
+                            let wake_at =
+                                crate::time::deadline_after(this.last_data, this.idle_timeout)
+                                    .min(this.deadline);
                             if Instant::now() >= wake_at {
                                 let error = this.timeout();
                                 return this.fail(error);

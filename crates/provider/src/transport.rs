@@ -31,14 +31,31 @@ use crate::retry::{RetryPolicy, Sleeper};
 /// Default limit on a response body: 64 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
+/// Default limit on an assembled reply (text, reasoning, tool-call arguments and
+/// unknown fields kept, together): 64 MiB.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Default limit on the number of tool calls in one reply: 1024.
+pub const DEFAULT_MAX_TOOL_CALLS: usize = 1024;
+
 /// Size limits that protect memory from a hostile or broken endpoint.
+///
+/// Every event of a stream is under `max_event_bytes`, and what a stream assembles
+/// from its events is under `max_reply_bytes` and `max_tool_calls`, so a server that
+/// never stops sending cannot make the client grow: it gets
+/// [`Error::TooLarge`](crate::Error::TooLarge) instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Largest complete (non-streamed) response body.
+    /// Largest complete (non-streamed) response body (default 64 MiB).
     pub max_body_bytes: usize,
-    /// Largest single stream event.
+    /// Largest single stream event (default 32 MiB).
     pub max_event_bytes: usize,
+    /// Largest streamed reply, counting the bytes of its text, reasoning, tool-call
+    /// ids, names and arguments, and the unknown fields it keeps (default 64 MiB).
+    pub max_reply_bytes: usize,
+    /// Most tool calls in one reply (default 1024).
+    pub max_tool_calls: usize,
 }
 
 impl Default for Limits {
@@ -46,6 +63,8 @@ impl Default for Limits {
         Limits {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_event_bytes: crate::sse::DEFAULT_MAX_EVENT_BYTES,
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
+            max_tool_calls: DEFAULT_MAX_TOOL_CALLS,
         }
     }
 }
@@ -285,7 +304,7 @@ impl Transport {
         // rather than ignored; the builder below is then never built.
         crate::client::refuse_client_only_settings(profile, settings)?;
         let mut builder = reqwest::Client::builder()
-            .connect_timeout(profile.timeouts().connect)
+            .connect_timeout(crate::time::capped(profile.timeouts().connect))
             .redirect(redirect_policy())
             .referer(false)
             .user_agent(concat!("oac/", env!("CARGO_PKG_VERSION")))
@@ -429,7 +448,7 @@ impl Transport {
         extra_headers: &HeaderMap,
         exchange: &Exchange,
     ) -> Result<Delivered, Error> {
-        let deadline = Instant::now() + self.timeouts.total;
+        let deadline = crate::time::deadline_after(Instant::now(), self.timeouts.total);
         let mut headers = HeaderMap::with_capacity(self.headers.len() + extra_headers.len() + 3);
         headers.insert(
             ACCEPT,
@@ -536,6 +555,8 @@ impl Transport {
             what: "response body",
             host: exchange.host(),
             limit,
+            unit: "byte",
+            setting: "max_body_bytes",
             details: exchange.details(),
         };
         if response

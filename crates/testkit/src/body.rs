@@ -63,11 +63,19 @@ pub(crate) struct PlanBody {
     cutting: bool,
     conn: Arc<ConnState>,
     guard: ResponseGuard,
+    /// Written forever once the steps are done (an endless reply).
+    repeat: Option<Bytes>,
 }
 
 impl PlanBody {
-    pub(crate) fn new(steps: Vec<Step>, conn: Arc<ConnState>, guard: ResponseGuard) -> Self {
+    pub(crate) fn new(
+        steps: Vec<Step>,
+        repeat: Option<Bytes>,
+        conn: Arc<ConnState>,
+        guard: ResponseGuard,
+    ) -> Self {
         Self {
+            repeat,
             writes_left: steps
                 .iter()
                 .filter(|step| matches!(step, Step::Write(_)))
@@ -82,7 +90,11 @@ impl PlanBody {
     }
 
     fn start_pause(&mut self, duration: std::time::Duration) {
-        let deadline = Instant::now() + duration;
+        // A pause too long to add is a pause that never ends (about 30 years).
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(duration.min(std::time::Duration::from_secs(86_400 * 365 * 30)))
+            .unwrap_or(now);
         match &mut self.sleep {
             Some(sleep) => sleep.as_mut().reset(deadline),
             None => self.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
@@ -118,7 +130,7 @@ impl Stream for PlanBody {
             match this.steps.next() {
                 Some(Step::Write(bytes)) => {
                     this.writes_left -= 1;
-                    if this.writes_left == 0 {
+                    if this.writes_left == 0 && this.repeat.is_none() {
                         this.guard.finish();
                     }
                     return Poll::Ready(Some(Ok(bytes)));
@@ -131,6 +143,9 @@ impl Stream for PlanBody {
                     return Poll::Pending;
                 }
                 None => {
+                    if let Some(repeat) = &this.repeat {
+                        return Poll::Ready(Some(Ok(repeat.clone())));
+                    }
                     this.guard.finish();
                     return Poll::Ready(None);
                 }

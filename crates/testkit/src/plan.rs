@@ -32,6 +32,8 @@ pub(crate) struct Plan {
     pub(crate) close_before_response: bool,
     /// Pause before the headers, when the reply sets one.
     pub(crate) first_byte_delay: Option<Duration>,
+    /// Written again and again after the steps, until the client goes away.
+    pub(crate) repeat: Option<Bytes>,
 }
 
 const SSE: &str = "text/event-stream";
@@ -52,6 +54,11 @@ impl Plan {
                 (*status, kind, Body::Whole(body.clone()))
             }
             ReplyBody::RawSse(raw) => (reply.status.unwrap_or(200), SSE, raw_events(raw, reply)),
+            ReplyBody::Endless { head, .. } => (
+                reply.status.unwrap_or(200),
+                SSE,
+                Body::Events(vec![Item::Event(head.clone())]),
+            ),
             ReplyBody::Scripted if request.stream => (
                 reply.status.unwrap_or(200),
                 SSE,
@@ -89,6 +96,10 @@ impl Plan {
             steps,
             close_before_response: fault == Some(&Fault::CloseBeforeResponse),
             first_byte_delay: reply.delivery.first_byte_delay,
+            repeat: match &reply.body {
+                ReplyBody::Endless { repeat, .. } => Some(repeat.clone()),
+                _ => None,
+            },
         }
     }
 }

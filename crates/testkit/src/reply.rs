@@ -59,6 +59,8 @@ pub(crate) enum ReplyBody {
     Fixed { status: u16, body: Bytes },
     /// These exact SSE bytes, cut into events once, when the reply is built.
     RawSse(RawSse),
+    /// `head`, then `repeat` written again and again until the client goes away.
+    Endless { head: Bytes, repeat: Bytes },
 }
 
 /// Raw SSE bytes with the end offsets of their events (computed once, so serving the
@@ -261,6 +263,34 @@ impl Reply {
         let mut reply = Self::new();
         reply.body = ReplyBody::RawSse(RawSse { bytes, event_ends });
         reply
+    }
+
+    /// A `text/event-stream` body that never ends: `head` once, then `repeat` again
+    /// and again (one body frame each) until the client disconnects, which the
+    /// simulator counts ([`Simulator::wait_for_disconnects`](crate::Simulator::wait_for_disconnects)).
+    /// For testing that a client bounds what it keeps of a reply.
+    pub fn endless_sse(head: impl Into<Bytes>, repeat: impl Into<Bytes>) -> Self {
+        let mut reply = Self::new();
+        reply.body = ReplyBody::Endless {
+            head: head.into(),
+            repeat: repeat.into(),
+        };
+        reply
+    }
+
+    /// An endless stream of one tool call: a first chunk with its id (`call_1`) and
+    /// name (`endless`), then chunks of `fragment_bytes` bytes of `arguments` each
+    /// (`a`s), forever, never a finish reason (see [`Reply::endless_sse`]).
+    pub fn endless_tool_call_arguments(fragment_bytes: usize) -> Self {
+        let head = concat!(
+            r#"data: {"id":"chatcmpl-endless","object":"chat.completion.chunk","created":1700000000,"model":"sim","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"endless","arguments":""}}]},"finish_reason":null}]}"#,
+            "\n\n"
+        );
+        let repeat = format!(
+            "data: {{\"id\":\"chatcmpl-endless\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"sim\",\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{}\"}}}}]}},\"finish_reason\":null}}]}}\n\n",
+            "a".repeat(fragment_bytes)
+        );
+        Self::endless_sse(head, repeat)
     }
 
     /// The default structured reply carrying this fault (see [`Fault`]).

@@ -253,7 +253,7 @@ async fn respond(
     }
     match build_response(&plan) {
         Ok(builder) => {
-            let body = PlanBody::new(plan.steps, Arc::clone(&conn.state), guard);
+            let body = PlanBody::new(plan.steps, plan.repeat, Arc::clone(&conn.state), guard);
             builder
                 .body(Body::from_stream(body))
                 .unwrap_or_else(|error| invalid_reply(&error.to_string()))

@@ -25,6 +25,8 @@ fn settings(parse_think_tags: bool) -> StreamSettings {
         parse_think_tags,
         prices: Arc::new(prices()),
         max_event_bytes: 1024 * 1024,
+        max_reply_bytes: crate::DEFAULT_MAX_REPLY_BYTES,
+        max_tool_calls: crate::DEFAULT_MAX_TOOL_CALLS,
         idle_timeout: Duration::from_secs(5),
         total_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(1),
