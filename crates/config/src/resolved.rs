@@ -24,7 +24,7 @@ use crate::profile::{
 /// way; read it through its accessors. It converts into the provider crate's
 /// [`ProviderConfig`] (`From`, or [`provider_config`](Self::provider_config)),
 /// which is what providers are built from.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ResolvedProfile {
     pub(crate) name: Option<String>,
     pub(crate) provider: ProviderChoice,
@@ -52,6 +52,67 @@ pub struct ResolvedProfile {
     pub(crate) azure: Option<AzureSettings>,
     pub(crate) model_info: ModelInfo,
     pub(crate) catalog_entry: Option<CatalogEntry>,
+}
+
+/// Never shows the key, sensitive header values, secret-named query values
+/// ([`oac_url::is_secret_name`]) or the key's value anywhere in a URL.
+impl std::fmt::Debug for ResolvedProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use secrecy::ExposeSecret;
+        let secrets: Vec<&str> = self
+            .api_key
+            .as_ref()
+            .map(ExposeSecret::expose_secret)
+            .into_iter()
+            .collect();
+        let query: Vec<(&str, String)> = self
+            .query
+            .iter()
+            .map(|(name, value)| {
+                let shown = if oac_url::is_secret_name(name) {
+                    oac_url::MASK.to_owned()
+                } else {
+                    oac_url::mask_values(value, &secrets)
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        let proxy = self
+            .proxy
+            .as_deref()
+            .map(|proxy| match oac_url::Url::parse(proxy) {
+                Ok(url) => oac_url::masked_url(&url, &secrets),
+                Err(_) => oac_url::mask_values(proxy, &secrets),
+            });
+        f.debug_struct("ResolvedProfile")
+            .field("name", &self.name)
+            .field("provider", &self.provider)
+            .field("provider_reason", &self.provider_reason)
+            .field("endpoints", &self.endpoints.debug_masking(&secrets))
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("key_source", &self.key_source)
+            .field("auth", &self.auth)
+            .field("model", &self.model)
+            .field("headers", &self.headers)
+            .field("query", &query)
+            .field("streaming", &self.streaming)
+            .field("include_usage", &self.include_usage)
+            .field("max_tokens_field", &self.max_tokens_field)
+            .field("include_max_tokens", &self.include_max_tokens)
+            .field("max_tokens", &self.max_tokens)
+            .field("temperature", &self.temperature)
+            .field("reasoning_effort", &self.reasoning_effort)
+            .field("compat", &self.compat)
+            .field("parse_think_tags", &self.parse_think_tags)
+            .field("timeouts", &self.timeouts)
+            .field("max_retries", &self.max_retries)
+            .field("proxy", &proxy)
+            .field("ca_cert", &self.ca_cert)
+            .field("azure", &self.azure)
+            .field("model_info", &self.model_info)
+            .field("catalog_entry", &self.catalog_entry)
+            .finish()
+    }
 }
 
 /// Read-only accessors, one per setting.

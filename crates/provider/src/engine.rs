@@ -25,8 +25,8 @@ use crate::stream::{ChatStream, StreamSettings};
 use crate::transport::{Delivered, Transport, TransportSettings, parse_headers};
 use crate::wire::WireResponse;
 
-/// The shared machinery of a provider.
-#[derive(Debug)]
+/// The shared machinery of a provider. `Debug` masks the key (and secret-named
+/// query values) in the URLs.
 pub(crate) struct Engine {
     pub(crate) transport: Transport,
     pub(crate) rules: ShapingRules,
@@ -36,6 +36,20 @@ pub(crate) struct Engine {
     stream_settings: StreamSettings,
     /// Chat endpoints that rejected `stream_options` (for `include_usage = auto`).
     usage_rejected: Mutex<HashSet<String>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secrets = self.transport.redactor.values();
+        f.debug_struct("Engine")
+            .field("transport", &self.transport)
+            .field("rules", &self.rules)
+            .field("endpoints", &self.endpoints.debug_masking(&secrets))
+            .field("model", &self.model)
+            .field("model_info", &self.model_info)
+            .field("stream_settings", &self.stream_settings)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `impl Provider for $provider`, a provider that is an [`Engine`] (its `engine`

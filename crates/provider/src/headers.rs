@@ -71,15 +71,11 @@ impl Headers {
     }
 
     /// True when a header of this name usually carries a credential, so its value
-    /// is never shown: any name containing `auth` (`Authorization`,
-    /// `Proxy-Authorization`), `cookie`, `key`, `token`, `secret`, `password` or
-    /// `session`, in any case.
+    /// is never shown and is marked sensitive on the wire: the one rule of
+    /// [`oac_url::is_secret_name`] (names containing `auth`, `cookie`, `key`,
+    /// `token`, `secret`, `passw`, `session`, …, in any case).
     pub fn is_sensitive(name: &str) -> bool {
-        const PARTS: [&str; 7] = [
-            "auth", "cookie", "key", "token", "secret", "password", "session",
-        ];
-        let name = name.to_ascii_lowercase();
-        PARTS.iter().any(|part| name.contains(part))
+        oac_url::is_secret_name(name)
     }
 }
 

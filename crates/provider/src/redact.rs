@@ -43,6 +43,19 @@ impl Redactor {
         Self::new(secrets)
     }
 
+    /// The secret values, for masking them in URLs.
+    pub(crate) fn values(&self) -> Vec<&str> {
+        let mut values = Vec::with_capacity(self.secrets.len());
+        for secret in self.secrets.iter() {
+            let secret = secret.expose_secret();
+            values.push(secret);
+            if let Some(token) = secret.strip_prefix("Bearer ") {
+                values.push(token);
+            }
+        }
+        values
+    }
+
     /// `text` with every secret replaced.
     pub(crate) fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
@@ -69,30 +82,11 @@ pub(crate) fn is_sensitive_header(name: &str) -> bool {
     crate::headers::Headers::is_sensitive(name)
 }
 
-/// The URL for messages: query values whose names look secret are replaced.
+/// The URL for messages: query values whose names are secret
+/// ([`oac_url::is_secret_name`]) and every known secret (the key, sensitive header
+/// values) wherever it sits in the URL are masked ([`oac_url::masked_url`]).
 pub(crate) fn display_url(url: &Url, redactor: &Redactor) -> String {
-    let secret_name = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        ["key", "token", "secret", "sig", "password", "auth", "code"]
-            .iter()
-            .any(|word| name.contains(word))
-    };
-    let mut shown = url.clone();
-    if url.query_pairs().any(|(name, _)| secret_name(&name)) {
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(name, value)| {
-                let value = if secret_name(&name) {
-                    "REDACTED".to_owned()
-                } else {
-                    value.into_owned()
-                };
-                (name.into_owned(), value)
-            })
-            .collect();
-        shown.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    redactor.redact(shown.as_str())
+    redactor.redact(&oac_url::masked_url(url, &redactor.values()))
 }
 
 /// `host` or `host:port` when the port is explicit.
@@ -168,7 +162,17 @@ mod tests {
                 .unwrap();
         assert_eq!(
             display_url(&url, &Redactor::default()),
-            "https://gw.example.com/v1/chat/completions?api-version=1&key=REDACTED&sig=REDACTED"
+            "https://gw.example.com/v1/chat/completions?api-version=1&key=***&sig=***"
+        );
+    }
+
+    #[test]
+    fn display_url_hides_the_key_anywhere() {
+        let redactor = Redactor::new(vec![SecretString::from("sk-live-123456")]);
+        let url = Url::parse("https://gw.example.com/sk-live-123456/v1?foo=sk-live-123456&api_token=t&auth_key=a&access_key=b").unwrap();
+        assert_eq!(
+            display_url(&url, &redactor),
+            "https://gw.example.com/***/v1?foo=***&api_token=***&auth_key=***&access_key=***"
         );
     }
 

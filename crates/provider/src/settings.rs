@@ -386,7 +386,7 @@ pub struct RequestDefaults {
 /// assert_eq!(provider.model_info().context_window, 32_768);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ProviderConfig {
     endpoints: Endpoints,
     model: String,
@@ -401,6 +401,46 @@ pub struct ProviderConfig {
     model_info: ModelInfo,
     defaults: RequestDefaults,
     rules: ModelRules,
+}
+
+impl std::fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = self
+            .api_key
+            .as_ref()
+            .map(secrecy::ExposeSecret::expose_secret);
+        let secrets: Vec<&str> = key.into_iter().collect();
+        f.debug_struct("ProviderConfig")
+            .field("endpoints", &self.endpoints.debug_masking(&secrets))
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("auth", &self.auth)
+            .field("headers", &self.headers)
+            .field("timeouts", &self.timeouts)
+            .field("max_retries", &self.max_retries)
+            .field(
+                "proxy",
+                &self
+                    .proxy
+                    .as_deref()
+                    .map(|proxy| masked_text_url(proxy, &secrets)),
+            )
+            .field("ca_cert", &self.ca_cert)
+            .field("parse_think_tags", &self.parse_think_tags)
+            .field("model_info", &self.model_info)
+            .field("defaults", &self.defaults)
+            .field("rules", &self.rules)
+            .finish()
+    }
+}
+
+/// A URL kept as text (a proxy) shown by the one masking rule; text that is no URL
+/// is shown with only the known secrets masked.
+pub(crate) fn masked_text_url(text: &str, secrets: &[&str]) -> String {
+    match oac_url::Url::parse(text) {
+        Ok(url) => oac_url::masked_url(&url, secrets),
+        Err(_) => oac_url::mask_values(text, secrets),
+    }
 }
 
 impl ProviderConfig {

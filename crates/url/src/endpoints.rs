@@ -94,7 +94,9 @@ impl fmt::Display for AuthHint {
 /// The URLs to call, and why.
 ///
 /// `Display` prints one `label: value` line each for chat, models, kind, flavor,
-/// auth and rule (what `oac resolve` shows):
+/// auth and rule (what `oac resolve` shows). `Display` and `Debug` show the URLs with
+/// the values of secret-named query parameters masked ([`masked_url`](crate::masked_url));
+/// [`Endpoints::display_masking`] also masks known secret values (the API key):
 ///
 /// ```
 /// use oac_url::{resolve, ResolveOptions};
@@ -111,7 +113,7 @@ impl fmt::Display for AuthHint {
 /// );
 /// # Ok::<(), oac_url::UrlError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Endpoints {
     /// The chat-completions URL.
@@ -136,20 +138,83 @@ impl Endpoints {
     pub fn explain(&self) -> &str {
         &self.rule
     }
+
+    /// The `Display` lines with `secrets` (e.g. the API key) also masked wherever they
+    /// appear in the URLs.
+    pub fn display_masking<'a>(&'a self, secrets: &'a [&'a str]) -> impl fmt::Display + 'a {
+        Shown {
+            endpoints: self,
+            secrets,
+        }
+    }
+
+    /// The chat URL as text, masked like [`Display`](fmt::Display) plus `secrets`.
+    pub fn chat_masked(&self, secrets: &[&str]) -> String {
+        crate::masked_url(&self.chat, secrets)
+    }
+
+    /// The models URL as text, masked like [`Display`](fmt::Display) plus `secrets`.
+    pub fn models_masked(&self, secrets: &[&str]) -> Option<String> {
+        self.models
+            .as_ref()
+            .map(|url| crate::masked_url(url, secrets))
+    }
+
+    /// `Debug` with `secrets` also masked in the URLs.
+    pub fn debug_masking<'a>(&'a self, secrets: &'a [&'a str]) -> impl fmt::Debug + 'a {
+        Shown {
+            endpoints: self,
+            secrets,
+        }
+    }
+}
+
+/// [`Endpoints`] shown with known secret values masked too.
+struct Shown<'a> {
+    endpoints: &'a Endpoints,
+    secrets: &'a [&'a str],
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.endpoints;
+        f.debug_struct("Endpoints")
+            .field("chat", &e.chat_masked(self.secrets))
+            .field("models", &e.models_masked(self.secrets))
+            .field("models_missing_reason", &e.models_missing_reason)
+            .field("kind", &e.kind)
+            .field("flavor", &e.flavor)
+            .field("auth", &e.auth)
+            .field("rule", &e.rule)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Endpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.debug_masking(&[]), f)
+    }
 }
 
 impl fmt::Display for Endpoints {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "chat:   {}", self.chat)?;
-        match (&self.models, &self.models_missing_reason) {
+        fmt::Display::fmt(&self.display_masking(&[]), f)
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.endpoints;
+        writeln!(f, "chat:   {}", e.chat_masked(self.secrets))?;
+        match (e.models_masked(self.secrets), &e.models_missing_reason) {
             (Some(models), _) => writeln!(f, "models: {models}")?,
             (None, Some(reason)) => writeln!(f, "models: none ({reason})")?,
             (None, None) => writeln!(f, "models: none")?,
         }
-        writeln!(f, "kind:   {}", self.kind)?;
-        writeln!(f, "flavor: {}", self.flavor)?;
-        writeln!(f, "auth:   {}", self.auth)?;
-        write!(f, "rule:   {}", self.rule)
+        writeln!(f, "kind:   {}", e.kind)?;
+        writeln!(f, "flavor: {}", e.flavor)?;
+        writeln!(f, "auth:   {}", e.auth)?;
+        write!(f, "rule:   {}", e.rule)
     }
 }
 
@@ -174,5 +239,34 @@ mod tests {
     fn auth_hints_display_in_config_spelling() {
         assert_eq!(AuthHint::Bearer.to_string(), "bearer");
         assert_eq!(AuthHint::ApiKeyHeader.to_string(), "api-key-header");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn display_and_debug_never_show_a_secret_parameter_or_the_key(
+            key in "[A-Za-z0-9_-]{12,40}",
+            value in "[A-Za-z0-9]{12,20}",
+            word in "(api_key|api_token|access_key|auth_key|key|token|sig|code|x-api-key)",
+            full in proptest::bool::ANY,
+        ) {
+            let tail = if full { "/chat/completions" } else { "" };
+            let text = format!("https://h.example/{key}/v1{tail}?{word}={value}&foo={key}");
+            let endpoints = crate::resolve(&text, &crate::ResolveOptions::new()).unwrap();
+            for shown in [
+                endpoints.to_string(),
+                format!("{endpoints:?}"),
+                endpoints.display_masking(&[&key]).to_string(),
+                format!("{:?}", endpoints.debug_masking(&[&key])),
+                endpoints.explain().to_owned(),
+            ] {
+                proptest::prop_assert!(!shown.contains(&value), "{shown}");
+            }
+            for shown in [
+                endpoints.display_masking(&[&key]).to_string(),
+                format!("{:?}", endpoints.debug_masking(&[&key])),
+            ] {
+                proptest::prop_assert!(!shown.contains(&key), "{shown}");
+            }
+        }
     }
 }

@@ -275,8 +275,8 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
         doctor.out.warn(&warning.to_string());
     }
     let endpoints = &profile.endpoints();
-    let shown = redact::endpoints(endpoints);
-    let models = match &shown.models {
+    let secrets = redact::secrets(&profile);
+    let models = match endpoints.models_masked(&secrets) {
         Some(url) => format!("models {url}"),
         None => format!(
             "no models URL ({})",
@@ -286,7 +286,11 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
                 .unwrap_or("set `models_url`")
         ),
     };
-    let url_detail = format!("POST {} · {models} · {}", shown.chat, shown.rule);
+    let url_detail = format!(
+        "POST {} · {models} · {}",
+        endpoints.chat_masked(&secrets),
+        endpoints.rule
+    );
     let key_in_clear = profile.api_key().is_some()
         && endpoints.chat.scheme() == "http"
         && !oac::url::is_loopback(&endpoints.chat);
@@ -491,7 +495,7 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
 /// for hosts that are not this machine).
 fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
     if let Some(proxy) = profile.proxy() {
-        return Some(proxy.to_owned());
+        return Some(redact::text(proxy, &redact::secrets(profile)));
     }
     if oac::url::is_loopback(url) {
         return None;

@@ -1,7 +1,7 @@
 //! `oac resolve [URL]`: the URLs that would be called, the provider implementation
 //! that would call them, and the rules that applied. Sends nothing.
 
-use oac::{Endpoints, ResolvedProfile};
+use oac::ResolvedProfile;
 use serde_json::json;
 
 use crate::args::{GlobalArgs, ResolveArgs};
@@ -20,19 +20,21 @@ pub fn run(global: &GlobalArgs, args: &ResolveArgs, out: &mut Output) -> Result<
     if out.is_json() {
         out.record(&resolved_json(profile))
     } else {
-        out.line(&redact::endpoints(profile.endpoints()).to_string())?;
+        let secrets = redact::secrets(profile);
+        out.line(&profile.endpoints().display_masking(&secrets).to_string())?;
         out.line(&format!("provider: {}", provider_line(profile)))
     }
 }
 
 /// `{"chat_url":…,"models_url":…|null,"kind":…,"flavor":…,"rule":…,"provider":{…}}`,
-/// credential query values masked.
+/// secret-named query values and the key masked.
 fn resolved_json(profile: &ResolvedProfile) -> Record {
-    let endpoints: Endpoints = redact::endpoints(profile.endpoints());
+    let secrets = redact::secrets(profile);
+    let endpoints = profile.endpoints();
     let (kind, reason) = provider_choice(profile);
     record! {
-        "chat_url": endpoints.chat.as_str(),
-        "models_url": endpoints.models.as_ref().map(|url| url.as_str()),
+        "chat_url": endpoints.chat_masked(&secrets),
+        "models_url": endpoints.models_masked(&secrets),
         "kind": endpoints.kind.as_str(),
         "flavor": endpoints.flavor.as_str(),
         "rule": endpoints.rule,

@@ -1,0 +1,299 @@
+//! The one rule for secrets in URLs and headers: which parameter or header names
+//! carry a credential ([`is_secret_name`]), and how a URL is shown with them masked
+//! ([`masked_url`]). Every crate of ours that shows a URL, a header or a query
+//! parameter asks these two functions.
+
+use url::Url;
+
+/// What a masked value is shown as.
+pub const MASK: &str = "***";
+
+/// Secret values shorter than this are not searched for by value: replacing every
+/// `ab` in a URL would garble it, and such a short value is no credential. (They are
+/// still masked by name.)
+pub const MIN_SECRET_LEN: usize = 4;
+
+/// Pieces that make any name containing them secret (`x-api-key`, `apikey`,
+/// `access_token`, `Authorization`, `X-Client-Secret`, `Cookie`, …).
+const SECRET_PARTS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "auth",
+    "cookie",
+    "session",
+    "credential",
+    "signature",
+    "bearer",
+    "jwt",
+];
+
+/// Whole words (between non-alphanumeric characters) that make a name secret: too
+/// short to be searched for inside other words (`sig`, Azure Functions' `code`).
+const SECRET_WORDS: &[&str] = &["sig", "code", "pwd", "pass", "sas", "otp"];
+
+/// Whether the query parameter or header `name` carries a credential: its value is
+/// masked wherever it is shown and a header of that name is marked sensitive.
+///
+/// Compared ignoring ASCII case: a name containing `key`, `token`, `secret`,
+/// `passw`, `auth`, `cookie`, `session`, `credential`, `signature`, `bearer` or `jwt`,
+/// or having `sig`, `code`, `pwd`, `pass`, `sas` or `otp` as a whole word
+/// (`x-sig`, `code`). Settings such as `api-version` are not secret.
+///
+/// ```
+/// use oac_url::is_secret_name;
+///
+/// for name in ["api_key", "X-Api-Key", "access_token", "auth_key", "sig", "code", "Cookie"] {
+///     assert!(is_secret_name(name), "{name}");
+/// }
+/// for name in ["api-version", "X-Title", "OpenAI-Organization", "model", "region"] {
+///     assert!(!is_secret_name(name), "{name}");
+/// }
+/// ```
+pub fn is_secret_name(name: &str) -> bool {
+    let name = name.trim().to_ascii_lowercase();
+    SECRET_PARTS.iter().any(|part| name.contains(part))
+        || name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| SECRET_WORDS.contains(&word))
+}
+
+/// `url` as text for people: a userinfo password, the value of every query parameter whose name is
+/// secret ([`is_secret_name`], the name read percent-decoded) replaced by [`MASK`],
+/// and every piece of the URL (userinfo, host, path segment, query name or value)
+/// that contains one of the known `secrets` (an API key, in any percent-encoding)
+/// replaced by [`MASK`] too. Everything else is kept exactly as it was (the query is
+/// not re-encoded).
+///
+/// ```
+/// use oac_url::{Url, masked_url};
+///
+/// let url = Url::parse("https://h.example/sk-live-123/v1?api_token=t0k&foo=sk-live-123&x=1")?;
+/// assert_eq!(masked_url(&url, &["sk-live-123"]), "https://h.example/***/v1?api_token=***&foo=***&x=1");
+/// # Ok::<(), url::ParseError>(())
+/// ```
+pub fn masked_url(url: &Url, secrets: &[&str]) -> String {
+    let mut url = url.clone();
+    if url.password().is_some() {
+        // A password in the userinfo is a secret by definition.
+        let _ = url.set_password(Some(MASK));
+    }
+    let text = url.as_str();
+    let (before_query, query) = match (url.query(), text.find('?')) {
+        (Some(query), Some(at)) => (&text[..at], Some(query)),
+        _ => (text, None),
+    };
+    let mut shown = before_query.to_owned();
+    if let Some(query) = query {
+        shown.push('?');
+        let pieces: Vec<String> = query
+            .split('&')
+            .map(|piece| match piece.split_once('=') {
+                Some((name, _)) if is_secret_name(&decode(name)) => format!("{name}={MASK}"),
+                _ => piece.to_owned(),
+            })
+            .collect();
+        shown.push_str(&pieces.join("&"));
+        if let Some(fragment) = url.fragment() {
+            shown.push('#');
+            shown.push_str(fragment);
+        }
+    }
+    mask_values(&shown, secrets)
+}
+
+/// `text` (a URL, or part of one) with every known secret masked: as typed, and in
+/// every piece between URL delimiters whose percent-decoded form contains it.
+pub fn mask_values(text: &str, secrets: &[&str]) -> String {
+    let secrets: Vec<&str> = secrets
+        .iter()
+        .map(|secret| secret.trim())
+        .filter(|secret| secret.len() >= MIN_SECRET_LEN)
+        .collect();
+    if secrets.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    for secret in &secrets {
+        if out.contains(secret) {
+            out = out.replace(secret, MASK);
+        }
+    }
+    let mut shown = String::with_capacity(out.len());
+    let mut piece = String::new();
+    let flush = |piece: &mut String, shown: &mut String| {
+        let decoded = decode(piece);
+        let plain = decode_path(piece);
+        if secrets
+            .iter()
+            .any(|secret| decoded.contains(secret) || plain.contains(secret))
+        {
+            shown.push_str(MASK);
+        } else {
+            shown.push_str(piece);
+        }
+        piece.clear();
+    };
+    for c in out.chars() {
+        if matches!(c, '/' | '?' | '&' | '=' | '#' | '@' | ':' | ';' | ',') {
+            flush(&mut piece, &mut shown);
+            shown.push(c);
+        } else {
+            piece.push(c);
+        }
+    }
+    flush(&mut piece, &mut shown);
+    shown
+}
+
+/// A query piece as a server reads it: `+` is a space, `%XX` a byte.
+fn decode(piece: &str) -> String {
+    decode_path(&piece.replace('+', " "))
+}
+
+/// `%XX` decoded (invalid UTF-8 replaced); anything else kept.
+fn decode_path(piece: &str) -> String {
+    let bytes = piece.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(Some(high)), Some(Some(low))) = (
+                bytes.get(i + 1).map(|b| hex(*b)),
+                bytes.get(i + 2).map(|b| hex(*b)),
+            )
+        {
+            out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn shown(text: &str, secrets: &[&str]) -> String {
+        masked_url(&Url::parse(text).unwrap(), secrets)
+    }
+
+    #[test]
+    fn secret_names_one_rule() {
+        for name in [
+            "key",
+            "api-key",
+            "API_KEY",
+            "apikey",
+            "x-api-key",
+            "subscription-key",
+            "Ocp-Apim-Subscription-Key",
+            "token",
+            "access_token",
+            "api_token",
+            "access_key",
+            "auth_key",
+            "auth",
+            "Authorization",
+            "Proxy-Authorization",
+            "sig",
+            "signature",
+            "secret",
+            "client_secret",
+            "password",
+            "code",
+            "Cookie",
+            "X-Session-Id",
+            "X-Auth-Token",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "api-version",
+            "X-Title",
+            "HTTP-Referer",
+            "User-Agent",
+            "OpenAI-Organization",
+            "Content-Type",
+            "model",
+            "region",
+            "deployment",
+            "codex-mode",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_mask_values_and_keep_the_rest() {
+        assert_eq!(
+            shown(
+                "https://gw.example.com/v1/chat/completions?api-key=sk-secret&x=1",
+                &[]
+            ),
+            "https://gw.example.com/v1/chat/completions?api-key=***&x=1"
+        );
+        assert_eq!(
+            shown("https://h/v1?api%2Dkey=s&api-version=2024-10-21", &[]),
+            "https://h/v1?api%2Dkey=***&api-version=2024-10-21"
+        );
+        assert_eq!(
+            shown("https://h/v1?q=a%20b&model=x", &[]),
+            "https://h/v1?q=a%20b&model=x"
+        );
+        assert_eq!(shown("https://h/v1", &[]), "https://h/v1");
+    }
+
+    #[test]
+    fn known_values_are_masked_anywhere() {
+        assert_eq!(
+            shown("https://h/sk-abc123/v1?foo=sk-abc123", &["sk-abc123"]),
+            "https://h/***/v1?foo=***"
+        );
+        assert_eq!(
+            shown("https://h/v1?foo=sk%2Dabc123", &["sk-abc123"]),
+            "https://h/v1?foo=***"
+        );
+        assert_eq!(
+            shown("https://h/v1/p%73k-abc123x", &["sk-abc123"]),
+            "https://h/v1/***"
+        );
+        assert_eq!(
+            shown("http://user:hunter22@proxy:3128", &[]),
+            "http://user:***@proxy:3128/"
+        );
+        // Short values are not searched for.
+        assert_eq!(shown("https://h/ab/v1", &["ab"]), "https://h/ab/v1");
+    }
+
+    proptest! {
+        #[test]
+        fn a_secret_named_value_or_the_key_is_never_shown(
+            key in "[A-Za-z0-9_\\-\\.~+/=]{8,40}",
+            value in "[A-Za-z0-9]{10,20}",
+            prefix in "(x_|x-|)",
+            word in "(api_key|api_token|access_key|auth_key|key|token|sig|code|secret|password|apikey|X-Api-Key)",
+            place in 0..4usize,
+        ) {
+            let encoded: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
+            let text = match place {
+                0 => format!("https://h.example/{encoded}/v1?{prefix}{word}={value}"),
+                1 => format!("https://h.example/v1?foo={encoded}&{prefix}{word}={value}&a=1"),
+                2 => format!("https://h.example/v1/x{encoded}y?{prefix}{word}={value}#f"),
+                _ => format!("https://h.example/v1?{prefix}{word}={value}&bar={key}"),
+            };
+            let url = Url::parse(&text).unwrap();
+            let masked = masked_url(&url, &[&key]);
+            prop_assert!(!masked.contains(&value), "{masked}");
+            prop_assert!(!masked.contains(&key), "{masked}");
+            prop_assert!(!decode(&masked).contains(&key), "{masked}");
+        }
+    }
+}
