@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use oac::provider::files::{FileError, ShownPath};
 use oac::{ConfigError, Error, ErrorKind};
 
 /// A command that could not do its job.
@@ -25,14 +26,14 @@ pub enum Failure {
     #[error("{0}")]
     Unpriced(String),
     /// A file could not be read or written.
-    #[error("{what} {}: {source}", path.display())]
+    #[error("{what} {}: {source}", ShownPath(path))]
     File {
         /// "cannot read", "cannot write"…
         what: &'static str,
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why: the operating system's error, not a regular file, or over its cap.
+        source: FileError,
     },
     /// Standard output was closed (e.g. `oac models | head -1`): stop quietly.
     #[error("standard output was closed")]

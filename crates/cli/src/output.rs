@@ -147,7 +147,7 @@ fn write_out(stdout: &mut io::Stdout, bytes: &[u8]) -> Result<(), Failure> {
             _ => Failure::File {
                 what: "cannot write to",
                 path: "standard output".into(),
-                source: error,
+                source: error.into(),
             },
         })
 }

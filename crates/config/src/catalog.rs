@@ -3,9 +3,9 @@
 //! they follow. The data is `data/catalog.toml`, embedded at build time; users
 //! extend or override it from their own file in the same format.
 
+use oac_provider::files::{FileKind, read_capped_string};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -462,9 +462,11 @@ impl Catalog {
         } else {
             ConfigFormat::Toml
         };
-        let text = fs::read_to_string(path).map_err(|source| ConfigError::UnreadableCatalog {
-            path: path.to_path_buf(),
-            source,
+        let text = read_capped_string(path, FileKind::Catalog).map_err(|source| {
+            ConfigError::UnreadableCatalog {
+                path: path.to_path_buf(),
+                source,
+            }
         })?;
         self.extend(&text, format, Some(path))
     }

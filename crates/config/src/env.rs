@@ -105,12 +105,12 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for MapEnv {
     }
 }
 
-/// A variable's value, with "set but empty" (or only whitespace) read as not set.
 /// Whether the name given for a key's variable (`api_key_env`, `--api-key-env`)
 /// may appear in messages, `Debug` output and key sources: only a conventional
 /// variable name — upper-case letters, digits and `_`, not starting with a digit,
-/// at most 64 characters — that does not look generated (16 or more characters
-/// with digits but no `_`, like `AKIAIOSFODNN7EXAMPLE`). A key pasted there by
+/// at most 64 characters — that does not look like a key by the shared rule
+/// ([`oac_url::looks_like_key`]: e.g. 16 or more characters with digits but no `_`,
+/// like `AKIAIOSFODNN7EXAMPLE`). A key pasted there by
 /// mistake (mixed case, as Mistral's 32-character keys; lower case, as `fw_…`,
 /// `sk-…`) is never echoed.
 pub(crate) fn is_showable_var_name(name: &str) -> bool {
@@ -122,9 +122,7 @@ pub(crate) fn is_showable_var_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    let generated =
-        name.len() >= 16 && !name.contains('_') && name.chars().any(|c| c.is_ascii_digit());
-    conventional && !generated
+    conventional && !oac_url::looks_like_key(name)
 }
 
 /// How a key's variable is named in a message: `` `TOGETHER_API_KEY` ``, or, when
@@ -140,6 +138,7 @@ pub(crate) fn shown_key_var(name: &str, setting: &str) -> String {
     }
 }
 
+/// A variable's value, with "set but empty" (or only whitespace) read as not set.
 pub(crate) fn non_empty(env: &dyn Environment, name: &str) -> Option<String> {
     env.var(name).filter(|value| !value.trim().is_empty())
 }
@@ -219,6 +218,36 @@ pub(crate) fn expand_path(path: &Path, env: &dyn Environment, base: Option<&Path
     match base {
         Some(base) if path.is_relative() => base.join(path),
         _ => path.to_path_buf(),
+    }
+}
+
+/// The inverse of how the loader reads a path setting: what to write in the config
+/// file at `config_file` so that `file` (relative to the current directory, or
+/// absolute) is the file the loader opens, from any working directory. A file in
+/// the config file's directory or below is written relative to it (`keys/x.key`,
+/// so the folder can be moved as a whole); any other file as an absolute path.
+///
+/// ```
+/// use std::path::Path;
+/// use oac_config::path_for_config;
+///
+/// let written = path_for_config(Path::new("/home/me/oac/keys/x.key"), Path::new("/home/me/oac/config.toml"));
+/// assert_eq!(written, Path::new("keys/x.key"));
+/// let written = path_for_config(Path::new("/srv/keys/x.key"), Path::new("/home/me/oac/config.toml"));
+/// assert_eq!(written, Path::new("/srv/keys/x.key"));
+/// ```
+pub fn path_for_config(file: &Path, config_file: &Path) -> PathBuf {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let file = absolute(file);
+    let dir = absolute(config_file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    match file.strip_prefix(&dir) {
+        Ok(inside) if !dir.as_os_str().is_empty() && !inside.as_os_str().is_empty() => {
+            inside.to_path_buf()
+        }
+        _ => file,
     }
 }
 

@@ -1,9 +1,9 @@
 //! A config file: named profiles and `default_profile`, read from TOML or JSON
 //! and written back to TOML.
 
+use oac_provider::files::{FileKind, ShownPath, read_capped_string};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::choice::closest;
@@ -91,9 +91,11 @@ impl ConfigFile {
     pub fn from_path(path: impl AsRef<Path>) -> Result<ConfigFile, ConfigError> {
         let path = path.as_ref();
         let format = format_of(path)?;
-        let text = fs::read_to_string(path).map_err(|source| ConfigError::UnreadableFile {
-            path: path.to_path_buf(),
-            source,
+        let text = read_capped_string(path, FileKind::Config).map_err(|source| {
+            ConfigError::UnreadableFile {
+                path: path.to_path_buf(),
+                source,
+            }
         })?;
         let (file, report) = ConfigFile::parse_lenient(&text, format, Some(path))?;
         file.into_result(report)
@@ -191,7 +193,7 @@ impl ConfigFile {
         if self.profiles.is_empty() {
             let place = self
                 .path()
-                .map_or_else(|| "the config".to_owned(), |p| p.display().to_string());
+                .map_or_else(|| "the config".to_owned(), |p| ShownPath(p).to_string());
             return format!(
                 "there is no profile named `{name}`: {place} defines no profiles; add a [profiles.{name}] table"
             );

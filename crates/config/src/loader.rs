@@ -1,8 +1,8 @@
 //! Loading: find the config file, choose the profile, apply flags > environment >
 //! profile > defaults, and report every problem at once.
 
+use oac_provider::files::{FileKind, ShownPath, read_capped_string};
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
@@ -53,17 +53,17 @@ impl ConfigSource {
 impl fmt::Display for ConfigSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigSource::Flag(path) => write!(f, "{} (from --config)", path.display()),
-            ConfigSource::Env(path) => write!(f, "{} (from OAC_CONFIG)", path.display()),
-            ConfigSource::DefaultLocation(path) => write!(f, "{}", path.display()),
-            ConfigSource::Given(Some(path)) => write!(f, "{}", path.display()),
+            ConfigSource::Flag(path) => write!(f, "{} (from --config)", ShownPath(path)),
+            ConfigSource::Env(path) => write!(f, "{} (from OAC_CONFIG)", ShownPath(path)),
+            ConfigSource::DefaultLocation(path) => write!(f, "{}", ShownPath(path)),
+            ConfigSource::Given(Some(path)) => write!(f, "{}", ShownPath(path)),
             ConfigSource::Given(None) => f.write_str("a config given in code"),
             ConfigSource::NoFile {
                 looked_at: Some(path),
             } => write!(
                 f,
                 "no config file ({} does not exist): environment and flags only",
-                path.display()
+                ShownPath(path)
             ),
             ConfigSource::NoFile { looked_at: None } => {
                 f.write_str("no config file: environment and flags only")
@@ -387,7 +387,7 @@ fn catalog_message(err: &ConfigError) -> String {
             let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
             format!(
                 "the model catalogue file {} has {} problem{}: {}",
-                path.display(),
+                ShownPath(path),
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" },
                 listed.join("; ")
@@ -424,16 +424,18 @@ fn user_catalog(
 
 fn read_lenient(path: &Path) -> Result<(ConfigFile, Report), ConfigError> {
     let format = format_of(path)?;
-    let text = fs::read_to_string(path).map_err(|source| ConfigError::UnreadableFile {
-        path: path.to_path_buf(),
-        source,
+    let text = read_capped_string(path, FileKind::Config).map_err(|source| {
+        ConfigError::UnreadableFile {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
     ConfigFile::parse_lenient(&text, format, Some(path))
 }
 
 fn no_file_message(name: &str, looked_at: Option<&Path>) -> String {
     let place = looked_at.map_or_else(String::new, |path| {
-        format!(" ({} does not exist)", path.display())
+        format!(" ({} does not exist)", ShownPath(path))
     });
     format!(
         "there is no profile named `{name}` because there is no config file{place}; create one, or name it with --config or OAC_CONFIG"

@@ -1,6 +1,7 @@
 //! Command-line flags: the top layer of precedence (flags > environment > profile
 //! > defaults).
 
+use oac_provider::files::ShownPath;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -133,7 +134,7 @@ impl fmt::Debug for Overrides {
             })
             .collect();
         f.debug_struct("Overrides")
-            .field("config", &self.config)
+            .field("config", &self.config.as_deref().map(ShownPath))
             .field("profile", &self.profile)
             .field("base_url", &self.base_url)
             .field("model", &self.model)
@@ -150,7 +151,7 @@ impl fmt::Debug for Overrides {
                     }
                 }),
             )
-            .field("catalog", &self.catalog)
+            .field("catalog", &self.catalog.as_deref().map(ShownPath))
             .finish()
     }
 }

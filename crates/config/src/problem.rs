@@ -4,6 +4,7 @@
 //! No message built here or anywhere in this crate quotes an API key: key values
 //! are never formatted, only the names of the settings that hold them.
 
+use oac_provider::files::{FileError, ShownPath};
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
@@ -202,13 +203,14 @@ pub enum ConfigError {
     /// The config file could not be read: fix the path or the permissions.
     #[error(
         "cannot read the config file {}: {source}; check the path (--config, OAC_CONFIG) and its permissions",
-        path.display()
+        ShownPath(path)
     )]
     UnreadableFile {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: io::Error,
+        /// Why: the operating system's error, not a regular file, or larger than
+        /// [`FileKind::Config`](oac_provider::files::FileKind::Config)'s cap.
+        source: FileError,
     },
     /// The file is not valid TOML or JSON: fix the syntax at the given place.
     #[error(
@@ -230,18 +232,19 @@ pub enum ConfigError {
     /// The model catalogue file could not be read: fix the path or the permissions.
     #[error(
         "cannot read the model catalogue file {}: {source}; check the path (--catalog, OAC_CATALOG, or `catalog` in the config file) and its permissions",
-        path.display()
+        ShownPath(path)
     )]
     UnreadableCatalog {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: io::Error,
+        /// Why: the operating system's error, not a regular file, or larger than
+        /// [`FileKind::Catalog`](oac_provider::files::FileKind::Catalog)'s cap.
+        source: FileError,
     },
     /// The file name does not end in `.toml` or `.json`: rename it.
     #[error(
         "cannot tell the format of {}: name the config file `….toml` or `….json`",
-        path.display()
+        ShownPath(path)
     )]
     UnsupportedFormat {
         /// The file.
@@ -262,7 +265,7 @@ pub enum ConfigError {
     /// A key file could not be written: fix the directory or its permissions.
     #[error(
         "cannot write the key file {}: {source}; check that the directory exists and is writable",
-        path.display()
+        ShownPath(path)
     )]
     KeyFileNotWritten {
         /// The file.
@@ -291,11 +294,11 @@ impl ConfigError {
 }
 
 fn file_prefix(file: Option<&PathBuf>) -> String {
-    file.map_or_else(String::new, |path| format!("{}: ", path.display()))
+    file.map_or_else(String::new, |path| format!("{}: ", ShownPath(path)))
 }
 
 fn invalid_text(file: Option<&PathBuf>, problems: &[Problem]) -> String {
-    let place = file.map_or_else(String::new, |path| format!(" in {}", path.display()));
+    let place = file.map_or_else(String::new, |path| format!(" in {}", ShownPath(path)));
     match problems {
         [one] => format!("invalid configuration{place}: {one}"),
         many => {

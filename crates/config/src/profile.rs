@@ -1,6 +1,7 @@
 //! One profile as written in a config file (every setting optional), and the
 //! small setting types it is made of.
 
+use oac_provider::files::ShownPath;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -180,7 +181,7 @@ impl fmt::Debug for KeySource {
             }
             // The "variable name" may be a key pasted in the wrong place.
             KeySource::Env(_) => f.write_str("Env([NOT SHOWN: looks like a key])"),
-            KeySource::File(path) => f.debug_tuple("File").field(path).finish(),
+            KeySource::File(path) => f.debug_tuple("File").field(&ShownPath(path)).finish(),
         }
     }
 }

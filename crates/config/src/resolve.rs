@@ -2,7 +2,7 @@
 //! choice, URL resolution and model-info merging: a [`Profile`] becomes a
 //! [`ResolvedProfile`].
 
-use std::fs;
+use oac_provider::files::{FileKind, ShownPath, check_file, read_capped_string};
 use std::path::Path;
 
 use oac_url::{
@@ -530,7 +530,7 @@ fn key_from_sources(l: &Layers<'_>, report: &mut Report) -> (Option<SecretString
             let key = key_from_file(&path, &setting, report);
             let source = key
                 .as_ref()
-                .map(|_| format!("{setting} ({})", path.display()));
+                .map(|_| format!("{setting} ({})", ShownPath(&path)));
             (key, source)
         }
         None if l.read_openai_env => match l.env.var(ENV_API_KEY) {
@@ -605,27 +605,26 @@ fn key_from_var(
 }
 
 fn key_from_file(path: &Path, setting: &str, report: &mut Report) -> Option<SecretString> {
-    let problem = match fs::read_to_string(path) {
+    let shown = ShownPath(path);
+    let problem = match read_capped_string(path, FileKind::KeyFile) {
         Ok(text) => {
             let raw = SecretString::from(text);
             let key = raw.expose_secret().trim();
             if key.is_empty() {
-                format!(
-                    "the key file `{}` is empty; write the API key into it",
-                    path.display()
-                )
+                format!("the key file `{shown}` is empty; write the API key into it")
             } else if key.contains(char::is_whitespace) {
                 format!(
-                    "the key file `{}` holds more than a key (it contains spaces or several lines); it must hold only the API key",
-                    path.display()
+                    "the key file `{shown}` holds more than a key (it contains spaces or several lines); it must hold only the API key"
                 )
             } else {
                 return Some(SecretString::from(key));
             }
         }
+        Err(err) if !shown.is_shown() => format!(
+            "cannot read the key file {shown}: {err}; {setting} must be the path of a file holding the key: if you put the key itself there, move it into a file (readable by you alone) and name that file"
+        ),
         Err(err) => format!(
-            "cannot read the key file `{}`: {err}; create it with only the API key in it (readable by you alone), or fix the path",
-            path.display()
+            "cannot read the key file `{shown}`: {err}; create it with only the API key in it (readable by you alone), or fix the path"
         ),
     };
     report.problem(ProblemKind::KeyFileUnreadable, setting, problem);
@@ -633,18 +632,16 @@ fn key_from_file(path: &Path, setting: &str, report: &mut Report) -> Option<Secr
 }
 
 fn check_ca_cert(path: &Path, setting: &str, report: &mut Report) {
-    let problem = match fs::metadata(path) {
-        Ok(meta) if meta.is_file() => return,
-        Ok(_) => format!(
-            "`{}` is not a file; point ca_cert at a PEM certificate file",
-            path.display()
-        ),
-        Err(err) => format!(
-            "cannot read the ca_cert file `{}`: {err}; point ca_cert at a PEM certificate file",
-            path.display()
-        ),
-    };
-    report.problem(ProblemKind::CaCertUnreadable, setting, problem);
+    if let Err(err) = check_file(path, FileKind::CaCert) {
+        report.problem(
+            ProblemKind::CaCertUnreadable,
+            setting,
+            format!(
+                "cannot use the ca_cert file `{}`: {err}; point ca_cert at a PEM certificate file",
+                ShownPath(path)
+            ),
+        );
+    }
 }
 
 /// Where the environment quietly changes what the profile says: `OPENAI_BASE_URL`

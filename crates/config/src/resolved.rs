@@ -1,6 +1,7 @@
 //! The profile a provider uses: every layer applied, every default filled in, and
 //! the one conversion into the provider crate's [`ProviderConfig`].
 
+use oac_provider::files::ShownPath;
 use oac_provider::{
     CompatibleRules, ModelRules, NativeModel, ProviderConfig, RequestDefaults, SystemRole,
 };
@@ -107,7 +108,7 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("timeouts", &self.timeouts)
             .field("max_retries", &self.max_retries)
             .field("proxy", &proxy)
-            .field("ca_cert", &self.ca_cert)
+            .field("ca_cert", &self.ca_cert.as_deref().map(ShownPath))
             .field("azure", &self.azure)
             .field("model_info", &self.model_info)
             .field("catalog_entry", &self.catalog_entry)

@@ -60,6 +60,7 @@ mod custom;
 mod decode;
 mod engine;
 pub mod error;
+pub mod files;
 mod headers;
 mod model;
 mod models;

@@ -425,7 +425,10 @@ impl std::fmt::Debug for ProviderConfig {
                     .as_deref()
                     .map(|proxy| masked_text_url(proxy, &secrets)),
             )
-            .field("ca_cert", &self.ca_cert)
+            .field(
+                "ca_cert",
+                &self.ca_cert.as_deref().map(crate::files::ShownPath),
+            )
             .field("parse_think_tags", &self.parse_think_tags)
             .field("model_info", &self.model_info)
             .field("defaults", &self.defaults)

@@ -165,20 +165,31 @@ fn with_ca_cert(
     builder: reqwest::ClientBuilder,
     path: &std::path::Path,
 ) -> Result<reqwest::ClientBuilder, Error> {
-    let pem = std::fs::read(path).map_err(|e| Error::InvalidConfig {
-        field: "ca_cert".into(),
-        message: format!("cannot read {}: {e}", path.display()),
-        source: Some(Box::new(e)),
+    let pem = crate::files::read_capped(path, crate::files::FileKind::CaCert).map_err(|e| {
+        Error::InvalidConfig {
+            field: "ca_cert".into(),
+            message: format!(
+                "cannot read {}: {e}; point ca_cert at a PEM certificate file",
+                crate::files::ShownPath(path)
+            ),
+            source: Some(Box::new(e)),
+        }
     })?;
     let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::InvalidConfig {
         field: "ca_cert".into(),
-        message: format!("{} is not a PEM certificate bundle", path.display()),
+        message: format!(
+            "{} is not a PEM certificate bundle",
+            crate::files::ShownPath(path)
+        ),
         source: Some(Box::new(e)),
     })?;
     if certs.is_empty() {
         return Err(config_error(
             "ca_cert",
-            format!("{} contains no PEM certificate", path.display()),
+            format!(
+                "{} contains no PEM certificate",
+                crate::files::ShownPath(path)
+            ),
         ));
     }
     Ok(builder.tls_certs_merge(certs))

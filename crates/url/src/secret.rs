@@ -147,6 +147,73 @@ pub fn mask_values(text: &str, secrets: &[&str]) -> String {
     shown
 }
 
+/// Prefixes that providers put on their API keys (OpenAI and DeepSeek `sk-`,
+/// Groq `gsk_`, xAI `xai-`, Perplexity `pplx-`, Fireworks `fw_`, Hugging Face `hf_`,
+/// Google `AIza`, NVIDIA `nvapi-`, Replicate `r8_`, GitHub `ghp_`/`github_pat_`,
+/// GitLab `glpat-`).
+const KEY_PREFIXES: &[&str] = &[
+    "sk-",
+    "sk_",
+    "gsk_",
+    "xai-",
+    "pplx-",
+    "fw_",
+    "hf_",
+    "AIza",
+    "nvapi-",
+    "r8_",
+    "ghp_",
+    "github_pat_",
+    "glpat-",
+];
+
+/// Whether `text`, given where a name, a path or a URL belongs, could be an API key
+/// pasted there by mistake, and so must not be echoed in a message, `Debug` output
+/// or a written file. It is the one rule for "this looks like a key".
+///
+/// True when the text, or one of its `/`- or `\`-separated pieces, is a single
+/// token (letters, digits, `-`, `_`, `+`, `=`; no `.`, no spaces) that
+/// - starts with a known key prefix (`sk-`, `gsk_`, `xai-`, `AIza`, …) and is 12 or more characters,
+/// - or is 16 or more characters with digits and letters but no `_` (`AKIAIOSFODNN7EXAMPLE`),
+/// - or is 20 or more characters mixing upper case, lower case and digits,
+/// - or is 32 or more hexadecimal digits.
+///
+/// File names (`openai.key`), ordinary paths (`~/keys/my_project_2024`) and
+/// conventional variable names (`TOGETHER_API_KEY`) are not keys.
+///
+/// ```
+/// use oac_url::looks_like_key;
+///
+/// assert!(looks_like_key("sk-proj-abc123DEF456ghi789"));
+/// assert!(looks_like_key("/home/me/keys/gsk_0123456789abcdefABCD"));
+/// assert!(!looks_like_key("~/.config/oac/keys/openai.key"));
+/// assert!(!looks_like_key("TOGETHER_API_KEY"));
+/// ```
+pub fn looks_like_key(text: &str) -> bool {
+    text.trim()
+        .split(['/', '\\'])
+        .any(|piece| piece_looks_like_key(piece.trim()))
+}
+
+fn piece_looks_like_key(piece: &str) -> bool {
+    let token = !piece.is_empty()
+        && piece
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '='));
+    if !token {
+        return false;
+    }
+    let len = piece.len();
+    let digits = piece.chars().any(|c| c.is_ascii_digit());
+    let upper = piece.chars().any(|c| c.is_ascii_uppercase());
+    let lower = piece.chars().any(|c| c.is_ascii_lowercase());
+    let prefixed = len >= 12 && KEY_PREFIXES.iter().any(|prefix| piece.starts_with(prefix));
+    let generated = len >= 16 && digits && (upper || lower) && !piece.contains('_');
+    let mixed = len >= 20 && digits && upper && lower;
+    let hex = len >= 32 && piece.chars().all(|c| c.is_ascii_hexdigit());
+    prefixed || generated || mixed || hex
+}
+
 /// A query piece as a server reads it: `+` is a space, `%XX` a byte.
 fn decode(piece: &str) -> String {
     decode_path(&piece.replace('+', " "))
@@ -271,6 +338,39 @@ mod tests {
         );
         // Short values are not searched for.
         assert_eq!(shown("https://h/ab/v1", &["ab"]), "https://h/ab/v1");
+    }
+
+    #[test]
+    fn keys_pasted_where_they_do_not_belong() {
+        for text in [
+            "sk-abc123def456",
+            "sk-proj-Ab3dE5gH7jK9mN1pQ3rS5tU7",
+            "gsk_0123456789abcdefghij",
+            "AIzaSyA1234567890abcdefgh",
+            "AKIAIOSFODNN7EXAMPLE",
+            "0123456789abcdef0123456789abcdef",
+            "xK8fLm2QpR7sT9vW3yZ5aB1c",
+            "keys/sk-abc123def456",
+            "C:\\keys\\sk-abc123def456",
+            " sk-abc123def456\n",
+        ] {
+            assert!(looks_like_key(text), "{text:?}");
+        }
+        for text in [
+            "",
+            "openai.key",
+            "~/.config/oac/keys/openai.key",
+            "/etc/ssl/certs/ca-certificates.crt",
+            "keys/my_project_2024_keys",
+            "TOGETHER_API_KEY",
+            "OPENAI_API_KEY_2",
+            "catalog.toml",
+            "sk-short",
+            "my-project-settings",
+            "/home/me/llm/config/deepseek-reasoner",
+        ] {
+            assert!(!looks_like_key(text), "{text:?}");
+        }
     }
 
     proptest! {

@@ -1,8 +1,9 @@
 //! `oac chat [PROMPT]`: send a prompt, show the reply as it streams, then its usage.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 
+use oac::provider::files::{FileKind, ShownPath, read_capped, read_text_capped};
 use oac::{ChatRequest, ContentPart};
 
 use crate::args::{ChatArgs, GlobalArgs};
@@ -36,19 +37,15 @@ pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Resu
 /// The prompt: the arguments joined with spaces, else standard input.
 fn prompt(args: &ChatArgs, out: &mut Output) -> Result<String, Failure> {
     let prompt = if args.prompt.is_empty() {
-        let mut stdin = std::io::stdin();
+        let stdin = std::io::stdin();
         if stdin.is_terminal() {
             out.note("type the prompt, then Ctrl-D on a new line");
         }
-        let mut text = String::new();
-        stdin
-            .read_to_string(&mut text)
-            .map_err(|source| Failure::File {
-                what: "cannot read the prompt from",
-                path: "standard input".into(),
-                source,
-            })?;
-        text
+        read_text_capped(stdin.lock(), FileKind::Prompt).map_err(|source| Failure::File {
+            what: "cannot read the prompt from",
+            path: "standard input".into(),
+            source,
+        })?
     } else {
         args.prompt.join(" ")
     };
@@ -100,10 +97,10 @@ fn image_part(image: &str) -> Result<ContentPart, Failure> {
     let mime = image_mime(path).ok_or_else(|| {
         Failure::Usage(format!(
             "cannot tell the image type of {}: use a .png, .jpg, .jpeg, .gif or .webp file, or an http(s) or data: URL",
-            path.display()
+            ShownPath(path)
         ))
     })?;
-    let bytes = std::fs::read(path).map_err(|source| Failure::File {
+    let bytes = read_capped(path, FileKind::Image).map_err(|source| Failure::File {
         what: "cannot read the image",
         path: path.to_path_buf(),
         source,

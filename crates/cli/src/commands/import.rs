@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use oac::config::{
     ENV_CONFIG, Environment, Import, KeySource, ProcessEnv, default_config_path, import_kilo,
+    path_for_config,
 };
+use oac::provider::files::{FileKind, read_capped_string};
 use serde_json::json;
 
 use crate::args::{GlobalArgs, ImportArgs};
@@ -15,10 +17,12 @@ use crate::failure::Failure;
 use crate::output::{Output, record};
 
 pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(&args.file).map_err(|source| Failure::File {
-        what: "cannot read the settings export",
-        path: args.file.clone(),
-        source,
+    let text = read_capped_string(&args.file, FileKind::SettingsExport).map_err(|source| {
+        Failure::File {
+            what: "cannot read the settings export",
+            path: args.file.clone(),
+            source,
+        }
     })?;
     let mut import = import_kilo(&text)?;
 
@@ -31,6 +35,7 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
             None => target.parent().unwrap_or(Path::new(".")).join("keys"),
         };
         let files = store_keys(&mut import, &keys_dir, args.force)?;
+        point_keys_from(&mut import, &target);
         (Some(target), Keys::InFiles(files))
     };
     let mut toml = import.config.to_toml_string()?;
@@ -117,6 +122,17 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
     Ok(())
 }
 
+/// Rewrites each profile's `api_key_file` (relative to the current directory, as
+/// written) to what the loader resolves to the same file when it reads `config`:
+/// `--output sub/config.toml` or `--keys-dir mykeys` then work from any directory.
+fn point_keys_from(import: &mut Import, config: &Path) {
+    for profile in import.config.profiles.values_mut() {
+        if let Some(KeySource::File(path)) = &profile.key {
+            profile.key = Some(KeySource::File(path_for_config(path, config)));
+        }
+    }
+}
+
 /// Where the export's API keys went.
 enum Keys {
     /// Owner-only key files (written).
@@ -201,7 +217,7 @@ fn store_keys(import: &mut Import, keys_dir: &Path, force: bool) -> Result<Vec<P
         std::fs::rename(&from, &to).map_err(|source| Failure::File {
             what: "cannot move the key file into place at",
             path: to.clone(),
-            source,
+            source: source.into(),
         })?;
         for profile in import.config.profiles.values_mut() {
             if matches!(&profile.key, Some(KeySource::File(path)) if *path == from) {
@@ -287,10 +303,10 @@ fn variables_comment(variables: &[(String, String)]) -> String {
 }
 
 fn write_config(path: &Path, toml: &str) -> Result<(), Failure> {
-    let failed = |source| Failure::File {
+    let failed = |source: std::io::Error| Failure::File {
         what: "cannot write the config file",
         path: path.to_path_buf(),
-        source,
+        source: source.into(),
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(failed)?;
