@@ -61,7 +61,9 @@ fn sent_key(sim: &Simulator) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imported_key_paths_resolve_from_another_directory() {
     let sim = Simulator::start().await;
-    let cases: [(&[&str], &[(&str, &str)], &str); 3] = [
+    /// Import flags, import variables, where the config is written.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 3] = [
         (&["--output", "sub/config.toml"], &[], "sub/config.toml"),
         (
             &["--output", "sub/config.toml", "--keys-dir", "mykeys"],
