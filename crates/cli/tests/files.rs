@@ -63,7 +63,7 @@ async fn imported_key_paths_resolve_from_another_directory() {
     let sim = Simulator::start().await;
     /// Import flags, import variables, where the config is written.
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
-    let cases: [Case; 3] = [
+    let cases: [Case<'_>; 3] = [
         (&["--output", "sub/config.toml"], &[], "sub/config.toml"),
         (
             &["--output", "sub/config.toml", "--keys-dir", "mykeys"],
