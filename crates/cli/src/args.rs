@@ -229,6 +229,10 @@ pub struct ChatArgs {
     /// Reasoning effort: none, minimal, low, medium, high or xhigh
     #[arg(long, value_name = "LEVEL")]
     pub reasoning_effort: Option<ReasoningEffort>,
+    /// Print the answer exactly as received, terminal control characters included
+    /// (by default they are removed, but for newlines and tabs)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 fn parse_temperature(text: &str) -> Result<f64, String> {

@@ -11,6 +11,7 @@
 mod args;
 mod commands;
 mod completions;
+mod controls;
 mod failure;
 mod fixes;
 mod output;

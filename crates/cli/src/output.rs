@@ -3,16 +3,20 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
 
+use crate::controls;
 use crate::failure::Failure;
 use crate::spinner::Spinner;
 
 /// The two output streams and the mode (human or `--json`).
 pub struct Output {
     json: bool,
+    /// `oac chat --raw`: the answer and reasoning as received, controls included.
+    raw: bool,
     stdout: io::Stdout,
     stderr: io::Stderr,
     /// Whether standard output ended with a newline (so the usage line starts on its own).
@@ -24,6 +28,7 @@ impl Output {
     pub fn new(json: bool) -> Self {
         Output {
             json,
+            raw: false,
             stdout: io::stdout(),
             stderr: io::stderr(),
             at_line_start: true,
@@ -33,6 +38,21 @@ impl Output {
     /// True for `--json`.
     pub fn is_json(&self) -> bool {
         self.json
+    }
+
+    /// Prints the answer and reasoning exactly as received (`oac chat --raw`):
+    /// terminal control characters in them are no longer stripped.
+    pub fn set_raw(&mut self, raw: bool) {
+        self.raw = raw;
+    }
+
+    /// The answer or reasoning as it may be printed (see [`controls`]).
+    fn answer_text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.raw || self.json {
+            Cow::Borrowed(text)
+        } else {
+            controls::strip(text)
+        }
     }
 
     /// A spinner for a long wait: shown on a terminal in human mode, never when
@@ -48,12 +68,18 @@ impl Output {
             return Ok(());
         }
         self.at_line_start = text.ends_with('\n');
+        let text = self.answer_text(text);
         write_out(&mut self.stdout, text.as_bytes())
     }
 
     /// A whole line of the result on standard output.
     pub fn line(&mut self, text: &str) -> Result<(), Failure> {
         self.at_line_start = true;
+        let text = if self.json {
+            controls::escape_json(text)
+        } else {
+            controls::escape(text)
+        };
         write_out(&mut self.stdout, format!("{text}\n").as_bytes())
     }
 
@@ -72,6 +98,7 @@ impl Output {
 
     /// A piece of text on standard error (reasoning as it streams).
     pub fn side(&mut self, text: &str) {
+        let text = self.answer_text(text);
         let _ = self.stderr.write_all(text.as_bytes());
         let _ = self.stderr.flush();
     }
@@ -79,13 +106,13 @@ impl Output {
     /// A line on standard error (progress, usage, notes), in human mode only.
     pub fn note(&mut self, line: &str) {
         if !self.json {
-            let _ = writeln!(self.stderr, "{line}");
+            let _ = writeln!(self.stderr, "{}", controls::escape(line));
         }
     }
 
     /// A warning on standard error, in both modes (it never pollutes JSON output).
     pub fn warn(&mut self, message: &str) {
-        let _ = writeln!(self.stderr, "warning: {message}");
+        let _ = writeln!(self.stderr, "warning: {}", controls::escape(message));
     }
 
     /// Reports a failure: `error: …` (and a hint) on standard error; with `--json`
@@ -104,7 +131,7 @@ impl Output {
             });
         }
         let _ = self.end_answer();
-        let _ = writeln!(self.stderr, "error: {message}");
+        let _ = writeln!(self.stderr, "error: {}", controls::escape(&message));
         if let Some(hint) = failure.hint() {
             let _ = writeln!(self.stderr, "hint: {hint}");
         }

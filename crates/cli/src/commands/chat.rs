@@ -13,6 +13,7 @@ use crate::reply;
 use crate::setup::{self, Need};
 
 pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Result<(), Failure> {
+    out.set_raw(args.raw);
     let loaded = setup::load(global, Need::Model, out)?;
     let streaming = loaded.profile.streaming() && !args.no_stream;
     let client = setup::client_for(loaded.profile)?;
