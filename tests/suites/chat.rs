@@ -68,6 +68,50 @@ async fn usage_not_reported_is_none_not_zero() {
 }
 
 #[tokio::test]
+async fn a_repaired_usage_carries_its_repairs_streamed_or_not() {
+    let sim = Simulator::start().await;
+    let broken = json!({"prompt_tokens": -5, "completion_tokens": 7});
+    sim.push(Reply::text("x").usage(broken.clone()));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    let report = reply.usage.unwrap();
+    assert!(report.is_repaired());
+    assert_eq!(report.usage.input_total, 0);
+    assert_eq!(
+        report.repairs[0].to_string(),
+        "usage field `prompt_tokens` is -5, not a token count; read as 0"
+    );
+
+    sim.push(Reply::text("x").usage(broken));
+    let (events, error) = collect(
+        provider(profile(&sim))
+            .chat_stream(ChatRequest::new().user("Hi"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(error.is_none(), "{error:?}");
+    let report = events
+        .iter()
+        .find_map(|event| match event {
+            StreamEvent::Usage(report) => Some(report.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(report.is_repaired());
+
+    // A sound usage has none.
+    sim.push(Reply::text("x").usage_tokens(3, 4));
+    let reply = provider(profile(&sim))
+        .chat(ChatRequest::new().user("Hi"))
+        .await
+        .unwrap();
+    assert!(!reply.usage.unwrap().is_repaired());
+}
+
+#[tokio::test]
 async fn deepseek_cache_hits_are_priced_exactly() {
     let sim = Simulator::start().await;
     sim.push(Reply::text("x").usage(json!({

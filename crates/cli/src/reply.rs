@@ -147,6 +147,13 @@ pub fn show_end(out: &mut Output, shown: &Shown, info: &ModelInfo) -> Result<(),
             "finish_reason": shown.finish.as_ref().map(FinishReason::as_str),
         });
     }
+    if let Some(report) = &shown.usage {
+        for repair in &report.repairs {
+            out.warn(&format!(
+                "the provider's usage was repaired ({repair}), so its cost is an estimate"
+            ));
+        }
+    }
     out.note(&usage_line(shown.usage.as_ref(), info));
     match &shown.finish {
         Some(FinishReason::Length) => out.note(
@@ -176,6 +183,10 @@ pub fn usage_line(usage: Option<&UsageReport>, info: &ModelInfo) -> String {
     parts.push(format!("{} out", format_tokens(u.output_total)));
     parts.push(format!("{} reasoning", format_tokens(u.reasoning)));
     parts.push(match &report.cost {
+        Cost::Known(breakdown) if report.is_repaired() => format!(
+            "cost ≈{} (an estimate: the usage was repaired)",
+            format_usd(breakdown.total)
+        ),
         Cost::Known(breakdown) => format!("cost {}", format_usd(breakdown.total)),
         Cost::Unknown(unknown) => format!("cost unknown ({})", unknown.reason),
         _ => "cost unknown".to_owned(),
@@ -202,10 +213,19 @@ pub fn usage_json(usage: Option<&UsageReport>) -> Record {
             "cost": Value::Null,
             "reported_cost": Value::Null,
             "cost_exact": Value::Null,
+            "estimated_cost": Value::Null,
+            "usage_repaired": false,
+            "usage_repairs": Vec::<String>::new(),
         };
     };
     let u = &report.usage;
     let total = report.cost.total();
+    // A cost from repaired counts is an estimate, never shown as the exact cost.
+    let (definite, estimated) = if report.is_repaired() {
+        (None, total)
+    } else {
+        (total, None)
+    };
     record! {
         "type": "usage",
         "input_tokens": u.input_total,
@@ -213,9 +233,12 @@ pub fn usage_json(usage: Option<&UsageReport>) -> Record {
         "cache_write_tokens": u.cache_write,
         "output_tokens": u.output_total,
         "reasoning_tokens": u.reasoning,
-        "cost": total.map(|t| format_usd(t).trim_start_matches('$').to_owned()),
+        "cost": definite.map(|t| format_usd(t).trim_start_matches('$').to_owned()),
         "reported_cost": report.cost.reported_cost().map(exact_string),
-        "cost_exact": total.map(exact_string),
+        "cost_exact": definite.map(exact_string),
+        "estimated_cost": estimated.map(exact_string),
+        "usage_repaired": report.is_repaired(),
+        "usage_repairs": report.repairs.iter().map(ToString::to_string).collect::<Vec<_>>(),
     }
 }
 

@@ -55,7 +55,7 @@ where
             .unwrap_or_else(PoisonError::into_inner)
             .insert(line.clone());
         if new {
-            writeln!(writer, "warning: {line}")?;
+            writeln!(writer, "warning: {}", crate::controls::escape(&line))?;
         }
         Ok(())
     }

@@ -8,15 +8,7 @@ mod support;
 use oac_testkit::{Fault, Reply, Simulator, bodies};
 use std::process::Stdio;
 
-use support::Env;
-
-fn priced_config(sim: &Simulator) -> String {
-    format!(
-        "default_profile = \"sim\"\n\n[profiles.sim]\nbase_url = \"{}\"\nmodel = \"sim-model\"\n\n\
-         [profiles.sim.model_info]\ncontext_window = 128000\ninput_price = 0.15\noutput_price = 0.60\n",
-        sim.base_url()
-    )
-}
+use support::{Env, priced_config};
 
 // ---- chat -------------------------------------------------------------------------
 

@@ -80,7 +80,10 @@ async fn error_messages_and_plain_bodies_show_controls_escaped() {
     );
 
     // Retried twice, then reported.
-    sim.push_n(Reply::error(502, format!("<html>gateway{HOSTILE}</html>")), 3);
+    sim.push_n(
+        Reply::error(502, format!("<html>gateway{HOSTILE}</html>")),
+        3,
+    );
     let ran = env.run(&["chat", "--no-stream", "hi"]).await;
     assert_eq!(ran.code, 7, "{}", ran.shown());
     assert_clean(&ran);

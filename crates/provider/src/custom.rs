@@ -18,6 +18,7 @@ impl UsageReport {
             usage,
             cost,
             raw: Value::Null,
+            repairs: Vec::new(),
         }
     }
 

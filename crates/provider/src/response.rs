@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use oac_pricing::{Cost, Usage};
+use oac_pricing::{Cost, Usage, UsageWarning};
 use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
@@ -68,6 +68,18 @@ pub struct UsageReport {
     pub cost: Cost,
     /// The provider's usage object as sent.
     pub raw: Value,
+    /// Repairs made while reading `raw` (a negative or oversized count, a part
+    /// larger than its total, a bad `cost`…). When there are any, `usage` is not
+    /// what the provider said and a cost computed from it is an estimate, not a
+    /// definite figure ([`UsageReport::is_repaired`]).
+    pub repairs: Vec<UsageWarning>,
+}
+
+impl UsageReport {
+    /// Whether the provider's usage had to be repaired, so its cost is an estimate.
+    pub fn is_repaired(&self) -> bool {
+        !self.repairs.is_empty()
+    }
 }
 
 /// A fragment of a tool call, as it streams.

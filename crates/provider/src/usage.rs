@@ -55,7 +55,17 @@ pub(crate) fn report(found: FoundUsage, prices: &ModelPrices) -> Option<UsageRep
         }
         FoundUsage::Value(value) => (oac_pricing::read_usage(&value), value),
     };
-    let usage = reading.usage?;
+    let Some(usage) = reading.usage else {
+        for warning in &reading.warnings {
+            tracing::warn!(%warning, "provider usage unusable, treated as not reported");
+        }
+        return None;
+    };
     let cost = oac_pricing::cost(&usage, prices);
-    Some(UsageReport { usage, cost, raw })
+    Some(UsageReport {
+        usage,
+        cost,
+        raw,
+        repairs: reading.warnings,
+    })
 }

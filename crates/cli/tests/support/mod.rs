@@ -172,3 +172,13 @@ impl Env {
         }
     }
 }
+
+/// A config whose default profile `sim` talks to `sim` with prices set
+/// ($0.15 / $0.60 per million tokens, a 128,000-token context).
+pub fn priced_config(sim: &Simulator) -> String {
+    format!(
+        "default_profile = \"sim\"\n\n[profiles.sim]\nbase_url = \"{}\"\nmodel = \"sim-model\"\n\n\
+         [profiles.sim.model_info]\ncontext_window = 128000\ninput_price = 0.15\noutput_price = 0.60\n",
+        sim.base_url()
+    )
+}
