@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::input::is_invisible;
+use crate::secret::masked_text;
 
 /// Which setting a bad URL came from, named in every URL error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,7 +38,10 @@ pub enum UrlError {
     BaseUrlRequired,
 
     /// The URL has no `http://` or `https://` in front.
-    #[error("the {setting} `{input}` has no scheme: write `{suggestion}`")]
+    #[error(
+        "the {setting} `{}` has no scheme: write `{}`",
+        masked_text(input, &[]), masked_text(suggestion, &[])
+    )]
     SchemeRequired {
         /// Which setting.
         setting: UrlSetting,
@@ -50,7 +54,7 @@ pub enum UrlError {
     /// The scheme is neither http nor https.
     #[error(
         "the {setting} uses the `{scheme}` scheme, but the scheme must be http or https{}",
-        write_clause(suggestion.as_deref())
+        write_clause(suggestion.as_deref().map(|s| masked_text(s, &[])).as_deref())
     )]
     UnsupportedScheme {
         /// Which setting.
@@ -64,7 +68,7 @@ pub enum UrlError {
     /// The URL carries a user name or password.
     #[error(
         "the {setting} contains a user name or password; remove them from the URL{} and put the credential in the API key or a header, where it is kept secret",
-        as_clause(suggestion.as_deref())
+        as_clause(suggestion.as_deref().map(|s| masked_text(s, &[])).as_deref())
     )]
     CredentialsNotAllowed {
         /// Which setting.
@@ -75,7 +79,8 @@ pub enum UrlError {
 
     /// The URL ends in a `#fragment`.
     #[error(
-        "the {setting} contains a `#fragment`, which is never sent to the server; remove it: `{suggestion}`"
+        "the {setting} contains a `#fragment`, which is never sent to the server; remove it: `{}`",
+        masked_text(suggestion, &[])
     )]
     FragmentNotAllowed {
         /// Which setting.
@@ -87,7 +92,7 @@ pub enum UrlError {
     /// The URL contains whitespace or an invisible character inside it.
     #[error(
         "the {setting} `{}` contains {found} at character {position}; remove it (a URL cannot contain spaces or invisible characters; write %20 if a path really needs a space)",
-        visible(input)
+        visible(&masked_text(input, &[]))
     )]
     WhitespaceNotAllowed {
         /// Which setting.
@@ -101,7 +106,10 @@ pub enum UrlError {
     },
 
     /// The URL is wrapped in quotes or angle brackets.
-    #[error("the {setting} is wrapped in quotes; remove them: `{suggestion}`")]
+    #[error(
+        "the {setting} is wrapped in quotes; remove them: `{}`",
+        masked_text(suggestion, &[])
+    )]
     QuotesNotAllowed {
         /// Which setting.
         setting: UrlSetting,
@@ -111,7 +119,8 @@ pub enum UrlError {
 
     /// The URL names no host.
     #[error(
-        "the {setting} `{input}` has no host; write the server's address, for example https://api.provider.com/v1"
+        "the {setting} `{}` has no host; write the server's address, for example https://api.provider.com/v1",
+        masked_text(input, &[])
     )]
     HostRequired {
         /// Which setting.
@@ -122,7 +131,8 @@ pub enum UrlError {
 
     /// The port is not a number up to 65535.
     #[error(
-        "the {setting} `{input}` has an invalid port; a port is a number up to 65535, as in http://localhost:11434/v1"
+        "the {setting} `{}` has an invalid port; a port is a number up to 65535, as in http://localhost:11434/v1",
+        masked_text(input, &[])
     )]
     InvalidPort {
         /// Which setting.
@@ -133,7 +143,8 @@ pub enum UrlError {
 
     /// The host is neither a valid domain name nor an IP address.
     #[error(
-        "the host in the {setting} `{input}` is not a valid domain name or IP address; check it for typos"
+        "the host in the {setting} `{}` is not a valid domain name or IP address; check it for typos",
+        masked_text(input, &[])
     )]
     InvalidHost {
         /// Which setting.
@@ -147,7 +158,8 @@ pub enum UrlError {
 
     /// The URL cannot be parsed for another reason.
     #[error(
-        "the {setting} `{input}` is not a valid URL; write it like https://api.provider.com/v1"
+        "the {setting} `{}` is not a valid URL; write it like https://api.provider.com/v1",
+        masked_text(input, &[])
     )]
     Unparsable {
         /// Which setting.

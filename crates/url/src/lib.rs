@@ -89,7 +89,9 @@ pub use loopback::is_loopback;
 pub use options::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};
 pub use query::merge_query;
 pub use resolver::resolve;
-pub use secret::{MASK, MIN_SECRET_LEN, is_secret_name, looks_like_key, mask_values, masked_url};
+pub use secret::{
+    MASK, MIN_SECRET_LEN, is_secret_name, looks_like_key, mask_values, masked_text, masked_url,
+};
 
 /// The default base of the OpenAI-native provider.
 pub const OPENAI_DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";

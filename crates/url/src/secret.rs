@@ -87,20 +87,84 @@ pub fn masked_url(url: &Url, secrets: &[&str]) -> String {
     let mut shown = before_query.to_owned();
     if let Some(query) = query {
         shown.push('?');
-        let pieces: Vec<String> = query
-            .split('&')
-            .map(|piece| match piece.split_once('=') {
-                Some((name, _)) if is_secret_name(&decode(name)) => format!("{name}={MASK}"),
-                _ => piece.to_owned(),
-            })
-            .collect();
-        shown.push_str(&pieces.join("&"));
+        shown.push_str(&masked_query(query));
         if let Some(fragment) = url.fragment() {
             shown.push('#');
             shown.push_str(fragment);
         }
     }
     mask_values(&shown, secrets)
+}
+
+/// A query string (without `?`) with the value of each secret-named parameter
+/// masked; everything else as it was.
+fn masked_query(query: &str) -> String {
+    let pieces: Vec<String> = query
+        .split('&')
+        .map(|piece| match piece.split_once('=') {
+            Some((name, _)) if is_secret_name(&decode(name)) => format!("{name}={MASK}"),
+            _ => piece.to_owned(),
+        })
+        .collect();
+    pieces.join("&")
+}
+
+/// A URL as typed (perhaps not a valid one: it is quoted in an error message) with
+/// its secrets masked, without re-writing anything else: a userinfo password, the
+/// values of secret-named query parameters ([`is_secret_name`]) and the known
+/// `secrets` anywhere. Text that is one token looking like an API key
+/// ([`looks_like_key`], a key pasted where the URL belongs) is described instead.
+///
+/// ```
+/// use oac_url::masked_text;
+///
+/// assert_eq!(masked_text("api.example.com/v1?api_token=t0k&x=1", &[]), "api.example.com/v1?api_token=***&x=1");
+/// assert_eq!(masked_text("ftp://me:hunter22@h/v1", &[]), "ftp://me:***@h/v1");
+/// assert_eq!(
+///     masked_text("sk-proj-abc123DEF456ghi789", &[]),
+///     "(26 characters, not shown because they look like an API key)"
+/// );
+/// ```
+pub fn masked_text(text: &str, secrets: &[&str]) -> String {
+    let trimmed = text.trim();
+    if !trimmed.contains(['/', '.', ':']) && looks_like_key(trimmed) {
+        return format!(
+            "({} characters, not shown because they look like an API key)",
+            trimmed.chars().count()
+        );
+    }
+    let (before_fragment, fragment) = match text.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (text, None),
+    };
+    let (before_query, query) = match before_fragment.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (before_fragment, None),
+    };
+    let mut shown = masked_userinfo(before_query);
+    if let Some(query) = query {
+        shown.push('?');
+        shown.push_str(&masked_query(query));
+    }
+    if let Some(fragment) = fragment {
+        shown.push('#');
+        shown.push_str(fragment);
+    }
+    mask_values(&shown, secrets)
+}
+
+/// `scheme://user:password@host…` with the password masked.
+fn masked_userinfo(text: &str) -> String {
+    let start = text.find("://").map_or(0, |at| at + 3);
+    let authority_end = text[start..].find('/').map_or(text.len(), |at| start + at);
+    let authority = &text[start..authority_end];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:{MASK}{}", &text[..start], &text[start + at..]),
+            None => text.to_owned(),
+        },
+        None => text.to_owned(),
+    }
 }
 
 /// `text` (a URL, or part of one) with every known secret masked: as typed, and in
@@ -174,7 +238,7 @@ const KEY_PREFIXES: &[&str] = &[
 /// True when the text, or one of its `/`- or `\`-separated pieces, is a single
 /// token (letters, digits, `-`, `_`, `+`, `=`; no `.`, no spaces) that
 /// - starts with a known key prefix (`sk-`, `gsk_`, `xai-`, `AIza`, …) and is 12 or more characters,
-/// - or is 16 or more characters with digits and letters but no `_` (`AKIAIOSFODNN7EXAMPLE`),
+/// - or is 16 or more letters and digits, with both (`AKIAIOSFODNN7EXAMPLE`),
 /// - or is 20 or more characters mixing upper case, lower case and digits,
 /// - or is 32 or more hexadecimal digits.
 ///
@@ -208,7 +272,8 @@ fn piece_looks_like_key(piece: &str) -> bool {
     let upper = piece.chars().any(|c| c.is_ascii_uppercase());
     let lower = piece.chars().any(|c| c.is_ascii_lowercase());
     let prefixed = len >= 12 && KEY_PREFIXES.iter().any(|prefix| piece.starts_with(prefix));
-    let generated = len >= 16 && digits && (upper || lower) && !piece.contains('_');
+    let alphanumeric = piece.chars().all(|c| c.is_ascii_alphanumeric());
+    let generated = len >= 16 && digits && (upper || lower) && alphanumeric;
     let mixed = len >= 20 && digits && upper && lower;
     let hex = len >= 32 && piece.chars().all(|c| c.is_ascii_hexdigit());
     prefixed || generated || mixed || hex
