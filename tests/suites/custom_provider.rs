@@ -260,3 +260,47 @@ async fn errors_of_a_provider_written_elsewhere_reach_the_caller_untracked() {
     assert!(client.chat().system("no user").stream().await.is_err());
     assert_eq!(client.tracker().requests(), 0);
 }
+
+/// A foreign stream that never ends is held to the default reply limits when
+/// collected, as an HTTP stream is held to its provider's.
+#[tokio::test]
+async fn collecting_an_endless_foreign_stream_stops_at_the_reply_limit() {
+    let text = stream::repeat_with(|| Ok(StreamEvent::TextDelta("x".repeat(1 << 20))));
+    let error = ChatStream::from_stream(text)
+        .collect_response()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(
+        matches!(
+            error,
+            ProviderError::TooLarge {
+                limit: 67_108_864,
+                setting: "max_reply_bytes",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+
+    let calls = stream::repeat_with(|| {
+        Ok(StreamEvent::ToolCall(
+            oac::provider::request::ToolCall::new("c", "f", "{}"),
+        ))
+    });
+    let error = ChatStream::from_stream(calls)
+        .collect_response()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ProviderError::TooLarge {
+                limit: 1024,
+                setting: "max_tool_calls",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}

@@ -379,10 +379,63 @@ pub(crate) fn merge_extra(into: &mut Map<String, Value>, more: Map<String, Value
 pub(crate) struct Collector {
     response: ChatResponse,
     reasoning: String,
+    /// The reply's limits, for events no decoder of ours checked (a stream from
+    /// [`ChatStream::from_stream`](crate::ChatStream::from_stream)); `None` when the
+    /// decoder already enforces them.
+    limits: Option<crate::transport::Limits>,
+    /// Bytes kept so far (text, reasoning, tool calls, unknown fields).
+    kept: usize,
+}
+
+/// What a collected reply outgrew: what, the limit, its unit and its setter.
+pub(crate) struct Outgrown {
+    pub(crate) what: &'static str,
+    pub(crate) limit: usize,
+    pub(crate) unit: &'static str,
+    pub(crate) setting: &'static str,
 }
 
 impl Collector {
-    pub(crate) fn push(&mut self, event: StreamEvent) {
+    /// A collector that checks `limits` itself (for events no decoder checked).
+    pub(crate) fn checking(limits: crate::transport::Limits) -> Self {
+        Collector {
+            limits: Some(limits),
+            ..Collector::default()
+        }
+    }
+
+    pub(crate) fn push(&mut self, event: StreamEvent) -> Result<(), Outgrown> {
+        let bytes = match &event {
+            StreamEvent::TextDelta(t) | StreamEvent::ReasoningDelta(t) => t.len(),
+            StreamEvent::ToolCall(call) => call
+                .id
+                .len()
+                .saturating_add(call.name.len())
+                .saturating_add(call.arguments.len()),
+            StreamEvent::Extra(extra) => map_size(extra),
+            _ => 0,
+        };
+        self.kept = self.kept.saturating_add(bytes);
+        if let Some(limits) = self.limits {
+            if self.kept > limits.max_reply_bytes {
+                return Err(Outgrown {
+                    what: "collected reply",
+                    limit: limits.max_reply_bytes,
+                    unit: "byte",
+                    setting: "max_reply_bytes",
+                });
+            }
+            if matches!(event, StreamEvent::ToolCall(_))
+                && self.response.tool_calls.len() >= limits.max_tool_calls
+            {
+                return Err(Outgrown {
+                    what: "tool call list",
+                    limit: limits.max_tool_calls,
+                    unit: "tool-call",
+                    setting: "max_tool_calls",
+                });
+            }
+        }
         let r = &mut self.response;
         match event {
             StreamEvent::TextDelta(t) => r.content.push_str(&t),
@@ -393,6 +446,7 @@ impl Collector {
             StreamEvent::Extra(extra) => merge_extra(&mut r.message_extra, extra),
             StreamEvent::ToolCallDelta(_) => {}
         }
+        Ok(())
     }
 
     pub(crate) fn finish(mut self, meta: StreamMetadata) -> ChatResponse {

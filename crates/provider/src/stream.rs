@@ -183,10 +183,33 @@ impl ChatStream {
 
     /// Read the whole stream into one [`ChatResponse`] (text and reasoning joined,
     /// complete tool calls, finish reason, usage).
+    ///
+    /// A reply is never kept beyond its limits ([`Error::TooLarge`]): an HTTP
+    /// stream's are the provider's ([`Limits`](crate::Limits)), a stream made with
+    /// [`from_stream`](ChatStream::from_stream) is held to the default ones (64 MiB
+    /// of text, reasoning, tool calls and unknown fields; 1024 tool calls).
     pub async fn collect_response(mut self) -> Result<ChatResponse, Error> {
-        let mut collector = Collector::default();
+        // The decoder bounds an HTTP reply as it reads it; events from elsewhere are
+        // bounded here, by the default limits.
+        let mut collector = if self.foreign.is_some() {
+            Collector::checking(crate::transport::Limits::default())
+        } else {
+            Collector::default()
+        };
         while let Some(event) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            collector.push(event?);
+            if let Err(outgrown) = collector.push(event?) {
+                let exchange = self.decoder.exchange();
+                let error = Error::TooLarge {
+                    what: outgrown.what,
+                    host: exchange.host(),
+                    limit: outgrown.limit,
+                    unit: outgrown.unit,
+                    setting: outgrown.setting,
+                    details: exchange.details(),
+                };
+                self.close();
+                return Err(error);
+            }
         }
         let meta = self.decoder.take_metadata();
         let mut response = collector.finish(meta);
