@@ -16,6 +16,7 @@ use oac_provider::{ChatStream, Error, OpenAiCompatible, ProviderConfig, Sleeper,
 use oac_testkit::Simulator;
 use oac_url::{ResolveOptions, resolve};
 
+pub mod fuzz;
 pub mod logs;
 
 /// The model the simulator names by default.

@@ -14,7 +14,7 @@ use oac_url::{Endpoints, Url};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
-use crate::assemble::{BodyProblem, StreamMetadata, events_of, response_from_wire};
+use crate::assemble::{StreamMetadata, events_of};
 use crate::classify::{self, Exchange, Purpose};
 use crate::error::Error;
 use crate::models::{ListProblem, parse_models};
@@ -23,7 +23,6 @@ use crate::response::{ChatResponse, ModelEntry};
 use crate::shaping::{ShapingRules, Streaming, build_body};
 use crate::stream::{ChatStream, StreamSettings};
 use crate::transport::{Delivered, Transport, TransportSettings, parse_headers};
-use crate::wire::WireResponse;
 
 /// The shared machinery of a provider. `Debug` masks the key (and secret-named
 /// query values) in the URLs.
@@ -281,46 +280,18 @@ impl Engine {
         exchange: &Exchange,
         status: u16,
     ) -> Result<ChatResponse, Error> {
-        // A leading byte-order mark is not part of the JSON (serde refuses it).
-        let body = crate::sse::strip_bom(body);
-        let text = String::from_utf8_lossy(body);
-        let wire: WireResponse = serde_json::from_slice(body).map_err(|e| {
-            exchange
-                .decode_error(
-                    "response body",
-                    format!("it is not a chat completion ({e})"),
-                    &text,
-                    Some(Box::new(e)),
-                )
-                .with_response(status, headers)
-        })?;
-        response_from_wire(
-            wire,
-            self.stream_settings.parse_think_tags,
-            &self.stream_settings.prices,
-            self.stream_settings.max_tool_calls,
-        )
-        .map_err(|problem| match problem {
-            BodyProblem::Error(value) => classify::classify(
-                None,
+        let settings = &self.stream_settings;
+        crate::body::parse_complete(
+            body,
+            &crate::body::Reply {
                 headers,
-                &classify::parse_error_value(&value),
                 exchange,
-            )
-            .with_response(status, headers),
-            BodyProblem::NoChoices => exchange
-                .decode_error("response body", "it has no choices", &text, None)
-                .with_response(status, headers),
-            BodyProblem::TooManyToolCalls(limit) => Error::TooLarge {
-                what: "tool call list",
-                host: exchange.host(),
-                limit,
-                unit: "tool-call",
-                setting: "max_tool_calls",
-                details: exchange.details(),
-            }
-            .with_response(status, headers),
-        })
+                status,
+                parse_think_tags: settings.parse_think_tags,
+                prices: &settings.prices,
+                max_tool_calls: settings.max_tool_calls,
+            },
+        )
     }
 
     fn stream_of_bytes(

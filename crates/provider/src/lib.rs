@@ -51,6 +51,7 @@
 //! [`ChatStream::from_stream`] turns any event stream into the stream it returns.
 
 mod assemble;
+mod body;
 mod builder;
 pub mod choice;
 mod classify;
@@ -86,6 +87,7 @@ pub use assemble::StreamMetadata;
 /// The `#[async_trait]` attribute [`Provider`] is declared with, for implementing
 /// it without depending on `async-trait` yourself.
 pub use async_trait::async_trait;
+pub use body::decode_response;
 pub use builder::ProviderBuilder;
 pub use choice::ParseChoiceError;
 pub use client::same_origin_redirects;

@@ -1,0 +1,224 @@
+//! The invariants the fuzz targets in `fuzz/` check, as plain functions over bytes so
+//! stable Rust can replay the committed corpus (`tests/suites/fuzz_corpus.rs`) and
+//! `cargo fuzz` (nightly) can explore. Each function panics exactly when an
+//! invariant is broken:
+//! - nothing panics on any input;
+//! - nothing keeps more than its limit (the limits here are small, so the fuzzer
+//!   reaches them; libFuzzer's `-malloc_limit_mb` catches unbounded allocation);
+//! - the SSE decoder gives the same events however the same bytes are split;
+//! - a config written back by the TOML writer reads back to the same profiles.
+
+use oac_config::{ConfigFile, MapEnv, ProfileBuilder, import_kilo};
+use oac_pricing::{ModelPrices, parse_price, read_usage_str};
+use oac_provider::{EventDecoder, Limits, ProviderConfig, decode_response};
+use oac_url::{EndpointMode, ProviderKind, ResolveOptions, resolve};
+
+/// Every fuzz target: its name (as in `fuzz/fuzz_targets/NAME.rs` and
+/// `fuzz/seeds/NAME/`) and its check.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("sse", sse),
+    ("body", body),
+    ("usage", usage),
+    ("config_toml", config_toml),
+    ("config_json", config_json),
+    ("kilo_import", kilo_import),
+    ("url", url),
+];
+
+/// Small limits, so inputs of a few KiB reach them.
+fn small_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_event_bytes = 4096;
+    limits.max_reply_bytes = 16 * 1024;
+    limits.max_body_bytes = 64 * 1024;
+    limits.max_tool_calls = 8;
+    limits
+}
+
+fn prices() -> ModelPrices {
+    let mut prices = ModelPrices::default();
+    prices.input_price = parse_price("0.15").ok();
+    prices.output_price = parse_price("0.60").ok();
+    prices.cache_read_price = parse_price("0.075").ok();
+    prices
+}
+
+/// Every event (and the error that ended the stream, as text) from `chunks` fed in
+/// order, then the end of the input.
+fn decode_in_chunks<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
+    let mut decoder = EventDecoder::with_limits(true, prices(), &small_limits());
+    let mut seen = Vec::new();
+    let take = |decoder: &mut EventDecoder, seen: &mut Vec<String>| {
+        while let Some(event) = decoder.next_event() {
+            seen.push(match event {
+                Ok(event) => format!("{event:?}"),
+                Err(error) => format!("error: {error}"),
+            });
+            assert!(seen.len() < 100_000, "a bounded input gave endless events");
+        }
+    };
+    for chunk in chunks {
+        decoder.feed(chunk);
+        take(&mut decoder, &mut seen);
+    }
+    decoder.end_of_input();
+    take(&mut decoder, &mut seen);
+    seen
+}
+
+/// The SSE decoder over arbitrary bytes: no panic, and the same events whole, one
+/// byte at a time, and split where the first input bytes say.
+pub fn sse(data: &[u8]) {
+    let (seeds, body) = data.split_at(data.len().min(4));
+    let whole = decode_in_chunks([body]);
+    let bytewise = decode_in_chunks(body.chunks(1));
+    assert_eq!(whole, bytewise, "one read vs one byte per read");
+    let mut cuts: Vec<usize> = seeds
+        .iter()
+        .map(|seed| usize::from(*seed) * body.len() / 256)
+        .collect();
+    cuts.sort_unstable();
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for cut in cuts {
+        pieces.push(&body[at..cut]);
+        at = cut;
+    }
+    pieces.push(&body[at..]);
+    assert_eq!(whole, decode_in_chunks(pieces), "split at {seeds:?}");
+}
+
+/// A complete response body: no panic, and a decoded reply within its limits.
+pub fn body(data: &[u8]) {
+    let limits = small_limits();
+    if let Ok(reply) = decode_response(data, true, &prices(), &limits) {
+        assert!(reply.tool_calls.len() <= limits.max_tool_calls);
+        if let Some(report) = reply.usage {
+            assert!(report.usage.cache_read <= report.usage.input_total);
+            assert!(report.usage.reasoning <= report.usage.output_total);
+        }
+    }
+}
+
+/// The usage reader: no panic, every part within its total, and a repair listed
+/// for anything it changed.
+pub fn usage(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(reading) = read_usage_str(text)
+        && let Some(usage) = reading.usage
+    {
+        assert!(usage.cache_read <= usage.input_total);
+        assert!(usage.cache_write <= usage.input_total - usage.cache_read);
+        assert!(usage.reasoning <= usage.output_total);
+        let _ = oac_pricing::cost(&usage, &prices());
+    }
+}
+
+fn config(data: &[u8], parse: fn(&str) -> Result<ConfigFile, oac_config::ConfigError>) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(file) = parse(text) else {
+        return;
+    };
+    // What the writer writes, the reader reads back the same.
+    if let Ok(written) = file.to_toml_string() {
+        let again = ConfigFile::parse_toml(&written)
+            .unwrap_or_else(|e| panic!("the written config does not read back: {e}\n{written}"));
+        assert_eq!(file.profiles, again.profiles, "{written}");
+        assert_eq!(file.default_profile, again.default_profile, "{written}");
+    }
+    // Each profile resolves (or is refused) and converts without panicking.
+    for profile in file.profiles.values() {
+        let built = ProfileBuilder::from_profile(profile.clone())
+            .env(MapEnv::default())
+            .build();
+        if let Ok(resolved) = built {
+            let _ = format!("{resolved:?}");
+            let _ = format!("{:?}", ProviderConfig::from(resolved));
+        }
+    }
+}
+
+/// The config tree from TOML.
+pub fn config_toml(data: &[u8]) {
+    config(data, ConfigFile::parse_toml);
+}
+
+/// The config tree from JSON.
+pub fn config_json(data: &[u8]) {
+    config(data, ConfigFile::parse_json);
+}
+
+/// A Kilo Code / Roo Code settings export: no panic; the imported profiles hold no
+/// key inline (keys are kept apart for key files) and write out.
+pub fn kilo_import(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(import) = import_kilo(text) {
+        let _ = import.config.to_toml_string();
+        let _ = format!("{:?}", import.config.profiles);
+    }
+}
+
+/// URL resolution in every mode and provider kind: no panic, and resolved endpoints
+/// that are http(s) URLs whose display hides nothing it should not.
+pub fn url(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let mode = match selector % 3 {
+        0 => EndpointMode::Auto,
+        1 => EndpointMode::Base,
+        _ => EndpointMode::Full,
+    };
+    let provider = if selector & 4 == 0 {
+        ProviderKind::Compatible
+    } else {
+        ProviderKind::Native
+    };
+    let mut options = ResolveOptions::new().mode(mode).provider(provider);
+    if selector & 8 != 0 {
+        options = options.model("gpt-4o");
+    }
+    match resolve(text, &options) {
+        Ok(endpoints) => {
+            let chat = &endpoints.chat;
+            assert!(matches!(chat.scheme(), "http" | "https"), "{chat}");
+            let _ = format!("{endpoints} {endpoints:?}");
+        }
+        Err(error) => {
+            let _ = error.to_string();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checks_take_edge_inputs() {
+        let inputs: [&[u8]; 8] = [
+            b"",
+            b"\xef\xbb\xbf",
+            b"\xff\xfe\x00",
+            b"data: [DONE]\n\n",
+            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"<think>a</think>b\"}}]}\n\n",
+            b"{\"choices\":[]}",
+            b"[profiles.p]\nbase_url = \"http://h/v1\"\nmodel = \"m\"\n",
+            b"\x01https://api.example.com/v1/chat/completions?api-key=k",
+        ];
+        for input in inputs {
+            for (_, check) in TARGETS {
+                check(input);
+            }
+        }
+    }
+}
