@@ -13,9 +13,11 @@ use oac_pricing::{ModelPrices, parse_price, read_usage_str};
 use oac_provider::{EventDecoder, Limits, ProviderConfig, decode_response};
 use oac_url::{EndpointMode, ProviderKind, ResolveOptions, resolve};
 
-/// Every fuzz target: its name (as in `fuzz/fuzz_targets/NAME.rs` and
-/// `fuzz/seeds/NAME/`) and its check.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A check: panics when an invariant breaks on this input.
+pub type Check = fn(&[u8]);
+
+/// Every fuzz target: its name and its check.
+pub const TARGETS: &[(&str, Check)] = &[
     ("sse", sse),
     ("body", body),
     ("usage", usage),
