@@ -12,6 +12,15 @@ pub(crate) struct Query {
     pairs: Vec<Pair>,
 }
 
+/// One query component (a name or a value, holding no `&` or `=`) decoded as a
+/// server reads it: `+` is a space, `%XX` a byte, invalid UTF-8 replaced.
+pub(crate) fn decode_component(piece: &str) -> String {
+    form_urlencoded::parse(piece.as_bytes())
+        .next()
+        .map(|(name, _)| name.into_owned())
+        .unwrap_or_default()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Pair {
     /// Decoded name, for comparison.

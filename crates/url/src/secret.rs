@@ -279,32 +279,15 @@ fn piece_looks_like_key(piece: &str) -> bool {
     prefixed || generated || mixed || hex
 }
 
-/// A query piece as a server reads it: `+` is a space, `%XX` a byte.
+/// A query piece (no `&` or `=` in it) as a server reads it: `+` is a space,
+/// `%XX` a byte; the url crate's own form decoding.
 fn decode(piece: &str) -> String {
-    decode_path(&piece.replace('+', " "))
+    crate::query::decode_component(piece)
 }
 
-/// `%XX` decoded (invalid UTF-8 replaced); anything else kept.
+/// A path piece decoded: `%XX` a byte, `+` kept.
 fn decode_path(piece: &str) -> String {
-    let bytes = piece.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(Some(high)), Some(Some(low))) = (
-                bytes.get(i + 1).map(|b| hex(*b)),
-                bytes.get(i + 2).map(|b| hex(*b)),
-            )
-        {
-            out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::query::decode_component(&piece.replace('+', "%2B"))
 }
 
 #[cfg(test)]
