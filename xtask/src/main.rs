@@ -7,6 +7,8 @@
 //! - `cargo xtask bench`: the benchmarks.
 //! - `cargo xtask deps`: the dependency count of each library crate, and the
 //!   layering rule checked (also a step of `cargo xtask test`).
+//! - `cargo xtask fuzz [TARGET...] [--seconds N]`: the cargo-fuzz targets of `fuzz/`
+//!   (nightly), one at a time, with a summary of runs and findings.
 //! - `cargo xtask durations`: only the check that library code has no unchecked
 //!   `Instant`/`Duration` arithmetic (also a step of `test`).
 
@@ -16,6 +18,7 @@
 mod bench;
 mod deps;
 mod durations;
+mod fuzz;
 mod libtest;
 mod peers;
 mod test;
@@ -31,6 +34,7 @@ commands:
            real-peer suites
   bench    run the benchmarks (criterion) and print their figures
   deps     packages each library crate brings in, and the layering rule checked
+  fuzz     run the cargo-fuzz targets (nightly + cargo-fuzz): [TARGET...] [--seconds N]
   durations  check that library code has no unchecked Instant/Duration arithmetic
 ";
 
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("deps") => deps::run(&args[1..]),
         Some("durations") => durations::check(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
