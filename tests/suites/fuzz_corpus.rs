@@ -20,3 +20,31 @@ fn every_seed_passes_its_check() {
     }
     assert!(replayed >= TARGETS.len(), "only {replayed} seeds");
 }
+
+/// Every check of `TARGETS` is a cargo-fuzz target of `fuzz/Cargo.toml` whose file
+/// calls that check, has a seed folder, and nothing else is a target: the two lists
+/// cannot drift apart.
+#[test]
+fn fuzz_targets_match_the_checks() {
+    let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+    let manifest = std::fs::read_to_string(fuzz.join("Cargo.toml")).unwrap();
+    let mut bins = Vec::new();
+    let mut in_bin = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin && let Some(name) = line.strip_prefix("name = ") {
+            bins.push(name.trim_matches('"').to_owned());
+        }
+    }
+    let checks: Vec<String> = TARGETS.iter().map(|(n, _)| (*n).to_owned()).collect();
+    assert_eq!(bins, checks, "fuzz/Cargo.toml [[bin]]s and oac_tests::fuzz::TARGETS");
+    for name in &checks {
+        let source = std::fs::read_to_string(fuzz.join(format!("fuzz_targets/{name}.rs"))).unwrap();
+        assert!(
+            source.contains(&format!("oac_tests::fuzz::{name}(data)")),
+            "fuzz_targets/{name}.rs must call oac_tests::fuzz::{name}"
+        );
+        assert!(fuzz.join("seeds").join(name).is_dir(), "no fuzz/seeds/{name}");
+    }
+}
