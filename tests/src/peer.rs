@@ -143,6 +143,36 @@ impl Llmock {
         assert_eq!(status, 201, "llmock refused the scenario {body}: {reply}");
     }
 
+    /// [`script`](Self::script) with every behaviour limited to chat requests
+    /// (`"match": {"path": "*/chat/completions"}` merged in): the faults a chat
+    /// test scripts are not spent on the metadata requests a client makes first
+    /// (model-info discovery's models list and `/model/info`).
+    pub fn script_chat(&self, mut behaviours: Value) {
+        if let Some(list) = behaviours.as_array_mut() {
+            for behaviour in list.iter_mut().filter_map(Value::as_object_mut) {
+                let matcher = behaviour
+                    .entry("match")
+                    .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                if let Some(matcher) = matcher.as_object_mut() {
+                    matcher.insert("path".into(), Value::from("*/chat/completions"));
+                }
+            }
+        }
+        self.script(behaviours);
+    }
+
+    /// The chat requests llmock received (its journal, `…/chat/completions` only).
+    pub fn chat_requests(&self) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| {
+                r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("/chat/completions"))
+            })
+            .collect()
+    }
+
     /// Every request llmock served, oldest first (its journal).
     pub fn requests(&self) -> Vec<Value> {
         let (status, reply) = self.get("/_llmock/requests");

@@ -263,7 +263,10 @@ async fn continued_conversation(model: &str) -> Vec<serde_json::Value> {
         .message(first.to_message())
         .tool_result("call_1", "done");
     provider.chat(next).await.unwrap();
-    let messages = sim.requests()[1].body_at("/messages").cloned().unwrap();
+    let messages = sim.chat_requests()[1]
+        .body_at("/messages")
+        .cloned()
+        .unwrap();
     messages.as_array().unwrap().clone()
 }
 

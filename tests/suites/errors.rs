@@ -136,7 +136,7 @@ async fn http_404_of_a_full_url_is_endpoint_not_found_with_a_full_hint() {
     p = p.with_max_retries(0);
     let error = chat_error(&sim, p).await;
     assert_eq!(error.kind(), ErrorKind::EndpointNotFound);
-    assert_eq!(sim.requests()[0].path, "/v1/generate/chat");
+    assert_eq!(sim.last_request().unwrap().path, "/v1/generate/chat");
     insta::assert_snapshot!("endpoint_not_found_full", message(&error, &sim));
 }
 
@@ -358,7 +358,7 @@ async fn cross_host_redirect_is_refused() {
     p = p.with_api_key(SecretString::from(KEY));
     let error = chat_error(&sim, p).await;
     assert!(matches!(error, Error::RedirectRefused { .. }), "{error:?}");
-    assert_eq!(sim.request_count(), 1, "the redirect was not followed");
+    assert_eq!(sim.chat_request_count(), 1, "the redirect was not followed");
     insta::assert_snapshot!("redirect_refused", message(&error, &sim));
 }
 
@@ -374,7 +374,7 @@ async fn same_host_redirect_is_followed_with_the_key() {
         .await
         .unwrap();
     assert_eq!(reply.content, "moved");
-    let second = &sim.requests()[1];
+    let second = &sim.chat_requests()[1];
     assert_eq!(second.path, "/v2/chat/completions");
     assert_eq!(
         second.header("authorization"),
@@ -518,7 +518,7 @@ async fn a_key_with_a_trailing_newline_echoed_by_the_provider_is_redacted() {
     p = p.with_api_key(SecretString::from(KEY_IN_CODE));
     let error = chat_error(&sim, p).await;
     assert_eq!(
-        sim.requests()[0].header("authorization"),
+        sim.chat_requests()[0].header("authorization"),
         Some("Bearer sk-trailing-0123456789"),
         "the key is sent trimmed"
     );
@@ -610,7 +610,7 @@ async fn a_chunked_body_over_the_size_limit_is_refused() {
         "{error:?}"
     );
     assert!(
-        sim.requests()[0].header("accept") == Some("application/json"),
+        sim.chat_requests()[0].header("accept") == Some("application/json"),
         "a complete (not streamed) request"
     );
 }

@@ -38,13 +38,19 @@ fn fuzz_targets_match_the_checks() {
         }
     }
     let checks: Vec<String> = TARGETS.iter().map(|(n, _)| (*n).to_owned()).collect();
-    assert_eq!(bins, checks, "fuzz/Cargo.toml [[bin]]s and oac_tests::fuzz::TARGETS");
+    assert_eq!(
+        bins, checks,
+        "fuzz/Cargo.toml [[bin]]s and oac_tests::fuzz::TARGETS"
+    );
     for name in &checks {
         let source = std::fs::read_to_string(fuzz.join(format!("fuzz_targets/{name}.rs"))).unwrap();
         assert!(
             source.contains(&format!("oac_tests::fuzz::{name}(data)")),
             "fuzz_targets/{name}.rs must call oac_tests::fuzz::{name}"
         );
-        assert!(fuzz.join("seeds").join(name).is_dir(), "no fuzz/seeds/{name}");
+        assert!(
+            fuzz.join("seeds").join(name).is_dir(),
+            "no fuzz/seeds/{name}"
+        );
     }
 }

@@ -67,7 +67,7 @@ fn native(sim: &Simulator, model: &str) -> Arc<dyn Provider> {
 }
 
 fn only_request(sim: &Simulator) -> RecordedRequest {
-    let requests = sim.requests();
+    let requests = sim.chat_requests();
     assert_eq!(requests.len(), 1, "{requests:?}");
     requests.into_iter().next().unwrap()
 }
@@ -207,7 +207,7 @@ async fn disallowed_effort_is_refused_before_any_request() {
         matches!(err, Error::UnsupportedReasoningEffort { ref allowed, .. } if allowed.is_empty()),
         "{err:?}"
     );
-    assert!(sim.requests().is_empty(), "nothing may be sent");
+    assert!(sim.chat_requests().is_empty(), "nothing may be sent");
 }
 
 #[tokio::test]
@@ -250,7 +250,7 @@ async fn image_to_o3_mini_is_refused_before_any_request() {
     ]);
     let err = native(&sim, "o3-mini").chat(request).await.unwrap_err();
     assert!(matches!(err, Error::ImagesNotSupported { .. }), "{err:?}");
-    assert!(sim.requests().is_empty());
+    assert!(sim.chat_requests().is_empty());
 }
 
 #[tokio::test]
@@ -366,7 +366,7 @@ async fn o1_preview_with_tools_is_refused_before_any_request() {
             )
         );
     }
-    assert!(sim.requests().is_empty(), "nothing may be sent");
+    assert!(sim.chat_requests().is_empty(), "nothing may be sent");
     // Without tools, o1-preview gets the system prompt as the first user message.
     native(&sim, "o1-preview")
         .chat(ChatRequest::new().system("Be brief.").user("Hi"))

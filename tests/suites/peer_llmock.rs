@@ -171,7 +171,7 @@ async fn an_offered_tool_is_called_then_its_result_answered() {
 #[tokio::test]
 async fn a_scripted_tool_call_keeps_its_exact_arguments() {
     let server = Llmock::start();
-    server.script(json!([{"type": "reply", "tool_calls": [
+    server.script_chat(json!([{"type": "reply", "tool_calls": [
         {"name": "lookup", "arguments": {"query": "rust \"quoted\" ünïcode", "limit": 3}}
     ]}]));
     let reply = client(&server)
@@ -227,18 +227,18 @@ async fn reported_usage_is_priced_exactly() {
 #[tokio::test]
 async fn a_401_is_an_invalid_key_and_is_not_retried() {
     let server = Llmock::start();
-    server.script(json!([{"type": "fail", "status": 401}]));
+    server.script_chat(json!([{"type": "fail", "status": 401}]));
     let error = client(&server).chat().user("Hi").send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidApiKey);
     assert_eq!(error.status(), Some(401));
-    assert_eq!(server.requests().len(), 1, "a 401 must not be retried");
+    assert_eq!(server.chat_requests().len(), 1, "a 401 must not be retried");
     assert_resilient(&server);
 }
 
 #[tokio::test]
 async fn an_unknown_model_is_model_not_found() {
     let server = Llmock::start();
-    server.script(json!([{
+    server.script_chat(json!([{
         "type": "fail", "status": 404, "code": "model_not_found",
         "message": "The model `no-such-model` does not exist or you do not have access to it.",
         "match": {"model": "no-such-model"}
@@ -257,7 +257,7 @@ async fn an_unknown_model_is_model_not_found() {
 #[tokio::test]
 async fn a_429_waits_for_retry_after_then_succeeds() {
     let server = Llmock::start();
-    server.script(json!([{"type": "fail", "status": 429, "retry_after": 0.05, "times": 1}]));
+    server.script_chat(json!([{"type": "fail", "status": 429, "retry_after": 0.05, "times": 1}]));
     let reply = client(&server)
         .chat()
         .user("Try again")
@@ -265,7 +265,7 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
         .await
         .unwrap();
     assert_eq!(reply.text(), "Hello! You said: Try again");
-    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.chat_requests().len(), 2);
     // llmock checks that the retry came after the Retry-After it asked for.
     assert_resilient(&server);
 }
@@ -273,7 +273,7 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
 #[tokio::test]
 async fn a_429_that_persists_is_rate_limited_with_its_retry_after() {
     let server = Llmock::start();
-    server.script(json!([{"type": "fail", "status": 429, "retry_after": 0.02, "times": 3}]));
+    server.script_chat(json!([{"type": "fail", "status": 429, "retry_after": 0.02, "times": 3}]));
     let error = client(&server).chat().user("Hi").send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::RateLimited);
     assert_eq!(
@@ -281,7 +281,7 @@ async fn a_429_that_persists_is_rate_limited_with_its_retry_after() {
         Some(std::time::Duration::from_millis(20))
     );
     assert_eq!(
-        server.requests().len(),
+        server.chat_requests().len(),
         3,
         "the first attempt and two retries"
     );
@@ -291,7 +291,7 @@ async fn a_429_that_persists_is_rate_limited_with_its_retry_after() {
 #[tokio::test]
 async fn a_stream_that_ends_early_is_an_error_not_a_short_answer() {
     let server = Llmock::start();
-    server.script(json!([{"type": "stream_fault", "kind": "truncate", "after_chunks": 3}]));
+    server.script_chat(json!([{"type": "stream_fault", "kind": "truncate", "after_chunks": 3}]));
     let client = client(&server);
     let mut stream = client
         .chat()
@@ -332,7 +332,7 @@ async fn a_stream_that_ends_early_is_an_error_not_a_short_answer() {
 #[tokio::test]
 async fn a_dropped_connection_mid_stream_is_an_error() {
     let server = Llmock::start();
-    server.script(json!([{"type": "stream_fault", "kind": "disconnect", "after_chunks": 2}]));
+    server.script_chat(json!([{"type": "stream_fault", "kind": "disconnect", "after_chunks": 2}]));
     let client = client(&server);
     let error = client
         .chat()
@@ -436,7 +436,7 @@ fn oac_doctor_passes_every_check_against_llmock() {
 #[test]
 fn oac_exits_3_when_llmock_refuses_the_key() {
     let server = Llmock::start();
-    server.script(json!([{"type": "fail", "status": 401}]));
+    server.script_chat(json!([{"type": "fail", "status": 401}]));
     let ran = oac(&server, &["chat", "Hi"]);
     assert_eq!(ran.code, 3, "{ran}");
     assert_eq!(ran.stdout, "");
@@ -446,7 +446,7 @@ fn oac_exits_3_when_llmock_refuses_the_key() {
 #[test]
 fn oac_exits_4_for_a_model_llmock_does_not_know() {
     let server = Llmock::start();
-    server.script(
+    server.script_chat(
         json!([{"type": "fail", "status": 404, "code": "model_not_found",
         "message": "The model `nope` does not exist"}]),
     );
@@ -458,7 +458,7 @@ fn oac_exits_4_for_a_model_llmock_does_not_know() {
 #[test]
 fn oac_exits_5_when_llmock_keeps_rate_limiting() {
     let server = Llmock::start();
-    server.script(json!([{"type": "fail", "status": 429, "retry_after": 0.01, "times": 3}]));
+    server.script_chat(json!([{"type": "fail", "status": 429, "retry_after": 0.01, "times": 3}]));
     let ran = oac(&server, &["chat", "Hi"]);
     assert_eq!(ran.code, 5, "{ran}");
     assert!(ran.stderr.contains("rate limited"), "{ran}");
@@ -467,7 +467,7 @@ fn oac_exits_5_when_llmock_keeps_rate_limiting() {
 #[test]
 fn oac_exits_8_and_keeps_the_text_when_llmock_cuts_the_stream() {
     let server = Llmock::start();
-    server.script(json!([{"type": "stream_fault", "kind": "truncate", "after_chunks": 3}]));
+    server.script_chat(json!([{"type": "stream_fault", "kind": "truncate", "after_chunks": 3}]));
     let ran = oac(&server, &["chat", "Tell me more"]);
     assert_eq!(ran.code, 8, "{ran}");
     assert!(ran.stdout.starts_with("Hello! "), "{ran}");

@@ -26,7 +26,7 @@ async fn chat_posts_to_the_resolved_path_with_a_bearer_key() {
         .await
         .unwrap();
     assert_eq!(reply.content, "Hi");
-    let request = &sim.requests()[0];
+    let request = &sim.chat_requests()[0];
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, "/v1/chat/completions");
     assert_eq!(request.query, None);
@@ -49,7 +49,7 @@ async fn api_key_header_auth() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    let request = &sim.requests()[0];
+    let request = &sim.chat_requests()[0];
     assert_eq!(request.header("api-key"), Some(KEY));
     assert_eq!(request.header("authorization"), None);
 }
@@ -63,7 +63,7 @@ async fn custom_header_auth() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    let request = &sim.requests()[0];
+    let request = &sim.chat_requests()[0];
     assert_eq!(request.header("x-api-key"), Some(KEY));
     assert_eq!(request.header("authorization"), None);
 }
@@ -77,7 +77,7 @@ async fn auth_none_sends_no_key() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    let request = &sim.requests()[0];
+    let request = &sim.chat_requests()[0];
     assert_eq!(request.header("authorization"), None);
     assert!(!format!("{:?}", request.headers).contains(KEY));
 }
@@ -89,7 +89,7 @@ async fn no_key_sends_no_auth_header() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    assert_eq!(sim.requests()[0].header("authorization"), None);
+    assert_eq!(sim.chat_requests()[0].header("authorization"), None);
 }
 
 #[tokio::test]
@@ -102,7 +102,7 @@ async fn user_authorization_header_overrides_the_key() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    let request = &sim.requests()[0];
+    let request = &sim.chat_requests()[0];
     assert_eq!(
         request.header_all("authorization"),
         ["Bearer gateway-token"]
@@ -120,10 +120,23 @@ async fn profile_headers_and_query_on_chat_and_models() {
     let provider = provider(p);
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     provider.list_models().await.unwrap();
+    // Model-info discovery (the models list, then LiteLLM's /model/info, which a
+    // server that states no context may be) goes out with the same headers and
+    // query as the chat request and the models list asked for.
     let requests = sim.requests();
-    assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1].method, "GET");
-    assert_eq!(requests[1].path, "/v1/models");
+    let calls: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET", "/v1/models"),
+            ("GET", "/model/info"),
+            ("POST", "/v1/chat/completions"),
+            ("GET", "/v1/models")
+        ]
+    );
     for request in &requests {
         assert_eq!(request.header("http-referer"), Some("https://example.com"));
         assert_eq!(request.header("x-title"), Some("my app"));
@@ -152,7 +165,7 @@ async fn configured_query_is_merged_once_with_the_url_query() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    let mut pairs = sim.requests()[0].query_pairs();
+    let mut pairs = sim.chat_requests()[0].query_pairs();
     pairs.sort();
     assert_eq!(
         pairs,
@@ -173,7 +186,7 @@ async fn request_headers_and_query_are_added_and_win() {
         .header("X-Trace", "request")
         .query("debug", "true");
     provider(p).chat(request).await.unwrap();
-    let recorded = &sim.requests()[0];
+    let recorded = &sim.chat_requests()[0];
     assert_eq!(recorded.header_all("x-trace"), ["request"]);
     assert_eq!(
         recorded.query_pairs(),
@@ -189,7 +202,7 @@ async fn invalid_request_header_is_refused_before_sending() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
-    assert!(sim.requests().is_empty());
+    assert!(sim.chat_requests().is_empty());
 }
 
 #[tokio::test]
@@ -202,7 +215,7 @@ async fn streaming_request_asks_for_events_and_usage() {
     let (events, error) = collect(stream).await;
     assert!(error.is_none());
     assert_eq!(text_of(&events), "Hi");
-    let recorded = &sim.requests()[0];
+    let recorded = &sim.chat_requests()[0];
     assert_eq!(recorded.header("accept"), Some("text/event-stream"));
     assert_eq!(recorded.body_at("/stream"), Some(&json!(true)));
     assert_eq!(
@@ -228,7 +241,7 @@ async fn include_usage_is_dropped_once_on_rejection_and_remembered() {
         assert_eq!(text_of(&events), "Hi");
     }
     let sent: Vec<bool> = sim
-        .requests()
+        .chat_requests()
         .iter()
         .map(|r| r.body_at("/stream_options").is_some())
         .collect();
@@ -248,7 +261,7 @@ async fn include_usage_always_is_never_dropped() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
-    assert_eq!(sim.request_count(), 1);
+    assert_eq!(sim.chat_request_count(), 1);
 }
 
 #[tokio::test]
@@ -261,7 +274,7 @@ async fn include_usage_never_sends_no_stream_options() {
         .await
         .unwrap();
     collect(stream).await;
-    assert_eq!(sim.requests()[0].body_at("/stream_options"), None);
+    assert_eq!(sim.chat_requests()[0].body_at("/stream_options"), None);
 }
 
 #[tokio::test]
@@ -291,7 +304,7 @@ async fn body_received_for_a_full_request() {
         .extra_body("top_k", json!(20));
     let stream = provider(p).chat_stream(request).await.unwrap();
     collect(stream).await;
-    let body = sim.requests()[0].body.clone().unwrap();
+    let body = sim.chat_requests()[0].body.clone().unwrap();
     insta::with_settings!({sort_maps => true}, {
         insta::assert_json_snapshot!("received_body_full_request", body);
     });
@@ -313,7 +326,7 @@ async fn image_for_a_text_only_model_is_refused_before_any_request() {
         provider.chat_stream(request).await,
         Err(Error::ImagesNotSupported { .. })
     ));
-    assert_eq!(sim.request_count(), 0);
+    assert_eq!(sim.chat_request_count(), 0);
 }
 
 #[tokio::test]
@@ -332,7 +345,7 @@ async fn azure_deployment_path_api_version_and_api_key_header() {
         .await
         .unwrap();
     assert_eq!(reply.content, "from azure");
-    let recorded = &sim.requests()[0];
+    let recorded = &sim.chat_requests()[0];
     assert_eq!(
         recorded.path,
         "/openai/deployments/gpt4o-prod/chat/completions"
@@ -354,7 +367,7 @@ async fn full_endpoint_url_is_called_as_given() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    let recorded = &sim.requests()[0];
+    let recorded = &sim.chat_requests()[0];
     assert_eq!(recorded.path, "/v1/chat/completions");
     assert_eq!(recorded.query.as_deref(), Some("tenant=x"));
 }
@@ -433,7 +446,7 @@ async fn a_request_authorization_header_replaces_the_key() {
         .await
         .unwrap();
     assert_eq!(
-        sim.requests()[0].header_all("authorization"),
+        sim.chat_requests()[0].header_all("authorization"),
         ["Bearer per-request-token"]
     );
 }
@@ -448,7 +461,7 @@ async fn text_response_format_and_a_tool_without_description() {
         .response_format(ResponseFormat::Text)
         .tool(tool);
     provider(profile(&sim)).chat(request).await.unwrap();
-    let recorded = &sim.requests()[0];
+    let recorded = &sim.chat_requests()[0];
     assert_eq!(
         recorded.body_at("/response_format"),
         Some(&json!({"type": "text"}))
@@ -472,7 +485,7 @@ async fn repeated_request_query_names_are_all_sent() {
         .query("tag", "b c");
     provider(p).chat(request).await.unwrap();
     assert_eq!(
-        sim.requests()[0].query.as_deref(),
+        sim.chat_requests()[0].query.as_deref(),
         Some("sig=a%2Bb&tag=a&tag=b+c"),
         "the URL's own query is kept as written"
     );
@@ -486,7 +499,7 @@ async fn an_effort_set_on_the_request_is_sent_to_a_compatible_model() {
         .reasoning_effort(ReasoningEffort::High);
     provider(profile(&sim)).chat(request).await.unwrap();
     assert_eq!(
-        sim.requests()[0].body_at("/reasoning_effort"),
+        sim.chat_requests()[0].body_at("/reasoning_effort"),
         Some(&json!("high"))
     );
 }
@@ -500,7 +513,7 @@ async fn a_profile_effort_is_not_sent_to_a_model_that_takes_none() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap();
-    assert_eq!(sim.requests()[0].body_at("/reasoning_effort"), None);
+    assert_eq!(sim.chat_requests()[0].body_at("/reasoning_effort"), None);
 }
 
 #[tokio::test]
@@ -511,7 +524,7 @@ async fn a_nan_temperature_is_refused_before_any_request() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
-    assert_eq!(sim.request_count(), 0);
+    assert_eq!(sim.chat_request_count(), 0);
 }
 
 #[tokio::test]
@@ -565,7 +578,7 @@ async fn a_credential_request_header_over_plain_http_is_warned_about() {
             .unwrap();
     }
     assert_eq!(
-        sim.requests()[0].header("x-api-key"),
+        sim.chat_requests()[0].header("x-api-key"),
         Some("sk-request-secret-1")
     );
     let lines = logs.lines();
@@ -611,7 +624,7 @@ async fn falls_back_without_stream_options(status: u16, body: String) {
         assert_eq!(text_of(&events), "Hi");
     }
     let sent: Vec<bool> = sim
-        .requests()
+        .chat_requests()
         .iter()
         .map(|r| r.body_at("/stream_options").is_some())
         .collect();
@@ -695,7 +708,7 @@ async fn a_rejection_of_something_else_is_not_a_stream_options_fallback() {
         .unwrap_err();
     assert_eq!(err.status(), Some(422));
     assert_eq!(err.provider_message(), Some("messages: Field required"));
-    assert_eq!(sim.request_count(), 1);
+    assert_eq!(sim.chat_request_count(), 1);
 }
 
 #[tokio::test]
@@ -729,7 +742,7 @@ async fn a_rejection_that_only_echoes_stream_options_is_not_remembered() {
         .unwrap();
     collect(stream).await;
     let sent: Vec<bool> = sim
-        .requests()
+        .chat_requests()
         .iter()
         .map(|r| r.body_at("/stream_options").is_some())
         .collect();

@@ -27,7 +27,7 @@ async fn server_errors_are_retried_up_to_max_retries() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ServerError);
-    assert_eq!(sim.request_count(), 3, "one attempt and two retries");
+    assert_eq!(sim.chat_request_count(), 3, "one attempt and two retries");
     let waits = clock.waits();
     assert_eq!(waits.len(), 2);
     assert!(
@@ -51,7 +51,7 @@ async fn max_retries_zero_means_one_attempt() {
         .chat(ChatRequest::new().user("Hi"))
         .await
         .unwrap_err();
-    assert_eq!(sim.request_count(), 1);
+    assert_eq!(sim.chat_request_count(), 1);
     assert!(clock.waits().is_empty());
 }
 
@@ -63,7 +63,7 @@ async fn success_after_a_retry() {
     let (provider, _) = provider_with_clock(profile(&sim));
     let reply = provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     assert_eq!(reply.content, "second time lucky");
-    assert_eq!(sim.request_count(), 2);
+    assert_eq!(sim.chat_request_count(), 2);
 }
 
 async fn waits_after(reply: Reply) -> (Vec<Duration>, usize) {
@@ -72,7 +72,7 @@ async fn waits_after(reply: Reply) -> (Vec<Duration>, usize) {
     sim.push(Reply::text("ok"));
     let (provider, clock) = provider_with_clock(profile(&sim));
     let _ = provider.chat(ChatRequest::new().user("Hi")).await;
-    (clock.waits(), sim.request_count())
+    (clock.waits(), sim.chat_request_count())
 }
 
 fn rate_limited() -> Reply {
@@ -193,7 +193,7 @@ async fn a_stream_is_retried_before_its_response_arrives() {
     let (events, error) = collect(stream).await;
     assert!(error.is_none());
     assert_eq!(text_of(&events), "streamed after a retry");
-    assert_eq!(sim.request_count(), 2);
+    assert_eq!(sim.chat_request_count(), 2);
 }
 
 #[tokio::test]
@@ -213,7 +213,7 @@ async fn never_retried_once_the_stream_reached_the_caller() {
     let (events, error) = collect(stream).await;
     assert!(!events.is_empty());
     assert_eq!(error.unwrap().kind(), ErrorKind::StreamEndedEarly);
-    assert_eq!(sim.request_count(), 1);
+    assert_eq!(sim.chat_request_count(), 1);
     assert_eq!(sim.pending_replies(), 1);
     assert!(clock.waits().is_empty());
 }
@@ -293,7 +293,7 @@ async fn an_error_object_in_a_success_body_is_retried_like_its_code() {
     let (provider, clock) = provider_with_clock(profile(&sim));
     let reply = provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     assert_eq!(reply.content, "second time lucky");
-    assert_eq!(sim.request_count(), 2);
+    assert_eq!(sim.chat_request_count(), 2);
     assert_eq!(clock.waits().len(), 1);
 }
 
@@ -329,7 +329,7 @@ async fn an_error_object_in_a_success_body_that_is_not_retryable_is_not_retried(
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ContextTooLong);
     assert_eq!(error.status(), Some(200));
-    assert_eq!(sim.request_count(), 1);
+    assert_eq!(sim.chat_request_count(), 1);
     assert!(clock.waits().is_empty());
 }
 

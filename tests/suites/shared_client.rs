@@ -65,13 +65,16 @@ async fn chat_stream_and_models_go_through_the_callers_client() {
     assert_eq!(text_of(&events), "Hello");
     provider.list_models().await.unwrap();
 
+    // Discovery's two requests (models list, /model/info) come first.
     let requests = sim.requests();
-    assert_eq!(requests.len(), 3);
-    for (request, accept) in
-        requests
-            .iter()
-            .zip(["application/json", "text/event-stream", "application/json"])
-    {
+    assert_eq!(requests.len(), 5);
+    for (request, accept) in requests.iter().zip([
+        "application/json",
+        "application/json",
+        "application/json",
+        "text/event-stream",
+        "application/json",
+    ]) {
         let what = &request.path;
         // The caller's client sent it: its default header and its user agent.
         assert_eq!(request.header("x-pool"), Some("caller"), "{what}");
@@ -89,8 +92,8 @@ async fn chat_stream_and_models_go_through_the_callers_client() {
         assert_eq!(request.header("x-title"), Some("profile-header"), "{what}");
         assert_eq!(request.header("accept"), Some(accept), "{what}");
     }
-    assert_eq!(requests[0].header("x-request"), Some("r1"));
-    assert_eq!(requests[0].header("content-type"), Some("application/json"));
+    assert_eq!(requests[2].header("x-request"), Some("r1"));
+    assert_eq!(requests[2].header("content-type"), Some("application/json"));
 }
 
 #[tokio::test]
@@ -104,7 +107,7 @@ async fn two_providers_share_one_pool() {
     second.chat(ChatRequest::new().user("two")).await.unwrap();
     first.chat(ChatRequest::new().user("three")).await.unwrap();
 
-    let requests = sim.requests();
+    let requests = sim.chat_requests();
     assert_eq!(requests.len(), 3);
     assert!(
         requests
@@ -152,7 +155,11 @@ async fn the_facade_builder_takes_the_client_too() {
     assert!(from_profile.provider_reason().is_some());
     from_profile.models().await.unwrap();
     let requests = sim.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests.len(),
+        4,
+        "discovery's two, the chat, the models list"
+    );
     assert!(
         requests
             .iter()
@@ -233,7 +240,7 @@ async fn a_redirect_the_callers_client_follows_to_another_host_is_caught() {
     assert!(!message.contains(KEY), "{message}");
     // What the docs warn about: that client sent the request there, and reqwest
     // strips only `Authorization`, not an `api-key` header.
-    let followed = elsewhere.requests();
+    let followed = elsewhere.chat_requests();
     assert_eq!(followed.len(), 1);
     assert_eq!(followed[0].header("api-key"), Some(KEY));
 }
@@ -251,5 +258,5 @@ async fn with_the_same_origin_policy_the_key_never_leaves() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::RedirectRefused { .. }), "{error:?}");
-    assert_eq!(elsewhere.request_count(), 0);
+    assert_eq!(elsewhere.chat_request_count(), 0);
 }

@@ -218,7 +218,7 @@ async fn rate_limited_after_retries_exits_5() {
     let env = Env::new().sim(&sim);
     let ran = env.run(&["chat", "Hi"]).await;
     assert_eq!(ran.code, 5, "{}", ran.shown());
-    assert_eq!(sim.request_count(), 3, "two retries, then the error");
+    assert_eq!(sim.chat_request_count(), 3, "two retries, then the error");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -735,8 +735,9 @@ async fn header_flags_go_on_chat_and_models_requests() {
     assert_eq!(chat.code, 0, "{}", chat.shown());
     let models = env.run(&[&args[..], &["models"]].concat()).await;
     assert_eq!(models.code, 0, "{}", models.shown());
+    // The chat's model-info discovery (models list, /model/info) carries them too.
     let requests = sim.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(requests.len(), 4);
     for request in &requests {
         assert_eq!(
             request.header("x-title"),

@@ -244,6 +244,13 @@ impl ProfileBuilder {
         self
     }
 
+    /// `discover_model_info`.
+    #[must_use]
+    pub fn discover_model_info(mut self, on: bool) -> Self {
+        self.profile.discover_model_info = Some(on);
+        self
+    }
+
     /// `timeout_secs`: the whole request.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {

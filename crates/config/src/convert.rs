@@ -41,6 +41,7 @@ pub(crate) const PROFILE_KEYS: &[&str] = &[
     "reasoning_effort",
     "r1_format",
     "parse_think_tags",
+    "discover_model_info",
     "timeout_secs",
     "connect_timeout_secs",
     "stream_idle_timeout_secs",
@@ -287,6 +288,9 @@ pub(crate) fn profile(cx: &mut Cx, field: &Field<'_>) -> Profile {
     p.reasoning_effort = t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f));
     p.r1_format = t.take(cx, "r1_format").and_then(|f| boolean(cx, &f));
     p.parse_think_tags = t.take(cx, "parse_think_tags").and_then(|f| boolean(cx, &f));
+    p.discover_model_info = t
+        .take(cx, "discover_model_info")
+        .and_then(|f| boolean(cx, &f));
     p.timeout = t
         .take(cx, "timeout_secs")
         .and_then(|f| seconds(cx, &f, "600"));

@@ -242,6 +242,9 @@ pub struct Profile {
     pub r1_format: Option<bool>,
     /// `parse_think_tags` (true when unset).
     pub parse_think_tags: Option<bool>,
+    /// `discover_model_info` (true when unset): ask the server for the model info
+    /// fields `model_info` leaves unset.
+    pub discover_model_info: Option<bool>,
     /// `timeout_secs` (600 when unset).
     pub timeout: Option<Duration>,
     /// `connect_timeout_secs` (10 when unset).

@@ -180,6 +180,14 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         catalog_entry.as_ref().map(|entry| entry.info.clone()),
         overrides,
     );
+    let model_info_sources = oac_provider::ModelInfoSources::layered(
+        overrides,
+        if catalog_entry.is_some() {
+            oac_provider::InfoSource::Catalog
+        } else {
+            oac_provider::InfoSource::Default
+        },
+    );
     if l.catalog_usable {
         validate::merged_model_info(&model_info, overrides, &l.field("model_info"), report);
     }
@@ -271,12 +279,14 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         reasoning_effort: p.reasoning_effort,
         compat: deepseek_rules(p.r1_format, &model_lower),
         parse_think_tags: p.parse_think_tags.unwrap_or(true),
+        discover_model_info: p.discover_model_info.unwrap_or(true),
         timeouts,
         max_retries: p.max_retries.unwrap_or(2),
         proxy: p.proxy.as_ref().map(|proxy| proxy.trim().to_owned()),
         ca_cert,
         azure: p.azure.clone(),
         model_info,
+        model_info_sources,
         catalog_entry,
     })
 }

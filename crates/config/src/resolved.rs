@@ -46,12 +46,14 @@ pub struct ResolvedProfile {
     pub(crate) reasoning_effort: Option<ReasoningEffort>,
     pub(crate) compat: CompatibleRules,
     pub(crate) parse_think_tags: bool,
+    pub(crate) discover_model_info: bool,
     pub(crate) timeouts: Timeouts,
     pub(crate) max_retries: u32,
     pub(crate) proxy: Option<String>,
     pub(crate) ca_cert: Option<std::path::PathBuf>,
     pub(crate) azure: Option<AzureSettings>,
     pub(crate) model_info: ModelInfo,
+    pub(crate) model_info_sources: oac_provider::ModelInfoSources,
     pub(crate) catalog_entry: Option<CatalogEntry>,
 }
 
@@ -105,12 +107,14 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("reasoning_effort", &self.reasoning_effort)
             .field("compat", &self.compat)
             .field("parse_think_tags", &self.parse_think_tags)
+            .field("discover_model_info", &self.discover_model_info)
             .field("timeouts", &self.timeouts)
             .field("max_retries", &self.max_retries)
             .field("proxy", &proxy)
             .field("ca_cert", &self.ca_cert.as_deref().map(ShownPath))
             .field("azure", &self.azure)
             .field("model_info", &self.model_info)
+            .field("model_info_sources", &self.model_info_sources)
             .field("catalog_entry", &self.catalog_entry)
             .finish()
     }
@@ -215,6 +219,11 @@ impl ResolvedProfile {
         self.parse_think_tags
     }
 
+    /// Ask the server for the model info fields the profile leaves unset.
+    pub fn discover_model_info(&self) -> bool {
+        self.discover_model_info
+    }
+
     /// Timeouts.
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
@@ -244,6 +253,14 @@ impl ResolvedProfile {
     /// `model_info` laid over it field by field.
     pub fn model_info(&self) -> &ModelInfo {
         &self.model_info
+    }
+
+    /// Where each field of [`model_info`](Self::model_info) came from: the
+    /// profile's `model_info`, the catalogue, or the defaults. The provider fills
+    /// the fields that are not the profile's own from what the server reports
+    /// (see [`oac_provider::discover`]).
+    pub fn model_info_sources(&self) -> oac_provider::ModelInfoSources {
+        self.model_info_sources
     }
 
     /// The native catalogue's entry for `model` (wire model, alias effort, family,
@@ -305,7 +322,9 @@ impl From<ResolvedProfile> for ProviderConfig {
             .with_timeouts(profile.timeouts)
             .with_max_retries(profile.max_retries)
             .with_parse_think_tags(profile.parse_think_tags)
+            .with_model_info_discovery(profile.discover_model_info)
             .with_model_info(profile.model_info)
+            .with_model_info_sources(profile.model_info_sources)
             .with_request_defaults(defaults)
             .with_rules(rules);
         if let Some(key) = profile.api_key {

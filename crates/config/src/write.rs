@@ -80,6 +80,10 @@ fn write_profile(out: &mut String, table: &str, p: &Profile) {
         "parse_think_tags",
         p.parse_think_tags.map(|v| v.to_string()),
     );
+    opt(
+        "discover_model_info",
+        p.discover_model_info.map(|v| v.to_string()),
+    );
     opt("timeout_secs", p.timeout.map(seconds));
     opt("connect_timeout_secs", p.connect_timeout.map(seconds));
     opt(

@@ -209,6 +209,12 @@ impl ClientBuilder {
         self.map(|p| p.parse_think_tags(on))
     }
 
+    /// Ask the server, on the first request, for the model info fields the
+    /// profile leaves unset (on by default; see [`oac_provider::discover`]).
+    pub fn discover_model_info(self, on: bool) -> Self {
+        self.map(|p| p.discover_model_info(on))
+    }
+
     /// Limit on a whole request (600 s by default).
     pub fn timeout(self, timeout: Duration) -> Self {
         self.map(|p| p.timeout(timeout))

@@ -306,7 +306,7 @@ async fn an_image_for_a_text_only_model_is_refused_before_sending() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-    assert_eq!(sim.request_count(), 0);
+    assert_eq!(sim.chat_request_count(), 0);
 }
 
 #[tokio::test]

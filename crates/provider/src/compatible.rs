@@ -37,9 +37,10 @@ impl OpenAiCompatible {
         ProviderBuilder::new(config.into())
     }
 
-    /// The request rules in force (what the body will look like).
+    /// The request rules in force (what the body will look like): the configured
+    /// ones, with what discovery learned once the first request has run it.
     pub fn shaping_rules(&self) -> &ShapingRules {
-        &self.engine.rules
+        &self.engine.discovery.current().rules
     }
 }
 

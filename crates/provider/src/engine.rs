@@ -7,7 +7,7 @@ use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use crate::model::ModelInfo;
+use crate::discover::Discovery;
 use crate::settings::{IncludeUsage, ProviderConfig};
 use bytes::Bytes;
 use oac_url::{Endpoints, Url};
@@ -28,11 +28,11 @@ use crate::transport::{Delivered, Transport, TransportSettings, parse_headers};
 /// query values) in the URLs.
 pub(crate) struct Engine {
     pub(crate) transport: Transport,
-    pub(crate) rules: ShapingRules,
     pub(crate) endpoints: Endpoints,
     pub(crate) model: String,
-    pub(crate) model_info: ModelInfo,
-    stream_settings: StreamSettings,
+    /// The model info, rules and stream settings requests use: configured, then
+    /// discovered on the first request (see [`crate::discover`]).
+    pub(crate) discovery: Discovery,
     /// Chat endpoints that rejected `stream_options` (for `include_usage = auto`).
     usage_rejected: Mutex<HashSet<String>>,
 }
@@ -42,11 +42,9 @@ impl std::fmt::Debug for Engine {
         let secrets = self.transport.redactor.values();
         f.debug_struct("Engine")
             .field("transport", &self.transport)
-            .field("rules", &self.rules)
             .field("endpoints", &self.endpoints.debug_masking(&secrets))
             .field("model", &self.model)
-            .field("model_info", &self.model_info)
-            .field("stream_settings", &self.stream_settings)
+            .field("discovery", &self.discovery)
             .finish_non_exhaustive()
     }
 }
@@ -67,7 +65,11 @@ macro_rules! provider_via_engine {
             }
 
             fn model_info(&self) -> &$crate::model::ModelInfo {
-                &self.engine.model_info
+                &self.engine.discovery.current().model.info
+            }
+
+            async fn known_model(&self) -> $crate::discover::KnownModel {
+                self.engine.discovered().await.model.clone()
             }
 
             fn endpoints(&self) -> &oac_url::Endpoints {
@@ -171,11 +173,9 @@ impl Engine {
         };
         Ok(Engine {
             transport,
-            rules,
+            discovery: Discovery::new(&config, rules, stream_settings),
             endpoints: config.endpoints().clone(),
             model: config.model().to_owned(),
-            model_info: config.model_info().clone(),
-            stream_settings,
             usage_rejected: Mutex::new(HashSet::new()),
         })
     }
@@ -199,7 +199,7 @@ impl Engine {
     }
 
     fn prepare(&self, request: &ChatRequest, streaming: Streaming) -> Result<Prepared, Error> {
-        let body = build_body(&self.rules, request, streaming)?;
+        let body = build_body(&self.discovery.current().rules, request, streaming)?;
         let bytes = serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest {
             message: format!("the request body could not be serialized: {e}"),
         })?;
@@ -247,6 +247,7 @@ impl Engine {
     /// A complete reply. An error object in a success body (`{"error":{"code":503}}`)
     /// is retried like the status it names: nothing reached the caller yet.
     pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        self.discovered().await;
         let prepared = self.prepare(&request, Streaming::Off)?;
         self.send(&prepared, |delivered| self.read_complete(delivered))
             .await
@@ -280,7 +281,7 @@ impl Engine {
         exchange: &Exchange,
         status: u16,
     ) -> Result<ChatResponse, Error> {
-        let settings = &self.stream_settings;
+        let settings = &self.discovery.current().stream;
         crate::body::parse_complete(
             body,
             &crate::body::Reply {
@@ -309,14 +310,15 @@ impl Engine {
             headers,
             exchange,
             deadline,
-            &self.stream_settings,
+            &self.discovery.current().stream,
         )
     }
 
     /// A streamed reply.
     pub(crate) async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
+        self.discovered().await;
         let key = endpoint_key(&self.endpoints.chat);
-        let include_usage = match self.rules.include_usage {
+        let include_usage = match self.discovery.current().rules.include_usage {
             IncludeUsage::Never => false,
             IncludeUsage::Auto => !self.usage_was_rejected(&key),
             _ => true,
@@ -324,7 +326,7 @@ impl Engine {
         match self.open_stream(&request, include_usage).await {
             Err(error)
                 if include_usage
-                    && self.rules.include_usage == IncludeUsage::Auto
+                    && self.discovery.current().rules.include_usage == IncludeUsage::Auto
                     && rejects_stream_options(&error) =>
             {
                 tracing::info!(
@@ -395,7 +397,7 @@ impl Engine {
                 status,
                 headers,
                 exchange,
-                &self.stream_settings,
+                &self.discovery.current().stream,
             ));
         }
         let status = response.status().as_u16();
@@ -406,7 +408,7 @@ impl Engine {
             headers,
             exchange,
             deadline,
-            &self.stream_settings,
+            &self.discovery.current().stream,
         ))
     }
 

@@ -92,7 +92,7 @@ impl ModelEntry {
 /// An exact decimal from a JSON number or numeric string (never through f64
 /// arithmetic: the number's text is parsed). Negative values mean "varies" on
 /// OpenRouter and are treated as unknown.
-fn decimal(value: &Value) -> Option<Decimal> {
+pub(crate) fn decimal(value: &Value) -> Option<Decimal> {
     let text = match value {
         Value::String(s) => s.trim().to_owned(),
         Value::Number(n) => n.to_string(),

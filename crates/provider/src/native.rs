@@ -76,9 +76,10 @@ impl OpenAiNative {
         ProviderBuilder::new(config.into())
     }
 
-    /// The request rules in force (what the body will look like).
+    /// The request rules in force (what the body will look like): the configured
+    /// ones, with what discovery learned once the first request has run it.
     pub fn shaping_rules(&self) -> &ShapingRules {
-        &self.engine.rules
+        &self.engine.discovery.current().rules
     }
 
     /// What the rules know of the model (wire id, family rules, alias effort).

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::discover::{InfoSource, KnownModel, ModelInfoSources};
 use crate::model::ModelInfo;
 use async_trait::async_trait;
 use oac_url::{Endpoints, ProviderKind};
@@ -53,6 +54,17 @@ pub trait Provider: Send + Sync + fmt::Debug {
 
     /// What the model can do and what it costs.
     fn model_info(&self) -> &ModelInfo;
+
+    /// What is known of the model, with where each field came from. The built-in
+    /// providers ask the server on first use (see [`discover`](crate::discover))
+    /// and answer from then on without a request; the default answers with
+    /// [`model_info`](Provider::model_info), every field the implementation's own.
+    async fn known_model(&self) -> KnownModel {
+        KnownModel::configured(
+            self.model_info().clone(),
+            ModelInfoSources::all(InfoSource::Profile),
+        )
+    }
 
     /// The URLs this provider calls.
     fn endpoints(&self) -> &Endpoints;

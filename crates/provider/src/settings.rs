@@ -10,6 +10,7 @@ use oac_url::{AuthHint, Endpoints};
 use secrecy::SecretString;
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
+use crate::discover::{InfoSource, ModelInfoSources};
 use crate::headers::Headers;
 use crate::model::ModelInfo;
 
@@ -399,6 +400,8 @@ pub struct ProviderConfig {
     ca_cert: Option<PathBuf>,
     parse_think_tags: bool,
     model_info: ModelInfo,
+    model_info_sources: ModelInfoSources,
+    discover_model_info: bool,
     defaults: RequestDefaults,
     rules: ModelRules,
 }
@@ -431,6 +434,8 @@ impl std::fmt::Debug for ProviderConfig {
             )
             .field("parse_think_tags", &self.parse_think_tags)
             .field("model_info", &self.model_info)
+            .field("model_info_sources", &self.model_info_sources)
+            .field("discover_model_info", &self.discover_model_info)
             .field("defaults", &self.defaults)
             .field("rules", &self.rules)
             .finish()
@@ -465,6 +470,8 @@ impl ProviderConfig {
             ca_cert: None,
             parse_think_tags: true,
             model_info: ModelInfo::compatible_default(),
+            model_info_sources: ModelInfoSources::all(InfoSource::Default),
+            discover_model_info: true,
             defaults: RequestDefaults::default(),
             rules: ModelRules::default(),
         }
@@ -526,10 +533,33 @@ impl ProviderConfig {
         self
     }
 
-    /// What the model can do and what it costs.
+    /// What the model can do and what it costs. Every field counts as the
+    /// caller's own ([`InfoSource::Profile`]), so discovery changes none of them;
+    /// say where each came from with
+    /// [`with_model_info_sources`](Self::with_model_info_sources) to let the server
+    /// fill the ones that are only defaults.
     #[must_use]
     pub fn with_model_info(mut self, info: ModelInfo) -> Self {
         self.model_info = info;
+        self.model_info_sources = ModelInfoSources::all(InfoSource::Profile);
+        self
+    }
+
+    /// Where each field of the model info came from. Fields from the catalogue or
+    /// the defaults may be replaced by what the server reports (see
+    /// [`discover`](crate::discover)); the profile's own never are.
+    #[must_use]
+    pub fn with_model_info_sources(mut self, sources: ModelInfoSources) -> Self {
+        self.model_info_sources = sources;
+        self
+    }
+
+    /// Whether the first request asks the server what it knows of the model
+    /// (context window, max output, images, tools, prices) to fill the fields the
+    /// profile leaves unset. On by default; see [`discover`](crate::discover).
+    #[must_use]
+    pub fn with_model_info_discovery(mut self, on: bool) -> Self {
+        self.discover_model_info = on;
         self
     }
 
@@ -553,8 +583,11 @@ impl ProviderConfig {
         &mut self.headers
     }
 
-    /// The model's info, to change in place.
+    /// The model's info, to change in place. Like
+    /// [`with_model_info`](Self::with_model_info), every field then counts as the
+    /// caller's own.
     pub fn model_info_mut(&mut self) -> &mut ModelInfo {
+        self.model_info_sources = ModelInfoSources::all(InfoSource::Profile);
         &mut self.model_info
     }
 
@@ -621,6 +654,16 @@ impl ProviderConfig {
     /// The model's info.
     pub fn model_info(&self) -> &ModelInfo {
         &self.model_info
+    }
+
+    /// Where each field of [`model_info`](Self::model_info) came from.
+    pub fn model_info_sources(&self) -> ModelInfoSources {
+        self.model_info_sources
+    }
+
+    /// Whether discovery is on ([`with_model_info_discovery`](Self::with_model_info_discovery)).
+    pub fn discovers_model_info(&self) -> bool {
+        self.discover_model_info
     }
 
     /// The request defaults.

@@ -92,7 +92,7 @@ fn provider_name(flavor: Flavor) -> &'static str {
 /// The span of one chat request.
 fn chat_span(engine: &Engine, stream: bool) -> Span {
     let url = &engine.endpoints.chat;
-    let model = engine.rules.wire_model.as_str();
+    let model = engine.discovery.current().rules.wire_model.as_str();
     let provider = provider_name(engine.endpoints.flavor);
     tracing::info_span!(
         target: "oac_provider",

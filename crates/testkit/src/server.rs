@@ -117,6 +117,14 @@ fn choose_reply(
     {
         return (refuse(401, refusal, Some("invalid_api_key")), info);
     }
+    if let Some((_, _, status, body)) = config
+        .routes
+        .iter()
+        .find(|(method, path, _, _)| *method == request.method && *path == request.path)
+    {
+        let reply = Reply::error(*status, body.to_string().into_bytes());
+        return (with_default_delay(reply, config.first_byte_delay), info);
+    }
     match route {
         Route::Unknown => {
             let message = format!(

@@ -47,6 +47,8 @@ pub(crate) struct Config {
     pub(crate) api_key: Option<String>,
     pub(crate) models: Vec<String>,
     pub(crate) models_body: Option<Value>,
+    /// Fixed answers for other endpoints: (method, path, status, body).
+    pub(crate) routes: Vec<(String, String, u16, Value)>,
     pub(crate) strict_models: bool,
     pub(crate) reject_stream_options: bool,
     /// Status and body of the refusal of `stream_options` (OpenAI-shaped 400 when `None`).
@@ -62,6 +64,7 @@ impl Default for Config {
             api_key: None,
             models: vec![crate::DEFAULT_MODEL.to_owned()],
             models_body: None,
+            routes: Vec::new(),
             strict_models: false,
             reject_stream_options: false,
             stream_options_refusal: None,
@@ -273,6 +276,34 @@ impl Simulator {
             .collect()
     }
 
+    /// The chat requests (`POST …/chat/completions`), in arrival order: what a
+    /// test of request shaping or retries looks at, leaving out the metadata
+    /// requests a client makes on its own (the models list and the server's
+    /// model-info endpoints that model-info discovery asks once per client).
+    #[must_use]
+    pub fn chat_requests(&self) -> Vec<RecordedRequest> {
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|request| {
+                request.method == "POST"
+                    && request
+                        .path
+                        .trim_end_matches('/')
+                        .ends_with("/chat/completions")
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// How many chat requests were received (see [`chat_requests`](Self::chat_requests)).
+    #[must_use]
+    pub fn chat_request_count(&self) -> usize {
+        self.chat_requests().len()
+    }
+
     /// The most recent request.
     #[must_use]
     pub fn last_request(&self) -> Option<RecordedRequest> {
@@ -393,6 +424,31 @@ impl SimulatorBuilder {
     /// [`strict_models`](Self::strict_models).
     pub fn models_json(mut self, body: Value) -> Self {
         self.config.models_body = Some(body);
+        self
+    }
+
+    /// Answers `METHOD path` (the exact path, e.g. `GET /props` or
+    /// `POST /api/show`) with `status` and this JSON, whatever the request says: a
+    /// server's metadata endpoint, recorded from the real server. Paths the
+    /// simulator does not answer get a 404.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use oac_testkit::Simulator;
+    /// use serde_json::json;
+    ///
+    /// let sim = Simulator::builder()
+    ///     .route("GET", "/props", 200, json!({"default_generation_settings": {"n_ctx": 2048}}))
+    ///     .start()
+    ///     .await;
+    /// assert!(sim.url("/props").ends_with("/props"));
+    /// # }
+    /// ```
+    pub fn route(mut self, method: &str, path: &str, status: u16, body: Value) -> Self {
+        self.config
+            .routes
+            .push((method.to_ascii_uppercase(), path.to_owned(), status, body));
         self
     }
 
