@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use oac_config::{Loader, ModelInfo, Overrides, ResolvedProfile, Warning};
 use oac_pricing::Tracker;
-use oac_provider::{ChatRequest, ChatResponse, ModelEntry, Provider};
+use oac_provider::{ChatRequest, ChatResponse, KnownModel, ModelEntry, Provider};
 use oac_url::Endpoints;
 
 use crate::builder::ClientBuilder;
@@ -171,7 +171,9 @@ impl Client {
 
     /// Sends `request` and waits for the complete reply (non-streaming).
     pub async fn send(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
-        match self.provider.chat(request).await {
+        let result = self.provider.chat(request).await;
+        self.follow_discovery();
+        match result {
             Ok(response) => {
                 match &response.usage {
                     Some(report) => self.tracker.record(&report.usage, &report.cost),
@@ -187,8 +189,16 @@ impl Client {
     /// byte (a refused key, an unknown model, an unreachable host) come back here,
     /// after retries; errors inside the stream come as items of the stream.
     pub async fn stream(&self, request: ChatRequest) -> Result<ReplyStream, Error> {
-        let inner = self.provider.chat_stream(request).await?;
-        Ok(ReplyStream::new(inner, self.tracker.clone()))
+        let inner = self.provider.chat_stream(request).await;
+        self.follow_discovery();
+        Ok(ReplyStream::new(inner?, self.tracker.clone()))
+    }
+
+    /// The tracker measures context use against the window the model info has now
+    /// (the server's, once the first request has discovered it).
+    fn follow_discovery(&self) {
+        self.tracker
+            .set_context_window(self.provider.model_info().context_window);
     }
 
     /// The provider's models (GET the models URL with the same auth, headers and
@@ -236,9 +246,33 @@ impl Client {
         self.provider.model()
     }
 
-    /// What the model can do and what it costs.
+    /// What the model can do and what it costs: the profile's and the catalogue's
+    /// values until the first request, with what the server reported from then on
+    /// (see [`known_model`](Client::known_model)).
     pub fn model_info(&self) -> &ModelInfo {
         self.provider.model_info()
+    }
+
+    /// What is known of the model, with where each field came from (profile,
+    /// server, catalogue, default) and what discovery asked the server. Runs
+    /// discovery when no request has yet (at most once per client, within a few
+    /// seconds; a server that says nothing leaves the configured info).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), oac::Error> {
+    /// let client = oac::Client::builder()
+    ///     .base_url("http://127.0.0.1:8080/v1") // llama.cpp started with -c 2048
+    ///     .model("qwen2.5-0.5b-instruct")
+    ///     .build()?;
+    /// let known = client.known_model().await;
+    /// println!("context {} ({})", known.info.context_window, known.sources.context_window);
+    /// // context 2048 (server: llama.cpp /props)
+    /// # Ok(()) }
+    /// ```
+    pub async fn known_model(&self) -> KnownModel {
+        let known = self.provider.known_model().await;
+        self.follow_discovery();
+        known
     }
 
     /// The URLs this client calls.

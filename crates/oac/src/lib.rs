@@ -84,8 +84,9 @@ pub use oac_config::{
 pub use oac_pricing::{Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, parse_price};
 pub use oac_provider::{
     ChatRequest, ChatResponse, ChatStream, ContentPart, Error as ProviderError, ErrorKind,
-    FinishReason, Image, Message, ModelEntry, Provider, ResponseFormat, StreamEvent,
-    StreamMetadata, Tool, ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent,
+    FinishReason, Image, InfoSource, KnownModel, Message, ModelEntry, ModelInfoSources, Provider,
+    ResponseFormat, StreamEvent, StreamMetadata, Tool, ToolCall, ToolCallDelta, ToolChoice,
+    UsageReport, UserContent,
 };
 pub use oac_url::{Endpoints, ProviderKind};
 pub use serde_json::{Value, json};

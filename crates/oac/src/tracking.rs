@@ -21,6 +21,12 @@ impl SharedTracker {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The window context use is measured against (it changes once discovery has
+    /// learned the server's).
+    pub(crate) fn set_context_window(&self, window: u32) {
+        self.lock().set_context_window(Some(u64::from(window)));
+    }
+
     pub(crate) fn record(&self, usage: &Usage, cost: &Cost) {
         self.lock().record(usage, cost);
     }

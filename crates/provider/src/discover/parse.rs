@@ -100,6 +100,14 @@ pub fn from_models_entry(entry: &ModelEntry) -> Found {
     found.info.context_window = entry.context_window.or(meta_ctx);
     found.info.max_output_tokens = entry.max_output_tokens;
     found.info.supports_images = entry.supports_images;
+    // OpenRouter lists the parameters a model takes; no `tools` means no tool calls.
+    if let Some(params) = entry
+        .extra
+        .get("supported_parameters")
+        .and_then(Value::as_array)
+    {
+        found.info.supports_tools = Some(params.iter().any(|p| p.as_str() == Some("tools")));
+    }
     if let Some(prices) = &entry.prices {
         found.info.prices = prices.clone();
     }
