@@ -395,7 +395,11 @@ fn oac_chat_json_prints_text_usage_and_done() {
     );
     assert_eq!(lines[1]["type"], "usage");
     assert!(lines[1]["input_tokens"].as_u64().is_some(), "{ran}");
-    assert_eq!(lines[2], json!({"type": "done", "finish_reason": "stop"}));
+    assert_eq!(
+        lines[2],
+        json!({"type": "done", "finish_reason": "stop", "context_window": 128000,
+               "context_window_source": "default", "prices_source": "default"})
+    );
 }
 
 #[test]

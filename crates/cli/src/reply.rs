@@ -3,8 +3,8 @@
 
 use oac::pricing::{ContextUse, exact_string, format_tokens};
 use oac::{
-    ChatResponse, Cost, FinishReason, ModelInfo, ReplyStream, StreamEvent, ToolCall, UsageReport,
-    format_usd,
+    ChatResponse, Cost, FinishReason, InfoSource, KnownModel, ReplyStream, StreamEvent, ToolCall,
+    UsageReport, format_usd,
 };
 
 use serde_json::Value;
@@ -140,11 +140,14 @@ impl View {
 
 /// Ends a shown reply: the usage line (human) or the `done` event (JSON), and a note
 /// when the model stopped for a reason other than finishing.
-pub fn show_end(out: &mut Output, shown: &Shown, info: &ModelInfo) -> Result<(), Failure> {
+pub fn show_end(out: &mut Output, shown: &Shown, known: &KnownModel) -> Result<(), Failure> {
     if out.is_json() {
         return out.record(&record! {
             "type": "done",
             "finish_reason": shown.finish.as_ref().map(FinishReason::as_str),
+            "context_window": known.info.context_window,
+            "context_window_source": known.sources.context_window.to_string(),
+            "prices_source": known.sources.prices.to_string(),
         });
     }
     if let Some(report) = &shown.usage {
@@ -154,7 +157,7 @@ pub fn show_end(out: &mut Output, shown: &Shown, info: &ModelInfo) -> Result<(),
             ));
         }
     }
-    out.note(&usage_line(shown.usage.as_ref(), info));
+    out.note(&usage_line(shown.usage.as_ref(), known));
     match &shown.finish {
         Some(FinishReason::Length) => out.note(
             "note: the reply stopped at the output token limit (finish reason `length`); raise --max-tokens",
@@ -168,7 +171,10 @@ pub fn show_end(out: &mut Output, shown: &Shown, info: &ModelInfo) -> Result<(),
 }
 
 /// `usage: 2,006 in · 1,920 cached · 300 out · 0 reasoning · cost $0.005615 · context …`.
-pub fn usage_line(usage: Option<&UsageReport>, info: &ModelInfo) -> String {
+/// A context window or prices the server reported say so: `context 11 of 2,048
+/// tokens (0.5%), window from llama.cpp /props`, `cost $0.75 (prices from LiteLLM /model/info)`.
+pub fn usage_line(usage: Option<&UsageReport>, known: &KnownModel) -> String {
+    let info = &known.info;
     let Some(report) = usage else {
         return "usage: not reported by the provider · cost unknown".to_owned();
     };
@@ -187,7 +193,15 @@ pub fn usage_line(usage: Option<&UsageReport>, info: &ModelInfo) -> String {
             "cost ≈{} (an estimate: the usage was repaired)",
             format_usd(breakdown.total)
         ),
-        Cost::Known(breakdown) => format!("cost {}", format_usd(breakdown.total)),
+        Cost::Known(breakdown) => match known.sources.prices {
+            InfoSource::Server(source) => {
+                format!(
+                    "cost {} (prices from {source})",
+                    format_usd(breakdown.total)
+                )
+            }
+            _ => format!("cost {}", format_usd(breakdown.total)),
+        },
         Cost::Unknown(unknown) => format!("cost unknown ({})", unknown.reason),
         _ => "cost unknown".to_owned(),
     });
@@ -195,7 +209,12 @@ pub fn usage_line(usage: Option<&UsageReport>, info: &ModelInfo) -> String {
         parts.push(format!("provider says {}", format_usd(reported)));
     }
     if let Some(context) = ContextUse::new(u.input_total, u64::from(info.context_window)) {
-        parts.push(format!("context {context}"));
+        match known.sources.context_window {
+            InfoSource::Server(source) => {
+                parts.push(format!("context {context}, window from {source}"))
+            }
+            _ => parts.push(format!("context {context}")),
+        }
     }
     format!("usage: {}", parts.join(" · "))
 }

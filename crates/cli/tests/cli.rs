@@ -276,7 +276,36 @@ async fn models_prints_one_id_per_line() {
         (0, "alpha\nbeta\n", "")
     );
     let json = env.run(&["models", "--json"]).await;
-    assert_eq!(json.stdout, "{\"id\":\"alpha\"}\n{\"id\":\"beta\"}\n");
+    let lines = json.json_lines();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "alpha");
+    assert_eq!(lines[1]["id"], "beta");
+    // A bare list states nothing of the models' limits: null, never a made-up value.
+    assert_eq!(lines[0]["context_window"], serde_json::Value::Null);
+    assert_eq!(lines[0]["source"], "models list");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn models_json_shows_what_each_entry_states() {
+    let sim = Simulator::builder()
+        .models_json(serde_json::json!({"data": [{
+            "id": "deepseek/deepseek-chat-v3.1", "context_length": 163840,
+            "pricing": {"prompt": "0.0000002", "completion": "0.0000008"},
+            "top_provider": {"max_completion_tokens": 65536},
+            "architecture": {"input_modalities": ["text"]},
+            "supported_parameters": ["tools", "max_tokens"]
+        }]}))
+        .start()
+        .await;
+    let env = Env::new().sim(&sim);
+    let json = env.run(&["models", "--json"]).await;
+    let line = &json.json_lines()[0];
+    assert_eq!(line["context_window"], 163_840);
+    assert_eq!(line["max_output_tokens"], 65_536);
+    assert_eq!(line["supports_images"], false);
+    assert_eq!(line["supports_tools"], true);
+    assert_eq!(line["input_price"], "0.2");
+    assert_eq!(line["output_price"], "0.8");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

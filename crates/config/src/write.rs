@@ -193,7 +193,18 @@ fn key(name: &str) -> String {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if bare { name.to_owned() } else { string(name) }
+    if bare {
+        return name.to_owned();
+    }
+    // A key is never a multi-line string (which `string` picks for text with a
+    // line break): let the toml crate quote it as a key, in a one-entry table.
+    let mut table = toml::Table::new();
+    table.insert(name.to_owned(), toml::Value::Integer(0));
+    let line = table.to_string();
+    match line.trim_end().strip_suffix(" = 0") {
+        Some(quoted) => quoted.to_owned(),
+        None => string(name),
+    }
 }
 
 /// A TOML basic string, escaped by the toml crate.
@@ -361,6 +372,28 @@ mod tests {
         assert_eq!(file_stem("my profile"), "my_profile");
         assert_eq!(file_stem(""), "profile");
         assert_eq!(file_stem(".hidden"), "hidden");
+    }
+
+    #[test]
+    fn keys_with_line_breaks_and_controls_stay_one_line() {
+        for name in [
+            "a\nb",
+            "o-mi\u{7f}of\n\\x",
+            "tab\there",
+            "quote\"d",
+            "\"\"\"",
+            "日本",
+        ] {
+            let quoted = key(name);
+            assert!(!quoted.contains('\n'), "{quoted}");
+            let text = format!("{quoted} = 1\n");
+            let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                table.keys().next().map(String::as_str),
+                Some(name),
+                "{text}"
+            );
+        }
     }
 
     #[test]

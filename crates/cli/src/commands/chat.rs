@@ -32,7 +32,9 @@ pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Resu
         spinner.stop();
         reply::show_response(out, &response)?
     };
-    reply::show_end(out, &shown, client.model_info())
+    // Discovery ran with the request: this asks nothing more of the server.
+    let known = client.known_model().await;
+    reply::show_end(out, &shown, &known)
 }
 
 /// The prompt: the arguments joined with spaces, else standard input.

@@ -49,7 +49,7 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
         .await?;
     spinner.set_message("waiting for the first token…");
     let shown = reply::show_stream(out, stream, spinner).await?;
-    reply::show_end(out, &shown, &info)?;
+    reply::show_end(out, &shown, &client.known_model().await)?;
 
     out.note("\n── models");
     for model in client.models().await? {

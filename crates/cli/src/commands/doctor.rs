@@ -16,6 +16,7 @@ use super::resolve::provider_line;
 use crate::args::GlobalArgs;
 use crate::failure::{Failure, exit_code};
 use crate::fixes::{closest_model, fix_for};
+use crate::model_info;
 use crate::output::{Output, record};
 use crate::redact;
 
@@ -348,6 +349,10 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model_check(&client, &profile, evidence).await;
     spinner.stop();
     let (outcome, answered) = model;
+    let outcome = match outcome {
+        Outcome::Pass(detail) => Outcome::Pass(with_model_info(detail, &client).await),
+        other => other,
+    };
     let model_failed = matches!(outcome, Outcome::Fail { .. });
     doctor.report(Check::Model, outcome)?;
     if model_failed {
@@ -394,6 +399,18 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
         usage_outcome(usage.as_ref(), profile.streaming()),
     )?;
     doctor.finish("after the failure above")
+}
+
+/// `detail` with the model info (each field's source) and what discovery asked the
+/// server, one line each.
+async fn with_model_info(detail: String, client: &Client) -> String {
+    let known = client.known_model().await;
+    let mut lines = vec![
+        detail,
+        format!("model info: {}", model_info::summary(&known)),
+    ];
+    lines.extend(known.notes.iter().map(|note| format!("asked {note}")));
+    lines.join("\n")
 }
 
 /// Output tokens of the ping: enough for reasoning models, which refuse (or spend

@@ -1,5 +1,7 @@
 //! `oac models`: the provider's model ids, one per line.
 
+use oac::provider::discover;
+
 use crate::args::GlobalArgs;
 use crate::failure::Failure;
 use crate::output::{Output, record};
@@ -12,7 +14,19 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     spinner.stop();
     for model in &models {
         if out.is_json() {
-            out.record(&record! { "id": model.id })?;
+            // What the entry itself states of the model (null: not stated).
+            let stated = discover::from_models_entry(model).info;
+            let price = |p: Option<oac::Decimal>| p.map(|d| d.normalize().to_string());
+            out.record(&record! {
+                "id": model.id,
+                "context_window": stated.context_window,
+                "max_output_tokens": stated.max_output_tokens,
+                "supports_images": stated.supports_images,
+                "supports_tools": stated.supports_tools,
+                "input_price": price(stated.prices.input_price),
+                "output_price": price(stated.prices.output_price),
+                "source": "models list",
+            })?;
         } else {
             out.line(&model.id)?;
         }

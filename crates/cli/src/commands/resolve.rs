@@ -1,11 +1,12 @@
 //! `oac resolve [URL]`: the URLs that would be called, the provider implementation
 //! that would call them, and the rules that applied. Sends nothing.
 
-use oac::ResolvedProfile;
+use oac::{KnownModel, ResolvedProfile};
 use serde_json::json;
 
 use crate::args::{GlobalArgs, ResolveArgs};
 use crate::failure::Failure;
+use crate::model_info;
 use crate::output::{Output, Record, record};
 use crate::redact;
 use crate::setup::{self, Need};
@@ -22,7 +23,32 @@ pub fn run(global: &GlobalArgs, args: &ResolveArgs, out: &mut Output) -> Result<
     } else {
         let secrets = redact::secrets(profile);
         out.line(&profile.endpoints().display_masking(&secrets).to_string())?;
-        out.line(&format!("provider: {}", provider_line(profile)))
+        out.line(&format!("provider: {}", provider_line(profile)))?;
+        if !profile.model().is_empty() {
+            out.line(&format!(
+                "model info: {}",
+                model_info::summary(&configured(profile))
+            ))?;
+            out.line(&format!("discovery: {}", discovery(profile)))?;
+        }
+        Ok(())
+    }
+}
+
+/// The model info before any request: the profile's, the catalogue's, the defaults.
+fn configured(profile: &ResolvedProfile) -> KnownModel {
+    KnownModel::configured(profile.model_info().clone(), profile.model_info_sources())
+}
+
+/// When the server is asked about the model (resolve itself sends nothing).
+fn discovery(profile: &ResolvedProfile) -> &'static str {
+    let sources = profile.model_info_sources();
+    if !profile.discover_model_info() {
+        "off (discover_model_info = false)"
+    } else if !sources.any_default() {
+        "not needed: the profile or the catalogue describes the model"
+    } else {
+        "the fields marked (default) are asked of the server on the first request (`oac doctor` shows what it says)"
     }
 }
 
@@ -39,6 +65,8 @@ fn resolved_json(profile: &ResolvedProfile) -> Record {
         "flavor": endpoints.flavor.as_str(),
         "rule": endpoints.rule,
         "provider": json!({"kind": kind, "reason": reason}),
+        "model_info": (!profile.model().is_empty()).then(|| model_info::json(&configured(profile))),
+        "discovery": (!profile.model().is_empty()).then(|| discovery(profile)),
     }
 }
 
