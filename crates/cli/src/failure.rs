@@ -125,6 +125,8 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::RateLimited | ErrorKind::QuotaExhausted => 5,
         ErrorKind::Connection | ErrorKind::Timeout => 6,
         ErrorKind::ServerError => 7,
+        ErrorKind::ContextTooLong => 9,
+        ErrorKind::EmptyReply => 10,
         _ => 8,
     }
 }
@@ -148,7 +150,8 @@ mod tests {
             (ErrorKind::Timeout, 6),
             (ErrorKind::ServerError, 7),
             (ErrorKind::ProviderError, 8),
-            (ErrorKind::ContextTooLong, 8),
+            (ErrorKind::ContextTooLong, 9),
+            (ErrorKind::EmptyReply, 10),
             (ErrorKind::Decode, 8),
             (ErrorKind::StreamEndedEarly, 8),
         ];

@@ -1643,3 +1643,36 @@ async fn huge_timeouts_in_a_profile_work() {
     assert_eq!(ran.code, 0, "{}", ran.shown());
     assert!(ran.stdout.contains("still fine"), "{}", ran.shown());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_reply_exits_10_streamed_or_not() {
+    let sim = Simulator::start().await;
+    let env = Env::new().sim(&sim);
+    sim.push(Reply::text("").usage_tokens(5, 0));
+    let ran = env.run(&["chat", "Hi"]).await;
+    assert_eq!(ran.code, 10, "{}", ran.shown());
+    assert!(ran.stderr.contains("empty reply"), "{}", ran.shown());
+    assert!(ran.stderr.contains("try again"), "{}", ran.shown());
+    // A complete reply is retried (max_retries = 2) before the error.
+    sim.clear_requests();
+    sim.push_n(Reply::text("").usage_tokens(5, 0), 3);
+    let ran = env.run(&["--json", "chat", "--no-stream", "Hi"]).await;
+    assert_eq!(ran.code, 10, "{}", ran.shown());
+    assert_eq!(ran.json_lines().last().unwrap()["kind"], "empty_reply");
+    assert_eq!(sim.chat_request_count(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_overflow_exits_9() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::error(
+        400,
+        bodies::openai_error(
+            "This model's maximum context length is 2048 tokens. However, your messages resulted in 3000 tokens.",
+            "invalid_request_error",
+            "context_length_exceeded",
+        ),
+    ));
+    let ran = Env::new().sim(&sim).run(&["chat", "Hi"]).await;
+    assert_eq!(ran.code, 9, "{}", ran.shown());
+}

@@ -122,6 +122,8 @@ pub(crate) struct Assembler {
     usage: Option<FoundUsage>,
     prices: Arc<ModelPrices>,
     ended: bool,
+    /// Whether any text, reasoning or tool call came (an empty reply otherwise).
+    has_content: bool,
     pub(crate) meta: StreamMetadata,
 }
 
@@ -141,6 +143,7 @@ impl Assembler {
             usage: None,
             prices,
             ended: false,
+            has_content: false,
             meta: StreamMetadata::default(),
         }
     }
@@ -148,6 +151,16 @@ impl Assembler {
     /// Whether a finish reason arrived.
     pub(crate) fn finished(&self) -> bool {
         self.finish.is_some()
+    }
+
+    /// True when the reply, now ended, had nothing in it.
+    pub(crate) fn is_empty_reply(&self) -> bool {
+        crate::classify::is_empty_reply(self.has_content, self.finish.as_ref())
+    }
+
+    /// The finish reason, when one arrived.
+    pub(crate) fn finish_reason(&self) -> Option<&FinishReason> {
+        self.finish.as_ref()
     }
 
     /// Count `bytes` more of the reply; an error once it exceeds the limit.
@@ -237,12 +250,14 @@ impl Assembler {
         {
             if !text.is_empty() {
                 self.count(text.len())?;
+                self.has_content = true;
                 out.push_back(StreamEvent::ReasoningDelta(text));
             }
         }
         if let Some(text) = content.filter(|t| !t.is_empty()) {
             // Counted as received: what the think splitter holds back is included.
             self.count(text.len())?;
+            self.has_content = true;
             match &mut self.think {
                 Some(splitter) => {
                     splitter.push(&text, &mut self.pieces);
@@ -299,6 +314,7 @@ impl Assembler {
                 partial.name.clone_from(name);
             }
             partial.arguments.push_str(&arguments);
+            self.has_content = true;
             out.push_back(StreamEvent::ToolCallDelta(ToolCallDelta {
                 index,
                 id: call.id,

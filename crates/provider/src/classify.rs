@@ -94,6 +94,34 @@ impl Exchange {
             details: self.details(),
         }
     }
+
+    /// The reply ended with `finish` and nothing in it (see [`is_empty_reply`]).
+    pub(crate) fn empty_reply(&self, finish: Option<&crate::FinishReason>) -> Error {
+        let fix = match finish {
+            Some(crate::FinishReason::Length) => {
+                "the output limit was reached first: raise max_tokens (a reasoning model may spend it all on hidden reasoning)"
+            }
+            _ => {
+                "try again; if it keeps happening, the model may not support this prompt (or this server's chat template)"
+            }
+        };
+        Error::EmptyReply {
+            host: self.host(),
+            finish: finish.map_or_else(
+                || "(no finish reason)".to_owned(),
+                |f| format!("(finish reason `{}`)", f.as_str()),
+            ),
+            fix,
+            details: self.details(),
+        }
+    }
+}
+
+/// True when a reply that ended properly is empty: no text, no reasoning, no tool
+/// call, and not withheld by a content filter (which is its own finish reason,
+/// shown as such).
+pub(crate) fn is_empty_reply(has_content: bool, finish: Option<&crate::FinishReason>) -> bool {
+    !has_content && !matches!(finish, Some(crate::FinishReason::ContentFilter))
 }
 
 /// Longest start of an error body kept in [`ErrorDetails::body`].

@@ -229,12 +229,9 @@ impl EventDecoder {
     fn settle(&mut self, decoded: Result<(), Error>, early_cause: &str) {
         self.pending_error = match decoded {
             Err(error) => Some(error),
-            Ok(()) if self.done => None,
-            Ok(()) if self.assembler.finished() => {
-                self.assembler.end(&mut self.queue);
-                self.done = true;
-                None
-            }
+            // An empty reply found at the end stays to be handed out.
+            Ok(()) if self.done => self.pending_error.take(),
+            Ok(()) if self.assembler.finished() => self.end_properly(),
             Ok(()) => Some(self.ended_early(early_cause.to_owned())),
         };
         if self.pending_error.is_some() {
@@ -269,6 +266,16 @@ impl EventDecoder {
 
     pub(crate) fn exchange(&self) -> &Exchange {
         &self.exchange
+    }
+
+    /// The stream ended properly: its held-back events are queued, and the error
+    /// to hand out after them is returned when the reply was empty.
+    fn end_properly(&mut self) -> Option<Error> {
+        self.assembler.end(&mut self.queue);
+        self.done = true;
+        self.assembler
+            .is_empty_reply()
+            .then(|| self.exchange.empty_reply(self.assembler.finish_reason()))
     }
 
     fn ended_early(&self, cause: String) -> Error {
@@ -328,8 +335,7 @@ impl EventDecoder {
                     return Err(self.chunk_error(problem));
                 }
                 if self.assembler.finished() {
-                    self.assembler.end(&mut self.queue);
-                    self.done = true;
+                    self.pending_error = self.end_properly();
                 }
                 Ok(())
             }
@@ -408,8 +414,7 @@ impl EventDecoder {
                 continue;
             }
             if data == "[DONE]" {
-                self.assembler.end(&mut self.queue);
-                self.done = true;
+                self.pending_error = self.end_properly();
                 return Ok(());
             }
             match serde_json::from_str::<WireResponse>(data) {
@@ -437,8 +442,7 @@ impl EventDecoder {
                                 }
                             }
                             None => {
-                                self.assembler.end(&mut self.queue);
-                                self.done = true;
+                                self.pending_error = self.end_properly();
                                 return Ok(());
                             }
                         }

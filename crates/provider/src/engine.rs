@@ -282,7 +282,7 @@ impl Engine {
         status: u16,
     ) -> Result<ChatResponse, Error> {
         let settings = &self.discovery.current().stream;
-        crate::body::parse_complete(
+        let response = crate::body::parse_complete(
             body,
             &crate::body::Reply {
                 headers,
@@ -292,7 +292,17 @@ impl Engine {
                 prices: &settings.prices,
                 max_tool_calls: settings.max_tool_calls,
             },
-        )
+        )?;
+        let has_content = !response.content.is_empty()
+            || response.reasoning.as_deref().is_some_and(|r| !r.is_empty())
+            || !response.tool_calls.is_empty();
+        if classify::is_empty_reply(has_content, response.finish_reason.as_ref()) {
+            // Retried like a server error (nothing reached the caller yet).
+            return Err(exchange
+                .empty_reply(response.finish_reason.as_ref())
+                .with_response(status, headers));
+        }
+        Ok(response)
     }
 
     fn stream_of_bytes(

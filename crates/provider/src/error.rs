@@ -87,6 +87,8 @@ pub enum ErrorKind {
     Decode,
     /// The stream closed before it finished.
     StreamEndedEarly,
+    /// The reply ended properly but carried no text, no reasoning and no tool call.
+    EmptyReply,
     /// The request cannot be sent as it is (e.g. an image to a text-only model).
     InvalidRequest,
     /// The profile or provider settings are wrong (e.g. no models URL).
@@ -110,6 +112,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Decode => "decode",
             ErrorKind::StreamEndedEarly => "stream_ended_early",
+            ErrorKind::EmptyReply => "empty_reply",
             ErrorKind::InvalidRequest => "invalid_request",
             ErrorKind::Config => "config",
         }
@@ -402,6 +405,22 @@ pub enum Error {
         /// The exchange.
         details: Box<ErrorDetails>,
     },
+    /// The reply ended properly (a finish reason, `[DONE]`) but carried no text, no
+    /// reasoning and no tool call. Retryable: a complete reply is retried within
+    /// the provider's `max_retries`; a stream ends with this error after its
+    /// finish and usage events, for the caller to retry.
+    #[error("empty reply: {host} ended the reply {finish} without any text, reasoning or tool call; {fix}{}", .details.suffix())]
+    #[non_exhaustive]
+    EmptyReply {
+        /// The host.
+        host: String,
+        /// `(finish reason `stop`)`, or `(no finish reason)`.
+        finish: String,
+        /// What to do.
+        fix: &'static str,
+        /// The exchange.
+        details: Box<ErrorDetails>,
+    },
     /// A response, one stream event, or what a stream assembled (its text,
     /// reasoning, tool calls…) was larger than the configured limit
     /// ([`Limits`](crate::Limits)).
@@ -514,6 +533,7 @@ macro_rules! details_of {
             | Error::Timeout { details, .. }
             | Error::Decode { details, .. }
             | Error::StreamEndedEarly { details, .. }
+            | Error::EmptyReply { details, .. }
             | Error::TooLarge { details, .. } => Some(details),
             Error::RedirectRefused { .. }
             | Error::ImagesNotSupported { .. }
@@ -582,6 +602,7 @@ impl Error {
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Decode { .. } | Error::TooLarge { .. } => ErrorKind::Decode,
             Error::StreamEndedEarly { .. } => ErrorKind::StreamEndedEarly,
+            Error::EmptyReply { .. } => ErrorKind::EmptyReply,
             Error::ImagesNotSupported { .. }
             | Error::ToolsNotSupported { .. }
             | Error::UnsupportedReasoningEffort { .. }

@@ -115,13 +115,14 @@ impl RetryPolicy {
     }
 }
 
-/// The retry rules by error: connection errors, 408, 409, 429 (not quota), 5xx.
+/// The retry rules by error: connection errors, 408, 409, 429 (not quota), 5xx,
+/// and an empty reply.
 pub fn is_retryable(error: &Error) -> bool {
     match error {
         Error::Connection { .. } => true,
         Error::Timeout { which, .. } => *which == crate::TimeoutKind::Connect,
         Error::QuotaExhausted { .. } => false,
-        Error::RateLimited { .. } | Error::ServerError { .. } => true,
+        Error::RateLimited { .. } | Error::ServerError { .. } | Error::EmptyReply { .. } => true,
         other => matches!(other.status(), Some(408 | 409 | 429 | 500..=599)),
     }
 }
