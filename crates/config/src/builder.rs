@@ -272,6 +272,20 @@ impl ProfileBuilder {
         self
     }
 
+    /// `headers_timeout_secs`.
+    #[must_use]
+    pub fn headers_timeout(mut self, timeout: Duration) -> Self {
+        self.profile.headers_timeout = Some(timeout);
+        self
+    }
+
+    /// `first_content_timeout_secs`.
+    #[must_use]
+    pub fn first_content_timeout(mut self, timeout: Duration) -> Self {
+        self.profile.first_content_timeout = Some(timeout);
+        self
+    }
+
     /// `max_retries`.
     #[must_use]
     pub fn max_retries(mut self, retries: u32) -> Self {

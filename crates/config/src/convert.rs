@@ -45,6 +45,8 @@ pub(crate) const PROFILE_KEYS: &[&str] = &[
     "timeout_secs",
     "connect_timeout_secs",
     "stream_idle_timeout_secs",
+    "headers_timeout_secs",
+    "first_content_timeout_secs",
     "max_retries",
     "proxy",
     "ca_cert",
@@ -300,6 +302,12 @@ pub(crate) fn profile(cx: &mut Cx, field: &Field<'_>) -> Profile {
     p.stream_idle_timeout = t
         .take(cx, "stream_idle_timeout_secs")
         .and_then(|f| seconds(cx, &f, "120"));
+    p.headers_timeout = t
+        .take(cx, "headers_timeout_secs")
+        .and_then(|f| seconds(cx, &f, "60"));
+    p.first_content_timeout = t
+        .take(cx, "first_content_timeout_secs")
+        .and_then(|f| seconds(cx, &f, "300"));
     p.max_retries = t.take(cx, "max_retries").and_then(|f| whole(cx, &f, "2"));
     p.proxy = t
         .take(cx, "proxy")

@@ -251,6 +251,10 @@ pub struct Profile {
     pub connect_timeout: Option<Duration>,
     /// `stream_idle_timeout_secs` (120 when unset).
     pub stream_idle_timeout: Option<Duration>,
+    /// `headers_timeout_secs` (off when unset).
+    pub headers_timeout: Option<Duration>,
+    /// `first_content_timeout_secs` (off when unset).
+    pub first_content_timeout: Option<Duration>,
     /// `max_retries` (2 when unset).
     pub max_retries: Option<u32>,
     /// `proxy`.

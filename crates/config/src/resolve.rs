@@ -239,7 +239,9 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         p.timeout.unwrap_or(defaults.total),
         p.connect_timeout.unwrap_or(defaults.connect),
         p.stream_idle_timeout.unwrap_or(defaults.stream_idle),
-    );
+    )
+    .with_headers(p.headers_timeout.or(defaults.headers))
+    .with_first_content(p.first_content_timeout.or(defaults.first_content));
     let endpoints = endpoints?;
     environment_warnings(
         l,

@@ -25,6 +25,8 @@ pub(crate) fn profile(p: &Profile, at: &str, report: &mut Report) {
         ("timeout_secs", p.timeout),
         ("connect_timeout_secs", p.connect_timeout),
         ("stream_idle_timeout_secs", p.stream_idle_timeout),
+        ("headers_timeout_secs", p.headers_timeout),
+        ("first_content_timeout_secs", p.first_content_timeout),
     ] {
         if timeout == Some(Duration::ZERO) {
             report.problem(

@@ -90,6 +90,11 @@ fn write_profile(out: &mut String, table: &str, p: &Profile) {
         "stream_idle_timeout_secs",
         p.stream_idle_timeout.map(seconds),
     );
+    opt("headers_timeout_secs", p.headers_timeout.map(seconds));
+    opt(
+        "first_content_timeout_secs",
+        p.first_content_timeout.map(seconds),
+    );
     opt("max_retries", p.max_retries.map(|v| v.to_string()));
     opt("proxy", p.proxy.as_deref().map(string));
     opt(

@@ -225,9 +225,21 @@ impl ClientBuilder {
         self.map(|p| p.connect_timeout(timeout))
     }
 
-    /// Longest silence inside a stream (120 s by default).
+    /// Longest gap between data events of a stream (120 s by default; before the
+    /// first content, keep-alives count too).
     pub fn stream_idle_timeout(self, timeout: Duration) -> Self {
         self.map(|p| p.stream_idle_timeout(timeout))
+    }
+
+    /// Limit from sending a request to its response headers (off by default).
+    pub fn headers_timeout(self, timeout: Duration) -> Self {
+        self.map(|p| p.headers_timeout(timeout))
+    }
+
+    /// Limit from a stream's headers to its first text, reasoning or tool call
+    /// (off by default).
+    pub fn first_content_timeout(self, timeout: Duration) -> Self {
+        self.map(|p| p.first_content_timeout(timeout))
     }
 
     /// Retries before the first byte of a reply reaches the caller (2 by default).

@@ -153,6 +153,11 @@ impl Assembler {
         self.finish.is_some()
     }
 
+    /// True once any text, reasoning or tool call arrived.
+    pub(crate) fn has_content(&self) -> bool {
+        self.has_content
+    }
+
     /// True when the reply, now ended, had nothing in it.
     pub(crate) fn is_empty_reply(&self) -> bool {
         crate::classify::is_empty_reply(self.has_content, self.finish.as_ref())

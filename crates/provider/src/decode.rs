@@ -58,6 +58,8 @@ pub struct EventDecoder {
     preamble: Option<Vec<u8>>,
     exchange: Exchange,
     headers: HeaderMap,
+    /// Events with data decoded so far (comment lines and empty events not counted).
+    data_events: u64,
 }
 
 impl fmt::Debug for EventDecoder {
@@ -131,6 +133,7 @@ impl EventDecoder {
             preamble: Some(Vec::new()),
             exchange,
             headers,
+            data_events: 0,
         }
     }
 
@@ -253,6 +256,17 @@ impl EventDecoder {
     /// Id, model, created and unknown top-level fields seen so far.
     pub fn metadata(&self) -> &StreamMetadata {
         &self.assembler.meta
+    }
+
+    /// How many events with data were decoded so far: comment lines (`: keep-alive`)
+    /// and events without data do not count.
+    pub fn data_events(&self) -> u64 {
+        self.data_events
+    }
+
+    /// True once any text, reasoning or tool call was decoded.
+    pub fn has_content(&self) -> bool {
+        self.assembler.has_content()
     }
 
     pub(crate) fn take_metadata(&mut self) -> StreamMetadata {
@@ -413,6 +427,7 @@ impl EventDecoder {
             if data.is_empty() {
                 continue;
             }
+            self.data_events += 1;
             if data == "[DONE]" {
                 self.pending_error = self.end_properly();
                 return Ok(());

@@ -168,6 +168,7 @@ impl Engine {
             max_reply_bytes: settings.limits.max_reply_bytes,
             max_tool_calls: settings.limits.max_tool_calls,
             idle_timeout: timeouts.stream_idle,
+            first_content_timeout: timeouts.first_content,
             total_timeout: timeouts.total,
             connect_timeout: timeouts.connect,
         };

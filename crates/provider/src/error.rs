@@ -32,8 +32,14 @@ pub enum TimeoutKind {
     /// anew: a request retried twice may take up to three times as long, plus the
     /// waits between attempts.
     Total,
-    /// The longest silence inside a stream (`stream_idle_timeout_secs`).
+    /// The longest gap between data events of a stream
+    /// (`stream_idle_timeout_secs`).
     StreamIdle,
+    /// From sending the request to the response headers (`headers_timeout_secs`).
+    Headers,
+    /// From a stream's headers to its first text, reasoning or tool call
+    /// (`first_content_timeout_secs`).
+    FirstContent,
 }
 
 impl TimeoutKind {
@@ -43,6 +49,8 @@ impl TimeoutKind {
             TimeoutKind::Connect => "connect_timeout_secs",
             TimeoutKind::Total => "timeout_secs",
             TimeoutKind::StreamIdle => "stream_idle_timeout_secs",
+            TimeoutKind::Headers => "headers_timeout_secs",
+            TimeoutKind::FirstContent => "first_content_timeout_secs",
         }
     }
 }
@@ -53,6 +61,8 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connect timeout",
             TimeoutKind::Total => "request timeout",
             TimeoutKind::StreamIdle => "stream idle timeout",
+            TimeoutKind::Headers => "response headers timeout",
+            TimeoutKind::FirstContent => "first content timeout",
         })
     }
 }

@@ -171,7 +171,19 @@ impl FromStr for MaxTokensField {
     }
 }
 
-/// Timeouts.
+/// Timeouts: each names one wait, and the error of one that fires says which
+/// ([`TimeoutKind`](crate::TimeoutKind)) and the setting that raises it.
+///
+/// ```
+/// use std::time::Duration;
+/// use oac_provider::Timeouts;
+///
+/// let timeouts = Timeouts::default()
+///     .with_headers(Some(Duration::from_secs(30)))
+///     .with_first_content(Some(Duration::from_secs(300)));
+/// assert_eq!(timeouts.stream_idle, Duration::from_secs(120));
+/// assert_eq!(timeouts.first_content, Some(Duration::from_secs(300)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timeouts {
@@ -179,28 +191,57 @@ pub struct Timeouts {
     pub total: Duration,
     /// Connect (10 s).
     pub connect: Duration,
-    /// Longest silence inside a stream (120 s).
+    /// Longest gap between data events of a stream (120 s). Before the first
+    /// content (text, reasoning or a tool call) any bytes count, keep-alive comments
+    /// included, so a server that keeps a thinking model's stream alive is not cut;
+    /// from the first content on, only data events do (a server that only sends
+    /// keep-alives is not producing anything).
     pub stream_idle: Duration,
+    /// From sending the request to the response headers (off by default). A
+    /// complete, non-streamed reply sends its headers only when the whole reply is
+    /// ready, so this bounds its generation too.
+    pub headers: Option<Duration>,
+    /// From the response headers of a stream to its first content: text,
+    /// reasoning or a tool call (off by default). Bounds how long a reasoning model
+    /// may think before it says anything, keep-alives or not.
+    pub first_content: Option<Duration>,
 }
 
 impl Timeouts {
-    /// Whole-request, connect and stream-idle timeouts.
+    /// Whole-request, connect and stream-idle timeouts; the headers and
+    /// first-content timeouts off.
     pub fn new(total: Duration, connect: Duration, stream_idle: Duration) -> Self {
         Timeouts {
             total,
             connect,
             stream_idle,
+            headers: None,
+            first_content: None,
         }
+    }
+
+    /// `self` with the headers timeout set (`None`: off).
+    #[must_use]
+    pub fn with_headers(mut self, timeout: Option<Duration>) -> Self {
+        self.headers = timeout;
+        self
+    }
+
+    /// `self` with the first-content timeout set (`None`: off).
+    #[must_use]
+    pub fn with_first_content(mut self, timeout: Option<Duration>) -> Self {
+        self.first_content = timeout;
+        self
     }
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts {
-            total: Duration::from_secs(600),
-            connect: Duration::from_secs(10),
-            stream_idle: Duration::from_secs(120),
-        }
+        Timeouts::new(
+            Duration::from_secs(600),
+            Duration::from_secs(10),
+            Duration::from_secs(120),
+        )
     }
 }
 

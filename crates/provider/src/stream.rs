@@ -46,6 +46,8 @@ pub(crate) struct StreamSettings {
     /// Most tool calls in a reply.
     pub(crate) max_tool_calls: usize,
     pub(crate) idle_timeout: Duration,
+    /// From the headers to the first content (`None`: off).
+    pub(crate) first_content_timeout: Option<Duration>,
     pub(crate) total_timeout: Duration,
     pub(crate) connect_timeout: Duration,
 }
@@ -65,8 +67,16 @@ pub struct ChatStream {
     decoder: EventDecoder,
     timer: Option<Pin<Box<Sleep>>>,
     idle_timeout: Duration,
-    /// When bytes last arrived: the idle deadline is this plus `idle_timeout`.
+    /// When data last arrived: the idle deadline is this plus `idle_timeout`. Before
+    /// the first content any bytes count (keep-alives too), after it data events.
     last_data: Instant,
+    /// When the last bytes arrived.
+    fed_at: Instant,
+    /// [`EventDecoder::data_events`] when `last_data` was last moved.
+    data_seen: u64,
+    /// The first-content deadline, while no content has come.
+    first_content_by: Option<Instant>,
+    first_content_timeout: Duration,
     total_timeout: Duration,
     connect_timeout: Duration,
     deadline: Instant,
@@ -103,7 +113,11 @@ impl ChatStream {
         settings: &StreamSettings,
     ) -> Self {
         let now = Instant::now();
-        let wake_at = crate::time::deadline_after(now, settings.idle_timeout).min(deadline);
+        let first_content_by = settings
+            .first_content_timeout
+            .map(|limit| crate::time::deadline_after(now, limit));
+        let idle_at = crate::time::deadline_after(now, settings.idle_timeout).min(deadline);
+        let wake_at = first_content_by.map_or(idle_at, |by| idle_at.min(by));
         ChatStream {
             body: Some(body),
             decoder: EventDecoder::for_exchange(
@@ -121,6 +135,10 @@ impl ChatStream {
             timer: Some(Box::pin(tokio::time::sleep_until(wake_at))),
             idle_timeout: settings.idle_timeout,
             last_data: now,
+            fed_at: now,
+            data_seen: 0,
+            first_content_by,
+            first_content_timeout: settings.first_content_timeout.unwrap_or_default(),
             total_timeout: settings.total_timeout,
             connect_timeout: settings.connect_timeout,
             deadline,
@@ -148,6 +166,10 @@ impl ChatStream {
             timer: None,
             idle_timeout: settings.idle_timeout,
             last_data: Instant::now(),
+            fed_at: Instant::now(),
+            data_seen: 0,
+            first_content_by: None,
+            first_content_timeout: Duration::ZERO,
             total_timeout: settings.total_timeout,
             connect_timeout: settings.connect_timeout,
             deadline: Instant::now(),
@@ -218,6 +240,30 @@ impl ChatStream {
         Ok(response)
     }
 
+    /// Move the idle deadline when data events were decoded since the last look,
+    /// and drop the first-content deadline once content came. A couple of integer
+    /// compares per event; no clock read, no timer touched.
+    fn note_progress(&mut self) {
+        let seen = self.decoder.data_events();
+        if seen != self.data_seen {
+            self.data_seen = seen;
+            self.last_data = self.fed_at;
+        }
+        if self.first_content_by.is_some() && self.decoder.has_content() {
+            self.first_content_by = None;
+        }
+    }
+
+    /// What decides when a timeout may fire (copied, so the timer can be borrowed).
+    fn clock(&self) -> Clock {
+        Clock {
+            last_data: self.last_data,
+            idle_timeout: self.idle_timeout,
+            deadline: self.deadline,
+            first_content_by: self.first_content_by,
+        }
+    }
+
     /// Keep the request span open until the stream ends.
     pub(crate) fn attach_span(&mut self, span: tracing::Span) {
         self.span = span;
@@ -252,8 +298,11 @@ impl ChatStream {
     }
 
     fn timeout(&self) -> Error {
-        let (which, after) = if Instant::now() >= self.deadline {
+        let now = Instant::now();
+        let (which, after) = if now >= self.deadline {
             (TimeoutKind::Total, self.total_timeout)
+        } else if self.first_content_by.is_some_and(|by| now >= by) {
+            (TimeoutKind::FirstContent, self.first_content_timeout)
         } else {
             (TimeoutKind::StreamIdle, self.idle_timeout)
         };
@@ -263,6 +312,28 @@ impl ChatStream {
             after,
             host: exchange.host(),
             details: exchange.details(),
+        }
+    }
+}
+
+/// The deadlines of a stream at one moment.
+#[derive(Clone, Copy)]
+struct Clock {
+    last_data: Instant,
+    idle_timeout: Duration,
+    deadline: Instant,
+    first_content_by: Option<Instant>,
+}
+
+impl Clock {
+    /// The next moment a timeout may fire: the idle deadline, the whole-request
+    /// deadline, and the first-content deadline while no content has come.
+    fn wake_at(self) -> Instant {
+        let idle =
+            crate::time::deadline_after(self.last_data, self.idle_timeout).min(self.deadline);
+        match self.first_content_by {
+            Some(by) => idle.min(by),
+            None => idle,
         }
     }
 }
@@ -279,7 +350,9 @@ impl Stream for ChatStream {
             if this.closed {
                 return Poll::Ready(None);
             }
-            match this.decoder.next_event() {
+            let next = this.decoder.next_event();
+            this.note_progress();
+            match next {
                 Some(Ok(event)) => {
                     if matches!(event, StreamEvent::Finish(_) | StreamEvent::Usage(_)) {
                         crate::spans::record_event(&this.span, &event, this.decoder.metadata());
@@ -313,7 +386,17 @@ impl Stream for ChatStream {
                             let error = this.timeout();
                             return this.fail(error);
                         }
-                        this.last_data = now;
+                        this.fed_at = now;
+                        if this.first_content_by.is_some_and(|by| now >= by) {
+                            // Keep-alives that never stop must not outlive it either.
+                            let error = this.timeout();
+                            return this.fail(error);
+                        }
+                        if !this.decoder.has_content() {
+                            // Before the first content, keep-alives prove the server
+                            // is alive (a reasoning model may think for minutes).
+                            this.last_data = now;
+                        }
                     }
                 }
                 Poll::Ready(Some(Err(error))) => {
@@ -334,13 +417,12 @@ impl Stream for ChatStream {
                     this.body = None;
                 }
                 Poll::Pending => {
+                    let clock = this.clock();
                     if let Some(timer) = this.timer.as_mut() {
                         // The timer may be armed for an idle deadline that data has
                         // since moved: when it fires, re-arm it for the real one.
                         while timer.as_mut().poll(cx).is_ready() {
-                            let wake_at =
-                                crate::time::deadline_after(this.last_data, this.idle_timeout)
-                                    .min(this.deadline);
+                            let wake_at = clock.wake_at();
                             if Instant::now() >= wake_at {
                                 let error = this.timeout();
                                 return this.fail(error);

@@ -459,7 +459,8 @@ impl Transport {
         extra_headers: &HeaderMap,
         exchange: &Exchange,
     ) -> Result<Delivered, Error> {
-        let deadline = crate::time::deadline_after(Instant::now(), self.timeouts.total);
+        let started = Instant::now();
+        let deadline = crate::time::deadline_after(started, self.timeouts.total);
         let mut headers = HeaderMap::with_capacity(self.headers.len() + extra_headers.len() + 3);
         headers.insert(
             ACCEPT,
@@ -485,9 +486,24 @@ impl Transport {
         if let Some(body) = body {
             request = request.body(body);
         }
-        let response = self
-            .within_deadline(deadline, Phase::Send, exchange, request.send())
-            .await?;
+        let response = match self.timeouts.headers {
+            Some(limit) => {
+                let headers_by = crate::time::deadline_after(started, limit);
+                match tokio::time::timeout_at(
+                    headers_by,
+                    self.within_deadline(deadline, Phase::Send, exchange, request.send()),
+                )
+                .await
+                {
+                    Ok(sent) => sent?,
+                    Err(_) => return Err(self.headers_timeout(limit, exchange)),
+                }
+            }
+            None => {
+                self.within_deadline(deadline, Phase::Send, exchange, request.send())
+                    .await?
+            }
+        };
         crate::spans::record_status(response.status().as_u16());
         crate::client::check_final_url(url, &response, exchange)?;
         if response.status().is_success() {
@@ -526,6 +542,15 @@ impl Transport {
                 self.timeouts.connect,
             )),
             Ok(Ok(value)) => Ok(value),
+        }
+    }
+
+    fn headers_timeout(&self, after: Duration, exchange: &Exchange) -> Error {
+        Error::Timeout {
+            which: TimeoutKind::Headers,
+            after,
+            host: exchange.host(),
+            details: exchange.details(),
         }
     }
 

@@ -207,6 +207,9 @@ parse_think_tags = false
 timeout_secs = 30
 connect_timeout_secs = 2.5
 stream_idle_timeout_secs = 45
+headers_timeout_secs = 20
+first_content_timeout_secs = 300
+discover_model_info = false
 max_retries = 5
 proxy = "http://proxy.example.com:8080"
 ca_cert = "/etc/ssl/corp.pem"
@@ -247,6 +250,9 @@ deployment = "prod"
     assert_eq!(p.timeout, Some(Duration::from_secs(30)));
     assert_eq!(p.connect_timeout, Some(Duration::from_millis(2500)));
     assert_eq!(p.stream_idle_timeout, Some(Duration::from_secs(45)));
+    assert_eq!(p.headers_timeout, Some(Duration::from_secs(20)));
+    assert_eq!(p.first_content_timeout, Some(Duration::from_secs(300)));
+    assert_eq!(p.discover_model_info, Some(false));
     assert_eq!(p.max_retries, Some(5));
     assert_eq!(p.proxy.as_deref(), Some("http://proxy.example.com:8080"));
     assert_eq!(

@@ -474,6 +474,8 @@ fn zero_and_negative_timeouts() {
 [profiles.p]
 timeout_secs = 0
 connect_timeout_secs = -1
+headers_timeout_secs = 0
+first_content_timeout_secs = -5
 "#,
     );
     assert_snapshot!("bad_timeouts", problems);

@@ -28,6 +28,7 @@ fn settings(parse_think_tags: bool) -> StreamSettings {
         max_reply_bytes: crate::DEFAULT_MAX_REPLY_BYTES,
         max_tool_calls: crate::DEFAULT_MAX_TOOL_CALLS,
         idle_timeout: Duration::from_secs(5),
+        first_content_timeout: None,
         total_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(1),
     }
