@@ -294,7 +294,7 @@ fn tools_to_a_model_without_tools_are_refused_before_sending() {
     for model in ["o1-preview", "o1-mini"] {
         let err = build_body(&rules(model), &request, Streaming::Off).unwrap_err();
         assert!(matches!(err, Error::ToolsNotSupported { .. }), "{err:?}");
-        assert_eq!(err.kind(), oac_provider::ErrorKind::InvalidRequest);
+        assert_eq!(err.kind(), oac_provider::ErrorKind::ToolsNotSupported);
     }
     let err = build_body(&rules("o1-preview"), &request, Streaming::Off).unwrap_err();
     snapshot_text("native_o1_preview_tools_error", &err.to_string());

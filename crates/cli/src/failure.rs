@@ -127,6 +127,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::ServerError => 7,
         ErrorKind::ContextTooLong => 9,
         ErrorKind::EmptyReply => 10,
+        ErrorKind::ToolsNotSupported => 11,
         _ => 8,
     }
 }
@@ -152,6 +153,7 @@ mod tests {
             (ErrorKind::ProviderError, 8),
             (ErrorKind::ContextTooLong, 9),
             (ErrorKind::EmptyReply, 10),
+            (ErrorKind::ToolsNotSupported, 11),
             (ErrorKind::Decode, 8),
             (ErrorKind::StreamEndedEarly, 8),
         ];

@@ -37,6 +37,7 @@ pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {
         ErrorKind::Decode if matches!(error.provider_error(), Some(oac::provider::Error::TooLarge { .. })) => "the reply was larger than oac accepts (the message names the limit): a server that never stops sending is broken; otherwise ask for a shorter reply (lower max_tokens)".to_owned(),
         ErrorKind::Decode => "the server does not answer in the OpenAI chat-completions format at this URL: check the base URL (`oac resolve`)".to_owned(),
         ErrorKind::StreamEndedEarly => "the stream was cut before it finished (a proxy may cut long responses): set `streaming = false` in the profile to use complete replies".to_owned(),
+        ErrorKind::ToolsNotSupported => "send the request without tools, or pick a model (and server) that calls tools: the message says which".to_owned(),
         ErrorKind::EmptyReply => "the model answered with nothing: try again; if it keeps happening, raise --max-tokens (a reasoning model may spend them all thinking) or try another model".to_owned(),
         ErrorKind::ContextTooLong => "shorten the conversation, or set the model's real context_window in the profile's model_info".to_owned(),
         ErrorKind::Config | ErrorKind::InvalidRequest => "fix the setting the message names".to_owned(),

@@ -68,5 +68,6 @@ pub fn json(known: &KnownModel) -> Value {
         ),
         "server": known.server,
         "discovery": known.notes,
+        "fallbacks": known.fallbacks,
     })
 }

@@ -190,6 +190,10 @@ pub struct KnownModel {
     /// learned nothing (`GET http://127.0.0.1:8080/props: n_ctx 2048`). Empty when
     /// discovery did not run (turned off, not needed, or not run yet).
     pub notes: Vec<String>,
+    /// The parameters this endpoint and model refused and how they are sent
+    /// instead, learned from its answers so far (see [`crate::fallback`]), one line
+    /// each, a refusal of tools included.
+    pub fallbacks: Vec<String>,
 }
 
 impl KnownModel {
@@ -200,6 +204,7 @@ impl KnownModel {
             sources,
             server: None,
             notes: Vec::new(),
+            fallbacks: Vec::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! [`ShapingRules`]; only the rules differ between the generic and the native
 //! provider.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -13,10 +13,12 @@ use bytes::Bytes;
 use oac_url::{Endpoints, Url};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use serde_json::{Map, Value};
 
 use crate::assemble::{StreamMetadata, events_of};
 use crate::classify::{self, Exchange, Purpose};
 use crate::error::Error;
+use crate::fallback::Fallback;
 use crate::models::{ListProblem, parse_models};
 use crate::request::ChatRequest;
 use crate::response::{ChatResponse, ModelEntry};
@@ -33,8 +35,11 @@ pub(crate) struct Engine {
     /// The model info, rules and stream settings requests use: configured, then
     /// discovered on the first request (see [`crate::discover`]).
     pub(crate) discovery: Discovery,
-    /// Chat endpoints that rejected `stream_options` (for `include_usage = auto`).
-    usage_rejected: Mutex<HashSet<String>>,
+    /// Parameters this endpoint and model refused, and how they are sent instead
+    /// (see [`crate::fallback`]).
+    fallbacks: Mutex<BTreeSet<Fallback>>,
+    /// Why the server refused tools, once it did.
+    tools_refused: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -69,7 +74,7 @@ macro_rules! provider_via_engine {
             }
 
             async fn known_model(&self) -> $crate::discover::KnownModel {
-                self.engine.discovered().await.model.clone()
+                self.engine.known_model().await
             }
 
             fn endpoints(&self) -> &oac_url::Endpoints {
@@ -100,43 +105,13 @@ macro_rules! provider_via_engine {
 }
 pub(crate) use provider_via_engine;
 
-/// `url` without its query: the identity of an endpoint.
-fn endpoint_key(url: &Url) -> String {
-    let mut url = url.clone();
-    url.set_query(None);
-    url.into()
-}
-
-/// True when a rejection is about `stream_options` / `include_usage`: the message,
-/// the blamed parameter (a FastAPI `loc`), the code, or anywhere in the body.
-fn rejects_stream_options(error: &Error) -> bool {
-    let Some(details) = error.details() else {
-        return false;
-    };
-    if !matches!(details.status, Some(400 | 422)) {
-        return false;
-    }
-    [
-        &details.message,
-        &details.param,
-        &details.code,
-        &details.body,
-    ]
-    .into_iter()
-    .flatten()
-    .map(|text| text.to_ascii_lowercase())
-    .any(|text| {
-        text.contains("stream_options")
-            || text.contains("include_usage")
-            || text.contains("streamoptions")
-    })
-}
-
 /// A request ready to send (and to send again on a retry).
 struct Prepared {
     method: Method,
     url: Url,
     body: Option<Bytes>,
+    /// The body as shaped, for reading a refusal against what was sent.
+    sent: Map<String, Value>,
     headers: HeaderMap,
     stream: bool,
     exchange: Exchange,
@@ -177,7 +152,8 @@ impl Engine {
             discovery: Discovery::new(&config, rules, stream_settings),
             endpoints: config.endpoints().clone(),
             model: config.model().to_owned(),
-            usage_rejected: Mutex::new(HashSet::new()),
+            fallbacks: Mutex::new(BTreeSet::new()),
+            tools_refused: Mutex::new(None),
         })
     }
 
@@ -186,21 +162,143 @@ impl Engine {
             .map_err(|message| Error::InvalidRequest { message })
     }
 
-    fn usage_was_rejected(&self, key: &str) -> bool {
-        self.usage_rejected
-            .lock()
-            .map(|set| set.contains(key))
-            .unwrap_or(false)
+    /// What is known of the model: discovered info, and the fallbacks learned.
+    pub(crate) async fn known_model(&self) -> crate::discover::KnownModel {
+        let mut known = self.discovered().await.model.clone();
+        known.fallbacks = self.remembered().iter().map(ToString::to_string).collect();
+        if let Some(reason) = self.tools_refused.lock().ok().and_then(|r| r.clone()) {
+            known.fallbacks.push(format!(
+                "requests with tools are refused before sending (the server refused them: {reason})"
+            ));
+        }
+        known
     }
 
-    fn remember_usage_rejected(&self, key: String) {
-        if let Ok(mut set) = self.usage_rejected.lock() {
-            set.insert(key);
+    /// The fallbacks remembered so far.
+    fn remembered(&self) -> Vec<Fallback> {
+        self.fallbacks
+            .lock()
+            .map(|set| set.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Remember `fallback` for every later request; logged once.
+    fn remember(&self, fallback: Fallback) {
+        let new = self
+            .fallbacks
+            .lock()
+            .map(|mut set| set.insert(fallback))
+            .unwrap_or(false);
+        if new {
+            tracing::warn!(
+                model = %self.model,
+                endpoint = %self.transport.url_with(&self.endpoints.chat, &[]),
+                "{fallback}, for every later request to this endpoint and model"
+            );
         }
     }
 
-    fn prepare(&self, request: &ChatRequest, streaming: Streaming) -> Result<Prepared, Error> {
-        let body = build_body(&self.discovery.current().rules, request, streaming)?;
+    /// The remembered refusal of tools, as the error a request with tools gets.
+    fn tools_refusal(&self, request: &ChatRequest) -> Option<Error> {
+        if request.tools.is_empty() {
+            return None;
+        }
+        let reason = self.tools_refused.lock().ok()?.clone()?;
+        Some(self.tools_error(reason))
+    }
+
+    fn tools_error(&self, reason: String) -> Error {
+        Error::ToolsRefused {
+            model: self.model.clone(),
+            host: self
+                .transport
+                .exchange(&self.endpoints.chat, Purpose::Chat)
+                .host(),
+            reason,
+        }
+    }
+
+    /// Whether `fallback` may be used: usage is dropped only under
+    /// `include_usage = "auto"` (`always` means always).
+    fn allows(&self, fallback: Fallback) -> bool {
+        fallback != Fallback::NoStreamOptions
+            || self.discovery.current().rules.include_usage == IncludeUsage::Auto
+    }
+
+    /// Send `request` with the remembered fallbacks; a clear refusal of a parameter
+    /// is retried once per parameter with its fallback, remembered when the retry
+    /// goes through. A refusal of tools becomes [`Error::ToolsRefused`], remembered.
+    async fn with_fallbacks<T, F, Fut>(
+        &self,
+        request: &ChatRequest,
+        stream: bool,
+        run: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(Prepared) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        if let Some(error) = self.tools_refusal(request) {
+            return Err(error);
+        }
+        let mut pending: Vec<Fallback> = Vec::new();
+        loop {
+            let mut active = self.remembered();
+            active.extend(pending.iter().copied());
+            let prepared = self.prepare(request, stream, &active)?;
+            let sent = prepared.sent.clone();
+            match run(prepared).await {
+                Ok(value) => {
+                    for fallback in pending {
+                        self.remember(fallback);
+                    }
+                    return Ok(value);
+                }
+                Err(error) if crate::fallback::refuses_tools(&error, &sent) => {
+                    let reason = error
+                        .details()
+                        .and_then(|d| d.message.clone())
+                        .unwrap_or_else(|| error.to_string());
+                    if let Ok(mut refused) = self.tools_refused.lock() {
+                        *refused = Some(reason.clone());
+                    }
+                    return Err(self.tools_error(reason));
+                }
+                Err(error) => match crate::fallback::for_refusal(&error, &sent, &active) {
+                    Some(fallback) if self.allows(fallback) => {
+                        tracing::info!(model = %self.model, "the server refused a parameter; retrying: {fallback}");
+                        pending.push(fallback);
+                    }
+                    _ => return Err(error),
+                },
+            }
+        }
+    }
+
+    fn prepare(
+        &self,
+        request: &ChatRequest,
+        stream: bool,
+        fallbacks: &[Fallback],
+    ) -> Result<Prepared, Error> {
+        let rules = &self.discovery.current().rules;
+        let streaming = if stream {
+            Streaming::On {
+                include_usage: match rules.include_usage {
+                    IncludeUsage::Never => false,
+                    IncludeUsage::Auto => !fallbacks.contains(&Fallback::NoStreamOptions),
+                    _ => true,
+                },
+            }
+        } else {
+            Streaming::Off
+        };
+        let mut body = build_body(rules, request, streaming)?;
+        for fallback in fallbacks {
+            if *fallback != Fallback::NoStreamOptions {
+                fallback.apply(&mut body);
+            }
+        }
         let bytes = serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest {
             message: format!("the request body could not be serialized: {e}"),
         })?;
@@ -213,8 +311,9 @@ impl Engine {
             method: Method::POST,
             url,
             body: Some(Bytes::from(bytes)),
+            sent: body,
             headers,
-            stream: matches!(streaming, Streaming::On { .. }),
+            stream,
             exchange,
         })
     }
@@ -249,9 +348,11 @@ impl Engine {
     /// is retried like the status it names: nothing reached the caller yet.
     pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
         self.discovered().await;
-        let prepared = self.prepare(&request, Streaming::Off)?;
-        self.send(&prepared, |delivered| self.read_complete(delivered))
-            .await
+        self.with_fallbacks(&request, false, |prepared| async move {
+            self.send(&prepared, |delivered| self.read_complete(delivered))
+                .await
+        })
+        .await
     }
 
     async fn read_complete(&self, delivered: Delivered) -> Result<ChatResponse, Error> {
@@ -328,48 +429,11 @@ impl Engine {
     /// A streamed reply.
     pub(crate) async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
         self.discovered().await;
-        let key = endpoint_key(&self.endpoints.chat);
-        let include_usage = match self.discovery.current().rules.include_usage {
-            IncludeUsage::Never => false,
-            IncludeUsage::Auto => !self.usage_was_rejected(&key),
-            _ => true,
-        };
-        match self.open_stream(&request, include_usage).await {
-            Err(error)
-                if include_usage
-                    && self.discovery.current().rules.include_usage == IncludeUsage::Auto
-                    && rejects_stream_options(&error) =>
-            {
-                tracing::info!(
-                    endpoint = %key,
-                    "the server rejected stream_options.include_usage; retrying without it"
-                );
-                let retried = self.open_stream(&request, false).await;
-                // Remembered only when the request goes through without it: a
-                // rejection that merely echoed the body (pydantic's `input`) must not
-                // cost every later stream its usage.
-                if retried.is_ok() {
-                    tracing::info!(
-                        endpoint = %key,
-                        "streams to this endpoint no longer ask for usage (stream_options rejected)"
-                    );
-                    self.remember_usage_rejected(key);
-                }
-                retried
-            }
-            other => other,
-        }
-    }
-
-    /// Send a streaming request (with retries until a response is handed over).
-    async fn open_stream(
-        &self,
-        request: &ChatRequest,
-        include_usage: bool,
-    ) -> Result<ChatStream, Error> {
-        let prepared = self.prepare(request, Streaming::On { include_usage })?;
-        self.send(&prepared, |delivered| self.stream_of(delivered))
-            .await
+        self.with_fallbacks(&request, true, |prepared| async move {
+            self.send(&prepared, |delivered| self.stream_of(delivered))
+                .await
+        })
+        .await
     }
 
     /// The stream of a success response. A server that ignored `stream: true` and
@@ -442,6 +506,7 @@ impl Engine {
             method: Method::GET,
             url,
             body: None,
+            sent: Map::new(),
             headers: HeaderMap::new(),
             stream: false,
             exchange,

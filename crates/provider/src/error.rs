@@ -99,6 +99,9 @@ pub enum ErrorKind {
     StreamEndedEarly,
     /// The reply ended properly but carried no text, no reasoning and no tool call.
     EmptyReply,
+    /// The model or server cannot call tools (known from the model info, or refused
+    /// by the server).
+    ToolsNotSupported,
     /// The request cannot be sent as it is (e.g. an image to a text-only model).
     InvalidRequest,
     /// The profile or provider settings are wrong (e.g. no models URL).
@@ -123,6 +126,7 @@ impl ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::StreamEndedEarly => "stream_ended_early",
             ErrorKind::EmptyReply => "empty_reply",
+            ErrorKind::ToolsNotSupported => "tools_not_supported",
             ErrorKind::InvalidRequest => "invalid_request",
             ErrorKind::Config => "config",
         }
@@ -497,6 +501,22 @@ pub enum Error {
         /// The model.
         model: String,
     },
+    /// The server refused tool calls for this model (Ollama's "does not support
+    /// tools", llama.cpp without `--jinja`, vLLM without
+    /// `--enable-auto-tool-choice`). Remembered: later requests with tools get this
+    /// error without being sent.
+    #[error(
+        "tools not supported: {host} cannot call tools with model `{model}` ({reason}); pick a model that supports tool calls (on Ollama one listed with the `tools` capability; start llama.cpp with --jinja; start vLLM with --enable-auto-tool-choice and a --tool-call-parser), or send the request without tools"
+    )]
+    #[non_exhaustive]
+    ToolsRefused {
+        /// The model.
+        model: String,
+        /// The host.
+        host: String,
+        /// The server's message.
+        reason: String,
+    },
     /// There is no URL to list models from.
     #[error("no models URL: {reason}; set `models_url` in the profile")]
     #[non_exhaustive]
@@ -548,6 +568,7 @@ macro_rules! details_of {
             Error::RedirectRefused { .. }
             | Error::ImagesNotSupported { .. }
             | Error::ToolsNotSupported { .. }
+            | Error::ToolsRefused { .. }
             | Error::UnsupportedReasoningEffort { .. }
             | Error::ModelsUrlMissing { .. }
             | Error::InvalidConfig { .. }
@@ -613,8 +634,10 @@ impl Error {
             Error::Decode { .. } | Error::TooLarge { .. } => ErrorKind::Decode,
             Error::StreamEndedEarly { .. } => ErrorKind::StreamEndedEarly,
             Error::EmptyReply { .. } => ErrorKind::EmptyReply,
+            Error::ToolsNotSupported { .. } | Error::ToolsRefused { .. } => {
+                ErrorKind::ToolsNotSupported
+            }
             Error::ImagesNotSupported { .. }
-            | Error::ToolsNotSupported { .. }
             | Error::UnsupportedReasoningEffort { .. }
             | Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
             Error::ModelsUrlMissing { .. } | Error::InvalidConfig { .. } => ErrorKind::Config,

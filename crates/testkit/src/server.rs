@@ -149,6 +149,14 @@ fn choose_reply(
                     "We could not parse the JSON body of your request: send a JSON object.";
                 return (refuse(400, message, None), info);
             }
+            if let Some((_, status, body)) = config
+                .refused_fields
+                .iter()
+                .find(|(field, _, _)| request.body_at(&format!("/{field}")).is_some())
+            {
+                let reply = Reply::error(*status, body.clone());
+                return (with_default_delay(reply, config.first_byte_delay), info);
+            }
             if config.reject_stream_options && request.body_at("/stream_options").is_some() {
                 if let Some((status, body)) = &config.stream_options_refusal {
                     let reply = Reply::error(*status, body.clone());

@@ -51,6 +51,9 @@ pub(crate) struct Config {
     pub(crate) routes: Vec<(String, String, u16, Value)>,
     pub(crate) strict_models: bool,
     pub(crate) reject_stream_options: bool,
+    /// Chat requests whose body has this top-level field are refused: (field,
+    /// status, body).
+    pub(crate) refused_fields: Vec<(String, u16, String)>,
     /// Status and body of the refusal of `stream_options` (OpenAI-shaped 400 when `None`).
     pub(crate) stream_options_refusal: Option<(u16, String)>,
     pub(crate) default_reply: DefaultReply,
@@ -67,6 +70,7 @@ impl Default for Config {
             routes: Vec::new(),
             strict_models: false,
             reject_stream_options: false,
+            refused_fields: Vec::new(),
             stream_options_refusal: None,
             default_reply: DefaultReply::Echo,
             first_byte_delay: Duration::ZERO,
@@ -456,6 +460,17 @@ impl SimulatorBuilder {
     /// `{"error":{"code":"model_not_found",…}}`.
     pub fn strict_models(mut self, yes: bool) -> Self {
         self.config.strict_models = yes;
+        self
+    }
+
+    /// Refuses every chat request whose body has the top-level `field` with
+    /// `status` and `body` (a real server's refusal of a parameter it does not
+    /// know, e.g. vLLM's 400 for `parallel_tool_calls`). Several may be set; the
+    /// first that matches answers.
+    pub fn refuse_field(mut self, field: &str, status: u16, body: impl Into<String>) -> Self {
+        self.config
+            .refused_fields
+            .push((field.to_owned(), status, body.into()));
         self
     }
 

@@ -398,6 +398,12 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
         Check::Usage,
         usage_outcome(usage.as_ref(), profile.streaming()),
     )?;
+    // What the checks' own requests taught the client (a refused parameter).
+    for fallback in client.known_model().await.fallbacks {
+        doctor.out.warn(&format!(
+            "remembered for this endpoint and model: {fallback}"
+        ));
+    }
     doctor.finish("after the failure above")
 }
 
