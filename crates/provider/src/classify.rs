@@ -315,7 +315,10 @@ fn is_context_too_long(body: &ErrorBody, text: &str) -> bool {
             "context_length_exceeded",
             "context length",
             "context window",
+            "contextwindowexceeded",
             "maximum context",
+            "context size",
+            "exceed_context_size",
             "prompt is too long",
             "input is too long",
             "reduce the length of the messages",
@@ -496,6 +499,10 @@ pub(crate) fn classify(
             retry_after: retry::retry_after(headers, SystemTime::now()),
             details,
         },
+        // llama.cpp reports an overflow as 500; it is not a failure to retry.
+        Some(400 | 413 | 422 | 500) if is_context_too_long(body, &text) => {
+            Error::ContextTooLong { model, details }
+        }
         Some(500..=599) => Error::ServerError { host, details },
         _ if is_context_too_long(body, &text) => Error::ContextTooLong { model, details },
         _ if is_quota(body, &text) => Error::QuotaExhausted { host, details },

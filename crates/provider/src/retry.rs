@@ -121,7 +121,7 @@ pub fn is_retryable(error: &Error) -> bool {
     match error {
         Error::Connection { .. } => true,
         Error::Timeout { which, .. } => *which == crate::TimeoutKind::Connect,
-        Error::QuotaExhausted { .. } => false,
+        Error::QuotaExhausted { .. } | Error::ContextTooLong { .. } => false,
         Error::RateLimited { .. } | Error::ServerError { .. } | Error::EmptyReply { .. } => true,
         other => matches!(other.status(), Some(408 | 409 | 429 | 500..=599)),
     }
