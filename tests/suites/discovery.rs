@@ -238,9 +238,37 @@ async fn ollama_show_gives_the_num_ctx_it_loads_the_model_with() {
     assert!(known.info.supports_tools);
     assert!(!known.info.supports_images);
     assert_eq!(known.server, Some("Ollama"));
-    assert_eq!(calls(&sim), ["GET /v1/models", "POST /api/show"]);
+    // Not loaded (the simulator has no /api/ps): /api/show's num_ctx stands.
+    assert_eq!(
+        calls(&sim),
+        ["GET /v1/models", "POST /api/show", "GET /api/ps"]
+    );
     let show = &sim.requests_to("/api/show")[0];
     assert_eq!(show.body_at("/model").unwrap(), "llama3.2:latest");
+}
+
+#[tokio::test]
+async fn ollama_ps_gives_the_context_a_loaded_model_really_has() {
+    let sim = Simulator::builder()
+        .models_json(fixture("ollama_models.json"))
+        .route("POST", "/api/show", 200, fixture("ollama_show.json"))
+        .route("GET", "/api/ps", 200, fixture("ollama_ps.json"))
+        .start()
+        .await;
+    let known = client(&sim, "llama3.2:latest").known_model().await;
+    assert_eq!(
+        known.info.context_window, 4096,
+        "what /api/ps says it was given"
+    );
+    assert_eq!(
+        known.sources.context_window,
+        InfoSource::Server(ServerSource::OllamaPs)
+    );
+    // Capabilities still come from /api/show.
+    assert_eq!(
+        known.sources.supports_tools,
+        InfoSource::Server(ServerSource::OllamaShow)
+    );
 }
 
 #[tokio::test]
@@ -374,4 +402,39 @@ async fn the_provider_alone_discovers_too() {
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     assert_eq!(provider.model_info().context_window, 128_000);
     assert_eq!(sim.requests_to("/props").len(), 1);
+}
+
+#[tokio::test]
+async fn a_prompt_ollama_would_cut_is_warned_about_before_sending() {
+    let sim = Simulator::builder()
+        .models_json(fixture("ollama_models.json"))
+        .route("POST", "/api/show", 200, fixture("ollama_show.json"))
+        .route("GET", "/api/ps", 200, fixture("ollama_ps.json"))
+        .start()
+        .await;
+    let (logs, _guard) = oac_tests::logs::LogCapture::start();
+    let client = client(&sim, "llama3.2:latest");
+    // About 5,000 tokens by the heuristic, against the 4,096 Ollama loaded.
+    client
+        .chat()
+        .user("word ".repeat(4000))
+        .send()
+        .await
+        .unwrap();
+    let warned: Vec<String> = logs
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("Ollama cuts the prompt silently"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", logs.lines());
+    assert!(warned[0].contains("num_ctx"), "{}", warned[0]);
+    assert!(warned[0].contains("4096-token context"), "{}", warned[0]);
+    // A prompt that fits is not warned about.
+    client.chat().user("Hi").send().await.unwrap();
+    let again = logs
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("Ollama cuts the prompt silently"))
+        .count();
+    assert_eq!(again, 1);
 }

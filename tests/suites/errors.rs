@@ -157,13 +157,41 @@ async fn context_length_exceeded_is_context_too_long() {
 #[tokio::test]
 async fn context_overflows_of_every_server_are_context_too_long() {
     let cases = [
-        ("vLLM", 400, r#"{"object":"error","message":"This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}"#),
-        ("llama.cpp", 400, r#"{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error","n_prompt_tokens":3000,"n_ctx":2048}}"#),
-        ("llama.cpp (older, 500)", 500, r#"{"error":{"code":500,"message":"the request exceeds the available context size. try increasing the context size or enable context shift","type":"server_error"}}"#),
-        ("LiteLLM", 400, r#"{"error":{"message":"litellm.ContextWindowExceededError: litellm.BadRequestError: ContextWindowExceededError: OpenAIException - Error code: 400","type":null,"param":null,"code":"400"}}"#),
-        ("Ollama", 400, r#"{"error":{"message":"prompt too long; exceeded max context length by 812 tokens","type":"invalid_request_error","param":null,"code":null}}"#),
-        ("DeepSeek", 400, r#"{"error":{"message":"This model's maximum context length is 65536 tokens. However, you requested 70000 tokens (70000 in the messages, 0 in the completion). Please reduce the length of the messages or completion.","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}"#),
-        ("OpenRouter", 400, r#"{"error":{"message":"This endpoint's maximum context length is 163840 tokens. However, you requested about 200000 tokens (200000 of text input). Please reduce the length of either one, or use the \"middle-out\" transform to compress your prompt automatically.","code":400,"metadata":{"provider_name":null}}}"#),
+        (
+            "vLLM",
+            400,
+            r#"{"object":"error","message":"This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}"#,
+        ),
+        (
+            "llama.cpp",
+            400,
+            r#"{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error","n_prompt_tokens":3000,"n_ctx":2048}}"#,
+        ),
+        (
+            "llama.cpp (older, 500)",
+            500,
+            r#"{"error":{"code":500,"message":"the request exceeds the available context size. try increasing the context size or enable context shift","type":"server_error"}}"#,
+        ),
+        (
+            "LiteLLM",
+            400,
+            r#"{"error":{"message":"litellm.ContextWindowExceededError: litellm.BadRequestError: ContextWindowExceededError: OpenAIException - Error code: 400","type":null,"param":null,"code":"400"}}"#,
+        ),
+        (
+            "Ollama",
+            400,
+            r#"{"error":{"message":"prompt too long; exceeded max context length by 812 tokens","type":"invalid_request_error","param":null,"code":null}}"#,
+        ),
+        (
+            "DeepSeek",
+            400,
+            r#"{"error":{"message":"This model's maximum context length is 65536 tokens. However, you requested 70000 tokens (70000 in the messages, 0 in the completion). Please reduce the length of the messages or completion.","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}"#,
+        ),
+        (
+            "OpenRouter",
+            400,
+            r#"{"error":{"message":"This endpoint's maximum context length is 163840 tokens. However, you requested about 200000 tokens (200000 of text input). Please reduce the length of either one, or use the \"middle-out\" transform to compress your prompt automatically.","code":400,"metadata":{"provider_name":null}}}"#,
+        ),
     ];
     for (server, status, body) in cases {
         let sim = Simulator::start().await;
@@ -174,7 +202,11 @@ async fn context_overflows_of_every_server_are_context_too_long() {
             .await
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::ContextTooLong, "{server}: {error}");
-        assert_eq!(sim.chat_request_count(), 1, "{server}: an overflow is not retried");
+        assert_eq!(
+            sim.chat_request_count(),
+            1,
+            "{server}: an overflow is not retried"
+        );
     }
 }
 

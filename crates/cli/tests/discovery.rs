@@ -146,3 +146,45 @@ async fn resolve_sends_nothing_and_says_what_discovery_will_ask() {
     assert_eq!(ran.code, 0, "{}", ran.shown());
     assert_eq!(sim.request_count(), 1, "only the chat: discovery is off");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prompt_longer_than_the_servers_window_is_warned_about_before_sending() {
+    let sim = llama_cpp().await;
+    let env = env_for(&sim, LLAMA_MODEL, "");
+    let prompt = "word ".repeat(3000);
+    let ran = env.run(&["chat", "--max-tokens", "256", &prompt]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    assert!(
+        ran.stderr.contains("warning: the prompt is about 3,756 tokens (heuristic estimate) and 256 are reserved for the reply, more than the 2,048-token context window (server: llama.cpp /props)"),
+        "{}",
+        ran.shown()
+    );
+    // A prompt that fits gets no warning.
+    let ran = env.run(&["chat", "Hi"]).await;
+    assert!(!ran.stderr.contains("warning"), "{}", ran.shown());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ollama_cutting_a_prompt_is_warned_about_with_the_setting_to_change() {
+    let sim = Simulator::builder()
+        .models_json(fixture("ollama_models.json"))
+        .route("POST", "/api/show", 200, fixture("ollama_show.json"))
+        .start()
+        .await;
+    let env = env_for(&sim, "llama3.2:latest", "");
+    let prompt = "word ".repeat(8000);
+    let ran = env.run(&["chat", &prompt]).await;
+    assert_eq!(ran.code, 0, "{}", ran.shown());
+    let warnings: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", ran.shown());
+    assert!(
+        warnings[0].contains("8192-token context Ollama gives `llama3.2:latest`"),
+        "{}",
+        ran.shown()
+    );
+    assert!(warnings[0].contains("PARAMETER num_ctx"), "{}", ran.shown());
+}

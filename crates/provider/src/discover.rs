@@ -15,6 +15,7 @@
 //! | [`ServerSource::ModelsList`] | `GET …/models`, the model's entry | `context_length` (OpenRouter), `max_model_len` (vLLM), `context_window`, `max_completion_tokens`, `top_provider.*`, `pricing`, `architecture.input_modalities`, llama.cpp `meta.n_ctx_train` / `meta.n_ctx` |
 //! | [`ServerSource::LiteLlmModelInfo`] | `GET {root}/model/info` | `max_input_tokens`, `max_output_tokens`, `input_cost_per_token`, `output_cost_per_token`, `cache_read_input_token_cost`, `supports_vision`, `supports_function_calling` |
 //! | [`ServerSource::OllamaShow`] | `POST {root}/api/show` | `num_ctx` of `parameters` (what Ollama loads the model with), else `model_info.*.context_length`, `capabilities` (`vision`, `tools`) |
+//! | [`ServerSource::OllamaPs`] | `GET {root}/api/ps`, after `/api/show` | `context_length` of the model when it is loaded: the context Ollama really gave it (its default depends on the machine's memory) |
 //! | [`ServerSource::LlamaCppProps`] | `GET {root}/props` | `default_generation_settings.n_ctx` (the context the server really runs with), `modalities.vision` |
 //!
 //! `{root}` is the chat URL without `/chat/completions` and a trailing `/v1`, on the
@@ -32,7 +33,8 @@ use std::fmt;
 use crate::model::{ModelInfo, ModelInfoOverrides};
 
 pub use parse::{
-    Found, from_litellm_model_info, from_llama_cpp_props, from_models_entry, from_ollama_show,
+    Found, from_litellm_model_info, from_llama_cpp_props, from_models_entry, from_ollama_ps,
+    from_ollama_show,
 };
 pub(crate) use run::Discovery;
 
@@ -81,6 +83,8 @@ pub enum ServerSource {
     LiteLlmModelInfo,
     /// Ollama's `POST /api/show`.
     OllamaShow,
+    /// Ollama's `GET /api/ps`: the context a loaded model really has.
+    OllamaPs,
     /// llama.cpp's `GET /props`.
     LlamaCppProps,
 }
@@ -93,6 +97,7 @@ impl ServerSource {
             ServerSource::ModelsList => "models list",
             ServerSource::LiteLlmModelInfo => "LiteLLM /model/info",
             ServerSource::OllamaShow => "Ollama /api/show",
+            ServerSource::OllamaPs => "Ollama /api/ps",
             ServerSource::LlamaCppProps => "llama.cpp /props",
         }
     }

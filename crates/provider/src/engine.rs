@@ -162,6 +162,29 @@ impl Engine {
             .map_err(|message| Error::InvalidRequest { message })
     }
 
+    /// Ollama's OpenAI-compatible path ignores the context a request needs and cuts
+    /// the prompt silently at the context the model was loaded with: warn before
+    /// sending one that will not fit, naming the setting to change on Ollama's side.
+    fn warn_if_ollama_cuts(&self, request: &ChatRequest) {
+        let known = &self.discovery.current().model;
+        if known.server != Some("Ollama") {
+            return;
+        }
+        let budget = crate::budget::of(request, &self.model, &known.info);
+        if !budget.fits() {
+            tracing::warn!(
+                model = %self.model,
+                "the prompt is about {} tokens ({} estimate) and {} are reserved for the reply, more than the {}-token context Ollama gives `{}` ({}); Ollama cuts the prompt silently instead of refusing it: raise the model's context (`PARAMETER num_ctx 32768` in its Modelfile, or `OLLAMA_CONTEXT_LENGTH=32768 ollama serve`) or shorten the conversation",
+                budget.prompt.tokens,
+                budget.prompt.method,
+                budget.reserved_output,
+                budget.context_window,
+                self.model,
+                known.sources.context_window,
+            );
+        }
+    }
+
     /// What is known of the model: discovered info, and the fallbacks learned.
     pub(crate) async fn known_model(&self) -> crate::discover::KnownModel {
         let mut known = self.discovered().await.model.clone();
@@ -192,7 +215,6 @@ impl Engine {
         if new {
             tracing::warn!(
                 model = %self.model,
-                endpoint = %self.transport.url_with(&self.endpoints.chat, &[]),
                 "{fallback}, for every later request to this endpoint and model"
             );
         }
@@ -348,6 +370,7 @@ impl Engine {
     /// is retried like the status it names: nothing reached the caller yet.
     pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
         self.discovered().await;
+        self.warn_if_ollama_cuts(&request);
         self.with_fallbacks(&request, false, |prepared| async move {
             self.send(&prepared, |delivered| self.read_complete(delivered))
                 .await
@@ -429,6 +452,7 @@ impl Engine {
     /// A streamed reply.
     pub(crate) async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
         self.discovered().await;
+        self.warn_if_ollama_cuts(&request);
         self.with_fallbacks(&request, true, |prepared| async move {
             self.send(&prepared, |delivered| self.stream_of(delivered))
                 .await

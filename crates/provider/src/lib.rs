@@ -52,6 +52,7 @@
 
 mod assemble;
 mod body;
+pub mod budget;
 mod builder;
 pub mod choice;
 mod classify;

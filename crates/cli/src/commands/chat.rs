@@ -3,8 +3,10 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
+use oac::pricing::format_tokens;
+use oac::provider::budget;
 use oac::provider::files::{FileKind, ShownPath, read_capped, read_text_capped};
-use oac::{ChatRequest, ContentPart};
+use oac::{ChatRequest, ContentPart, KnownModel};
 
 use crate::args::{ChatArgs, GlobalArgs};
 use crate::failure::Failure;
@@ -22,6 +24,10 @@ pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Resu
     let host = setup::host_of(&client);
 
     let mut spinner = out.spinner(format!("connecting to {host}…"));
+    // Discovery runs here (once), so the budget is checked against the server's
+    // window before anything is sent.
+    let known = client.known_model().await;
+    warn_if_too_long(out, &request, client.model(), &known);
     let shown = if streaming {
         let stream = client.stream(request).await?;
         spinner.set_message("waiting for the first token…");
@@ -35,6 +41,26 @@ pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Resu
     // Discovery ran with the request: this asks nothing more of the server.
     let known = client.known_model().await;
     reply::show_end(out, &shown, &known)
+}
+
+/// Warns when the prompt and the reserved output exceed the context window. Ollama
+/// is warned about by the provider itself (it cuts instead of refusing).
+fn warn_if_too_long(out: &mut Output, request: &ChatRequest, model: &str, known: &KnownModel) {
+    if known.server == Some("Ollama") {
+        return;
+    }
+    let budget = budget::of(request, model, &known.info);
+    if budget.fits() {
+        return;
+    }
+    out.warn(&format!(
+        "the prompt is about {} tokens ({} estimate) and {} are reserved for the reply, more than the {}-token context window ({}): the provider will likely refuse it; shorten the prompt or lower --max-tokens",
+        format_tokens(budget.prompt.tokens),
+        budget.prompt.method,
+        format_tokens(budget.reserved_output),
+        format_tokens(budget.context_window),
+        known.sources.context_window,
+    ));
 }
 
 /// The prompt: the arguments joined with spaces, else standard input.

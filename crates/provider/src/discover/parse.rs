@@ -228,6 +228,28 @@ pub fn from_ollama_show(body: &[u8]) -> Option<Found> {
     Some(found)
 }
 
+/// Ollama's `GET /api/ps`: the `context_length` of `model` (by `name` or `model`)
+/// among the loaded models. `None` when the model is not loaded.
+///
+/// ```
+/// use oac_provider::discover::from_ollama_ps;
+///
+/// let body = br#"{"models":[{"name":"qwen2.5:0.5b","model":"qwen2.5:0.5b","size_vram":0,"context_length":4096}]}"#;
+/// assert_eq!(from_ollama_ps(body, "qwen2.5:0.5b").unwrap().info.context_window, Some(4096));
+/// assert_eq!(from_ollama_ps(body, "llama3.2:latest"), None);
+/// ```
+pub fn from_ollama_ps(body: &[u8], model: &str) -> Option<Found> {
+    let value = json(body)?;
+    let loaded = value.get("models")?.as_array()?.iter().find(|m| {
+        ["name", "model"]
+            .iter()
+            .any(|k| m.get(*k).and_then(Value::as_str) == Some(model))
+    })?;
+    let mut found = Found::new(ServerSource::OllamaPs, Some("Ollama"));
+    found.info.context_window = Some(count(loaded.get("context_length"))?);
+    Some(found)
+}
+
 /// `num_ctx N` in the text of `parameters` (one `name value` per line).
 fn ollama_num_ctx(show: &Value) -> Option<u32> {
     let text = show.get("parameters")?.as_str()?;

@@ -162,7 +162,13 @@ impl Engine {
             Hint::Ollama => {
                 let body = Some(self.ollama_show_body());
                 let answer = self.ask(join("api/show"), Method::POST, body).await;
-                self.noted(answer, notes, parse::from_ollama_show)
+                let shown = self.noted(answer, notes, parse::from_ollama_show);
+                if shown.is_some() {
+                    // The context a loaded model really has beats both.
+                    let answer = self.ask(join("api/ps"), Method::GET, None).await;
+                    found.extend(self.noted(answer, notes, |b| parse::from_ollama_ps(b, model)));
+                }
+                shown
             }
             Hint::ContextStated => None,
             Hint::Unknown => {

@@ -1,0 +1,298 @@
+//! The context budget: before sending, does a request fit the model's context
+//! window? An estimate of the prompt's tokens against the window minus the output
+//! the request reserves, so a caller (a coding assistant) can trim its history
+//! before the server refuses it, or silently cuts it (Ollama).
+//!
+//! The estimate:
+//! - **OpenAI tokenizers** (with the `tiktoken` feature): the model id is mapped to
+//!   its encoding by `tiktoken-rs` (`o200k_base` for gpt-4o, gpt-4.1, gpt-5, o-series;
+//!   `cl100k_base` for gpt-4 and gpt-3.5), and every text is counted exactly with it,
+//!   plus OpenAI's framing (3 tokens per message, 3 to prime the reply).
+//! - **Heuristic** for every other model (and without the feature): 1 token per 4
+//!   ASCII characters (rounded up per text) and 1 per other character (CJK text is
+//!   about one token per character; accented text is over-counted, which errs on the
+//!   safe side), plus the same framing.
+//!
+//! Both count each image as [`IMAGE_TOKENS`] and each tool by its JSON schema. An
+//! estimate is not what the server will bill: it is close enough to say "this will
+//! not fit".
+//!
+//! ```
+//! use oac_provider::{ChatRequest, ModelInfo, budget};
+//!
+//! let mut info = ModelInfo::compatible_default();
+//! info.context_window = 2048;
+//! let request = ChatRequest::new().user("word ".repeat(3000)).max_tokens(256);
+//! let budget = budget::of(&request, "qwen2.5-0.5b-instruct", &info);
+//! assert!(!budget.fits());
+//! assert!(budget.prompt.tokens > 2048 - 256);
+//! ```
+
+use std::fmt;
+
+use crate::model::ModelInfo;
+use crate::request::{ChatRequest, ContentPart, Message, UserContent};
+
+/// Tokens counted for one image: OpenAI's cost of a 512×512 high-detail tile plus
+/// its base (85 + 170 × 4 = 765 for a 1024×1024 image), a middle value for the
+/// images people attach.
+pub const IMAGE_TOKENS: u64 = 765;
+
+/// Framing tokens per message (role and separators), and for priming the reply.
+const PER_MESSAGE: u64 = 3;
+const REPLY_PRIMING: u64 = 3;
+
+/// How an estimate was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Method {
+    /// Counted with this OpenAI encoding (`o200k_base`, `cl100k_base`, …).
+    Tokenizer(&'static str),
+    /// The documented heuristic (see the [module docs](self)).
+    Heuristic,
+}
+
+impl fmt::Display for Method {
+    /// `o200k_base`, or `heuristic`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Method::Tokenizer(name) => f.write_str(name),
+            Method::Heuristic => f.write_str("heuristic"),
+        }
+    }
+}
+
+/// An estimate of a prompt's tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Estimate {
+    /// Tokens.
+    pub tokens: u64,
+    /// How they were counted.
+    pub method: Method,
+}
+
+/// A request against a context window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Budget {
+    /// The prompt's estimated tokens.
+    pub prompt: Estimate,
+    /// The model's context window.
+    pub context_window: u64,
+    /// Output the request reserves: its `max_tokens`, else the model's max output,
+    /// else none.
+    pub reserved_output: u64,
+}
+
+impl Budget {
+    /// True when the prompt and the reserved output fit the window.
+    pub fn fits(&self) -> bool {
+        self.overflow() == 0
+    }
+
+    /// Tokens over the window (0 when it fits).
+    pub fn overflow(&self) -> u64 {
+        (self.prompt.tokens + self.reserved_output).saturating_sub(self.context_window)
+    }
+
+    /// Tokens left for the prompt to grow (0 when it does not fit): what an
+    /// assistant may add before it must trim.
+    pub fn available(&self) -> u64 {
+        self.context_window
+            .saturating_sub(self.prompt.tokens + self.reserved_output)
+    }
+}
+
+/// `request` against `info`'s context window, for `model` (which picks the
+/// tokenizer).
+pub fn of(request: &ChatRequest, model: &str, info: &ModelInfo) -> Budget {
+    Budget {
+        prompt: estimate(request, model),
+        context_window: u64::from(info.context_window),
+        reserved_output: u64::from(request.max_tokens.or(info.max_output_tokens).unwrap_or(0)),
+    }
+}
+
+/// The estimated prompt tokens of `request` for `model`.
+pub fn estimate(request: &ChatRequest, model: &str) -> Estimate {
+    let counter = Counter::for_model(model);
+    let mut tokens = REPLY_PRIMING;
+    for message in &request.messages {
+        tokens += PER_MESSAGE + message_tokens(&counter, message);
+    }
+    for tool in &request.tools {
+        tokens += counter.count(&tool.name);
+        tokens += tool.description.as_deref().map_or(0, |d| counter.count(d));
+        tokens += counter.count(&tool.parameters.to_string());
+    }
+    Estimate {
+        tokens,
+        method: counter.method(),
+    }
+}
+
+fn message_tokens(counter: &Counter, message: &Message) -> u64 {
+    match message {
+        Message::System { content } | Message::Developer { content } => counter.count(content),
+        Message::User { content } => match content {
+            UserContent::Text(text) => counter.count(text),
+            UserContent::Parts(parts) => parts
+                .iter()
+                .map(|part| match part {
+                    ContentPart::Text(text) => counter.count(text),
+                    ContentPart::Image(_) => IMAGE_TOKENS,
+                })
+                .sum(),
+        },
+        Message::Assistant {
+            content,
+            tool_calls,
+            ..
+        } => {
+            content.as_deref().map_or(0, |c| counter.count(c))
+                + tool_calls
+                    .iter()
+                    .map(|call| counter.count(&call.name) + counter.count(&call.arguments))
+                    .sum::<u64>()
+        }
+        Message::Tool { content, .. } => counter.count(content),
+    }
+}
+
+/// The heuristic: a token per 4 ASCII characters (rounded up), a token per other
+/// character.
+pub fn heuristic_tokens(text: &str) -> u64 {
+    let (ascii, other) = text.chars().fold((0u64, 0u64), |(a, o), c| {
+        if c.is_ascii() { (a + 1, o) } else { (a, o + 1) }
+    });
+    ascii.div_ceil(4) + other
+}
+
+/// Counts tokens of texts for one model.
+enum Counter {
+    #[cfg(feature = "tiktoken")]
+    Tokenizer(&'static tiktoken_rs::CoreBPE, &'static str),
+    Heuristic,
+}
+
+impl Counter {
+    fn for_model(model: &str) -> Counter {
+        #[cfg(feature = "tiktoken")]
+        if let Some((bpe, name)) = tokenizers::for_model(model) {
+            return Counter::Tokenizer(bpe, name);
+        }
+        let _ = model;
+        Counter::Heuristic
+    }
+
+    fn count(&self, text: &str) -> u64 {
+        match self {
+            #[cfg(feature = "tiktoken")]
+            Counter::Tokenizer(bpe, _) => {
+                u64::try_from(bpe.encode_ordinary(text).len()).unwrap_or(u64::MAX)
+            }
+            Counter::Heuristic => heuristic_tokens(text),
+        }
+    }
+
+    fn method(&self) -> Method {
+        match self {
+            #[cfg(feature = "tiktoken")]
+            Counter::Tokenizer(_, name) => Method::Tokenizer(name),
+            Counter::Heuristic => Method::Heuristic,
+        }
+    }
+}
+
+/// The OpenAI encodings, each loaded once (about a quarter of a second in a
+/// release build) on first use.
+#[cfg(feature = "tiktoken")]
+mod tokenizers {
+    use std::sync::OnceLock;
+
+    use tiktoken_rs::CoreBPE;
+    use tiktoken_rs::tokenizer::{Tokenizer, get_tokenizer};
+
+    static O200K: OnceLock<Option<CoreBPE>> = OnceLock::new();
+    static CL100K: OnceLock<Option<CoreBPE>> = OnceLock::new();
+
+    /// The encoding `tiktoken-rs` maps `model` to, when it knows the model and
+    /// the encoding is one of the two current ones. The model-name rules are
+    /// tiktoken-rs's, not ours.
+    pub(super) fn for_model(model: &str) -> Option<(&'static CoreBPE, &'static str)> {
+        let bare = model.rsplit('/').next().unwrap_or(model);
+        match get_tokenizer(bare)? {
+            Tokenizer::O200kBase => O200K
+                .get_or_init(|| tiktoken_rs::o200k_base().ok())
+                .as_ref()
+                .map(|bpe| (bpe, "o200k_base")),
+            Tokenizer::Cl100kBase => CL100K
+                .get_or_init(|| tiktoken_rs::cl100k_base().ok())
+                .as_ref()
+                .map(|bpe| (bpe, "cl100k_base")),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heuristic_counts_ascii_by_four_and_other_characters_by_one() {
+        assert_eq!(heuristic_tokens(""), 0);
+        assert_eq!(heuristic_tokens("abcd"), 1);
+        assert_eq!(heuristic_tokens("abcde"), 2);
+        assert_eq!(heuristic_tokens("日本語"), 3);
+    }
+
+    #[test]
+    fn framing_images_and_tools_count() {
+        let request = ChatRequest::new().system("abcd").user(vec![
+            ContentPart::text("abcd"),
+            ContentPart::image_url("https://x/y.png"),
+        ]);
+        let e = estimate(&request, "local-model");
+        assert_eq!(e.method, Method::Heuristic);
+        assert_eq!(
+            e.tokens,
+            REPLY_PRIMING + 2 * PER_MESSAGE + 1 + 1 + IMAGE_TOKENS
+        );
+    }
+
+    #[test]
+    fn the_budget_reserves_the_output() {
+        let mut info = ModelInfo::compatible_default();
+        info.context_window = 100;
+        info.max_output_tokens = Some(40);
+        let request = ChatRequest::new().user("a".repeat(200));
+        let b = of(&request, "m", &info);
+        assert_eq!(b.reserved_output, 40);
+        assert_eq!(b.prompt.tokens, REPLY_PRIMING + PER_MESSAGE + 50);
+        assert!(b.fits());
+        assert_eq!(b.available(), 100 - 56 - 40);
+        let b = of(&request.clone().max_tokens(60), "m", &info);
+        assert!(!b.fits());
+        assert_eq!(b.overflow(), 56 + 60 - 100);
+    }
+
+    #[cfg(feature = "tiktoken")]
+    #[test]
+    fn openai_models_are_counted_with_their_encoding() {
+        let request = ChatRequest::new().user("Hello world");
+        let e = estimate(&request, "gpt-4o-mini");
+        assert_eq!(e.method, Method::Tokenizer("o200k_base"));
+        // "Hello world" is 2 tokens in o200k_base.
+        assert_eq!(e.tokens, REPLY_PRIMING + PER_MESSAGE + 2);
+        assert_eq!(
+            estimate(&request, "openai/gpt-4o").method,
+            Method::Tokenizer("o200k_base")
+        );
+        assert_eq!(
+            estimate(&request, "llama3.2:latest").method,
+            Method::Heuristic
+        );
+    }
+}
