@@ -39,6 +39,25 @@ fn llama_cpp() -> SimulatorBuilder {
         .route("GET", "/props", 200, fixture("llama_cpp_props.json"))
 }
 
+/// A LiteLLM proxy's models list and `/model/info`, recorded.
+fn litellm() -> SimulatorBuilder {
+    Simulator::builder()
+        .models_json(fixture("litellm_models.json"))
+        .route(
+            "GET",
+            "/model/info",
+            200,
+            fixture("litellm_model_info.json"),
+        )
+}
+
+/// An Ollama server's models list and `/api/show`, recorded.
+fn ollama() -> SimulatorBuilder {
+    Simulator::builder()
+        .models_json(fixture("ollama_models.json"))
+        .route("POST", "/api/show", 200, fixture("ollama_show.json"))
+}
+
 const LLAMA_MODEL: &str = "qwen2.5-0.5b-instruct-q4_k_m.gguf";
 
 #[tokio::test]
@@ -140,16 +159,7 @@ async fn discovery_can_be_turned_off() {
 
 #[tokio::test]
 async fn litellm_model_info_gives_limits_capabilities_and_prices_that_price_the_reply() {
-    let sim = Simulator::builder()
-        .models_json(fixture("litellm_models.json"))
-        .route(
-            "GET",
-            "/model/info",
-            200,
-            fixture("litellm_model_info.json"),
-        )
-        .start()
-        .await;
+    let sim = litellm().start().await;
     sim.push(Reply::text("Hello").usage_tokens(1_000_000, 1_000_000));
     let client = client(&sim, "fake-gpt");
     let reply = client.chat().user("Hi").send().await.unwrap();
@@ -177,16 +187,7 @@ async fn litellm_model_info_gives_limits_capabilities_and_prices_that_price_the_
 
 #[tokio::test]
 async fn profile_prices_are_never_replaced_by_discovered_ones() {
-    let sim = Simulator::builder()
-        .models_json(fixture("litellm_models.json"))
-        .route(
-            "GET",
-            "/model/info",
-            200,
-            fixture("litellm_model_info.json"),
-        )
-        .start()
-        .await;
+    let sim = litellm().start().await;
     sim.push(Reply::text("Hello").usage_tokens(1_000_000, 0));
     let mut overrides = oac::ModelInfoOverrides::default();
     overrides.prices.input_price = Some("2".parse().unwrap());
@@ -224,11 +225,7 @@ async fn profile_prices_are_never_replaced_by_discovered_ones() {
 
 #[tokio::test]
 async fn ollama_show_gives_the_num_ctx_it_loads_the_model_with() {
-    let sim = Simulator::builder()
-        .models_json(fixture("ollama_models.json"))
-        .route("POST", "/api/show", 200, fixture("ollama_show.json"))
-        .start()
-        .await;
+    let sim = ollama().start().await;
     let client = client(&sim, "llama3.2:latest");
     let known = client.known_model().await;
     assert_eq!(
@@ -249,9 +246,7 @@ async fn ollama_show_gives_the_num_ctx_it_loads_the_model_with() {
 
 #[tokio::test]
 async fn ollama_ps_gives_the_context_a_loaded_model_really_has() {
-    let sim = Simulator::builder()
-        .models_json(fixture("ollama_models.json"))
-        .route("POST", "/api/show", 200, fixture("ollama_show.json"))
+    let sim = ollama()
         .route("GET", "/api/ps", 200, fixture("ollama_ps.json"))
         .start()
         .await;
@@ -406,9 +401,7 @@ async fn the_provider_alone_discovers_too() {
 
 #[tokio::test]
 async fn a_prompt_ollama_would_cut_is_warned_about_before_sending() {
-    let sim = Simulator::builder()
-        .models_json(fixture("ollama_models.json"))
-        .route("POST", "/api/show", 200, fixture("ollama_show.json"))
+    let sim = ollama()
         .route("GET", "/api/ps", 200, fixture("ollama_ps.json"))
         .start()
         .await;

@@ -65,10 +65,11 @@ impl Fallback {
         }
     }
 
-    /// Words that show the refusal is about the parameter being unknown or
-    /// unsupported, not about its value being out of range (`max_tokens` too
-    /// large is not a reason to rename it).
-    fn refusal_words(self) -> &'static [&'static str] {
+    /// True when `named` (the refusal's texts) says the parameter is unknown or
+    /// unsupported, not that its value is out of range (`max_tokens` too large is
+    /// no reason to rename it). An effort's value may be refused as `invalid`, and
+    /// a reasoning model accepts "only the default" temperature.
+    fn is_refused_in(self, named: &str) -> bool {
         const UNKNOWN: &[&str] = &[
             "unrecognized",
             "unknown",
@@ -79,30 +80,13 @@ impl Fallback {
             "unexpected",
             "does not support",
         ];
-        match self {
-            Fallback::NoStreamOptions => &[""],
-            Fallback::NoReasoningEffort => &[
-                "unrecognized",
-                "unknown",
-                "unsupported",
-                "not supported",
-                "extra",
-                "not permitted",
-                "unexpected",
-                "does not support",
-                "invalid",
-            ],
-            Fallback::NoTemperature => &[
-                "unsupported",
-                "not supported",
-                "does not support",
-                "only the default",
-                "unrecognized",
-                "extra",
-                "not permitted",
-            ],
-            _ => UNKNOWN,
-        }
+        let also: &[&str] = match self {
+            Fallback::NoReasoningEffort => &["invalid"],
+            Fallback::NoTemperature => &["only the default"],
+            _ => &[],
+        };
+        named.contains(self.parameter())
+            && UNKNOWN.iter().chain(also).any(|word| named.contains(word))
     }
 
     /// `body` as it is sent from then on.
@@ -188,11 +172,7 @@ pub(crate) fn for_refusal(
                     || text.contains("streamoptions")
             });
         }
-        named.contains(fallback.parameter())
-            && fallback
-                .refusal_words()
-                .iter()
-                .any(|word| named.contains(word))
+        fallback.is_refused_in(&named)
     })
 }
 
