@@ -165,3 +165,6 @@ pub fn assert_secret_absent(error: &Error, secret: &str) {
 
 /// A real llmock server for the `peer_*` suites.
 pub mod peer;
+
+/// A real LiteLLM proxy (in front of a real llmock) for the `peer_*` suites.
+pub mod litellm;

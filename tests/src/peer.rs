@@ -240,14 +240,14 @@ impl Drop for Llmock {
 }
 
 /// The port in uvicorn's `Uvicorn running on http://127.0.0.1:PORT` line.
-fn listening_port(line: &str) -> Option<u16> {
+pub(crate) fn listening_port(line: &str) -> Option<u16> {
     let rest = line.split("Uvicorn running on http://").nth(1)?;
     let authority = rest.split_whitespace().next()?;
     authority.rsplit_once(':')?.1.parse().ok()
 }
 
 /// The workspace's target directory (`$CARGO_TARGET_DIR`, else `<workspace>/target`).
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => root.join(dir),
@@ -350,6 +350,11 @@ impl std::fmt::Display for OacRun {
 /// Runs `oac ARGS` against `base_url` and `model` (through `OPENAI_BASE_URL` and
 /// `OPENAI_MODEL`), with no other environment and no config file.
 pub fn run_oac(base_url: &str, model: &str, args: &[&str]) -> OacRun {
+    run_oac_with(base_url, model, args, &[])
+}
+
+/// [`run_oac`] with these variables set too (a key in `OPENAI_API_KEY`).
+pub fn run_oac_with(base_url: &str, model: &str, args: &[&str], vars: &[(&str, &str)]) -> OacRun {
     let nowhere = std::env::temp_dir().join("oac-peer-suite-has-no-home");
     let output = Command::new(oac_bin())
         .args(args)
@@ -358,6 +363,7 @@ pub fn run_oac(base_url: &str, model: &str, args: &[&str]) -> OacRun {
         .env("XDG_CONFIG_HOME", &nowhere)
         .env("OPENAI_BASE_URL", base_url)
         .env("OPENAI_MODEL", model)
+        .envs(vars.iter().copied())
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("could not run {}: {e}", oac_bin().display()));

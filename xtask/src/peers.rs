@@ -6,6 +6,11 @@
 //! second run starts no installer and needs no network. The `oac` binary is built so
 //! the suites can drive the real command line.
 //!
+//! [LiteLLM](https://pypi.org/project/litellm/)'s proxy — the OpenAI-compatible
+//! gateway many teams put in front of their providers — is installed the same way,
+//! pinned, into `target/peer-venv-litellm` (its dependencies are its own), for the
+//! suites that check what `oac` learns from a real gateway (`/model/info`).
+//!
 //! Nothing is skipped silently: when Python, `venv`, `pip` or PyPI is missing, this
 //! fails with a message that says which and how to fix it.
 
@@ -22,11 +27,16 @@ use crate::workspace;
 /// alone).
 pub const LLMOCK_VERSION: &str = include_str!("../../tests/src/llmock_version.txt").trim_ascii();
 
+/// The LiteLLM release the peer suites are written against.
+pub const LITELLM_VERSION: &str = include_str!("../../tests/src/litellm_version.txt").trim_ascii();
+
 /// Oldest Python llmock supports.
 const MIN_PYTHON: (u32, u32) = (3, 10);
 
 /// Environment variable naming the venv's Python (read by `tests/src/peer.rs`).
 pub const ENV_LLMOCK_PYTHON: &str = "OAC_LLMOCK_PYTHON";
+/// Environment variable naming LiteLLM's venv Python (read by `tests/src/peer.rs`).
+pub const ENV_LITELLM_PYTHON: &str = "OAC_LITELLM_PYTHON";
 /// Environment variable naming the `oac` binary (read by `tests/src/peer.rs`).
 pub const ENV_OAC_BIN: &str = "OAC_BIN";
 /// Environment variable choosing the Python interpreter that creates the venv.
@@ -41,29 +51,79 @@ pub struct Peers {
     pub summary: String,
 }
 
-/// Installs llmock (unless the pinned version is already there) and builds `oac`.
+/// One Python package a peer suite runs, pinned, in a venv of its own.
+struct Package {
+    /// The distribution name (`pip show`, `importlib.metadata`).
+    dist: &'static str,
+    /// What pip installs (`llmock==0.2.2`).
+    requirement: String,
+    /// The pinned version.
+    version: &'static str,
+    /// A module that must import.
+    module: &'static str,
+    /// The venv under the target directory.
+    venv: &'static str,
+    /// The variable that tells the suites where its Python is.
+    env: &'static str,
+}
+
+impl Package {
+    fn llmock() -> Package {
+        Package {
+            dist: "llmock",
+            requirement: format!("llmock=={LLMOCK_VERSION}"),
+            version: LLMOCK_VERSION,
+            module: "llmock.cli",
+            venv: "peer-venv",
+            env: ENV_LLMOCK_PYTHON,
+        }
+    }
+
+    fn litellm() -> Package {
+        Package {
+            dist: "litellm",
+            requirement: format!("litellm[proxy]=={LITELLM_VERSION}"),
+            version: LITELLM_VERSION,
+            module: "litellm.proxy.proxy_cli",
+            venv: "peer-venv-litellm",
+            env: ENV_LITELLM_PYTHON,
+        }
+    }
+}
+
+/// Installs llmock and LiteLLM (unless the pinned versions are already there) and
+/// builds `oac`.
 pub fn prepare() -> Result<Peers, String> {
-    let venv = target_dir().join("peer-venv");
-    let python = venv_python(&venv);
-    let summary = match installed_llmock(&python) {
-        Some(version) if version == LLMOCK_VERSION => {
-            format!(
-                "llmock {LLMOCK_VERSION} already installed in {}",
+    let mut env = Vec::new();
+    let mut summary = Vec::new();
+    for package in [Package::llmock(), Package::litellm()] {
+        let venv = target_dir().join(package.venv);
+        let python = venv_python(&venv);
+        let line = match installed(&python, &package) {
+            Some(version) if version == package.version => format!(
+                "{} {} already installed in {}",
+                package.dist,
+                package.version,
                 venv.display()
-            )
-        }
-        found => {
-            install(&venv, &python, found.as_deref())?;
-            format!("llmock {LLMOCK_VERSION} installed in {}", venv.display())
-        }
-    };
+            ),
+            found => {
+                install(&venv, &python, found.as_deref(), &package)?;
+                format!(
+                    "{} {} installed in {}",
+                    package.dist,
+                    package.version,
+                    venv.display()
+                )
+            }
+        };
+        summary.push(line);
+        env.push((package.env.to_owned(), python.into_os_string()));
+    }
     let oac = build_oac()?;
+    env.push((ENV_OAC_BIN.to_owned(), oac.into_os_string()));
     Ok(Peers {
-        env: vec![
-            (ENV_LLMOCK_PYTHON.to_owned(), python.into_os_string()),
-            (ENV_OAC_BIN.to_owned(), oac.into_os_string()),
-        ],
-        summary,
+        env,
+        summary: summary.join("; "),
     })
 }
 
@@ -83,16 +143,18 @@ fn venv_python(venv: &Path) -> PathBuf {
     }
 }
 
-/// The llmock version importable by `python`, if it runs and llmock imports.
-fn installed_llmock(python: &Path) -> Option<String> {
+/// The version of `package` importable by `python`, if it runs and the package's
+/// module imports.
+fn installed(python: &Path, package: &Package) -> Option<String> {
     if !python.exists() {
         return None;
     }
+    let check = format!(
+        "import importlib.metadata as m, {}; print(m.version('{}'))",
+        package.module, package.dist
+    );
     let output = Command::new(python)
-        .args([
-            "-c",
-            "import importlib.metadata as m, llmock.cli; print(m.version('llmock'))",
-        ])
+        .args(["-c", &check])
         .stderr(Stdio::null())
         .output()
         .ok()?;
@@ -102,14 +164,20 @@ fn installed_llmock(python: &Path) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
-fn install(venv: &Path, python: &Path, found: Option<&str>) -> Result<(), String> {
+fn install(
+    venv: &Path,
+    python: &Path,
+    found: Option<&str>,
+    package: &Package,
+) -> Result<(), String> {
+    let (dist, version) = (package.dist, package.version);
     match found {
         Some(other) => println!(
-            "    llmock {other} found in {}; installing {LLMOCK_VERSION}",
+            "    {dist} {other} found in {}; installing {version}",
             venv.display()
         ),
         None => println!(
-            "    installing llmock {LLMOCK_VERSION} into {} (first run only)",
+            "    installing {dist} {version} into {} (first run only)",
             venv.display()
         ),
     }
@@ -126,14 +194,14 @@ fn install(venv: &Path, python: &Path, found: Option<&str>) -> Result<(), String
             .map_err(|e| format!("could not run {}: {e}", base.display()))?;
         if !status.success() || !runs(python) {
             return Err(format!(
-                "`{} -m venv {}` failed (see above), so the real-peer suites cannot install llmock.\n\
+                "`{} -m venv {}` failed (see above), so the real-peer suites cannot install {dist}.\n\
                  Install Python's venv module (Debian/Ubuntu: `apt install python3-venv`) and rerun.",
                 base.display(),
                 venv.display()
             ));
         }
     }
-    let requirement = format!("llmock=={LLMOCK_VERSION}");
+    let requirement = &package.requirement;
     let status = Command::new(python)
         .args([
             "-m",
@@ -142,7 +210,7 @@ fn install(venv: &Path, python: &Path, found: Option<&str>) -> Result<(), String
             "--disable-pip-version-check",
             "--no-input",
             "--quiet",
-            &requirement,
+            requirement,
         ])
         .status()
         .map_err(|e| format!("could not run pip in {}: {e}", venv.display()))?;
@@ -154,17 +222,18 @@ fn install(venv: &Path, python: &Path, found: Option<&str>) -> Result<(), String
             venv.display()
         ));
     }
-    match installed_llmock(python) {
-        Some(version) if version == LLMOCK_VERSION => Ok(()),
-        Some(version) => Err(format!(
-            "pip installed llmock {version} instead of {LLMOCK_VERSION} into {}",
+    match installed(python, package) {
+        Some(found) if found == version => Ok(()),
+        Some(found) => Err(format!(
+            "pip installed {dist} {found} instead of {version} into {}",
             venv.display()
         )),
         None => Err(format!(
-            "llmock {LLMOCK_VERSION} was installed into {} but does not import; \
-             run `{} -c 'import llmock.cli'` to see why",
+            "{dist} {version} was installed into {} but does not import; \
+             run `{} -c 'import {}'` to see why",
             venv.display(),
-            python.display()
+            python.display(),
+            package.module
         )),
     }
 }
@@ -269,15 +338,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_llmock_version_is_a_plain_release_number() {
-        let parts: Vec<&str> = LLMOCK_VERSION.split('.').collect();
-        assert_eq!(parts.len(), 3, "{LLMOCK_VERSION:?}");
-        assert!(
-            parts
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
-            "{LLMOCK_VERSION:?}"
-        );
+    fn the_peer_versions_are_plain_release_numbers() {
+        for version in [LLMOCK_VERSION, LITELLM_VERSION] {
+            let parts: Vec<&str> = version.split('.').collect();
+            assert_eq!(parts.len(), 3, "{version:?}");
+            assert!(
+                parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
+                "{version:?}"
+            );
+        }
     }
 
     #[test]
