@@ -6,7 +6,8 @@
 //! - nothing keeps more than its limit (the limits here are small, so the fuzzer
 //!   reaches them; libFuzzer's `-malloc_limit_mb` catches unbounded allocation);
 //! - the SSE decoder gives the same events however the same bytes are split;
-//! - a config written back by the TOML writer reads back to the same profiles.
+//! - a config written back by the TOML writer reads back to the same profiles;
+//! - a server's model-info answer never states a zero, a negative or a lost price.
 
 use oac_config::{ConfigFile, MapEnv, ProfileBuilder, import_kilo};
 use oac_pricing::{ModelPrices, parse_price, read_usage_str};
@@ -25,6 +26,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("config_json", config_json),
     ("kilo_import", kilo_import),
     ("url", url),
+    ("discover", discover),
 ];
 
 /// Small limits, so inputs of a few KiB reach them.
@@ -222,5 +224,45 @@ mod tests {
                 check(input);
             }
         }
+    }
+}
+
+/// Every model-info parser of discovery on the same bytes (as a models list, a
+/// llama.cpp `/props`, a LiteLLM `/model/info`, an Ollama `/api/show` and `/api/ps`):
+/// none panics, and whatever they state is usable (a count above 0, prices not
+/// negative).
+pub fn discover(data: &[u8]) {
+    use oac_provider::discover::{
+        Found, from_litellm_model_info, from_llama_cpp_props, from_models_entry, from_ollama_ps,
+        from_ollama_show, models_list,
+    };
+    let model = "m";
+    let mut found: Vec<Found> = [
+        from_llama_cpp_props(data),
+        from_litellm_model_info(data, model),
+        from_ollama_show(data),
+        from_ollama_ps(data, model),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Some(entries) = models_list(data) {
+        found.extend(entries.iter().map(from_models_entry));
+    }
+    for f in &found {
+        let info = &f.info;
+        assert_ne!(info.context_window, Some(0), "{f:?}");
+        assert_ne!(info.max_output_tokens, Some(0), "{f:?}");
+        for price in [
+            info.prices.input_price,
+            info.prices.output_price,
+            info.prices.cache_read_price,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(!price.is_sign_negative(), "{f:?}");
+        }
+        let _ = f.summary();
     }
 }

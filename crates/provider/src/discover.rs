@@ -38,6 +38,18 @@ pub use parse::{
 };
 pub(crate) use run::Discovery;
 
+/// The entries of a models-list body (`{"data":[…]}`, a bare array, or
+/// `{"models":[…]}`), as [`Provider::list_models`](crate::Provider::list_models)
+/// reads them; `None` when the body is not a models list.
+///
+/// ```
+/// let entries = oac_provider::discover::models_list(br#"{"data":[{"id":"m","max_model_len":4096}]}"#).unwrap();
+/// assert_eq!(entries[0].context_window, Some(4096));
+/// ```
+pub fn models_list(body: &[u8]) -> Option<Vec<crate::ModelEntry>> {
+    crate::models::parse_models(body).ok()
+}
+
 /// Where one field of a model's info came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
