@@ -155,6 +155,9 @@ fn installed(python: &Path, package: &Package) -> Option<String> {
     );
     let output = Command::new(python)
         .args(["-c", &check])
+        // LiteLLM fetches its model map from GitHub on import unless told not to:
+        // the test run never goes to the internet.
+        .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         .stderr(Stdio::null())
         .output()
         .ok()?;
