@@ -315,7 +315,9 @@ impl ProfileBuilder {
     }
 
     /// The model's whole description (e.g. from your own catalogue); replaces any
-    /// `model_info` set before.
+    /// `model_info` set before. What it leaves unknown (`max_output_tokens`, the
+    /// prices) may still be filled from what the server reports; turn that off with
+    /// [`discover_model_info(false)`](Self::discover_model_info).
     #[must_use]
     pub fn model_info(mut self, info: ModelInfo) -> Self {
         self.profile.model_info = ModelInfoOverrides::from(info);
