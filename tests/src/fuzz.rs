@@ -203,30 +203,6 @@ pub fn url(data: &[u8]) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_checks_take_edge_inputs() {
-        let inputs: [&[u8]; 8] = [
-            b"",
-            b"\xef\xbb\xbf",
-            b"\xff\xfe\x00",
-            b"data: [DONE]\n\n",
-            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"<think>a</think>b\"}}]}\n\n",
-            b"{\"choices\":[]}",
-            b"[profiles.p]\nbase_url = \"http://h/v1\"\nmodel = \"m\"\n",
-            b"\x01https://api.example.com/v1/chat/completions?api-key=k",
-        ];
-        for input in inputs {
-            for (_, check) in TARGETS {
-                check(input);
-            }
-        }
-    }
-}
-
 /// Every model-info parser of discovery on the same bytes (as a models list, a
 /// llama.cpp `/props`, a LiteLLM `/model/info`, an Ollama `/api/show` and `/api/ps`):
 /// none panics, and whatever they state is usable (a count above 0, prices not
@@ -264,5 +240,29 @@ pub fn discover(data: &[u8]) {
             assert!(!price.is_sign_negative(), "{f:?}");
         }
         let _ = f.summary();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checks_take_edge_inputs() {
+        let inputs: [&[u8]; 8] = [
+            b"",
+            b"\xef\xbb\xbf",
+            b"\xff\xfe\x00",
+            b"data: [DONE]\n\n",
+            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"<think>a</think>b\"}}]}\n\n",
+            b"{\"choices\":[]}",
+            b"[profiles.p]\nbase_url = \"http://h/v1\"\nmodel = \"m\"\n",
+            b"\x01https://api.example.com/v1/chat/completions?api-key=k",
+        ];
+        for input in inputs {
+            for (_, check) in TARGETS {
+                check(input);
+            }
+        }
     }
 }
