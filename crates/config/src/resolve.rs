@@ -283,7 +283,9 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         parse_think_tags: p.parse_think_tags.unwrap_or(true),
         discover_model_info: p.discover_model_info.unwrap_or(true),
         timeouts,
-        max_retries: p.max_retries.unwrap_or(2),
+        max_retries: p
+            .max_retries
+            .unwrap_or(oac_provider::retry::DEFAULT_MAX_RETRIES),
         proxy: p.proxy.as_ref().map(|proxy| proxy.trim().to_owned()),
         ca_cert,
         azure: p.azure.clone(),
