@@ -100,9 +100,11 @@ impl Failure {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Failure::Client(error) => match error.kind() {
+                ErrorKind::ModelNotFound => Some(
+                    "`oac models` lists the provider's models; `oac doctor` names the closest one",
+                ),
                 ErrorKind::InvalidApiKey
                 | ErrorKind::PermissionDenied
-                | ErrorKind::ModelNotFound
                 | ErrorKind::EndpointNotFound
                 | ErrorKind::Connection
                 | ErrorKind::Timeout

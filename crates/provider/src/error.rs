@@ -272,7 +272,7 @@ pub enum Error {
     },
     /// The provider says the model does not exist.
     #[error(
-        "model not found: \"{model}\" is not a model of this provider; list models with `oac models`{}",
+        "model not found: \"{model}\" is not a model of this provider; list the provider's models to find the right id{}",
         .details.suffix()
     )]
     #[non_exhaustive]
