@@ -467,7 +467,7 @@ impl std::fmt::Debug for ProviderConfig {
                 &self
                     .proxy
                     .as_deref()
-                    .map(|proxy| masked_text_url(proxy, &secrets)),
+                    .map(|proxy| oac_url::masked_text(proxy, &secrets)),
             )
             .field(
                 "ca_cert",
@@ -480,15 +480,6 @@ impl std::fmt::Debug for ProviderConfig {
             .field("defaults", &self.defaults)
             .field("rules", &self.rules)
             .finish()
-    }
-}
-
-/// A URL kept as text (a proxy) shown by the one masking rule; text that is no URL
-/// is shown with only the known secrets masked.
-pub(crate) fn masked_text_url(text: &str, secrets: &[&str]) -> String {
-    match oac_url::Url::parse(text) {
-        Ok(url) => oac_url::masked_url(&url, secrets),
-        Err(_) => oac_url::mask_values(text, secrets),
     }
 }
 

@@ -518,7 +518,7 @@ async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
 /// for hosts that are not this machine).
 fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
     if let Some(proxy) = profile.proxy() {
-        return Some(redact::text(proxy, &redact::secrets(profile)));
+        return Some(oac::url::masked_text(proxy, &redact::secrets(profile)));
     }
     if oac::url::is_loopback(url) {
         return None;
