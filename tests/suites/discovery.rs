@@ -431,3 +431,31 @@ async fn a_prompt_ollama_would_cut_is_warned_about_before_sending() {
         .count();
     assert_eq!(again, 1);
 }
+
+#[tokio::test]
+async fn discovery_asks_with_the_profiles_query_and_never_shows_its_secrets() {
+    let sim = llama_cpp().start().await;
+    let key = "sk-gateway-0123456789abcdef";
+    let config = oac_tests::profile_with_query(&sim, &[("api_key", key), ("tenant", "a")]);
+    let config = oac_provider::ProviderConfig::new(config.endpoints().clone(), LLAMA_MODEL);
+    let provider = oac_tests::provider(config);
+    let known = provider.known_model().await;
+    assert_eq!(known.info.context_window, 2048);
+    // The metadata requests carry the query the chat URL has (a gateway's key, a tenant)…
+    for request in sim.requests() {
+        let pairs = request.query_pairs();
+        assert!(
+            pairs.contains(&("tenant".to_owned(), "a".to_owned())),
+            "{}",
+            request.path
+        );
+    }
+    // …and what discovery tells (notes, Debug) never shows the key.
+    let shown = format!("{known:?} {provider:?}");
+    assert!(!shown.contains(key), "{shown}");
+    assert!(
+        known.notes.iter().all(|n| n.contains("api_key=***")),
+        "{:?}",
+        known.notes
+    );
+}
