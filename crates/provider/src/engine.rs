@@ -110,8 +110,6 @@ struct Prepared {
     method: Method,
     url: Url,
     body: Option<Bytes>,
-    /// The body as shaped, for reading a refusal against what was sent.
-    sent: Map<String, Value>,
     headers: HeaderMap,
     stream: bool,
     exchange: Exchange,
@@ -267,8 +265,7 @@ impl Engine {
         loop {
             let mut active = self.remembered();
             active.extend(pending.iter().copied());
-            let prepared = self.prepare(request, stream, &active)?;
-            let sent = prepared.sent.clone();
+            let (prepared, sent) = self.prepare(request, stream, &active)?;
             match run(prepared).await {
                 Ok(value) => {
                     for fallback in pending {
@@ -297,12 +294,14 @@ impl Engine {
         }
     }
 
+    /// The request to send, and its body as shaped (to read a refusal against what
+    /// was sent).
     fn prepare(
         &self,
         request: &ChatRequest,
         stream: bool,
         fallbacks: &[Fallback],
-    ) -> Result<Prepared, Error> {
+    ) -> Result<(Prepared, Map<String, Value>), Error> {
         let rules = &self.discovery.current().rules;
         let streaming = if stream {
             Streaming::On {
@@ -329,15 +328,15 @@ impl Engine {
             .transport
             .url_with(&self.endpoints.chat, &request.extra_query);
         let exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
-        Ok(Prepared {
+        let prepared = Prepared {
             method: Method::POST,
             url,
             body: Some(Bytes::from(bytes)),
-            sent: body,
             headers,
             stream,
             exchange,
-        })
+        };
+        Ok((prepared, body))
     }
 
     /// Send `prepared` and hand the success response to `read`; a failure of
@@ -530,7 +529,6 @@ impl Engine {
             method: Method::GET,
             url,
             body: None,
-            sent: Map::new(),
             headers: HeaderMap::new(),
             stream: false,
             exchange,
