@@ -9,14 +9,11 @@
 //! `cargo xtask test` installs `litellm[proxy]` into `target/peer-venv-litellm` and
 //! says where through `OAC_LITELLM_PYTHON`.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::Duration;
 
-use crate::peer::{Llmock, listening_port, target_dir};
+use crate::peer::{Llmock, PeerProcess, target_dir};
 
 /// The LiteLLM release the suites are written against (the file xtask reads too).
 pub const LITELLM_VERSION: &str = include_str!("litellm_version.txt").trim_ascii();
@@ -47,10 +44,7 @@ run_server()
 /// A running LiteLLM proxy and the llmock behind it; dropping it stops both.
 #[derive(Debug)]
 pub struct Litellm {
-    child: Child,
-    _stdin: Option<ChildStdin>,
-    port: u16,
-    log: Arc<Mutex<String>>,
+    process: PeerProcess,
     config: PathBuf,
     /// The upstream, kept alive as long as the proxy.
     _upstream: Llmock,
@@ -84,80 +78,29 @@ impl Litellm {
             .args(["--host", "127.0.0.1", "--port", "0"])
             .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             .env("NO_COLOR", "1")
-            .env("PYTHONUNBUFFERED", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start LiteLLM with {}: {e}", python.display()));
-        let stdin = child.stdin.take();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (port_tx, port_rx) = mpsc::channel();
-        for pipe in [
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let log = Arc::clone(&log);
-            let port_tx = port_tx.clone();
-            // Reads the server's output for its whole life (a full pipe would block it).
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines() {
-                    let Ok(line) = line else { break };
-                    if let Some(port) = listening_port(&line) {
-                        let _ = port_tx.send(port);
-                    }
-                    let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
-                    log.push_str(&line);
-                    log.push('\n');
-                }
-            });
-        }
-        let mut server = Litellm {
-            child,
-            _stdin: stdin,
-            port: 0,
-            log,
+            .env("PYTHONUNBUFFERED", "1");
+        let what = format!("LiteLLM with {}", python.display());
+        Litellm {
+            process: PeerProcess::start(command, &what, START_TIMEOUT),
             config,
             _upstream: upstream,
-        };
-        match port_rx.recv_timeout(START_TIMEOUT) {
-            Ok(port) => server.port = port,
-            Err(_) => {
-                let status = server.child.try_wait().ok().flatten();
-                panic!(
-                    "LiteLLM did not start within {START_TIMEOUT:?} (exit status: {status:?}); its log:\n{}",
-                    server.log()
-                );
-            }
         }
-        server
     }
 
     /// `http://127.0.0.1:PORT/v1`.
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}/v1", self.port)
+        format!("http://127.0.0.1:{}/v1", self.process.port)
     }
 
     /// What the proxy printed so far.
     pub fn log(&self) -> String {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.process.log()
     }
 }
 
 impl Drop for Litellm {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // The process is killed when `process` drops; the config goes with it.
         let _ = std::fs::remove_file(&self.config);
     }
 }

@@ -41,11 +41,95 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// A running llmock server; dropping it stops the server.
 #[derive(Debug)]
 pub struct Llmock {
+    process: PeerProcess,
+}
+
+/// A peer server's process (a Python program serving with uvicorn): started with
+/// its standard input held open (the launchers exit when it closes), its output
+/// read for its whole life into a log, its port taken from uvicorn's `Uvicorn
+/// running on …` line. Dropping it kills the process.
+#[derive(Debug)]
+pub(crate) struct PeerProcess {
     child: Child,
     /// Held so the server's standard input stays open while the guard lives.
     _stdin: Option<ChildStdin>,
-    port: u16,
+    pub(crate) port: u16,
     log: Arc<Mutex<String>>,
+}
+
+impl PeerProcess {
+    /// Spawns `command` (`what` names it in messages) and waits up to `timeout` for
+    /// it to listen.
+    ///
+    /// # Panics
+    /// When it cannot start or does not listen in time; the message has its log.
+    pub(crate) fn start(mut command: Command, what: &str, timeout: Duration) -> PeerProcess {
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {what}: {e}"));
+        let stdin = child.stdin.take();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (port_tx, port_rx) = mpsc::channel();
+        let pipes: [Option<Box<dyn Read + Send>>; 2] = [
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ];
+        for pipe in pipes.into_iter().flatten() {
+            let log = Arc::clone(&log);
+            let port_tx = port_tx.clone();
+            // Reads the server's output for its whole life (a full pipe would block it).
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(port) = listening_port(&line) {
+                        let _ = port_tx.send(port);
+                    }
+                    let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let mut process = PeerProcess {
+            child,
+            _stdin: stdin,
+            port: 0,
+            log,
+        };
+        match port_rx.recv_timeout(timeout) {
+            Ok(port) => process.port = port,
+            Err(_) => {
+                let status = process.child.try_wait().ok().flatten();
+                panic!(
+                    "{what} did not start within {timeout:?} (exit status: {status:?}); its log:\n{}",
+                    process.log()
+                );
+            }
+        }
+        process
+    }
+
+    /// What the server printed so far.
+    pub(crate) fn log(&self) -> String {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Drop for PeerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Llmock {
@@ -70,51 +154,16 @@ impl Llmock {
             ])
             .args(["--response-style", "echo", "--log-level", "info"])
             .env("NO_COLOR", "1")
-            .env("PYTHONUNBUFFERED", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .env("PYTHONUNBUFFERED", "1");
         for (name, _) in std::env::vars_os() {
             if name.to_string_lossy().starts_with("LLMOCK_") {
                 command.env_remove(name);
             }
         }
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start llmock with {}: {e}", python.display()));
-        let stdin = child.stdin.take();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (port_tx, port_rx) = mpsc::channel();
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let log_writer = Arc::clone(&log);
-        // Reads the server's log for its whole life (a full pipe would block it).
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(port) = listening_port(&line) {
-                    let _ = port_tx.send(port);
-                }
-                let mut log = log_writer.lock().unwrap_or_else(|e| e.into_inner());
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let mut server = Llmock {
-            child,
-            _stdin: stdin,
-            port: 0,
-            log,
+        let what = format!("llmock with {}", python.display());
+        let server = Llmock {
+            process: PeerProcess::start(command, &what, START_TIMEOUT),
         };
-        match port_rx.recv_timeout(START_TIMEOUT) {
-            Ok(port) => server.port = port,
-            Err(_) => {
-                let status = server.child.try_wait().ok().flatten();
-                panic!(
-                    "llmock did not start within {START_TIMEOUT:?} (exit status: {status:?}); its log:\n{}",
-                    server.log()
-                );
-            }
-        }
         let (status, health) = server.get("/health");
         assert_eq!(status, 200, "llmock's /health answered {status}: {health}");
         server
@@ -122,17 +171,17 @@ impl Llmock {
 
     /// `http://127.0.0.1:PORT/v1`, the OpenAI base URL.
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}/v1", self.port)
+        format!("http://127.0.0.1:{}/v1", self.process.port)
     }
 
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
-        self.port
+        self.process.port
     }
 
     /// The server's process id.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.child.id()
     }
 
     /// Queues behaviours (llmock's JSON form, e.g. `{"type": "fail", "status": 401}`)
@@ -197,7 +246,7 @@ impl Llmock {
 
     /// What the server logged so far.
     pub fn log(&self) -> String {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.process.log()
     }
 
     fn get(&self, path: &str) -> (u16, Value) {
@@ -207,8 +256,9 @@ impl Llmock {
     /// One HTTP/1.1 exchange on a fresh connection (the control API is tiny).
     fn request(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
         let body = body.map(Value::to_string).unwrap_or_default();
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port))
-            .unwrap_or_else(|e| panic!("llmock on port {} is unreachable: {e}", self.port));
+        let port = self.process.port;
+        let mut stream = TcpStream::connect(("127.0.0.1", port))
+            .unwrap_or_else(|e| panic!("llmock on port {port} is unreachable: {e}"));
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();
@@ -216,7 +266,7 @@ impl Llmock {
             stream,
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
              Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.port,
+            port,
             body.len()
         )
         .unwrap();
@@ -232,15 +282,8 @@ impl Llmock {
     }
 }
 
-impl Drop for Llmock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// The port in uvicorn's `Uvicorn running on http://127.0.0.1:PORT` line.
-pub(crate) fn listening_port(line: &str) -> Option<u16> {
+fn listening_port(line: &str) -> Option<u16> {
     let rest = line.split("Uvicorn running on http://").nth(1)?;
     let authority = rest.split_whitespace().next()?;
     authority.rsplit_once(':')?.1.parse().ok()
