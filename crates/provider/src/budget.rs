@@ -110,26 +110,53 @@ pub fn of(request: &ChatRequest, model: &str, info: &ModelInfo) -> Budget {
     Budget {
         prompt: estimate(request, model),
         context_window: u64::from(info.context_window),
-        reserved_output: u64::from(request.max_tokens.or(info.max_output_tokens).unwrap_or(0)),
+        reserved_output: reserved_output(request, info),
     }
+}
+
+/// True when `request` fits `info`'s window whatever the tokenizer: its texts
+/// counted at one token per byte (no tokenizer makes more), so no tokenizer is
+/// loaded. When this is true, [`of`] fits too; a caller that only needs a warning
+/// checks this first and counts exactly only when it is false.
+///
+/// ```
+/// use oac_provider::{ChatRequest, ModelInfo, budget};
+///
+/// let info = ModelInfo::compatible_default();
+/// assert!(budget::surely_fits(&ChatRequest::new().user("Hi"), &info));
+/// ```
+pub fn surely_fits(request: &ChatRequest, info: &ModelInfo) -> bool {
+    prompt_tokens(request, &Counter::Bytes) + reserved_output(request, info)
+        <= u64::from(info.context_window)
+}
+
+/// The request's `max_tokens`, else the model's max output, else none.
+fn reserved_output(request: &ChatRequest, info: &ModelInfo) -> u64 {
+    u64::from(request.max_tokens.or(info.max_output_tokens).unwrap_or(0))
 }
 
 /// The estimated prompt tokens of `request` for `model`.
 pub fn estimate(request: &ChatRequest, model: &str) -> Estimate {
     let counter = Counter::for_model(model);
+    Estimate {
+        tokens: prompt_tokens(request, &counter),
+        method: counter.method(),
+    }
+}
+
+/// The prompt's tokens as `counter` counts its texts, with the framing, images and
+/// tools.
+fn prompt_tokens(request: &ChatRequest, counter: &Counter) -> u64 {
     let mut tokens = REPLY_PRIMING;
     for message in &request.messages {
-        tokens += PER_MESSAGE + message_tokens(&counter, message);
+        tokens += PER_MESSAGE + message_tokens(counter, message);
     }
     for tool in &request.tools {
         tokens += counter.count(&tool.name);
         tokens += tool.description.as_deref().map_or(0, |d| counter.count(d));
         tokens += counter.count(&tool.parameters.to_string());
     }
-    Estimate {
-        tokens,
-        method: counter.method(),
-    }
+    tokens
 }
 
 fn message_tokens(counter: &Counter, message: &Message) -> u64 {
@@ -174,6 +201,8 @@ enum Counter {
     #[cfg(feature = "tiktoken")]
     Tokenizer(&'static tiktoken_rs::CoreBPE, &'static str),
     Heuristic,
+    /// One token per byte: more than any tokenizer or the heuristic counts.
+    Bytes,
 }
 
 impl Counter {
@@ -193,6 +222,7 @@ impl Counter {
                 u64::try_from(bpe.encode_ordinary(text).len()).unwrap_or(u64::MAX)
             }
             Counter::Heuristic => heuristic_tokens(text),
+            Counter::Bytes => u64::try_from(text.len()).unwrap_or(u64::MAX),
         }
     }
 
@@ -200,7 +230,8 @@ impl Counter {
         match self {
             #[cfg(feature = "tiktoken")]
             Counter::Tokenizer(_, name) => Method::Tokenizer(name),
-            Counter::Heuristic => Method::Heuristic,
+            // The byte bound is never reported as an estimate (see `surely_fits`).
+            Counter::Heuristic | Counter::Bytes => Method::Heuristic,
         }
     }
 }
@@ -276,6 +307,21 @@ mod tests {
         let b = of(&request.clone().max_tokens(60), "m", &info);
         assert!(!b.fits());
         assert_eq!(b.overflow(), 56 + 60 - 100);
+    }
+
+    #[test]
+    fn surely_fits_is_never_true_when_the_estimate_does_not_fit() {
+        let mut info = ModelInfo::compatible_default();
+        info.context_window = 100;
+        let short = ChatRequest::new().user("abcd");
+        assert!(surely_fits(&short, &info));
+        assert!(of(&short, "m", &info).fits());
+        // 300 bytes do not surely fit 100 tokens, though the heuristic (75) does.
+        let long = ChatRequest::new().user("a".repeat(300));
+        assert!(!surely_fits(&long, &info));
+        let long = ChatRequest::new().user("a".repeat(400));
+        assert!(!of(&long, "m", &info).fits());
+        assert!(!surely_fits(&long, &info));
     }
 
     #[cfg(feature = "tiktoken")]

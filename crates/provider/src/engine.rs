@@ -165,7 +165,7 @@ impl Engine {
     /// sending one that will not fit, naming the setting to change on Ollama's side.
     fn warn_if_ollama_cuts(&self, request: &ChatRequest) {
         let known = &self.discovery.current().model;
-        if known.server != Some("Ollama") {
+        if known.server != Some("Ollama") || crate::budget::surely_fits(request, &known.info) {
             return;
         }
         let budget = crate::budget::of(request, &self.model, &known.info);
