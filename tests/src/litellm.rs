@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::peer::{Llmock, PeerProcess, target_dir};
+use crate::peer::{Llmock, PeerProcess, peer_python};
 
 /// The LiteLLM release the suites are written against (the file xtask reads too).
 pub const LITELLM_VERSION: &str = include_str!("litellm_version.txt").trim_ascii();
@@ -107,20 +107,9 @@ impl Drop for Litellm {
 
 /// The Python of the venv LiteLLM is installed in.
 fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("OAC_LITELLM_PYTHON").filter(|p| !p.is_empty()) {
-        return PathBuf::from(python);
-    }
-    let venv = target_dir().join("peer-venv-litellm");
-    let python = if cfg!(windows) {
-        venv.join("Scripts").join("python.exe")
-    } else {
-        venv.join("bin").join("python")
-    };
-    assert!(
-        python.exists(),
-        "LiteLLM is not installed: run `cargo xtask test` once (it installs litellm[proxy] \
-         {LITELLM_VERSION} into {}), or set OAC_LITELLM_PYTHON to a Python that has it",
-        venv.display()
-    );
-    python
+    peer_python(
+        "OAC_LITELLM_PYTHON",
+        "peer-venv-litellm",
+        &format!("litellm[proxy] {LITELLM_VERSION}"),
+    )
 }

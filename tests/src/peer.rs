@@ -290,7 +290,7 @@ fn listening_port(line: &str) -> Option<u16> {
 }
 
 /// The workspace's target directory (`$CARGO_TARGET_DIR`, else `<workspace>/target`).
-pub(crate) fn target_dir() -> PathBuf {
+fn target_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => root.join(dir),
@@ -300,10 +300,22 @@ pub(crate) fn target_dir() -> PathBuf {
 
 /// The Python of the venv llmock is installed in.
 fn llmock_python() -> PathBuf {
-    if let Some(python) = std::env::var_os("OAC_LLMOCK_PYTHON").filter(|p| !p.is_empty()) {
+    peer_python(
+        "OAC_LLMOCK_PYTHON",
+        "peer-venv",
+        &format!("llmock {LLMOCK_VERSION}"),
+    )
+}
+
+/// The Python of a peer's venv: `$var`, else `target/<venv>`'s.
+///
+/// # Panics
+/// When neither exists; the message says that `cargo xtask test` installs `what`.
+pub(crate) fn peer_python(var: &str, venv: &str, what: &str) -> PathBuf {
+    if let Some(python) = std::env::var_os(var).filter(|p| !p.is_empty()) {
         return PathBuf::from(python);
     }
-    let venv = target_dir().join("peer-venv");
+    let venv = target_dir().join(venv);
     let python = if cfg!(windows) {
         venv.join("Scripts").join("python.exe")
     } else {
@@ -311,8 +323,8 @@ fn llmock_python() -> PathBuf {
     };
     assert!(
         python.exists(),
-        "llmock is not installed: run `cargo xtask test` once (it installs llmock \
-         {LLMOCK_VERSION} into {}), or set OAC_LLMOCK_PYTHON to a Python that has it",
+        "{what} is not installed: run `cargo xtask test` once (it installs {what} into {}), \
+         or set {var} to a Python that has it",
         venv.display()
     );
     python
