@@ -4,13 +4,14 @@
 //! key goes in the `api-key` header.
 
 use crate::UrlError;
+use crate::endpoints::WireApi;
 use crate::endpoints::{AuthHint, EndpointKind};
 use crate::explain::{
-    self, Api, ApiVersion, ApiVersionSource, ChatAction, ModelsNote, Reading, Rule,
+    self, Api, ApiVersion, ApiVersionSource, ChatAction, ModelsNote, Reading, ResponsesNote, Rule,
 };
 use crate::kind::{self, BaseWhy, Decision, FullWhy};
 use crate::options::ResolveOptions;
-use crate::path::{self, CHAT_COMPLETIONS, MODELS};
+use crate::path::{self, CHAT_COMPLETIONS, MODELS, RESPONSES};
 use crate::plan::{ModelsPlan, Plan};
 use crate::query::Query;
 use crate::standard;
@@ -18,6 +19,10 @@ use crate::target::Target;
 
 /// `api-version` when neither the URL nor the configuration sets one.
 pub(crate) const DEFAULT_API_VERSION: &str = "2024-08-01-preview";
+
+/// `api-version` of the deployment API's Responses URL (`/openai/responses`) when
+/// neither the URL nor the configuration sets one: the first version that has it.
+pub(crate) const RESPONSES_API_VERSION: &str = "2025-04-01-preview";
 
 const API_VERSION: &str = "api-version";
 
@@ -50,7 +55,16 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
         .filter(|&at| at + 1 < segments.len());
 
     let endpoint_root = || models_root_of_endpoint(&segments, deployments);
-    let chat = match (kind::decide(path, options.mode), deployments) {
+    let decision = kind::decide(path, options.mode);
+    let chat = match (decision, deployments) {
+        // `{root}/responses`: the chat URL of the deployment named by the model.
+        (Decision::Full(FullWhy::Responses), _) => {
+            let head = path::strip_suffix_ignore_case(path, RESPONSES).unwrap_or(path);
+            let mut chat = built(head, options)?;
+            chat.kind = EndpointKind::Full;
+            chat.reading = Reading::Full(FullWhy::Responses);
+            chat
+        }
         (Decision::Full(FullWhy::Forced), _) => {
             as_given(path, Reading::Full(FullWhy::Forced), endpoint_root())
         }
@@ -70,9 +84,9 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
         (Decision::Base(_), None) => built(path, options)?,
     };
 
-    let (models, models_note) = match chat.models_root {
+    let (models, models_note) = match &chat.models_root {
         Some(root) => {
-            let models_path = path::join(&root, MODELS);
+            let models_path = path::join(root, MODELS);
             (
                 ModelsPlan::Path(models_path.clone()),
                 ModelsNote::AzureList(models_path),
@@ -83,9 +97,39 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
             ModelsNote::Missing,
         ),
     };
+    let responses_version = self::api_version(
+        &target.query,
+        &options.query,
+        configured_version,
+        RESPONSES_API_VERSION,
+    );
+    let stated_api = match decision {
+        Decision::Full(FullWhy::Responses) => Some(WireApi::Responses),
+        Decision::Full(FullWhy::ChatCompletions) => Some(WireApi::Chat),
+        _ => None,
+    };
+    let (responses, responses_note) = match &chat.models_root {
+        _ if stated_api == Some(WireApi::Responses) => (ModelsPlan::Path(path.to_owned()), None),
+        Some(root) => {
+            let responses_path = path::join(root, RESPONSES);
+            let note = ResponsesNote::AzureDeployments {
+                path: responses_path.clone(),
+                version: responses_version.value.clone(),
+            };
+            (ModelsPlan::Path(responses_path), Some(note))
+        }
+        None => (
+            ModelsPlan::Missing(explain::NO_RESPONSES_FOR_AZURE_ENDPOINT),
+            None,
+        ),
+    };
     Ok(Plan {
         chat_path: chat.path,
         models,
+        responses,
+        responses_api_version: Some(responses_version.value),
+        responses_model: chat.deployment,
+        stated_api,
         kind: chat.kind,
         auth: AuthHint::ApiKeyHeader,
         api_version: Some(api_version.value.clone()),
@@ -94,6 +138,7 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
             reading: chat.reading,
             chat: chat.action,
             models: models_note,
+            responses: responses_note,
             api_version: Some(api_version),
             api_key_header: true,
         },
@@ -109,6 +154,9 @@ struct Chat {
     /// The path `/models` is appended to for the models list; `None` when the
     /// URL says nothing about where the Azure API lives (rule 8: no models URL).
     models_root: Option<String>,
+    /// The deployment the chat URL names (decoded), sent as the model of a
+    /// Responses request.
+    deployment: Option<String>,
 }
 
 fn as_given(path: &str, reading: Reading, models_root: Option<String>) -> Chat {
@@ -118,6 +166,7 @@ fn as_given(path: &str, reading: Reading, models_root: Option<String>) -> Chat {
         reading,
         action: ChatAction::AsGiven,
         models_root,
+        deployment: deployment_in(path),
     }
 }
 
@@ -128,7 +177,20 @@ fn appended(path: &str, reading: Reading, models_root: Option<String>) -> Chat {
         reading,
         action: ChatAction::Appended(CHAT_COMPLETIONS),
         models_root,
+        deployment: deployment_in(path),
     }
+}
+
+/// The decoded segment after `deployments` in an encoded path, if any.
+fn deployment_in(path: &str) -> Option<String> {
+    let segments = path::segments(path);
+    let at = segments
+        .iter()
+        .position(|s| s.eq_ignore_ascii_case("deployments"))?;
+    let name = segments.get(at + 1)?;
+    // A path segment's `+` is a plus sign, not a space as in a query.
+    let decoded = crate::query::decode_component(&name.replace('+', "%2B"));
+    (!decoded.is_empty()).then_some(decoded)
 }
 
 /// Resource URL: `{root}/deployments/{deployment}/chat/completions`.
@@ -148,6 +210,7 @@ fn built(path: &str, options: &ResolveOptions) -> Result<Chat, UrlError> {
             deployment_from,
         },
         models_root: Some(root),
+        deployment: Some(deployment.to_owned()),
     })
 }
 

@@ -63,6 +63,34 @@ impl fmt::Display for Flavor {
     }
 }
 
+/// Which of the two OpenAI wire APIs a request goes through.
+///
+/// Displays as `chat` or `responses`, the spellings of the profile's `api` setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WireApi {
+    /// Chat completions (`POST …/chat/completions`), which every compatible server serves.
+    Chat,
+    /// The Responses API (`POST …/responses`).
+    Responses,
+}
+
+impl WireApi {
+    /// `chat` or `responses`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chat => "chat",
+            Self::Responses => "responses",
+        }
+    }
+}
+
+impl fmt::Display for WireApi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How the flavor expects the key to be sent.
 ///
 /// Displays as `bearer` or `api-key-header`, the spellings of the configuration's `auth`.
@@ -93,8 +121,8 @@ impl fmt::Display for AuthHint {
 
 /// The URLs to call, and why.
 ///
-/// `Display` prints one `label: value` line each for chat, models, kind, flavor,
-/// auth and rule (what `oac resolve` shows). `Display` and `Debug` show the URLs with
+/// `Display` prints one `label: value` line each for chat, responses, models, kind,
+/// flavor, auth and rule (what `oac resolve` shows). `Display` and `Debug` show the URLs with
 /// the values of secret-named query parameters masked ([`masked_url`](crate::masked_url));
 /// [`Endpoints::display_masking`] also masks known secret values (the API key):
 ///
@@ -104,12 +132,13 @@ impl fmt::Display for AuthHint {
 /// let endpoints = resolve("https://api.provider.com/v1/", &ResolveOptions::new())?;
 /// assert_eq!(
 ///     endpoints.to_string(),
-///     "chat:   https://api.provider.com/v1/chat/completions\n\
-///      models: https://api.provider.com/v1/models\n\
-///      kind:   base\n\
-///      flavor: standard\n\
-///      auth:   bearer\n\
-///      rule:   base URL: appended /chat/completions and /models"
+///     "chat:      https://api.provider.com/v1/chat/completions\n\
+///      responses: https://api.provider.com/v1/responses\n\
+///      models:    https://api.provider.com/v1/models\n\
+///      kind:      base\n\
+///      flavor:    standard\n\
+///      auth:      bearer\n\
+///      rule:      base URL: appended /chat/completions and /models"
 /// );
 /// # Ok::<(), oac_url::UrlError>(())
 /// ```
@@ -123,6 +152,19 @@ pub struct Endpoints {
     /// Why `models` is `None`; always set then, and always starts with "set `models_url`"
     /// (e.g. for a full endpoint not ending in /chat/completions, or Azure AI Inference).
     pub models_missing_reason: Option<String>,
+    /// The Responses API URL (`…/responses`), when one can be derived: beside
+    /// `/chat/completions` for a base or a full chat endpoint, as given for a full
+    /// `…/responses` endpoint, `/openai/responses` for Azure's deployment API.
+    pub responses: Option<Url>,
+    /// Why `responses` is `None`; always set then.
+    pub responses_missing_reason: Option<String>,
+    /// The model name a Responses request body must carry instead of the configured
+    /// model: Azure's deployment API names the deployment in the chat URL's path but
+    /// in the body of a Responses request.
+    pub responses_model: Option<String>,
+    /// The API a full endpoint names: `Chat` for `…/chat/completions`, `Responses`
+    /// for `…/responses`; `None` for a base or another endpoint.
+    pub stated_api: Option<WireApi>,
     /// Base or full.
     pub kind: EndpointKind,
     /// Standard or an Azure flavor.
@@ -160,6 +202,37 @@ impl Endpoints {
             .map(|url| crate::masked_url(url, secrets))
     }
 
+    /// The Responses URL as text, masked like [`Display`](fmt::Display) plus `secrets`.
+    pub fn responses_masked(&self, secrets: &[&str]) -> Option<String> {
+        self.responses
+            .as_ref()
+            .map(|url| crate::masked_url(url, secrets))
+    }
+
+    /// The URL a request through `api` goes to, or why there is none (the
+    /// `responses_missing_reason`).
+    ///
+    /// ```
+    /// use oac_url::{resolve, ResolveOptions, WireApi};
+    ///
+    /// let endpoints = resolve("https://api.provider.com/v1", &ResolveOptions::new())?;
+    /// assert_eq!(
+    ///     endpoints.url_for(WireApi::Responses).map(|url| url.as_str()),
+    ///     Ok("https://api.provider.com/v1/responses")
+    /// );
+    /// # Ok::<(), oac_url::UrlError>(())
+    /// ```
+    pub fn url_for(&self, api: WireApi) -> Result<&Url, &str> {
+        match api {
+            WireApi::Chat => Ok(&self.chat),
+            WireApi::Responses => self.responses.as_ref().ok_or_else(|| {
+                self.responses_missing_reason
+                    .as_deref()
+                    .unwrap_or("no Responses URL can be derived from this URL")
+            }),
+        }
+    }
+
     /// `Debug` with `secrets` also masked in the URLs.
     pub fn debug_masking<'a>(&'a self, secrets: &'a [&'a str]) -> impl fmt::Debug + 'a {
         Shown {
@@ -182,6 +255,10 @@ impl fmt::Debug for Shown<'_> {
             .field("chat", &e.chat_masked(self.secrets))
             .field("models", &e.models_masked(self.secrets))
             .field("models_missing_reason", &e.models_missing_reason)
+            .field("responses", &e.responses_masked(self.secrets))
+            .field("responses_missing_reason", &e.responses_missing_reason)
+            .field("responses_model", &e.responses_model)
+            .field("stated_api", &e.stated_api)
             .field("kind", &e.kind)
             .field("flavor", &e.flavor)
             .field("auth", &e.auth)
@@ -205,16 +282,24 @@ impl fmt::Display for Endpoints {
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = self.endpoints;
-        writeln!(f, "chat:   {}", e.chat_masked(self.secrets))?;
-        match (e.models_masked(self.secrets), &e.models_missing_reason) {
-            (Some(models), _) => writeln!(f, "models: {models}")?,
-            (None, Some(reason)) => writeln!(f, "models: none ({reason})")?,
-            (None, None) => writeln!(f, "models: none")?,
+        writeln!(f, "chat:      {}", e.chat_masked(self.secrets))?;
+        match (
+            e.responses_masked(self.secrets),
+            &e.responses_missing_reason,
+        ) {
+            (Some(responses), _) => writeln!(f, "responses: {responses}")?,
+            (None, Some(reason)) => writeln!(f, "responses: none ({reason})")?,
+            (None, None) => writeln!(f, "responses: none")?,
         }
-        writeln!(f, "kind:   {}", e.kind)?;
-        writeln!(f, "flavor: {}", e.flavor)?;
-        writeln!(f, "auth:   {}", e.auth)?;
-        write!(f, "rule:   {}", e.rule)
+        match (e.models_masked(self.secrets), &e.models_missing_reason) {
+            (Some(models), _) => writeln!(f, "models:    {models}")?,
+            (None, Some(reason)) => writeln!(f, "models:    none ({reason})")?,
+            (None, None) => writeln!(f, "models:    none")?,
+        }
+        writeln!(f, "kind:      {}", e.kind)?;
+        writeln!(f, "flavor:    {}", e.flavor)?;
+        writeln!(f, "auth:      {}", e.auth)?;
+        write!(f, "rule:      {}", e.rule)
     }
 }
 

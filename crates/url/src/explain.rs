@@ -15,6 +15,15 @@ pub(crate) const NO_MODELS_FOR_AZURE_ENDPOINT: &str = "set `models_url` to list 
 pub(crate) const NO_MODELS_FOR_AI_INFERENCE: &str =
     "set `models_url` to list models: Azure AI Inference has no model-list endpoint";
 
+/// Why `responses` is `None` for a full endpoint that ends neither in
+/// `/chat/completions` nor in `/responses`.
+pub(crate) const NO_RESPONSES_FOR_FULL_ENDPOINT: &str = "give the base URL or a full …/responses URL to use the Responses API: this full endpoint does not end in /chat/completions or /responses, so no Responses URL can be derived from it";
+/// Why `responses` is `None` for an Azure OpenAI endpoint with neither
+/// `/deployments/` nor `/openai` in its path.
+pub(crate) const NO_RESPONSES_FOR_AZURE_ENDPOINT: &str = "give the resource's /openai/v1 URL to use the Responses API: this Azure OpenAI endpoint has neither /deployments/ nor /openai in its path";
+/// Why `responses` is `None` for Azure AI Inference.
+pub(crate) const NO_RESPONSES_FOR_AI_INFERENCE: &str = "use the resource's Azure OpenAI URL (…/openai/v1) for the Responses API: Azure AI Inference serves chat completions only";
+
 /// Which rule applied, as structured data; `Display` renders the line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Rule {
@@ -22,6 +31,8 @@ pub(crate) struct Rule {
     pub(crate) reading: Reading,
     pub(crate) chat: ChatAction,
     pub(crate) models: ModelsNote,
+    /// Said only where the Responses URL is not simply beside the chat URL.
+    pub(crate) responses: Option<ResponsesNote>,
     pub(crate) api_version: Option<ApiVersion>,
     pub(crate) api_key_header: bool,
 }
@@ -54,11 +65,20 @@ pub(crate) enum Reading {
 pub(crate) enum ChatAction {
     Appended(&'static str),
     AsGiven,
+    /// A full `…/responses` endpoint: chat URL derived by replacing the tail.
+    FromResponses,
     /// Azure resource URL: the deployment path was built.
     Built {
         path: String,
         deployment_from: &'static str,
     },
+}
+
+/// How the Responses URL was made, where that needs saying.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ResponsesNote {
+    /// Azure's deployment API: the Responses endpoint is not per deployment.
+    AzureDeployments { path: String, version: String },
 }
 
 /// Where the models URL came from.
@@ -112,6 +132,9 @@ impl fmt::Display for Reading {
             Self::Full(FullWhy::ChatCompletions) => {
                 f.write_str("full endpoint (path ends with /chat/completions)")
             }
+            Self::Full(FullWhy::Responses) => {
+                f.write_str("full endpoint (path ends with /responses)")
+            }
             Self::Full(FullWhy::LastSegment(segment)) => {
                 write!(f, "full endpoint (last path segment is `{segment}`)")
             }
@@ -143,6 +166,7 @@ impl Rule {
             reading,
             chat,
             models,
+            responses: None,
             api_version: None,
             api_key_header: false,
         }
@@ -163,6 +187,9 @@ impl fmt::Display for Rule {
                 match chat {
                     ChatAction::Appended(tail) => write!(f, "appended {tail}")?,
                     ChatAction::AsGiven => f.write_str("used as given")?,
+                    ChatAction::FromResponses => f.write_str(
+                        "used as the Responses URL; chat URL derived by replacing the tail",
+                    )?,
                     ChatAction::Built {
                         path,
                         deployment_from,
@@ -180,6 +207,12 @@ impl fmt::Display for Rule {
                     ModelsNote::Missing => f.write_str("; no models URL (set `models_url`)")?,
                 }
             }
+        }
+        if let Some(ResponsesNote::AzureDeployments { path, version }) = &self.responses {
+            write!(
+                f,
+                "; Responses URL {path} (api-version {version}, the deployment sent as the model)"
+            )?;
         }
         if let Some(version) = &self.api_version {
             write!(f, "; api-version {} ({})", version.value, version.source)?;

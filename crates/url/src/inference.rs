@@ -45,6 +45,10 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Plan {
     Plan {
         chat_path,
         models: ModelsPlan::Missing(explain::NO_MODELS_FOR_AI_INFERENCE),
+        responses: ModelsPlan::Missing(explain::NO_RESPONSES_FOR_AI_INFERENCE),
+        responses_api_version: None,
+        responses_model: None,
+        stated_api: None,
         kind,
         auth: AuthHint::Bearer,
         api_version: Some(api_version.value.clone()),
@@ -53,6 +57,7 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Plan {
             reading,
             chat,
             models: ModelsNote::Missing,
+            responses: None,
             api_version: Some(api_version),
             api_key_header: false,
         },

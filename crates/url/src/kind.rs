@@ -2,7 +2,7 @@
 //! as given)?
 
 use crate::options::EndpointMode;
-use crate::path::{self, CHAT_COMPLETIONS};
+use crate::path::{self, CHAT_COMPLETIONS, RESPONSES};
 
 /// The decision, with the reason the explanation names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub(crate) enum BaseWhy {
 pub(crate) enum FullWhy {
     /// The path ends with `/chat/completions`.
     ChatCompletions,
+    /// The path ends with `/responses` (the Responses API).
+    Responses,
     /// The last segment is `chat` or `invocations`.
     LastSegment(&'static str),
     /// `endpoint_mode = full`.
@@ -50,6 +52,9 @@ pub(crate) fn decide(path: &str, mode: EndpointMode) -> Decision {
 pub(crate) fn detect(path: &str) -> Option<FullWhy> {
     if path::strip_suffix_ignore_case(path, CHAT_COMPLETIONS).is_some() {
         return Some(FullWhy::ChatCompletions);
+    }
+    if path::strip_suffix_ignore_case(path, RESPONSES).is_some() {
+        return Some(FullWhy::Responses);
     }
     let last = path::segments(path).pop()?;
     ENDPOINT_SEGMENTS
@@ -80,6 +85,13 @@ mod tests {
             auto("/v1/CHAT/Completions"),
             Decision::Full(FullWhy::ChatCompletions)
         );
+    }
+
+    #[test]
+    fn responses_tail_is_full_in_any_case() {
+        assert_eq!(auto("/v1/responses"), Decision::Full(FullWhy::Responses));
+        assert_eq!(auto("/V1/Responses"), Decision::Full(FullWhy::Responses));
+        assert_eq!(auto("/v1/responses-x"), Decision::Base(BaseWhy::Detected));
     }
 
     #[test]

@@ -83,7 +83,7 @@ mod target;
 
 pub use url::Url;
 
-pub use endpoints::{AuthHint, EndpointKind, Endpoints, Flavor};
+pub use endpoints::{AuthHint, EndpointKind, Endpoints, Flavor, WireApi};
 pub use error::{UrlError, UrlSetting};
 pub use loopback::is_loopback;
 pub use options::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};

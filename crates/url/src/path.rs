@@ -3,6 +3,8 @@
 
 /// The tail a chat-completions endpoint ends with.
 pub(crate) const CHAT_COMPLETIONS: &str = "/chat/completions";
+/// The tail of the Responses API endpoint.
+pub(crate) const RESPONSES: &str = "/responses";
 /// The tail of the models list.
 pub(crate) const MODELS: &str = "/models";
 

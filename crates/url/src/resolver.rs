@@ -60,12 +60,11 @@ pub fn resolve(input: &str, options: &ResolveOptions) -> Result<Endpoints, UrlEr
         Flavor::AzureAiInference => inference::plan(&target, options),
     };
 
-    let mut query = target.query.clone();
-    if let Some(version) = &plan.api_version {
-        query.fill("api-version", version);
-    }
-    query.merge(&options.query);
-    let query = query.to_query_string();
+    let query = url_query(&target, plan.api_version.as_deref(), options);
+    let responses_query = match &plan.responses_api_version {
+        Some(version) => url_query(&target, Some(version), options),
+        None => query.clone(),
+    };
 
     let chat = target.url(&plan.chat_path, query.as_deref());
     let (models, models_missing_reason) = match (explicit_models, plan.models) {
@@ -77,15 +76,39 @@ pub fn resolve(input: &str, options: &ResolveOptions) -> Result<Endpoints, UrlEr
         (None, ModelsPlan::Missing(reason)) => (None, Some(reason.to_owned())),
     };
 
+    let (responses, responses_missing_reason) = match plan.responses {
+        ModelsPlan::Path(path) => (Some(target.url(&path, responses_query.as_deref())), None),
+        ModelsPlan::Missing(reason) => (None, Some(reason.to_owned())),
+    };
+
     Ok(Endpoints {
         chat,
         models,
         models_missing_reason,
+        responses,
+        responses_missing_reason,
+        responses_model: plan.responses_model,
+        stated_api: plan.stated_api,
         kind: plan.kind,
         flavor,
         auth: plan.auth,
         rule: plan.rule.to_string(),
     })
+}
+
+/// The query of a derived URL: the URL's own, `api-version` filled in when it has
+/// none, the configured query merged over it (rule 4).
+fn url_query(
+    target: &Target,
+    api_version: Option<&str>,
+    options: &ResolveOptions,
+) -> Option<String> {
+    let mut query = target.query.clone();
+    if let Some(version) = api_version {
+        query.fill("api-version", version);
+    }
+    query.merge(&options.query);
+    query.to_query_string()
 }
 
 /// Rule 1 and the validation of rules 2–3 for the base URL. The flag says the

@@ -5,7 +5,7 @@
 
 use oac_url::{
     AuthHint, AzureOptions, EndpointKind, EndpointMode, Endpoints, Flavor, ProviderKind,
-    ResolveOptions, UrlError, UrlSetting, is_loopback, resolve,
+    ResolveOptions, UrlError, UrlSetting, WireApi, is_loopback, resolve,
 };
 
 fn ok(input: &str, options: &ResolveOptions) -> Endpoints {
@@ -492,7 +492,7 @@ fn azure_deployment_endpoint_follows_full_rules() {
     );
     assert_eq!(
         endpoints.rule,
-        "Azure OpenAI full endpoint (path contains /deployments/): used as given; models URL /openai/models (Azure Models - List); api-version 2024-10-21 (from the URL); key sent in the api-key header"
+        "Azure OpenAI full endpoint (path contains /deployments/): used as given; models URL /openai/models (Azure Models - List); Responses URL /openai/responses (api-version 2024-10-21, the deployment sent as the model); api-version 2024-10-21 (from the URL); key sent in the api-key header"
     );
 }
 
@@ -548,7 +548,7 @@ fn azure_resource_rule_names_deployment_source_and_api_version() {
     assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
     assert_eq!(
         endpoints.rule,
-        "Azure OpenAI resource URL: built /openai/deployments/gpt4o-prod/chat/completions (deployment from `model`); models URL /openai/models (Azure Models - List); api-version 2024-08-01-preview (default); key sent in the api-key header"
+        "Azure OpenAI resource URL: built /openai/deployments/gpt4o-prod/chat/completions (deployment from `model`); models URL /openai/models (Azure Models - List); Responses URL /openai/responses (api-version 2025-04-01-preview, the deployment sent as the model); api-version 2024-08-01-preview (default); key sent in the api-key header"
     );
 }
 
@@ -902,7 +902,7 @@ fn explain_is_the_rule_line() {
 
 #[test]
 fn display_of_every_form_is_pinned() {
-    let cases: [(&str, ResolveOptions); 13] = [
+    let cases: [(&str, ResolveOptions); 16] = [
         ("https://api.provider.com/v1", ResolveOptions::new()),
         (
             "https://api.provider.com/v1/chat/completions",
@@ -949,6 +949,18 @@ fn display_of_every_form_is_pinned() {
             "https://apim.contoso.com/custom/chat",
             ResolveOptions::new().azure(AzureOptions::new()),
         ),
+        (
+            "https://api.provider.com/v1/responses",
+            ResolveOptions::new(),
+        ),
+        (
+            "https://res.openai.azure.com/openai/v1/responses",
+            ResolveOptions::new(),
+        ),
+        (
+            "https://res.openai.azure.com/openai/responses?api-version=2025-04-01-preview",
+            ResolveOptions::new().model("gpt5-prod"),
+        ),
     ];
     let shown: Vec<String> = cases
         .iter()
@@ -964,4 +976,142 @@ fn display_of_every_form_is_pinned() {
         })
         .collect();
     insta::assert_snapshot!("display_of_every_form", shown.join("\n\n"));
+}
+
+// ---- the Responses API URL ----
+
+fn responses(endpoints: &Endpoints) -> Option<&str> {
+    endpoints.responses.as_ref().map(|url| url.as_str())
+}
+
+#[test]
+fn a_base_has_its_responses_url_beside_chat() {
+    let endpoints = auto("https://api.provider.com/v1/");
+    assert_eq!(
+        responses(&endpoints),
+        Some("https://api.provider.com/v1/responses")
+    );
+    assert_eq!(endpoints.stated_api, None);
+    assert_eq!(endpoints.responses_model, None);
+}
+
+#[test]
+fn a_full_responses_url_is_used_as_given_and_chat_is_beside_it() {
+    let endpoints = auto("https://api.provider.com/v1/responses?tenant=a");
+    assert_eq!(endpoints.kind, EndpointKind::Full);
+    assert_eq!(endpoints.stated_api, Some(WireApi::Responses));
+    assert_eq!(
+        responses(&endpoints),
+        Some("https://api.provider.com/v1/responses?tenant=a")
+    );
+    assert_eq!(
+        chat(&endpoints),
+        "https://api.provider.com/v1/chat/completions?tenant=a"
+    );
+    assert_eq!(
+        models(&endpoints),
+        Some("https://api.provider.com/v1/models?tenant=a")
+    );
+    assert_eq!(
+        endpoints.url_for(WireApi::Responses).map(|u| u.as_str()),
+        Ok("https://api.provider.com/v1/responses?tenant=a")
+    );
+}
+
+#[test]
+fn a_full_chat_url_states_chat_and_has_responses_beside_it() {
+    let endpoints = auto("https://api.provider.com/v1/CHAT/completions");
+    assert_eq!(endpoints.stated_api, Some(WireApi::Chat));
+    assert_eq!(
+        responses(&endpoints),
+        Some("https://api.provider.com/v1/responses")
+    );
+}
+
+#[test]
+fn another_full_endpoint_has_no_responses_url_and_says_what_to_give() {
+    let endpoints = auto("https://custom-endpoint.provider.com/api/v2/models/chat");
+    assert_eq!(responses(&endpoints), None);
+    let reason = endpoints.url_for(WireApi::Responses).unwrap_err();
+    assert!(
+        reason.starts_with("give the base URL or a full …/responses URL"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn azure_v1_responses_url_resolves_as_a_standard_full_endpoint() {
+    let endpoints = auto("https://res.openai.azure.com/openai/v1/responses");
+    assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+    assert_eq!(endpoints.stated_api, Some(WireApi::Responses));
+    assert_eq!(
+        responses(&endpoints),
+        Some("https://res.openai.azure.com/openai/v1/responses")
+    );
+    assert_eq!(
+        chat(&endpoints),
+        "https://res.openai.azure.com/openai/v1/chat/completions"
+    );
+}
+
+#[test]
+fn azure_deployment_api_puts_responses_under_openai_with_the_deployment_as_model() {
+    let endpoints =
+        auto("https://res.openai.azure.com/openai/deployments/gpt%2Do+x/chat/completions");
+    assert_eq!(
+        responses(&endpoints),
+        Some("https://res.openai.azure.com/openai/responses?api-version=2025-04-01-preview")
+    );
+    assert_eq!(endpoints.responses_model.as_deref(), Some("gpt-o+x"));
+    let built = ok(
+        "https://res.openai.azure.com",
+        &ResolveOptions::new().model("gpt5"),
+    );
+    assert_eq!(
+        responses(&built),
+        Some("https://res.openai.azure.com/openai/responses?api-version=2025-04-01-preview")
+    );
+    assert_eq!(built.responses_model.as_deref(), Some("gpt5"));
+}
+
+#[test]
+fn azure_responses_api_version_follows_the_configured_one() {
+    let options = ResolveOptions::new()
+        .model("d")
+        .azure(AzureOptions::new().api_version("2025-05-01-preview"));
+    let endpoints = ok("https://res.openai.azure.com", &options);
+    assert_eq!(
+        responses(&endpoints),
+        Some("https://res.openai.azure.com/openai/responses?api-version=2025-05-01-preview")
+    );
+}
+
+#[test]
+fn azure_legacy_responses_url_builds_the_chat_url_of_the_model_deployment() {
+    let endpoints = ok(
+        "https://res.openai.azure.com/openai/responses?api-version=2025-04-01-preview",
+        &ResolveOptions::new().model("gpt5-prod"),
+    );
+    assert_eq!(endpoints.stated_api, Some(WireApi::Responses));
+    assert_eq!(
+        responses(&endpoints),
+        Some("https://res.openai.azure.com/openai/responses?api-version=2025-04-01-preview")
+    );
+    assert_eq!(
+        chat(&endpoints),
+        "https://res.openai.azure.com/openai/deployments/gpt5-prod/chat/completions?api-version=2025-04-01-preview"
+    );
+    assert_eq!(endpoints.responses_model.as_deref(), Some("gpt5-prod"));
+}
+
+#[test]
+fn azure_ai_inference_has_no_responses_url() {
+    let endpoints = auto("https://res.services.ai.azure.com/models");
+    assert_eq!(responses(&endpoints), None);
+    assert!(
+        endpoints
+            .responses_missing_reason
+            .unwrap()
+            .contains("/openai/v1")
+    );
 }
