@@ -182,6 +182,24 @@ impl Assembler {
         Ok(())
     }
 
+    /// Queue an event that is no chunk (a Responses API reasoning item, an event of
+    /// a type this crate does not read), counted against the reply limit.
+    pub(crate) fn hand_on(
+        &mut self,
+        event: StreamEvent,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<(), ChunkProblem> {
+        let bytes = match &event {
+            StreamEvent::Reasoning(item) => item.bytes(),
+            StreamEvent::Extra(extra) => map_size(extra),
+            StreamEvent::TextDelta(t) | StreamEvent::ReasoningDelta(t) => t.len(),
+            _ => 0,
+        };
+        self.count(bytes)?;
+        out.push_back(event);
+        Ok(())
+    }
+
     /// Process one chunk. An `error` object in the chunk is returned for the caller
     /// to classify; a reply grown beyond its limits is an error too.
     pub(crate) fn chunk(
@@ -434,6 +452,7 @@ impl Collector {
                 .saturating_add(call.name.len())
                 .saturating_add(call.arguments.len()),
             StreamEvent::Extra(extra) => map_size(extra),
+            StreamEvent::Reasoning(item) => item.bytes(),
             _ => 0,
         };
         self.kept = self.kept.saturating_add(bytes);
@@ -465,6 +484,7 @@ impl Collector {
             StreamEvent::Finish(reason) => r.finish_reason = Some(reason),
             StreamEvent::Usage(usage) => r.usage = Some(*usage),
             StreamEvent::Extra(extra) => merge_extra(&mut r.message_extra, extra),
+            StreamEvent::Reasoning(item) => r.reasoning_items.push(item),
             StreamEvent::ToolCallDelta(_) => {}
         }
         Ok(())
@@ -565,6 +585,7 @@ pub(crate) fn response_from_wire(
         headers: Default::default(),
         extra: wire.extra,
         message_extra,
+        reasoning_items: Vec::new(),
     })
 }
 
@@ -574,6 +595,9 @@ pub(crate) fn events_of(response: &ChatResponse) -> VecDeque<StreamEvent> {
     let mut out = VecDeque::new();
     if let Some(reasoning) = &response.reasoning {
         out.push_back(StreamEvent::ReasoningDelta(reasoning.clone()));
+    }
+    for item in &response.reasoning_items {
+        out.push_back(StreamEvent::Reasoning(item.clone()));
     }
     if !response.content.is_empty() {
         out.push_back(StreamEvent::TextDelta(response.content.clone()));

@@ -9,8 +9,10 @@ use crate::assemble::{BodyProblem, response_from_wire};
 use crate::classify::{self, Exchange};
 use crate::error::Error;
 use crate::response::ChatResponse;
+use crate::responses::object::ResponseObject;
 use crate::transport::Limits;
 use crate::wire::WireResponse;
+use oac_url::WireApi;
 
 /// Decodes a complete chat completion body (`POST …/chat/completions` without
 /// streaming) into a [`ChatResponse`]: text and reasoning (with `<think>` tags split
@@ -59,6 +61,7 @@ pub fn decode_response(
             parse_think_tags,
             prices,
             max_tool_calls: limits.max_tool_calls,
+            api: WireApi::Chat,
         },
     )
 }
@@ -71,6 +74,8 @@ pub(crate) struct Reply<'a> {
     pub(crate) parse_think_tags: bool,
     pub(crate) prices: &'a ModelPrices,
     pub(crate) max_tool_calls: usize,
+    /// Which API's body it is.
+    pub(crate) api: WireApi,
 }
 
 /// A complete body as a response, errors carrying the exchange and the response.
@@ -84,17 +89,27 @@ pub(crate) fn parse_complete(body: &[u8], reply: &Reply<'_>) -> Result<ChatRespo
     // A leading byte-order mark is not part of the JSON (serde refuses it).
     let body = crate::sse::strip_bom(body);
     let text = String::from_utf8_lossy(body);
-    let wire: WireResponse = serde_json::from_slice(body).map_err(|e| {
+    let not_a = |what: &str, e: serde_json::Error| {
         exchange
             .decode_error(
                 "response body",
-                format!("it is not a chat completion ({e})"),
+                format!("it is not {what} ({e})"),
                 &text,
                 Some(Box::new(e)),
             )
             .with_response(status, headers)
-    })?;
-    response_from_wire(
+    };
+    let (wire, items) = match reply.api {
+        WireApi::Responses => serde_json::from_slice::<ResponseObject>(body)
+            .map_err(|e| not_a("a Responses API response object", e))?
+            .into_wire(),
+        _ => (
+            serde_json::from_slice::<WireResponse>(body)
+                .map_err(|e| not_a("a chat completion", e))?,
+            Vec::new(),
+        ),
+    };
+    let mut response = response_from_wire(
         wire,
         reply.parse_think_tags,
         reply.prices,
@@ -120,5 +135,7 @@ pub(crate) fn parse_complete(body: &[u8], reply: &Reply<'_>) -> Result<ChatRespo
             details: exchange.details(),
         }
         .with_response(status, headers),
-    })
+    })?;
+    response.reasoning_items = items;
+    Ok(response)
 }

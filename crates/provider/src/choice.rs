@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use oac_url::EndpointMode;
+use oac_url::{EndpointMode, WireApi};
 
 /// The closest of `candidates` to `input`, when one is close enough to be a typo.
 ///
@@ -132,6 +132,20 @@ impl Choice for EndpointMode {
         ("auto", EndpointMode::Auto),
         ("base", EndpointMode::Base),
         ("full", EndpointMode::Full),
+    ];
+
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// `api` (the url crate's type) is read as a choice too.
+impl Choice for WireApi {
+    const WHAT: &'static str = "api";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("chat", WireApi::Chat),
+        ("chat-completions", WireApi::Chat),
+        ("responses", WireApi::Responses),
     ];
 
     fn name(&self) -> &'static str {

@@ -14,9 +14,12 @@ use crate::assemble::{Assembler, ChunkProblem, ReplyLimits, StreamMetadata};
 use crate::classify::{self, Exchange};
 use crate::error::Error;
 use crate::response::StreamEvent;
+use crate::responses::events::{Step, Translator};
+use crate::responses::object::ResponseObject;
 use crate::sse::{DEFAULT_MAX_EVENT_BYTES, SseDecoder, SseError};
 use crate::transport::Limits;
 use crate::wire::WireResponse;
+use oac_url::WireApi;
 
 /// Most bytes of a non-SSE body kept to read it at the end of the input.
 const MAX_PREAMBLE_BYTES: usize = 64 * 1024;
@@ -60,6 +63,8 @@ pub struct EventDecoder {
     headers: HeaderMap,
     /// Events with data decoded so far (comment lines and empty events not counted).
     data_events: u64,
+    /// The Responses API's event translation; `None` for chat completions.
+    responses: Option<Box<Translator>>,
 }
 
 impl fmt::Debug for EventDecoder {
@@ -134,7 +139,32 @@ impl EventDecoder {
             exchange,
             headers,
             data_events: 0,
+            responses: None,
         }
+    }
+
+    /// The same decoder for the events of `api`: chat-completion chunks (the
+    /// default) or the Responses API's typed events, decoded into the same
+    /// [`StreamEvent`]s.
+    ///
+    /// ```
+    /// use oac_provider::{EventDecoder, StreamEvent, WireApi};
+    ///
+    /// let mut decoder = EventDecoder::new().with_api(WireApi::Responses);
+    /// decoder.feed(b"event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"output_index\":0,\"delta\":\"Hi\"}\n\n");
+    /// decoder.feed(b"event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n");
+    /// decoder.end_of_input();
+    /// let mut events = Vec::new();
+    /// while let Some(event) = decoder.next_event() {
+    ///     events.push(event.unwrap());
+    /// }
+    /// assert_eq!(events[0], StreamEvent::TextDelta("Hi".into()));
+    /// assert!(decoder.is_done());
+    /// ```
+    #[must_use]
+    pub fn with_api(mut self, api: WireApi) -> Self {
+        self.responses = (api == WireApi::Responses).then(Box::default);
+        self
     }
 
     /// A decoder that only hands out `events` (a reply that arrived whole).
@@ -343,6 +373,13 @@ impl EventDecoder {
             return Ok(());
         }
         let text = String::from_utf8_lossy(input);
+        if self.responses.is_some()
+            && let Ok(object) = serde_json::from_slice::<ResponseObject>(input)
+            && (object.status.is_some() || !object.output.is_empty())
+        {
+            let (wire, items) = object.into_wire();
+            return self.responses_step(Step::End(wire, items));
+        }
         match serde_json::from_slice::<WireResponse>(input) {
             Ok(wire) if wire.error.is_some() || !wire.choices.is_empty() => {
                 if let Err(problem) = self.assembler.chunk(wire, &mut self.queue) {
@@ -432,6 +469,18 @@ impl EventDecoder {
                 self.pending_error = self.end_properly();
                 return Ok(());
             }
+            if let Some(translator) = self.responses.as_mut() {
+                let step = translator.step(data).map_err(|e| {
+                    self.exchange.decode_error(
+                        "stream event",
+                        format!("it is not a Responses API event ({e})"),
+                        data,
+                        Some(Box::new(e)),
+                    )
+                })?;
+                self.responses_step(step)?;
+                continue;
+            }
             match serde_json::from_str::<WireResponse>(data) {
                 Ok(chunk) => {
                     if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
@@ -466,6 +515,46 @@ impl EventDecoder {
             }
         }
         Ok(())
+    }
+}
+
+impl EventDecoder {
+    /// What one translated Responses API event asks: handed to the assembler,
+    /// queued, the end of the stream, or the provider's error.
+    fn responses_step(&mut self, step: Step) -> Result<(), Error> {
+        match step {
+            Step::Nothing => Ok(()),
+            Step::Chunk(chunk) => self.assemble(chunk),
+            Step::Event(event) => self
+                .assembler
+                .hand_on(event, &mut self.queue)
+                .map_err(|problem| self.chunk_error(problem)),
+            Step::End(chunk, items) => {
+                for item in items {
+                    self.assembler
+                        .hand_on(StreamEvent::Reasoning(item), &mut self.queue)
+                        .map_err(|problem| self.chunk_error(problem))?;
+                }
+                self.assemble(chunk)?;
+                self.pending_error = self.end_properly();
+                Ok(())
+            }
+            Step::Failed(error) => Err(self.provider_error(&serde_json::json!({ "error": error }))),
+            Step::TooManyItems(limit) => Err(Error::TooLarge {
+                what: "list of output items",
+                host: self.exchange.host(),
+                limit,
+                unit: "item",
+                setting: "max_tool_calls",
+                details: self.exchange.details(),
+            }),
+        }
+    }
+
+    fn assemble(&mut self, chunk: WireResponse) -> Result<(), Error> {
+        self.assembler
+            .chunk(chunk, &mut self.queue)
+            .map_err(|problem| self.chunk_error(problem))
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use crate::discover::Discovery;
 use crate::settings::{IncludeUsage, ProviderConfig};
 use bytes::Bytes;
-use oac_url::{Endpoints, Url};
+use oac_url::{Endpoints, Url, WireApi};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use serde_json::{Map, Value};
@@ -22,6 +22,7 @@ use crate::fallback::Fallback;
 use crate::models::{ListProblem, parse_models};
 use crate::request::ChatRequest;
 use crate::response::{ChatResponse, ModelEntry};
+use crate::responses::shape::build_responses_body;
 use crate::shaping::{ShapingRules, Streaming, build_body};
 use crate::stream::{ChatStream, StreamSettings};
 use crate::transport::{Delivered, Transport, TransportSettings, parse_headers};
@@ -32,6 +33,9 @@ pub(crate) struct Engine {
     pub(crate) transport: Transport,
     pub(crate) endpoints: Endpoints,
     pub(crate) model: String,
+    /// Which API chat requests go through, and the URL they go to.
+    api: WireApi,
+    chat_url: Url,
     /// The model info, rules and stream settings requests use: configured, then
     /// discovered on the first request (see [`crate::discover`]).
     pub(crate) discovery: Discovery,
@@ -132,9 +136,19 @@ impl Engine {
         rules: ShapingRules,
         settings: &TransportSettings,
     ) -> Result<Self, Error> {
+        let chat_url = config
+            .endpoints()
+            .url_for(config.api())
+            .map_err(|reason| Error::InvalidConfig {
+                field: "api".to_owned(),
+                message: format!("api = \"responses\" needs a Responses URL: {reason}"),
+                source: None,
+            })?
+            .clone();
         let transport = Transport::new(&config, settings)?;
         let timeouts = config.timeouts();
         let stream_settings = StreamSettings {
+            api: config.api(),
             parse_think_tags: config.parse_think_tags(),
             prices: Arc::new(config.model_info().prices.clone()),
             max_event_bytes: settings.limits.max_event_bytes,
@@ -150,6 +164,8 @@ impl Engine {
             discovery: Discovery::new(&config, rules, stream_settings),
             endpoints: config.endpoints().clone(),
             model: config.model().to_owned(),
+            api: config.api(),
+            chat_url,
             fallbacks: Mutex::new(BTreeSet::new()),
             tools_refused: Mutex::new(None),
         })
@@ -232,7 +248,7 @@ impl Engine {
             model: self.model.clone(),
             host: self
                 .transport
-                .exchange(&self.endpoints.chat, Purpose::Chat)
+                .exchange(&self.chat_url, Purpose::Chat)
                 .host(),
             reason,
         }
@@ -314,7 +330,17 @@ impl Engine {
         } else {
             Streaming::Off
         };
-        let mut body = build_body(rules, request, streaming)?;
+        let mut body = match self.api {
+            WireApi::Responses => {
+                let model = self
+                    .endpoints
+                    .responses_model
+                    .as_deref()
+                    .unwrap_or(&rules.wire_model);
+                build_responses_body(rules, request, model, stream)?
+            }
+            _ => build_body(rules, request, streaming)?,
+        };
         for fallback in fallbacks {
             if *fallback != Fallback::NoStreamOptions {
                 fallback.apply(&mut body);
@@ -326,7 +352,7 @@ impl Engine {
         let headers = Self::request_headers(request)?;
         let url = self
             .transport
-            .url_with(&self.endpoints.chat, &request.extra_query);
+            .url_with(&self.chat_url, &request.extra_query);
         let exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
         let prepared = Prepared {
             method: Method::POST,
@@ -415,6 +441,7 @@ impl Engine {
                 parse_think_tags: settings.parse_think_tags,
                 prices: &settings.prices,
                 max_tool_calls: settings.max_tool_calls,
+                api: settings.api,
             },
         )?;
         let has_content = !response.content.is_empty()

@@ -69,10 +69,12 @@ mod headers;
 mod model;
 mod models;
 mod native;
+mod options;
 mod provider;
 mod redact;
 pub mod request;
 pub mod response;
+mod responses;
 pub mod retry;
 mod select;
 mod settings;
@@ -102,7 +104,8 @@ pub use fallback::Fallback;
 pub use headers::Headers;
 pub use model::{EffortSupport, ModelInfo, ModelInfoOverrides, ReasoningEffort};
 pub use native::{OpenAiNative, OpenAiNativeBuilder};
-pub use oac_url::ProviderKind;
+pub use oac_url::{ProviderKind, WireApi};
+pub use options::{ReasoningSummary, ServiceTier, Verbosity};
 pub use provider::Provider;
 pub use request::{
     ChatRequest, ContentPart, Image, ImageSource, Message, ResponseFormat, Tool, ToolCall,
@@ -112,7 +115,7 @@ pub use request::{
 /// [`ProviderBuilder::http_client`] with the same version.
 pub use reqwest;
 pub use response::{
-    ChatResponse, FinishReason, ModelEntry, StreamEvent, ToolCallDelta, UsageReport,
+    ChatResponse, FinishReason, ModelEntry, ReasoningItem, StreamEvent, ToolCallDelta, UsageReport,
 };
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use secrecy::{ExposeSecret, SecretString};

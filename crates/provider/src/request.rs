@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::headers::Headers;
 use crate::model::ReasoningEffort;
+use crate::options::{ReasoningSummary, ServiceTier, Verbosity};
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
@@ -55,6 +56,22 @@ pub struct ChatRequest {
     pub reasoning_effort: Option<ReasoningEffort>,
     /// End-user id, sent as `user`.
     pub end_user: Option<String>,
+    /// Reasoning summary (Responses API `reasoning.summary`; not sent to chat
+    /// completions, which has none).
+    pub reasoning_summary: Option<ReasoningSummary>,
+    /// Answer length (`text.verbosity` / `verbosity`).
+    pub verbosity: Option<Verbosity>,
+    /// Processing tier (`service_tier`); the usage is priced at its rates where the
+    /// model info lists them.
+    pub service_tier: Option<ServiceTier>,
+    /// Continue from a response stored on the server (Responses API
+    /// `previous_response_id`): send only the messages after it. Opts into server
+    /// state: the request is sent with `store: true`.
+    pub previous_response_id: Option<String>,
+    /// Whether the server keeps the response (Responses API `store`). Unset means
+    /// `false` (no server state; reasoning travels encrypted in the messages)
+    /// unless `previous_response_id` is set.
+    pub store: Option<bool>,
     /// Fields merged into the JSON body last (they win over everything else).
     pub extra_body: Map<String, Value>,
     /// Extra headers for this request only (they win over profile headers).
@@ -181,6 +198,36 @@ impl ChatRequest {
         self
     }
 
+    /// Reasoning summary (Responses API).
+    pub fn reasoning_summary(mut self, summary: ReasoningSummary) -> Self {
+        self.reasoning_summary = Some(summary);
+        self
+    }
+
+    /// Answer length.
+    pub fn verbosity(mut self, verbosity: Verbosity) -> Self {
+        self.verbosity = Some(verbosity);
+        self
+    }
+
+    /// Processing tier.
+    pub fn service_tier(mut self, tier: ServiceTier) -> Self {
+        self.service_tier = Some(tier);
+        self
+    }
+
+    /// Continue from a stored response (Responses API; implies `store: true`).
+    pub fn previous_response_id(mut self, id: impl Into<String>) -> Self {
+        self.previous_response_id = Some(id.into());
+        self
+    }
+
+    /// Whether the server keeps the response (Responses API).
+    pub fn store(mut self, store: bool) -> Self {
+        self.store = Some(store);
+        self
+    }
+
     /// End-user id (the `user` field of the body).
     pub fn end_user(mut self, id: impl Into<String>) -> Self {
         self.end_user = Some(id.into());
@@ -246,6 +293,9 @@ pub enum Message {
         /// [`ShapingRules::send_reasoning_content`](crate::shaping::ShapingRules::send_reasoning_content));
         /// dropped for the others, which reject unknown message fields.
         reasoning_content: Option<String>,
+        /// Reasoning items of the Responses API, sent back as input items there
+        /// (encrypted reasoning carried between turns); dropped by chat completions.
+        reasoning_items: Vec<crate::response::ReasoningItem>,
     },
     /// The result of a tool call.
     Tool {
@@ -277,6 +327,7 @@ impl Message {
             content: Some(text.into()),
             tool_calls: Vec::new(),
             reasoning_content: None,
+            reasoning_items: Vec::new(),
         }
     }
 
@@ -286,6 +337,7 @@ impl Message {
             content,
             tool_calls,
             reasoning_content: None,
+            reasoning_items: Vec::new(),
         }
     }
 

@@ -96,6 +96,42 @@ pub struct ToolCallDelta {
     pub arguments: String,
 }
 
+/// Reasoning the Responses API returned as an output item: hand it back in the
+/// next request (it rides on the assistant message, see
+/// [`ChatResponse::to_message`]) and the model continues its reasoning without
+/// server-side state. The chat-completions API has no such item, so shaping for it
+/// drops them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReasoningItem {
+    /// The item id (`rs_…`), when sent.
+    pub id: Option<String>,
+    /// The opaque encrypted reasoning (`include: ["reasoning.encrypted_content"]`).
+    pub encrypted_content: Option<String>,
+    /// The reasoning summary parts, as sent.
+    pub summary: Vec<String>,
+}
+
+impl ReasoningItem {
+    /// An item with this id and encrypted content and no summary.
+    pub fn new(id: Option<String>, encrypted_content: Option<String>) -> Self {
+        ReasoningItem {
+            id,
+            encrypted_content,
+            summary: Vec::new(),
+        }
+    }
+
+    /// Its size in bytes, for the reply limits.
+    pub(crate) fn bytes(&self) -> usize {
+        let id = self.id.as_ref().map_or(0, String::len);
+        let blob = self.encrypted_content.as_ref().map_or(0, String::len);
+        self.summary
+            .iter()
+            .fold(id.saturating_add(blob), |n, s| n.saturating_add(s.len()))
+    }
+}
+
 /// One event of a streamed reply.
 ///
 /// Order within a stream: deltas as they arrive; at the finish reason, one
@@ -117,8 +153,11 @@ pub enum StreamEvent {
     /// Token usage and cost (sent once, the last the provider reported).
     Usage(Box<UsageReport>),
     /// Fields of a choice or its delta this crate does not know (e.g. `refusal`,
-    /// `annotations`, `logprobs`), as received.
+    /// `annotations`, `logprobs`), as received; from the Responses API, events of
+    /// types this crate does not read, by type.
     Extra(Map<String, Value>),
+    /// A complete reasoning item (Responses API), to pass back on the next turn.
+    Reasoning(ReasoningItem),
 }
 
 /// A complete reply (choice 0), from [`chat`](crate::Provider::chat) or an
@@ -152,6 +191,9 @@ pub struct ChatResponse {
     /// `annotations`, `logprobs`…). From a stream, string fragments are joined and
     /// arrays extended.
     pub message_extra: Map<String, Value>,
+    /// Reasoning items (Responses API), to pass back on the next turn; empty from
+    /// chat completions.
+    pub reasoning_items: Vec<ReasoningItem>,
 }
 
 impl ChatResponse {
@@ -162,13 +204,15 @@ impl ChatResponse {
 
     /// The assistant message to append to the conversation to continue it
     /// (keeps tool calls and reasoning, which tool loops need; the reasoning goes
-    /// back on the wire only to providers that want it, e.g. DeepSeek reasoner).
+    /// back on the wire only to providers that want it, e.g. DeepSeek reasoner, and
+    /// the Responses API's reasoning items only to the Responses API).
     pub fn to_message(&self) -> crate::Message {
         crate::Message::Assistant {
             content: (!self.content.is_empty() || self.tool_calls.is_empty())
                 .then(|| self.content.clone()),
             tool_calls: self.tool_calls.clone(),
             reasoning_content: self.reasoning.clone(),
+            reasoning_items: self.reasoning_items.clone(),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use oac_url::{AuthHint, Endpoints};
+use oac_url::{AuthHint, Endpoints, WireApi};
 use secrecy::SecretString;
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
@@ -445,6 +445,7 @@ pub struct ProviderConfig {
     discover_model_info: bool,
     defaults: RequestDefaults,
     rules: ModelRules,
+    api: WireApi,
 }
 
 impl std::fmt::Debug for ProviderConfig {
@@ -506,6 +507,7 @@ impl ProviderConfig {
             discover_model_info: true,
             defaults: RequestDefaults::default(),
             rules: ModelRules::default(),
+            api: WireApi::Chat,
         }
     }
 
@@ -610,6 +612,16 @@ impl ProviderConfig {
         self
     }
 
+    /// Which API chat requests go through (default [`WireApi::Chat`]):
+    /// `Responses` sends them to the endpoints' Responses URL
+    /// ([`Endpoints::responses`]) in the Responses API's form, and reads its
+    /// replies into the same types.
+    #[must_use]
+    pub fn with_api(mut self, api: WireApi) -> Self {
+        self.api = api;
+        self
+    }
+
     /// The extra headers, to change in place.
     pub fn headers_mut(&mut self) -> &mut Headers {
         &mut self.headers
@@ -706,5 +718,10 @@ impl ProviderConfig {
     /// The request rules.
     pub fn rules(&self) -> &ModelRules {
         &self.rules
+    }
+
+    /// Which API chat requests go through.
+    pub fn api(&self) -> WireApi {
+        self.api
     }
 }

@@ -365,16 +365,7 @@ pub fn build_body(
     request: &ChatRequest,
     streaming: Streaming,
 ) -> Result<Map<String, Value>, Error> {
-    if !rules.supports_images && request.has_images() {
-        return Err(Error::ImagesNotSupported {
-            model: rules.wire_model.clone(),
-        });
-    }
-    if !rules.supports_tools && !request.tools.is_empty() {
-        return Err(Error::ToolsNotSupported {
-            model: rules.wire_model.clone(),
-        });
-    }
+    check_capabilities(rules, request)?;
     let mut body = Map::new();
     body.insert("model".into(), Value::String(rules.wire_model.clone()));
     body.insert(
@@ -389,7 +380,146 @@ pub fn build_body(
         };
         body.insert(field.into(), json!(max));
     }
-    // Reasoning models reject both sampling settings: they are dropped, not refused.
+    insert_sampling(rules, request, &mut body)?;
+    if !request.stop.is_empty() {
+        body.insert("stop".into(), json!(request.stop));
+    }
+    if let Some(seed) = request.seed {
+        body.insert("seed".into(), json!(seed));
+    }
+    if !request.tools.is_empty() {
+        let tools = request
+            .tools
+            .iter()
+            .map(|tool| json!({"type": "function", "function": function_of(tool, tool.strict)}))
+            .collect();
+        body.insert("tools".into(), Value::Array(tools));
+    }
+    if let Some(choice) = &request.tool_choice {
+        let value = match choice {
+            ToolChoice::Auto => json!("auto"),
+            ToolChoice::None => json!("none"),
+            ToolChoice::Required => json!("required"),
+            ToolChoice::Function(name) => json!({"type": "function", "function": {"name": name}}),
+        };
+        body.insert("tool_choice".into(), value);
+    }
+    if let Some(parallel) = request.parallel_tool_calls {
+        body.insert("parallel_tool_calls".into(), Value::Bool(parallel));
+    }
+    if let Some(format) = &request.response_format {
+        let value = match format {
+            ResponseFormat::JsonSchema { .. } => {
+                let mut spec = format_object(format);
+                spec.remove("type");
+                json!({"type": "json_schema", "json_schema": spec})
+            }
+            other => Value::Object(format_object(other)),
+        };
+        body.insert("response_format".into(), value);
+    }
+    if let Some(effort) = rules.checked_effort(request.reasoning_effort)? {
+        body.insert(
+            "reasoning_effort".into(),
+            Value::String(effort_name(effort).into()),
+        );
+    }
+    if let Some(user) = &request.end_user {
+        body.insert("user".into(), Value::String(user.clone()));
+    }
+    insert_tier_and_verbosity(request, &mut body, "verbosity");
+    if let Streaming::On { include_usage } = streaming {
+        body.insert("stream".into(), Value::Bool(true));
+        if include_usage {
+            body.insert("stream_options".into(), json!({"include_usage": true}));
+        }
+    }
+    merge_extra(&mut body, &request.extra_body);
+    Ok(body)
+}
+
+/// Refuse images for a model that takes none, and tools for a model that takes
+/// none, before anything is sent.
+pub(crate) fn check_capabilities(rules: &ShapingRules, request: &ChatRequest) -> Result<(), Error> {
+    if !rules.supports_images && request.has_images() {
+        return Err(Error::ImagesNotSupported {
+            model: rules.wire_model.clone(),
+        });
+    }
+    if !rules.supports_tools && !request.tools.is_empty() {
+        return Err(Error::ToolsNotSupported {
+            model: rules.wire_model.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// `service_tier`, and the verbosity under `verbosity_key` (`verbosity` in chat
+/// completions; the Responses API nests it in `text`).
+pub(crate) fn insert_tier_and_verbosity(
+    request: &ChatRequest,
+    body: &mut Map<String, Value>,
+    verbosity_key: &str,
+) {
+    if let Some(tier) = request.service_tier {
+        body.insert("service_tier".into(), Value::String(tier.as_str().into()));
+    }
+    if let Some(verbosity) = request.verbosity {
+        body.insert(
+            verbosity_key.into(),
+            Value::String(verbosity.as_str().into()),
+        );
+    }
+}
+
+/// A function tool's `name`, `description`, `parameters` and `strict` (when set).
+pub(crate) fn function_of(tool: &crate::request::Tool, strict: Option<bool>) -> Map<String, Value> {
+    let mut function = Map::new();
+    function.insert("name".into(), Value::String(tool.name.clone()));
+    if let Some(d) = &tool.description {
+        function.insert("description".into(), Value::String(d.clone()));
+    }
+    function.insert("parameters".into(), tool.parameters.clone());
+    if let Some(strict) = strict {
+        function.insert("strict".into(), Value::Bool(strict));
+    }
+    function
+}
+
+/// An output format as an object with its `type` (and, for a schema, `name`,
+/// `schema` and `strict` beside it, as the Responses API's `text.format` has them).
+pub(crate) fn format_object(format: &ResponseFormat) -> Map<String, Value> {
+    let mut spec = Map::new();
+    match format {
+        ResponseFormat::Text => {
+            spec.insert("type".into(), json!("text"));
+        }
+        ResponseFormat::JsonObject => {
+            spec.insert("type".into(), json!("json_object"));
+        }
+        ResponseFormat::JsonSchema {
+            name,
+            schema,
+            strict,
+        } => {
+            spec.insert("type".into(), json!("json_schema"));
+            spec.insert("name".into(), Value::String(name.clone()));
+            spec.insert("schema".into(), schema.clone());
+            if let Some(strict) = strict {
+                spec.insert("strict".into(), Value::Bool(*strict));
+            }
+        }
+    }
+    spec
+}
+
+/// `temperature` and `top_p`, checked; reasoning models reject both, so for them
+/// they are dropped, not refused.
+pub(crate) fn insert_sampling(
+    rules: &ShapingRules,
+    request: &ChatRequest,
+    body: &mut Map<String, Value>,
+) -> Result<(), Error> {
     for (name, value, max) in [
         (
             "temperature",
@@ -410,80 +540,7 @@ pub fn build_body(
             );
         }
     }
-    if !request.stop.is_empty() {
-        body.insert("stop".into(), json!(request.stop));
-    }
-    if let Some(seed) = request.seed {
-        body.insert("seed".into(), json!(seed));
-    }
-    if !request.tools.is_empty() {
-        let tools = request
-            .tools
-            .iter()
-            .map(|tool| {
-                let mut function = Map::new();
-                function.insert("name".into(), Value::String(tool.name.clone()));
-                if let Some(d) = &tool.description {
-                    function.insert("description".into(), Value::String(d.clone()));
-                }
-                function.insert("parameters".into(), tool.parameters.clone());
-                if let Some(strict) = tool.strict {
-                    function.insert("strict".into(), Value::Bool(strict));
-                }
-                json!({"type": "function", "function": function})
-            })
-            .collect();
-        body.insert("tools".into(), Value::Array(tools));
-    }
-    if let Some(choice) = &request.tool_choice {
-        let value = match choice {
-            ToolChoice::Auto => json!("auto"),
-            ToolChoice::None => json!("none"),
-            ToolChoice::Required => json!("required"),
-            ToolChoice::Function(name) => json!({"type": "function", "function": {"name": name}}),
-        };
-        body.insert("tool_choice".into(), value);
-    }
-    if let Some(parallel) = request.parallel_tool_calls {
-        body.insert("parallel_tool_calls".into(), Value::Bool(parallel));
-    }
-    if let Some(format) = &request.response_format {
-        let value = match format {
-            ResponseFormat::Text => json!({"type": "text"}),
-            ResponseFormat::JsonObject => json!({"type": "json_object"}),
-            ResponseFormat::JsonSchema {
-                name,
-                schema,
-                strict,
-            } => {
-                let mut spec = Map::new();
-                spec.insert("name".into(), Value::String(name.clone()));
-                spec.insert("schema".into(), schema.clone());
-                if let Some(strict) = strict {
-                    spec.insert("strict".into(), Value::Bool(*strict));
-                }
-                json!({"type": "json_schema", "json_schema": spec})
-            }
-        };
-        body.insert("response_format".into(), value);
-    }
-    if let Some(effort) = rules.checked_effort(request.reasoning_effort)? {
-        body.insert(
-            "reasoning_effort".into(),
-            Value::String(effort_name(effort).into()),
-        );
-    }
-    if let Some(user) = &request.end_user {
-        body.insert("user".into(), Value::String(user.clone()));
-    }
-    if let Streaming::On { include_usage } = streaming {
-        body.insert("stream".into(), Value::Bool(true));
-        if include_usage {
-            body.insert("stream_options".into(), json!({"include_usage": true}));
-        }
-    }
-    merge_extra(&mut body, &request.extra_body);
-    Ok(body)
+    Ok(())
 }
 
 /// Refuse a sampling value no provider accepts: not a finite number (NaN would go
@@ -521,7 +578,7 @@ pub fn effort_name(effort: ReasoningEffort) -> &'static str {
 }
 
 /// Merge `extra` into `body`: objects recursively, `null` removes, anything else replaces.
-fn merge_extra(body: &mut Map<String, Value>, extra: &Map<String, Value>) {
+pub(crate) fn merge_extra(body: &mut Map<String, Value>, extra: &Map<String, Value>) {
     for (key, value) in extra {
         match (body.get_mut(key), value) {
             (_, Value::Null) => {
@@ -630,6 +687,7 @@ fn shape_message(rules: &ShapingRules, message: &Message) -> Shaped {
             content,
             tool_calls,
             reasoning_content,
+            ..
         } => Shaped {
             role: "assistant",
             content: match content {

@@ -38,6 +38,8 @@ type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// Settings a stream needs from its provider.
 #[derive(Clone, Debug)]
 pub(crate) struct StreamSettings {
+    /// Which API's events the stream carries.
+    pub(crate) api: oac_url::WireApi,
     pub(crate) parse_think_tags: bool,
     pub(crate) prices: Arc<ModelPrices>,
     pub(crate) max_event_bytes: usize,
@@ -131,7 +133,8 @@ impl ChatStream {
                 },
                 exchange,
                 headers.clone(),
-            ),
+            )
+            .with_api(settings.api),
             timer: Some(Box::pin(tokio::time::sleep_until(wake_at))),
             idle_timeout: settings.idle_timeout,
             last_data: now,

@@ -338,6 +338,7 @@ fn r1_conversation() -> ChatRequest {
             content: None,
             tool_calls: vec![ToolCall::new("call_1", "calc", r#"{"x":1}"#)],
             reasoning_content: Some("I should calculate.".into()),
+            reasoning_items: Vec::new(),
         })
         .tool_result("call_1", "2")
         .tool_result("call_2", "3")
@@ -437,6 +438,7 @@ fn tool_loop_turn() -> ChatRequest {
                 r#"{"city":"Paris"}"#,
             )],
             reasoning_content: Some("Need the tool.".into()),
+            reasoning_items: Vec::new(),
         })
 }
 

@@ -22,6 +22,7 @@ fn prices() -> ModelPrices {
 
 fn settings(parse_think_tags: bool) -> StreamSettings {
     StreamSettings {
+        api: oac_url::WireApi::Chat,
         parse_think_tags,
         prices: Arc::new(prices()),
         max_event_bytes: 1024 * 1024,
@@ -103,6 +104,11 @@ fn render(events: &[StreamEvent]) -> String {
                 writeln!(out, "tool_call {} {} {}", c.id, c.name, c.arguments)
             }
             StreamEvent::Finish(r) => writeln!(out, "finish {r}"),
+            StreamEvent::Reasoning(item) => writeln!(
+                out,
+                "reasoning_item {:?} encrypted={:?} summary={:?}",
+                item.id, item.encrypted_content, item.summary
+            ),
             StreamEvent::Usage(u) => writeln!(
                 out,
                 "usage in={} cached={} out={} reasoning={} cost={}",
