@@ -118,6 +118,12 @@ impl ProfileBuilder {
         self
     }
 
+    /// `api`: which API chat requests go through.
+    pub fn api(mut self, api: crate::profile::ApiChoice) -> Self {
+        self.profile.api = Some(api);
+        self
+    }
+
     /// `endpoint_mode`.
     #[must_use]
     pub fn endpoint_mode(mut self, mode: EndpointMode) -> Self {

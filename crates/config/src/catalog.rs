@@ -236,6 +236,9 @@ pub struct CatalogEntry {
     pub family: ModelFamily,
     /// How the system prompt is sent.
     pub system_prompt: SystemPrompt,
+    /// The API the model must be called through (`api = "responses"` for models
+    /// served only by the Responses API); `None`: either.
+    pub api: Option<oac_url::WireApi>,
     /// Limits, capabilities and prices. `supports_reasoning_effort` lists the
     /// allowed levels; `reasoning_effort` is the default level (none: nothing is
     /// sent unless asked); `supports_tools` is false for models that reject
@@ -268,6 +271,7 @@ impl CatalogEntry {
             alias_effort: None,
             family,
             system_prompt: SystemPrompt::of_id(id, family),
+            api: None,
             info: ModelInfo::compatible_default(),
             based_on: None,
         }
@@ -555,6 +559,7 @@ struct Written {
     alias_effort: Option<ReasoningEffort>,
     family: Option<ModelFamily>,
     system_prompt: Option<SystemPrompt>,
+    api: Option<oac_url::WireApi>,
     info: ModelInfoOverrides,
 }
 
@@ -619,6 +624,7 @@ fn read_entry(cx: &mut Cx, entry: &Entry) -> Option<Written> {
     let alias_effort = t.take(cx, "alias_effort").and_then(|f| choice(cx, &f));
     let family = t.take(cx, "family").and_then(|f| choice(cx, &f));
     let system_prompt = t.take(cx, "system_prompt").and_then(|f| choice(cx, &f));
+    let api = t.take(cx, "api").and_then(|f| choice(cx, &f));
     let info = model_info_fields(cx, &mut t);
     // `[models.gpt-4.1]` is the table `gpt-4` with a sub-table `1`.
     let tables: Vec<&str> = match &entry.node.value {
@@ -645,6 +651,7 @@ fn read_entry(cx: &mut Cx, entry: &Entry) -> Option<Written> {
         alias_effort,
         family,
         system_prompt,
+        api,
         info,
     })
 }
@@ -672,6 +679,7 @@ struct Recipe {
     alias_effort: Option<ReasoningEffort>,
     family: Option<ModelFamily>,
     system_prompt: Option<SystemPrompt>,
+    api: Option<oac_url::WireApi>,
     info: ModelInfoOverrides,
 }
 
@@ -693,6 +701,7 @@ impl Recipe {
             alias_effort: None,
             family: None,
             system_prompt: None,
+            api: None,
             info: ModelInfoOverrides::default(),
         }
     }
@@ -706,6 +715,7 @@ impl Recipe {
             alias_effort: w.alias_effort.or(self.alias_effort),
             family: w.family.or(self.family),
             system_prompt: w.system_prompt.or(self.system_prompt),
+            api: w.api.or(self.api),
             info: self.info.then(&w.info),
         }
     }
@@ -733,6 +743,9 @@ impl Recipe {
         if self.alias_effort.is_some() {
             entry.alias_effort = self.alias_effort;
         }
+        if self.api.is_some() {
+            entry.api = self.api;
+        }
         entry.info = entry.info.with_overrides(&self.info);
         entry
     }
@@ -746,6 +759,7 @@ impl From<Written> for Recipe {
             alias_effort: w.alias_effort,
             family: w.family,
             system_prompt: w.system_prompt,
+            api: w.api,
             info: w.info,
         }
     }

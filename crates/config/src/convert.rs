@@ -24,6 +24,7 @@ pub(crate) const PROFILE_KEYS: &[&str] = &[
     "provider",
     "base_url",
     "endpoint_mode",
+    "api",
     "models_url",
     "api_key",
     "api_key_env",
@@ -263,6 +264,7 @@ pub(crate) fn profile(cx: &mut Cx, field: &Field<'_>) -> Profile {
         .take(cx, "base_url")
         .and_then(|f| string(cx, &f, "\"https://api.provider.com/v1\""));
     p.endpoint_mode = t.take(cx, "endpoint_mode").and_then(|f| choice(cx, &f));
+    p.api = t.take(cx, "api").and_then(|f| choice(cx, &f));
     p.models_url = t
         .take(cx, "models_url")
         .and_then(|f| string(cx, &f, "\"https://api.provider.com/v1/models\""));

@@ -100,8 +100,8 @@ pub use oac_provider::{
 pub use overrides::{Overrides, parse_header};
 pub use problem::{ConfigError, ConfigFormat, Problem, ProblemKind, Warning, WarningKind};
 pub use profile::{
-    AuthStyle, AzureSettings, IncludeUsage, KeySource, MaxTokensField, Profile, ProviderChoice,
-    Timeouts, is_openai_host,
+    ApiChoice, AuthStyle, AzureSettings, IncludeUsage, KeySource, MaxTokensField, Profile,
+    ProviderChoice, Timeouts, is_openai_host,
 };
 pub use resolved::ResolvedProfile;
 pub use write::write_key_file;

@@ -42,6 +42,8 @@ pub struct Overrides {
     pub provider: Option<ProviderChoice>,
     /// `--endpoint-mode auto|base|full`.
     pub endpoint_mode: Option<EndpointMode>,
+    /// `--api`.
+    pub api: Option<crate::profile::ApiChoice>,
     /// `--header 'Name: value'`, as typed (validated when loading; see [`parse_header`]).
     pub headers: Vec<String>,
     /// `--api-key-env VAR`: the variable holding the key; wins over every other key source.
@@ -99,6 +101,13 @@ impl Overrides {
         self
     }
 
+    /// `--api`: which API chat requests go through (wins over the profile's `api`).
+    #[must_use]
+    pub fn api(mut self, api: crate::profile::ApiChoice) -> Self {
+        self.api = Some(api);
+        self
+    }
+
     /// One `--header 'Name: value'` (repeatable; a later one of the same name wins,
     /// and flags win over the profile's `headers`).
     #[must_use]
@@ -140,6 +149,7 @@ impl fmt::Debug for Overrides {
             .field("model", &self.model)
             .field("provider", &self.provider)
             .field("endpoint_mode", &self.endpoint_mode)
+            .field("api", &self.api)
             .field("headers", &header_names)
             .field(
                 "api_key_env",

@@ -113,6 +113,69 @@ impl FromStr for ProviderChoice {
     }
 }
 
+/// Which API a profile's chat requests go through (`api`).
+///
+/// ```
+/// use oac_config::ApiChoice;
+///
+/// assert_eq!("Responses".parse::<ApiChoice>()?, ApiChoice::Responses);
+/// assert_eq!(ApiChoice::Auto.to_string(), "auto");
+/// # Ok::<(), oac_config::ParseChoiceError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiChoice {
+    /// A full endpoint URL names its API; else the catalogue says which API a
+    /// native model needs; else chat completions, which every compatible server
+    /// serves.
+    #[default]
+    Auto,
+    /// Chat completions (`…/chat/completions`).
+    Chat,
+    /// The Responses API (`…/responses`).
+    Responses,
+}
+
+impl ApiChoice {
+    /// The spelling used in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiChoice::Auto => "auto",
+            ApiChoice::Chat => "chat",
+            ApiChoice::Responses => "responses",
+        }
+    }
+}
+
+impl Choice for ApiChoice {
+    const WHAT: &'static str = "api";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("auto", ApiChoice::Auto),
+        ("chat", ApiChoice::Chat),
+        ("chat-completions", ApiChoice::Chat),
+        ("responses", ApiChoice::Responses),
+    ];
+
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for ApiChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ApiChoice {
+    type Err = ParseChoiceError;
+
+    /// Accepts `auto`, `chat` (or `chat-completions`) and `responses`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_choice(s)
+    }
+}
+
 /// Azure OpenAI settings (`azure = { api_version, deployment }`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -211,6 +274,8 @@ pub struct Profile {
     pub base_url: Option<String>,
     /// `endpoint_mode` (`auto` when unset).
     pub endpoint_mode: Option<EndpointMode>,
+    /// `api` (`auto` when unset).
+    pub api: Option<ApiChoice>,
     /// `models_url`.
     pub models_url: Option<String>,
     /// `api_key` / `api_key_env` / `api_key_file`.

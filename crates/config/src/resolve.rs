@@ -6,7 +6,8 @@ use oac_provider::files::{FileKind, ShownPath, check_file, read_capped_string};
 use std::path::Path;
 
 use oac_url::{
-    AzureOptions, Endpoints, ProviderKind, ResolveOptions, Url, UrlError, UrlSetting, is_loopback,
+    AzureOptions, Endpoints, ProviderKind, ResolveOptions, Url, UrlError, UrlSetting, WireApi,
+    is_loopback,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -21,7 +22,8 @@ use crate::native_checks;
 use crate::overrides::{Overrides, apply_headers};
 use crate::problem::{ProblemKind, Report, WarningKind, child};
 use crate::profile::{
-    AuthStyle, KeySource, MaxTokensField, Profile, ProviderChoice, Timeouts, is_openai_host,
+    ApiChoice, AuthStyle, KeySource, MaxTokensField, Profile, ProviderChoice, Timeouts,
+    is_openai_host,
 };
 use crate::resolved::ResolvedProfile;
 use crate::validate;
@@ -261,10 +263,13 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         report,
     );
     let model_lower = model_id.to_ascii_lowercase();
+    let (api, api_reason) = decide_api(l, &endpoints, catalog_entry.as_ref(), report);
     Some(ResolvedProfile {
         name: l.name.map(str::to_owned),
         provider,
         provider_reason,
+        api,
+        api_reason,
         endpoints,
         api_key,
         key_source,
@@ -293,6 +298,60 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         model_info_sources,
         catalog_entry,
     })
+}
+
+/// Which API chat requests go through, and why: `--api`, else the profile's `api`;
+/// under `auto`, the API a full endpoint URL names, else the one the catalogue says
+/// a native model needs, else chat completions. A Responses choice that has no
+/// Responses URL (a full endpoint of another kind, Azure AI Inference) is a load
+/// problem saying what to give instead.
+fn decide_api(
+    l: &Layers<'_>,
+    endpoints: &Endpoints,
+    entry: Option<&CatalogEntry>,
+    report: &mut Report,
+) -> (WireApi, String) {
+    let (choice, path) = match (l.overrides.api, l.profile.api) {
+        (Some(choice), _) => (choice, "--api".to_owned()),
+        (None, Some(choice)) => (choice, l.field("api")),
+        (None, None) => (ApiChoice::Auto, l.field("api")),
+    };
+    let (api, reason) = match (choice, endpoints.stated_api, entry.and_then(|e| e.api)) {
+        (ApiChoice::Chat, ..) => (WireApi::Chat, format!("{path} = chat")),
+        (ApiChoice::Responses, ..) => (WireApi::Responses, format!("{path} = responses")),
+        (_, Some(stated), _) => (
+            stated,
+            format!(
+                "api is auto and the URL is a full {} endpoint",
+                match stated {
+                    WireApi::Responses => "…/responses",
+                    _ => "…/chat/completions",
+                }
+            ),
+        ),
+        (_, None, Some(needed)) => (
+            needed,
+            format!(
+                "api is auto and the catalogue says `{}` is served by the {} API",
+                entry.map_or("", |e| e.id.as_str()),
+                needed
+            ),
+        ),
+        _ => (
+            WireApi::Chat,
+            "api is auto: chat completions, which every compatible server serves".to_owned(),
+        ),
+    };
+    if api == WireApi::Responses
+        && let Err(reason) = endpoints.url_for(WireApi::Responses)
+    {
+        report.problem(
+            ProblemKind::InvalidValue,
+            path,
+            format!("the Responses API cannot be used with this URL: {reason}"),
+        );
+    }
+    (api, reason)
 }
 
 /// The generic provider's DeepSeek rules, decided once here: the R1 message

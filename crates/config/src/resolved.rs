@@ -30,6 +30,8 @@ pub struct ResolvedProfile {
     pub(crate) name: Option<String>,
     pub(crate) provider: ProviderChoice,
     pub(crate) provider_reason: String,
+    pub(crate) api: oac_url::WireApi,
+    pub(crate) api_reason: String,
     pub(crate) endpoints: Endpoints,
     pub(crate) api_key: Option<SecretString>,
     pub(crate) key_source: Option<String>,
@@ -91,6 +93,8 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("name", &self.name)
             .field("provider", &self.provider)
             .field("provider_reason", &self.provider_reason)
+            .field("api", &self.api)
+            .field("api_reason", &self.api_reason)
             .field("endpoints", &self.endpoints.debug_masking(&secrets))
             .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
             .field("key_source", &self.key_source)
@@ -214,6 +218,17 @@ impl ResolvedProfile {
         self.compat.r1_format
     }
 
+    /// Which API chat requests go through.
+    pub fn api(&self) -> oac_url::WireApi {
+        self.api
+    }
+
+    /// Why that API: `api = responses`, `api is auto and the URL is a full
+    /// …/responses endpoint`, ….
+    pub fn api_reason(&self) -> &str {
+        &self.api_reason
+    }
+
     /// Split `<think>…</think>` into reasoning.
     pub fn parse_think_tags(&self) -> bool {
         self.parse_think_tags
@@ -326,7 +341,8 @@ impl From<ResolvedProfile> for ProviderConfig {
             .with_model_info(profile.model_info)
             .with_model_info_sources(profile.model_info_sources)
             .with_request_defaults(defaults)
-            .with_rules(rules);
+            .with_rules(rules)
+            .with_api(profile.api);
         if let Some(key) = profile.api_key {
             config = config.with_api_key(key);
         }

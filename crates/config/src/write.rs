@@ -50,6 +50,7 @@ fn write_profile(out: &mut String, table: &str, p: &Profile) {
     opt("provider", p.provider.map(|v| string(v.as_str())));
     opt("base_url", p.base_url.as_deref().map(string));
     opt("endpoint_mode", p.endpoint_mode.map(|v| string(v.as_str())));
+    opt("api", p.api.map(|v| string(v.as_str())));
     opt("models_url", p.models_url.as_deref().map(string));
     match &p.key {
         Some(KeySource::Env(var)) => opt("api_key_env", Some(string(var))),

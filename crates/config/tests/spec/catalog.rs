@@ -297,7 +297,121 @@ const SPEC: &[Row] = &[
         NONE_HIGH,
         GPT5,
     ),
+    // Served only by the Responses API ("" = no cached-input price).
+    row(
+        "gpt-5-pro",
+        "gpt-5-pro",
+        None,
+        (272_000, 400_000, true),
+        ("15", "", "120"),
+        Some(High),
+        &[High],
+        GPT5,
+    ),
+    row(
+        "gpt-5-codex",
+        "gpt-5-codex",
+        None,
+        GPT5_400K,
+        ("1.25", "0.125", "10"),
+        Some(Medium),
+        LOW_HIGH,
+        GPT5,
+    ),
+    row(
+        "o3-pro",
+        "o3-pro",
+        None,
+        O_200K,
+        ("20", "", "80"),
+        Some(Medium),
+        LOW_HIGH,
+        O,
+    ),
+    row(
+        "o1-pro",
+        "o1-pro",
+        None,
+        O_200K,
+        ("150", "", "600"),
+        Some(Medium),
+        LOW_HIGH,
+        O,
+    ),
+    row(
+        "computer-use-preview",
+        "computer-use-preview",
+        None,
+        (1_024, 8_192, true),
+        ("3", "", "12"),
+        None,
+        &[],
+        OTHER,
+    ),
 ];
+
+/// The models OpenAI serves only through the Responses API.
+const RESPONSES_ONLY: [&str; 5] = [
+    "gpt-5-pro",
+    "gpt-5-codex",
+    "o3-pro",
+    "o1-pro",
+    "computer-use-preview",
+];
+
+#[test]
+fn responses_only_models_say_so_and_the_others_do_not() {
+    for r in SPEC {
+        let expected = RESPONSES_ONLY
+            .contains(&r.id)
+            .then_some(oac_url::WireApi::Responses);
+        assert_eq!(entry(r.id).api, expected, "{}", r.id);
+    }
+}
+
+#[test]
+fn api_auto_picks_the_responses_api_for_a_responses_only_native_model() {
+    let pro = load_ok("", MapEnv::new(), Overrides::new().model("gpt-5-pro"));
+    assert_eq!(pro.profile.api(), oac_url::WireApi::Responses);
+    assert_eq!(
+        pro.profile.api_reason(),
+        "api is auto and the catalogue says `gpt-5-pro` is served by the responses API"
+    );
+    let plain = load_ok("", MapEnv::new(), Overrides::new().model("gpt-5"));
+    assert_eq!(plain.profile.api(), oac_url::WireApi::Chat);
+    let forced = load_ok(
+        "",
+        MapEnv::new(),
+        Overrides::new()
+            .model("gpt-5")
+            .api(oac_config::ApiChoice::Responses),
+    );
+    assert_eq!(forced.profile.api(), oac_url::WireApi::Responses);
+    assert_eq!(forced.profile.api_reason(), "--api = responses");
+    let by_url = load_ok(
+        "",
+        MapEnv::new(),
+        Overrides::new()
+            .model("m")
+            .base_url("https://api.provider.com/v1/responses"),
+    );
+    assert_eq!(by_url.profile.api(), oac_url::WireApi::Responses);
+    let refused = load(
+        "",
+        MapEnv::new(),
+        Overrides::new()
+            .model("m")
+            .base_url("https://h.example.com/api/v2/models/chat")
+            .api(oac_config::ApiChoice::Responses),
+    )
+    .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("the Responses API cannot be used with this URL"),
+        "{refused}"
+    );
+}
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -364,7 +478,7 @@ fn prices_of_every_entry() {
         assert_eq!(prices.input_price, Some(dec(r.input)), "{} input", r.id);
         assert_eq!(
             prices.cache_read_price,
-            Some(dec(r.cache_read)),
+            (!r.cache_read.is_empty()).then(|| dec(r.cache_read)),
             "{} cache read",
             r.id
         );
@@ -411,9 +525,14 @@ fn family_and_system_prompt_of_every_entry() {
 }
 
 #[test]
-fn no_entry_claims_computer_use() {
+fn only_computer_use_preview_claims_computer_use() {
     for r in SPEC {
-        assert!(!entry(r.id).info.supports_computer_use, "{}", r.id);
+        assert_eq!(
+            entry(r.id).info.supports_computer_use,
+            r.id == "computer-use-preview",
+            "{}",
+            r.id
+        );
     }
 }
 
