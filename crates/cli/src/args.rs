@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use oac::{EndpointMode, Overrides, ProviderChoice, ReasoningEffort};
+use oac::{ApiChoice, EndpointMode, Overrides, ProviderChoice, ReasoningEffort};
 
 /// Talk to any OpenAI-compatible provider: chat, list models, price usage, resolve
 /// URLs and diagnose a setup.
@@ -56,6 +56,9 @@ pub struct GlobalArgs {
     /// Read the URL as a base, a full endpoint, or decide from its path
     #[arg(long, global = true, value_name = "MODE")]
     pub endpoint_mode: Option<EndpointModeArg>,
+    /// Which API chat requests go through [default: the profile's `api`, else auto]
+    #[arg(long, global = true, value_name = "API")]
+    pub api: Option<ApiArg>,
     /// Extra header on every request, `Name: value` (repeatable)
     #[arg(long = "header", global = true, value_name = "'NAME: VALUE'")]
     pub headers: Vec<String>,
@@ -89,6 +92,9 @@ impl GlobalArgs {
         if let Some(mode) = self.endpoint_mode {
             overrides = overrides.endpoint_mode(mode.into());
         }
+        if let Some(api) = self.api {
+            overrides = overrides.api(api.into());
+        }
         for header in &self.headers {
             overrides = overrides.header(header);
         }
@@ -117,6 +123,27 @@ impl From<ProviderArg> for ProviderChoice {
             ProviderArg::Auto => ProviderChoice::Auto,
             ProviderArg::Compatible => ProviderChoice::Compatible,
             ProviderArg::OpenAiNative => ProviderChoice::OpenAiNative,
+        }
+    }
+}
+
+/// `--api`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ApiArg {
+    /// The API a full endpoint URL names, or the one the catalogue says the model needs, else chat
+    Auto,
+    /// Chat completions (…/chat/completions)
+    Chat,
+    /// The Responses API (…/responses)
+    Responses,
+}
+
+impl From<ApiArg> for ApiChoice {
+    fn from(arg: ApiArg) -> Self {
+        match arg {
+            ApiArg::Auto => ApiChoice::Auto,
+            ApiArg::Chat => ApiChoice::Chat,
+            ApiArg::Responses => ApiChoice::Responses,
         }
     }
 }

@@ -332,9 +332,12 @@ fn decide_api(
         (_, None, Some(needed)) => (
             needed,
             format!(
-                "api is auto and the catalogue says `{}` is served by the {} API",
+                "api is auto and the catalogue says `{}` is served only by {}",
                 entry.map_or("", |e| e.id.as_str()),
-                needed
+                match needed {
+                    WireApi::Responses => "the Responses API",
+                    _ => "chat completions",
+                }
             ),
         ),
         _ => (

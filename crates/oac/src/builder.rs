@@ -99,6 +99,13 @@ impl ClientBuilder {
         self.map(|p| p.base_url(url))
     }
 
+    /// Which API chat requests go through: `chat`, `responses`, or `auto` (the
+    /// default: a full endpoint URL names its API, the catalogue says which a
+    /// native model needs, else chat completions).
+    pub fn api(self, api: oac_config::ApiChoice) -> Self {
+        self.map(|p| p.api(api))
+    }
+
     /// Force reading the URL as a base or as a full endpoint.
     pub fn endpoint_mode(self, mode: EndpointMode) -> Self {
         self.map(|p| p.endpoint_mode(mode))

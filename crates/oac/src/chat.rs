@@ -192,6 +192,27 @@ impl<'a> ChatBuilder<'a> {
         self
     }
 
+    /// Any other option of the request, set on the [`ChatRequest`] itself (the
+    /// reasoning summary, verbosity, service tier, `previous_response_id`,
+    /// `store`, …), so this builder need not repeat every setter:
+    ///
+    /// ```no_run
+    /// # async fn run(client: &oac::Client) -> Result<(), oac::Error> {
+    /// use oac::{ReasoningSummary, ServiceTier};
+    ///
+    /// let reply = client
+    ///     .chat()
+    ///     .user("Summarise the plot of Hamlet.")
+    ///     .with_request(|r| r.service_tier(ServiceTier::Flex).reasoning_summary(ReasoningSummary::Auto))
+    ///     .send()
+    ///     .await?;
+    /// # let _ = reply; Ok(()) }
+    /// ```
+    pub fn with_request(mut self, edit: impl FnOnce(ChatRequest) -> ChatRequest) -> Self {
+        self.request = edit(self.request);
+        self
+    }
+
     /// The request as built so far.
     pub fn request(&self) -> &ChatRequest {
         &self.request

@@ -77,7 +77,7 @@ pub use oac_provider as provider;
 pub use oac_url as url;
 
 pub use oac_config::{
-    AuthStyle, AzureSettings, ConfigError, ConfigFile, EndpointMode, IncludeUsage, Loader,
+    ApiChoice, AuthStyle, AzureSettings, ConfigError, ConfigFile, EndpointMode, IncludeUsage, Loader,
     MaxTokensField, ModelInfo, ModelInfoOverrides, Overrides, Profile, ProviderChoice,
     ReasoningEffort, ResolvedProfile, SecretString, Warning,
 };
@@ -85,8 +85,8 @@ pub use oac_pricing::{Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, pa
 pub use oac_provider::{
     ChatRequest, ChatResponse, ChatStream, ContentPart, Error as ProviderError, ErrorKind,
     FinishReason, Image, InfoSource, KnownModel, Message, ModelEntry, ModelInfoSources, Provider,
-    ResponseFormat, StreamEvent, StreamMetadata, Tool, ToolCall, ToolCallDelta, ToolChoice,
-    UsageReport, UserContent,
+    ReasoningItem, ReasoningSummary, ResponseFormat, ServiceTier, StreamEvent, StreamMetadata,
+    Tool, ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent, Verbosity,
 };
-pub use oac_url::{Endpoints, ProviderKind};
+pub use oac_url::{Endpoints, ProviderKind, WireApi};
 pub use serde_json::{Value, json};

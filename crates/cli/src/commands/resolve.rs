@@ -24,6 +24,7 @@ pub fn run(global: &GlobalArgs, args: &ResolveArgs, out: &mut Output) -> Result<
         let secrets = redact::secrets(profile);
         out.line(&profile.endpoints().display_masking(&secrets).to_string())?;
         out.line(&format!("provider: {}", provider_line(profile)))?;
+        out.line(&format!("api:      {}", api_line(profile)))?;
         if !profile.model().is_empty() {
             out.line(&format!(
                 "model info: {}",
@@ -64,7 +65,9 @@ fn resolved_json(profile: &ResolvedProfile) -> Record {
         "kind": endpoints.kind.as_str(),
         "flavor": endpoints.flavor.as_str(),
         "rule": endpoints.rule,
+        "responses_url": endpoints.responses_masked(&secrets),
         "provider": json!({"kind": kind, "reason": reason}),
+        "api": json!({"api": profile.api().as_str(), "reason": profile.api_reason()}),
         "model_info": (!profile.model().is_empty()).then(|| model_info::json(&configured(profile))),
         "discovery": (!profile.model().is_empty()).then(|| discovery(profile)),
     }
@@ -80,6 +83,17 @@ pub fn provider_choice(profile: &ResolvedProfile) -> (&'static str, &str) {
         .and_then(|rest| rest.strip_prefix(": "))
         .unwrap_or(reason);
     (kind, reason)
+}
+
+/// `responses (api is auto and the URL is a full …/responses endpoint): POST https://…/responses`.
+pub fn api_line(profile: &ResolvedProfile) -> String {
+    let secrets = redact::secrets(profile);
+    let endpoints = profile.endpoints();
+    let url = match profile.api() {
+        oac::WireApi::Responses => endpoints.responses_masked(&secrets).unwrap_or_default(),
+        _ => endpoints.chat_masked(&secrets),
+    };
+    format!("{} ({}): chat requests go to {url}", profile.api(), profile.api_reason())
 }
 
 /// `openai-native (provider is auto and the host is api.openai.com)`.

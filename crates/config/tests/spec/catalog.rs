@@ -375,7 +375,7 @@ fn api_auto_picks_the_responses_api_for_a_responses_only_native_model() {
     assert_eq!(pro.profile.api(), oac_url::WireApi::Responses);
     assert_eq!(
         pro.profile.api_reason(),
-        "api is auto and the catalogue says `gpt-5-pro` is served by the responses API"
+        "api is auto and the catalogue says `gpt-5-pro` is served only by the Responses API"
     );
     let plain = load_ok("", MapEnv::new(), Overrides::new().model("gpt-5"));
     assert_eq!(plain.profile.api(), oac_url::WireApi::Chat);
