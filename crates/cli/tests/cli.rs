@@ -369,6 +369,56 @@ async fn resolve_explains_the_urls_and_sends_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_explains_a_full_responses_endpoint_and_azure_responses_urls() {
+    let env = Env::new();
+    let ran = env
+        .run(&["resolve", "https://api.provider.com/v1/responses", "--model", "m"])
+        .await;
+    insta::assert_snapshot!("resolve_responses_endpoint", ran.shown());
+    let azure = env
+        .run(&[
+            "resolve",
+            "https://res.openai.azure.com/openai/responses?api-version=2025-04-01-preview",
+            "--model",
+            "gpt5-prod",
+        ])
+        .await;
+    insta::assert_snapshot!("resolve_azure_responses", azure.shown());
+    let forced = env
+        .run(&[
+            "resolve",
+            "--api",
+            "responses",
+            "https://res.openai.azure.com/openai/v1",
+            "--model",
+            "gpt-5",
+        ])
+        .await;
+    assert_eq!(forced.code, 0, "{}", forced.shown());
+    assert!(
+        forced.stdout.contains(
+            "api:      responses (--api = responses): chat requests go to https://res.openai.azure.com/openai/v1/responses"
+        ),
+        "{}",
+        forced.shown()
+    );
+    let refused = env
+        .run(&[
+            "resolve",
+            "--api",
+            "responses",
+            "https://custom-endpoint.provider.com/api/v2/models/chat",
+        ])
+        .await;
+    assert_ne!(refused.code, 0, "{}", refused.shown());
+    assert!(
+        refused.stderr.contains("the Responses API cannot be used with this URL"),
+        "{}",
+        refused.shown()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resolve_uses_the_profile_when_no_url_is_given() {
     let env = Env::new().config(
         "[profiles.azure]\nbase_url = \"https://res.openai.azure.com\"\nmodel = \"gpt4o-prod\"\n",
@@ -394,7 +444,7 @@ async fn resolve_and_cost_need_no_key_even_when_the_profile_names_one() {
     assert_eq!(ran.code, 0, "{}", ran.shown());
     assert!(
         ran.stdout
-            .contains("chat:   https://api.together.xyz/v1/chat/completions"),
+            .contains("chat:      https://api.together.xyz/v1/chat/completions"),
         "{}",
         ran.shown()
     );

@@ -29,18 +29,23 @@
 //!    URL and [`ResolveOptions::query`] is merged in (configuration wins).
 //! 5. The [`Flavor`] comes from the host (or [`ResolveOptions::azure`]).
 //! 6. The URL is a full endpoint when its path ends with `/chat/completions` or
-//!    its last segment is `chat` or `invocations`, unless [`EndpointMode`] forces
-//!    base or full.
-//! 7. A base gets `/chat/completions` and `/models` appended.
-//! 8. A full endpoint is used as given; its models URL replaces a
-//!    `/chat/completions` tail with `/models`, else there is none. An explicit
-//!    [`ResolveOptions::models_url`] always wins.
+//!    `/responses`, or its last segment is `chat` or `invocations`, unless
+//!    [`EndpointMode`] forces base or full.
+//! 7. A base gets `/chat/completions`, `/responses` (the Responses API) and
+//!    `/models` appended.
+//! 8. A full endpoint is used as given; the URLs beside it replace its
+//!    `/chat/completions` or `/responses` tail, and it names its API
+//!    ([`Endpoints::stated_api`]); any other endpoint has no models or Responses
+//!    URL. An explicit [`ResolveOptions::models_url`] always wins.
 //! 9. Azure OpenAI: `/openai/v1` is a standard base; a path with `/deployments/`
 //!    is used as given; a resource URL becomes
 //!    `/openai/deployments/{deployment}/chat/completions`; `api-version` from the
 //!    URL, else configured, else `2024-08-01-preview`; key in the `api-key` header.
 //!    The models URL is `/models` under the part before `/deployments` (else up
-//!    to `/openai`); a full endpoint with neither in its path has none.
+//!    to `/openai`); a full endpoint with neither in its path has none. The
+//!    deployment API's Responses URL is `/openai/responses` (api-version default
+//!    `2025-04-01-preview`) with the deployment as the body's model
+//!    ([`Endpoints::responses_model`]).
 //! 10. Azure AI Inference: `{base}/models/chat/completions`, `api-version`
 //!     default `2024-05-01-preview`, Bearer, no model list.
 //!
