@@ -48,6 +48,8 @@ impl ResponsesRequest {
 /// Everything every event of one response shares.
 struct Rendered<'a> {
     id: String,
+    /// The request's number (item ids count with it).
+    number: u64,
     model: String,
     created_at: u64,
     items: Vec<Item<'a>>,
@@ -69,6 +71,7 @@ impl<'a> Rendered<'a> {
                 .id
                 .clone()
                 .unwrap_or_else(|| format!("resp_sim_{number}")),
+            number,
             model: script
                 .model
                 .clone()
@@ -123,14 +126,20 @@ impl<'a> Rendered<'a> {
             .enumerate()
             .find(|(_, item)| matches!(item.kind, ItemKind::Message { .. }))
             .map_or_else(
-                || (item_id("msg", &self.id, self.items.len()), self.items.len()),
+                || {
+                    (
+                        item_id("msg", self.number, self.items.len()),
+                        self.items.len(),
+                    )
+                },
                 |(index, item)| (item.id.clone(), index),
             )
     }
 }
 
-fn item_id(prefix: &str, response_id: &str, index: usize) -> String {
-    let number = response_id.strip_prefix("resp_sim_").unwrap_or(response_id);
+/// `rs_sim_N_I`, `msg_sim_N_I`, `fc_sim_N_I`: N the request's number, I the output
+/// index (the same whatever [`Reply::id`] says).
+fn item_id(prefix: &str, number: u64, index: usize) -> String {
     format!("{prefix}_sim_{number}_{index}")
 }
 
@@ -141,14 +150,13 @@ fn items<'a>(
     include_encrypted: bool,
     text_override: Option<&'a str>,
 ) -> Vec<Item<'a>> {
-    let response = format!("resp_sim_{number}");
     let mut items = Vec::with_capacity(2 + script.tool_calls.len());
     let summary: Vec<&str> = [&script.reasoning_content, &script.reasoning_field]
         .into_iter()
         .filter_map(|text| text.as_deref())
         .collect();
     if !summary.is_empty() || script.encrypted_reasoning.is_some() {
-        let id = item_id("rs", &response, 0);
+        let id = item_id("rs", number, 0);
         let encrypted = include_encrypted.then(|| {
             script
                 .encrypted_reasoning
@@ -165,7 +173,7 @@ fn items<'a>(
     let text = text_override.or(script.text.as_deref());
     if text.is_some() || (script.tool_calls.is_empty() && !failed) {
         items.push(Item {
-            id: item_id("msg", &response, items.len()),
+            id: item_id("msg", number, items.len()),
             kind: ItemKind::Message {
                 text: text.unwrap_or(""),
             },
@@ -174,7 +182,7 @@ fn items<'a>(
     }
     for call in &script.tool_calls {
         items.push(Item {
-            id: item_id("fc", &response, items.len()),
+            id: item_id("fc", number, items.len()),
             kind: ItemKind::FunctionCall { call },
             incomplete: false,
         });
@@ -549,7 +557,8 @@ mod tests {
 
     #[test]
     fn include_asks_for_the_encrypted_content() {
-        let body = serde_json::json!({"include": ["file_search_call.results", "reasoning.encrypted_content"]});
+        let include = ["file_search_call.results", "reasoning.encrypted_content"];
+        let body = serde_json::json!({ "include": include });
         assert!(ResponsesRequest::from_body(Some(&body)).include_encrypted);
         assert!(
             !ResponsesRequest::from_body(Some(&serde_json::json!({"include": "x"})))
