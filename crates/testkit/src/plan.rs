@@ -34,7 +34,43 @@ pub(crate) struct Plan {
     /// Pause before the headers, when the reply sets one.
     pub(crate) first_byte_delay: Option<Duration>,
     /// Written again and again after the steps, until the client goes away.
-    pub(crate) repeat: Option<Bytes>,
+    pub(crate) repeat: Option<Repeat>,
+}
+
+/// What an endless body writes after its steps, one body frame at a time.
+#[derive(Debug, Clone)]
+pub(crate) enum Repeat {
+    /// These bytes every time.
+    Same(Bytes),
+    /// `before`, a counter from `next` on, `after` (a Responses event's
+    /// `sequence_number`).
+    Numbered {
+        before: Bytes,
+        after: Bytes,
+        next: u64,
+    },
+}
+
+impl Repeat {
+    /// The next frame.
+    pub(crate) fn next_frame(&mut self) -> Bytes {
+        match self {
+            Self::Same(bytes) => bytes.clone(),
+            Self::Numbered {
+                before,
+                after,
+                next,
+            } => {
+                let number = next.to_string();
+                *next = next.saturating_add(1);
+                let mut frame = BytesMut::with_capacity(before.len() + number.len() + after.len());
+                frame.extend_from_slice(before);
+                frame.extend_from_slice(number.as_bytes());
+                frame.extend_from_slice(after);
+                frame.freeze()
+            }
+        }
+    }
 }
 
 const SSE: &str = "text/event-stream";
@@ -45,6 +81,7 @@ impl Plan {
     /// The plan for `reply` answering `request`.
     pub(crate) fn new(reply: &Reply, request: &RequestInfo) -> Self {
         let fault = reply.fault.as_ref();
+        let mut repeat = None;
         let (status, content_type, body) = match &reply.body {
             ReplyBody::Fixed { status, body } => {
                 let kind = if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
@@ -59,11 +96,20 @@ impl Plan {
                 SSE,
                 raw_events(raw, reply, request),
             ),
-            ReplyBody::Endless { head, .. } => (
-                reply.status.unwrap_or(200),
-                SSE,
-                Body::Events(vec![Item::Event(head.clone())]),
-            ),
+            ReplyBody::Endless {
+                head,
+                repeat: again,
+            } => {
+                repeat = Some(Repeat::Same(again.clone()));
+                let head = vec![Item::Event(head.clone())];
+                (reply.status.unwrap_or(200), SSE, Body::Events(head))
+            }
+            ReplyBody::EndlessToolCall { fragment_bytes } => {
+                let (head, again) = endless_tool_call(*fragment_bytes, request);
+                repeat = Some(again);
+                let head = vec![Item::Event(head)];
+                (reply.status.unwrap_or(200), SSE, Body::Events(head))
+            }
             ReplyBody::Scripted if request.stream => (
                 reply.status.unwrap_or(200),
                 SSE,
@@ -100,12 +146,28 @@ impl Plan {
             steps,
             close_before_response: fault == Some(&Fault::CloseBeforeResponse),
             first_byte_delay: reply.delivery.first_byte_delay,
-            repeat: match &reply.body {
-                ReplyBody::Endless { repeat, .. } => Some(repeat.clone()),
-                _ => None,
-            },
+            repeat,
         }
     }
+}
+
+/// The head and the repeated part of [`Reply::endless_tool_call_arguments`].
+fn endless_tool_call(fragment_bytes: usize, request: &RequestInfo) -> (Bytes, Repeat) {
+    if let Some(responses) = &request.responses {
+        return responses::endless_tool_call(fragment_bytes, request, responses);
+    }
+    let head = concat!(
+        r#"data: {"id":"chatcmpl-endless","object":"chat.completion.chunk","created":1700000000,"model":"sim","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"endless","arguments":""}}]},"finish_reason":null}]}"#,
+        "\n\n"
+    );
+    let repeat = format!(
+        "data: {{\"id\":\"chatcmpl-endless\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"sim\",\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{}\"}}}}]}},\"finish_reason\":null}}]}}\n\n",
+        "a".repeat(fragment_bytes)
+    );
+    (
+        Bytes::from_static(head.as_bytes()),
+        Repeat::Same(Bytes::from(repeat)),
+    )
 }
 
 /// A body before chunking.

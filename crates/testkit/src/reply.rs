@@ -63,6 +63,8 @@ pub(crate) enum ReplyBody {
     RawSse(RawSse),
     /// `head`, then `repeat` written again and again until the client goes away.
     Endless { head: Bytes, repeat: Bytes },
+    /// One function call whose arguments never end, in the request's API's shape.
+    EndlessToolCall { fragment_bytes: usize },
 }
 
 /// Raw SSE bytes with the end offsets of their events (computed once, so serving the
@@ -316,17 +318,15 @@ impl Reply {
 
     /// An endless stream of one tool call: a first chunk with its id (`call_1`) and
     /// name (`endless`), then chunks of `fragment_bytes` bytes of `arguments` each
-    /// (`a`s), forever, never a finish reason (see [`Reply::endless_sse`]).
+    /// (`a`s), forever, never a finish reason (see [`Reply::endless_sse`]). On the
+    /// Responses API: `response.created`, `response.in_progress` and the
+    /// `function_call` item's `response.output_item.added`, then
+    /// `response.function_call_arguments.delta` events of `fragment_bytes` `a`s each,
+    /// numbered on, forever.
     pub fn endless_tool_call_arguments(fragment_bytes: usize) -> Self {
-        let head = concat!(
-            r#"data: {"id":"chatcmpl-endless","object":"chat.completion.chunk","created":1700000000,"model":"sim","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"endless","arguments":""}}]},"finish_reason":null}]}"#,
-            "\n\n"
-        );
-        let repeat = format!(
-            "data: {{\"id\":\"chatcmpl-endless\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"sim\",\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{}\"}}}}]}},\"finish_reason\":null}}]}}\n\n",
-            "a".repeat(fragment_bytes)
-        );
-        Self::endless_sse(head, repeat)
+        let mut reply = Self::new();
+        reply.body = ReplyBody::EndlessToolCall { fragment_bytes };
+        reply
     }
 
     /// The default structured reply carrying this fault (see [`Fault`]).

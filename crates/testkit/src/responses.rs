@@ -6,8 +6,9 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::plan::Repeat;
 use crate::render::{self, DEFAULT_TEXT_CHUNK_CHARS, Event, RequestInfo};
-use crate::reply::{Fault, Outcome, Reply, Script};
+use crate::reply::{Fault, Outcome, Reply, Script, ToolCall};
 use crate::responses_wire::{
     ArgumentsDeltaEvent, ArgumentsDoneEvent, ContentPartEvent, ErrorEvent, Extra, Item, ItemEvent,
     ItemKind, OutputText, OutputTextEvent, Params, ResponseEvent, ResponseObject, Status,
@@ -418,6 +419,63 @@ fn item_events(writer: &mut Writer<'_>, item: &Item<'_>, output_index: usize, ch
             writer.push("response.function_call_arguments.done", event);
         }
     }
+}
+
+/// [`Reply::endless_tool_call_arguments`] on a Responses stream: `response.created`,
+/// `response.in_progress` and the function call's `response.output_item.added`, then
+/// its `response.function_call_arguments.delta` again and again, numbered on.
+pub(crate) fn endless_tool_call(
+    fragment_bytes: usize,
+    request: &RequestInfo,
+    responses: &ResponsesRequest,
+) -> (Bytes, Repeat) {
+    let script = Script {
+        tool_calls: vec![ToolCall {
+            id: "call_1".to_owned(),
+            name: "endless".to_owned(),
+            arguments: String::new(),
+        }],
+        ..Script::default()
+    };
+    let rendered = Rendered::new(&script, request, responses, None);
+    let mut writer = Writer {
+        format: Format::default(),
+        extra: &[],
+        events: Vec::new(),
+        sequence_number: 0,
+        insert: None,
+        insert_after: 0,
+        target: rendered.message_target(),
+        ended: false,
+    };
+    for kind in ["response.created", "response.in_progress"] {
+        let response = rendered.object(Status::InProgress, &[]);
+        writer.push(kind, ResponseEvent { response });
+    }
+    let item = ItemEvent {
+        output_index: 0,
+        item: rendered.items[0].view(false),
+    };
+    writer.push("response.output_item.added", item);
+    let next = writer.sequence_number;
+    let head: Vec<u8> = writer
+        .finish()
+        .into_iter()
+        .flat_map(|event| event.bytes)
+        .collect();
+    const KIND: &str = "response.function_call_arguments.delta";
+    let before = format!("event: {KIND}\ndata: {{\"type\":\"{KIND}\",\"sequence_number\":");
+    let after = format!(
+        ",\"item_id\":{},\"output_index\":0,\"delta\":\"{}\"}}\n\n",
+        Value::from(rendered.items[0].id.as_str()),
+        "a".repeat(fragment_bytes)
+    );
+    let repeat = Repeat::Numbered {
+        before: Bytes::from(before),
+        after: Bytes::from(after),
+        next,
+    };
+    (Bytes::from(head), repeat)
 }
 
 /// The `response` object of a structured reply answering a non-streamed Responses

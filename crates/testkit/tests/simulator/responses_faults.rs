@@ -380,3 +380,63 @@ async fn stream_error_in_raw_sse_on_the_responses_route_is_numbered() {
     assert_eq!(events[3].0, "error");
     assert_eq!(events[3].1["sequence_number"], 3);
 }
+
+/// Reads `frames` body frames of a streamed response, then drops it.
+async fn first_frames(response: reqwest::Response, frames: usize) -> String {
+    use futures_util::StreamExt as _;
+    let mut stream = response.bytes_stream();
+    let mut body = Vec::new();
+    for _ in 0..frames {
+        body.extend_from_slice(&stream.next().await.unwrap().unwrap());
+    }
+    String::from_utf8(body).unwrap()
+}
+
+#[tokio::test]
+async fn endless_tool_call_arguments_are_numbered_on_a_responses_stream() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::endless_tool_call_arguments(8));
+    let response = post_responses(&sim, &responses_body(true)).await;
+    // The head is one frame, then one frame per delta.
+    let body = first_frames(response, 4).await;
+    let events = typed_events(&body);
+    let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "response.created",
+            "response.in_progress",
+            "response.output_item.added",
+            "response.function_call_arguments.delta",
+            "response.function_call_arguments.delta",
+            "response.function_call_arguments.delta",
+        ]
+    );
+    for (index, (_, data)) in events.iter().enumerate() {
+        assert_eq!(data["sequence_number"], index);
+    }
+    let item = &events[2].1["item"];
+    assert_eq!(item["call_id"], "call_1");
+    assert_eq!(item["name"], "endless");
+    assert_eq!(events[5].1["item_id"], item["id"]);
+    assert_eq!(events[5].1["delta"], "aaaaaaaa");
+    assert!(sim.wait_for_disconnects(1, Duration::from_secs(2)).await);
+}
+
+#[tokio::test]
+async fn endless_tool_call_arguments_stay_chat_shaped_on_chat() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::endless_tool_call_arguments(4));
+    let body = first_frames(post_chat(&sim, &chat_body(true)).await, 3).await;
+    assert_eq!(events(&body).len(), 3);
+    let chunks = chunks(&body);
+    assert_eq!(
+        chunks[0]["choices"][0]["delta"]["tool_calls"][0]["id"],
+        "call_1"
+    );
+    assert_eq!(
+        chunks[2]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"],
+        "aaaa"
+    );
+    assert!(sim.wait_for_disconnects(1, Duration::from_secs(2)).await);
+}
