@@ -11,7 +11,7 @@ use futures_util::Stream;
 use tokio::time::{Instant, Sleep};
 
 use crate::conn::ConnState;
-use crate::plan::Step;
+use crate::plan::{Repeat, Step};
 use crate::simulator::Shared;
 
 /// Counts a response as active while it exists, and as a client disconnect when it is
@@ -64,13 +64,13 @@ pub(crate) struct PlanBody {
     conn: Arc<ConnState>,
     guard: ResponseGuard,
     /// Written forever once the steps are done (an endless reply).
-    repeat: Option<Bytes>,
+    repeat: Option<Repeat>,
 }
 
 impl PlanBody {
     pub(crate) fn new(
         steps: Vec<Step>,
-        repeat: Option<Bytes>,
+        repeat: Option<Repeat>,
         conn: Arc<ConnState>,
         guard: ResponseGuard,
     ) -> Self {
@@ -143,8 +143,8 @@ impl Stream for PlanBody {
                     return Poll::Pending;
                 }
                 None => {
-                    if let Some(repeat) = &this.repeat {
-                        return Poll::Ready(Some(Ok(repeat.clone())));
+                    if let Some(repeat) = &mut this.repeat {
+                        return Poll::Ready(Some(Ok(repeat.next_frame())));
                     }
                     this.guard.finish();
                     return Poll::Ready(None);

@@ -8,11 +8,15 @@ use crate::reply::Reply;
 /// What the echo says when the request has no user text.
 pub const EMPTY_PROMPT_ANSWER: &str = "Hello from the oac simulator.";
 
-/// The default reply for a chat request: the text of the last `user` message, verbatim
-/// (its text parts joined with `\n`; [`EMPTY_PROMPT_ANSWER`] when there is none), with
-/// usage estimated at one token per four characters. When the request's model name
-/// contains `reason`, a short `reasoning_content` comes first and is counted as
-/// reasoning tokens.
+/// The default reply for a chat or Responses request: the text of the last `user`
+/// message, verbatim (its text parts joined with `\n`; [`EMPTY_PROMPT_ANSWER`] when
+/// there is none), with usage estimated at one token per four characters. When the
+/// request's model name contains `reason`, a short `reasoning_content` comes first and
+/// is counted as reasoning tokens (a reasoning summary on the Responses API).
+///
+/// A chat request's messages are its `messages`; a Responses request's are its
+/// `input` (a string is one user message; an array holds items with `role` and
+/// `content`, a string or `input_text` parts) after its `instructions`.
 ///
 /// Build on it to keep the echo but change its delivery:
 ///
@@ -30,21 +34,22 @@ pub const EMPTY_PROMPT_ANSWER: &str = "Hello from the oac simulator.";
 /// ```
 pub fn echo_reply(request: &RecordedRequest) -> Reply {
     let body = request.body.as_ref();
-    let messages = body
-        .and_then(|body| body.get("messages"))
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
+    let messages = if request.is_responses() {
+        responses_messages(body)
+    } else {
+        chat_messages(body)
+    };
     let prompt = messages
         .iter()
         .rev()
-        .find(|message| message.get("role").and_then(Value::as_str) == Some("user"))
-        .map(|message| content_text(message.get("content")))
+        .find(|message| message.role == Some("user"))
+        .map(|message| message.text.clone())
         .filter(|text| !text.is_empty());
     let text = prompt.unwrap_or_else(|| EMPTY_PROMPT_ANSWER.to_owned());
 
     let prompt_tokens: u64 = messages
         .iter()
-        .map(|message| tokens(&content_text(message.get("content"))) + 3)
+        .map(|message| tokens(&message.text) + 3)
         .sum::<u64>()
         + 3;
     let model = body
@@ -74,7 +79,53 @@ pub fn echo_reply(request: &RecordedRequest) -> Reply {
     reply.usage(usage)
 }
 
-/// The text of a message `content`: a string, or the `text` of its parts.
+/// One message of the prompt: its role, when it has one, and its text.
+struct PromptMessage<'a> {
+    role: Option<&'a str>,
+    text: String,
+}
+
+/// The `messages` of a chat body.
+fn chat_messages(body: Option<&Value>) -> Vec<PromptMessage<'_>> {
+    body.and_then(|body| body.get("messages"))
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .map(|message| PromptMessage {
+            role: message.get("role").and_then(Value::as_str),
+            text: content_text(message.get("content")),
+        })
+        .collect()
+}
+
+/// The `instructions` and `input` of a Responses body, as messages.
+fn responses_messages(body: Option<&Value>) -> Vec<PromptMessage<'_>> {
+    let mut messages = Vec::new();
+    if let Some(instructions) = body
+        .and_then(|body| body.get("instructions"))
+        .and_then(Value::as_str)
+    {
+        messages.push(PromptMessage {
+            role: Some("developer"),
+            text: instructions.to_owned(),
+        });
+    }
+    match body.and_then(|body| body.get("input")) {
+        Some(Value::String(text)) => messages.push(PromptMessage {
+            role: Some("user"),
+            text: text.clone(),
+        }),
+        Some(Value::Array(items)) => messages.extend(items.iter().map(|item| PromptMessage {
+            role: item.get("role").and_then(Value::as_str),
+            text: content_text(item.get("content")),
+        })),
+        _ => {}
+    }
+    messages
+}
+
+/// The text of a message `content`: a string, or the `text` of its parts (`text`,
+/// `input_text`, `output_text`).
 fn content_text(content: Option<&Value>) -> String {
     match content {
         Some(Value::String(text)) => text.clone(),

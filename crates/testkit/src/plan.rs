@@ -6,7 +6,8 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 
 use crate::render::{self, Event, RequestInfo};
-use crate::reply::{Chunking, Fault, RawSse, Reply, ReplyBody};
+use crate::reply::{Chunking, Fault, Outcome, RawSse, Reply, ReplyBody};
+use crate::responses;
 
 /// One step of writing a response body.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +34,43 @@ pub(crate) struct Plan {
     /// Pause before the headers, when the reply sets one.
     pub(crate) first_byte_delay: Option<Duration>,
     /// Written again and again after the steps, until the client goes away.
-    pub(crate) repeat: Option<Bytes>,
+    pub(crate) repeat: Option<Repeat>,
+}
+
+/// What an endless body writes after its steps, one body frame at a time.
+#[derive(Debug, Clone)]
+pub(crate) enum Repeat {
+    /// These bytes every time.
+    Same(Bytes),
+    /// `before`, a counter from `next` on, `after` (a Responses event's
+    /// `sequence_number`).
+    Numbered {
+        before: Bytes,
+        after: Bytes,
+        next: u64,
+    },
+}
+
+impl Repeat {
+    /// The next frame.
+    pub(crate) fn next_frame(&mut self) -> Bytes {
+        match self {
+            Self::Same(bytes) => bytes.clone(),
+            Self::Numbered {
+                before,
+                after,
+                next,
+            } => {
+                let number = next.to_string();
+                *next = next.saturating_add(1);
+                let mut frame = BytesMut::with_capacity(before.len() + number.len() + after.len());
+                frame.extend_from_slice(before);
+                frame.extend_from_slice(number.as_bytes());
+                frame.extend_from_slice(after);
+                frame.freeze()
+            }
+        }
+    }
 }
 
 const SSE: &str = "text/event-stream";
@@ -44,6 +81,7 @@ impl Plan {
     /// The plan for `reply` answering `request`.
     pub(crate) fn new(reply: &Reply, request: &RequestInfo) -> Self {
         let fault = reply.fault.as_ref();
+        let mut repeat = None;
         let (status, content_type, body) = match &reply.body {
             ReplyBody::Fixed { status, body } => {
                 let kind = if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
@@ -53,22 +91,34 @@ impl Plan {
                 };
                 (*status, kind, Body::Whole(body.clone()))
             }
-            ReplyBody::RawSse(raw) => (reply.status.unwrap_or(200), SSE, raw_events(raw, reply)),
-            ReplyBody::Endless { head, .. } => (
+            ReplyBody::RawSse(raw) => (
                 reply.status.unwrap_or(200),
                 SSE,
-                Body::Events(vec![Item::Event(head.clone())]),
+                raw_events(raw, reply, request),
             ),
+            ReplyBody::Endless {
+                head,
+                repeat: again,
+            } => {
+                repeat = Some(Repeat::Same(again.clone()));
+                let head = vec![Item::Event(head.clone())];
+                (reply.status.unwrap_or(200), SSE, Body::Events(head))
+            }
+            ReplyBody::EndlessToolCall { fragment_bytes } => {
+                let (head, again) = endless_tool_call(*fragment_bytes, request);
+                repeat = Some(again);
+                let head = vec![Item::Event(head)];
+                (reply.status.unwrap_or(200), SSE, Body::Events(head))
+            }
             ReplyBody::Scripted if request.stream => (
                 reply.status.unwrap_or(200),
                 SSE,
                 Body::Events(structured_events(reply, request)),
             ),
-            ReplyBody::Scripted => (
-                reply.status.unwrap_or(200),
-                JSON,
-                Body::Whole(structured_completion(reply, request)),
-            ),
+            ReplyBody::Scripted => {
+                let (status, body) = structured_completion(reply, request);
+                (reply.status.unwrap_or(status), JSON, Body::Whole(body))
+            }
         };
 
         let mut headers = Vec::with_capacity(reply.headers.len() + 1);
@@ -96,12 +146,28 @@ impl Plan {
             steps,
             close_before_response: fault == Some(&Fault::CloseBeforeResponse),
             first_byte_delay: reply.delivery.first_byte_delay,
-            repeat: match &reply.body {
-                ReplyBody::Endless { repeat, .. } => Some(repeat.clone()),
-                _ => None,
-            },
+            repeat,
         }
     }
+}
+
+/// The head and the repeated part of [`Reply::endless_tool_call_arguments`].
+fn endless_tool_call(fragment_bytes: usize, request: &RequestInfo) -> (Bytes, Repeat) {
+    if let Some(responses) = &request.responses {
+        return responses::endless_tool_call(fragment_bytes, request, responses);
+    }
+    let head = concat!(
+        r#"data: {"id":"chatcmpl-endless","object":"chat.completion.chunk","created":1700000000,"model":"sim","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"endless","arguments":""}}]},"finish_reason":null}]}"#,
+        "\n\n"
+    );
+    let repeat = format!(
+        "data: {{\"id\":\"chatcmpl-endless\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"sim\",\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{}\"}}}}]}},\"finish_reason\":null}}]}}\n\n",
+        "a".repeat(fragment_bytes)
+    );
+    (
+        Bytes::from_static(head.as_bytes()),
+        Repeat::Same(Bytes::from(repeat)),
+    )
 }
 
 /// A body before chunking.
@@ -123,6 +189,11 @@ enum Item {
 }
 
 fn structured_events(reply: &Reply, request: &RequestInfo) -> Vec<Item> {
+    if let Some(responses) = &request.responses {
+        // Inserted faults are placed (and numbered) while rendering.
+        let events = responses::stream_events(reply, request, responses);
+        return apply_stream_fault(events, reply.fault.as_ref(), reply.fault_after);
+    }
     let mut events = render::stream_events(&reply.script, &reply.shape, request);
     let format = reply.shape.format;
     let inserted = match &reply.fault {
@@ -134,17 +205,28 @@ fn structured_events(reply: &Reply, request: &RequestInfo) -> Vec<Item> {
             *size,
         ))),
         Some(Fault::EventError(data)) => Some(Event::data(render::error_event(format, data))),
+        Some(Fault::StreamError { code, message }) => {
+            Some(Event::data(render::chat_error_event(format, code, message)))
+        }
         _ => None,
     };
     if let Some(event) = inserted {
         let at = index_after_counted(&events, reply.fault_after);
         events.insert(at, event);
-        if matches!(reply.fault, Some(Fault::EventError(_))) {
+        if ends_stream(reply.fault.as_ref()) {
             events.truncate(at + 1);
             return apply_stream_fault(events, None, reply.fault_after);
         }
     }
     apply_stream_fault(events, reply.fault.as_ref(), reply.fault_after)
+}
+
+/// An inserted fault after which nothing more is written.
+fn ends_stream(fault: Option<&Fault>) -> bool {
+    matches!(
+        fault,
+        Some(Fault::EventError(_) | Fault::StreamError { .. })
+    )
 }
 
 /// Where the event after the first `n` counted events goes.
@@ -209,7 +291,7 @@ fn apply_stream_fault(events: Vec<Event>, fault: Option<&Fault>, fault_after: us
     items
 }
 
-fn raw_events(raw: &RawSse, reply: &Reply) -> Body {
+fn raw_events(raw: &RawSse, reply: &Reply, request: &RequestInfo) -> Body {
     let mut events = Vec::with_capacity(raw.event_ends.len());
     let mut start = 0;
     for &end in raw.event_ends.iter() {
@@ -222,24 +304,14 @@ fn raw_events(raw: &RawSse, reply: &Reply) -> Body {
         });
         start = end;
     }
-    let format = crate::sse::Format::default();
-    let inserted = match &reply.fault {
-        Some(Fault::MalformedJson) => Some(render::malformed_event(
-            format,
-            &RequestInfo {
-                stream: true,
-                model: None,
-                number: 0,
-            },
-        )),
-        Some(Fault::HugeEvent(size)) => Some(huge_raw_event(*size)),
-        Some(Fault::EventError(data)) => Some(render::error_event(format, data)),
-        _ => None,
-    };
+    let inserted = reply
+        .fault
+        .as_ref()
+        .and_then(|fault| raw_inserted(fault, reply.fault_after, request));
     if let Some(bytes) = inserted {
         let at = index_after_counted(&events, reply.fault_after);
         events.insert(at, Event::data(bytes));
-        if matches!(reply.fault, Some(Fault::EventError(_))) {
+        if ends_stream(reply.fault.as_ref()) {
             events.truncate(at + 1);
             return Body::Events(apply_stream_fault(events, None, reply.fault_after));
         }
@@ -249,6 +321,37 @@ fn raw_events(raw: &RawSse, reply: &Reply) -> Body {
         reply.fault.as_ref(),
         reply.fault_after,
     ))
+}
+
+/// The event an inserted fault puts into raw SSE, in the shape of the request's API
+/// (a Responses event is numbered `fault_after`, as if the raw events counted from 0).
+fn raw_inserted(fault: &Fault, fault_after: usize, request: &RequestInfo) -> Option<Bytes> {
+    let format = crate::sse::Format::default();
+    let number = u64::try_from(fault_after).unwrap_or(u64::MAX);
+    let responses = request.responses.is_some();
+    let target = "msg_sim_raw";
+    Some(match fault {
+        Fault::MalformedJson if responses => responses::malformed_event(format, number, target, 0),
+        Fault::MalformedJson => render::malformed_event(
+            format,
+            &RequestInfo {
+                stream: true,
+                model: None,
+                number: 0,
+                responses: None,
+            },
+        ),
+        Fault::HugeEvent(size) if responses => {
+            responses::huge_event(format, number, target, 0, *size, &[])
+        }
+        Fault::HugeEvent(size) => huge_raw_event(*size),
+        Fault::EventError(data) => render::error_event(format, data),
+        Fault::StreamError { code, message } if responses => {
+            responses::error_event(format, number, code, message, &[])
+        }
+        Fault::StreamError { code, message } => render::chat_error_event(format, code, message),
+        _ => return None,
+    })
 }
 
 /// A raw event counts when it has a line that is neither blank nor a comment.
@@ -263,6 +366,7 @@ fn huge_raw_event(size: usize) -> Bytes {
         stream: true,
         model: None,
         number: 0,
+        responses: None,
     };
     render::huge_event(
         &crate::reply::Script::default(),
@@ -272,15 +376,33 @@ fn huge_raw_event(size: usize) -> Bytes {
     )
 }
 
-fn structured_completion(reply: &Reply, request: &RequestInfo) -> Bytes {
-    match &reply.fault {
-        Some(Fault::MalformedJson) => render::malformed_completion(request),
-        Some(Fault::EventError(data)) => Bytes::from(crate::sse::to_json(data, false)),
-        Some(Fault::HugeEvent(size)) => {
-            render::completion_body(&reply.script, request, Some(&"x".repeat(*size)))
+/// The default status and the JSON body of a structured reply to a non-streamed
+/// request, faults applied.
+fn structured_completion(reply: &Reply, request: &RequestInfo) -> (u16, Bytes) {
+    let script = &reply.script;
+    let body = match (&reply.fault, &request.responses) {
+        (Some(Fault::StreamError { code, message }), _) => {
+            return (500, Bytes::from(render::chat_error_body(code, message)));
         }
-        _ => render::completion_body(&reply.script, request, None),
-    }
+        (Some(Fault::EventError(data)), _) => Bytes::from(crate::sse::to_json(data, false)),
+        (Some(Fault::MalformedJson), Some(_)) => responses::malformed_body(script, request),
+        (Some(Fault::MalformedJson), None) => render::malformed_completion(request),
+        (Some(Fault::HugeEvent(size)), Some(responses)) => {
+            responses::response_body(script, request, responses, Some(&"x".repeat(*size)))
+        }
+        (_, Some(responses)) => responses::response_body(script, request, responses, None),
+        (_, None) => {
+            if let Outcome::Failed { code, message } = &script.outcome {
+                return (500, Bytes::from(render::chat_error_body(code, message)));
+            }
+            let huge = match &reply.fault {
+                Some(Fault::HugeEvent(size)) => Some("x".repeat(*size)),
+                _ => None,
+            };
+            render::completion_body(script, request, huge.as_deref())
+        }
+    };
+    (200, body)
 }
 
 /// A whole body with its faults: cut or ended at half, or stalled before.
@@ -398,6 +520,7 @@ mod tests {
             stream: true,
             model: None,
             number: 1,
+            responses: None,
         }
     }
 

@@ -3,6 +3,8 @@
 use bytes::Bytes;
 use serde_json::Value;
 
+use crate::route::Route;
+
 /// One request as the simulator received it, recorded before any check (a request
 /// refused for a bad key or an unknown path is recorded too).
 ///
@@ -77,6 +79,18 @@ impl RecordedRequest {
     #[must_use]
     pub fn wants_stream(&self) -> bool {
         self.body_at("/stream").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// Whether this is a chat request (`POST …/chat/completions`).
+    #[must_use]
+    pub fn is_chat(&self) -> bool {
+        Route::of(&self.method, &self.path) == Route::Chat
+    }
+
+    /// Whether this is a Responses API request (`POST …/responses`).
+    #[must_use]
+    pub fn is_responses(&self) -> bool {
+        Route::of(&self.method, &self.path) == Route::Responses
     }
 }
 

@@ -1,10 +1,11 @@
-//! Rendering a structured reply for one request: as SSE chunk events, or as one
-//! `chat.completion` JSON body.
+//! Rendering a structured reply for one chat request: as SSE chunk events, or as one
+//! `chat.completion` JSON body (the Responses API's shapes are in `responses`).
 
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::reply::{FinishReason, Script, StreamShape, ToolCall};
+use crate::reply::{FinishReason, Outcome, Script, StreamShape, ToolCall};
+use crate::responses::ResponsesRequest;
 use crate::sse::{self, Format};
 use crate::wire::{
     Chunk, ChunkChoice, Completion, Delta, Envelope, FunctionDelta, FunctionFull, Message,
@@ -21,8 +22,10 @@ pub(crate) struct RequestInfo {
     pub(crate) stream: bool,
     /// The body's `model`.
     pub(crate) model: Option<String>,
-    /// The chat request's number, from 1.
+    /// The request's number, from 1 (chat and Responses requests count apart).
     pub(crate) number: u64,
+    /// What a Responses API request asks for; `None` for a chat request.
+    pub(crate) responses: Option<ResponsesRequest>,
 }
 
 /// One piece of a streamed body.
@@ -88,17 +91,21 @@ impl Ids {
 }
 
 fn finish_reason(script: &Script) -> Option<&str> {
-    match &script.finish_reason {
-        FinishReason::Auto if script.tool_calls.is_empty() => Some("stop"),
-        FinishReason::Auto => Some("tool_calls"),
-        FinishReason::Value(reason) => Some(reason),
-        FinishReason::Null => None,
+    match (&script.finish_reason, &script.outcome) {
+        (FinishReason::Auto, Outcome::Incomplete(reason)) => Some(match reason.as_str() {
+            "max_output_tokens" => "length",
+            other => other,
+        }),
+        (FinishReason::Auto, _) if script.tool_calls.is_empty() => Some("stop"),
+        (FinishReason::Auto, _) => Some("tool_calls"),
+        (FinishReason::Value(reason), _) => Some(reason),
+        (FinishReason::Null, _) => None,
     }
 }
 
 /// Splits `text` into pieces of `chars` characters (`0`: one piece). Empty text has
 /// no pieces.
-fn pieces(text: &str, chars: usize) -> Vec<&str> {
+pub(crate) fn pieces(text: &str, chars: usize) -> Vec<&str> {
     if text.is_empty() {
         return Vec::new();
     }
@@ -159,6 +166,10 @@ pub(crate) fn stream_events(
     for (index, call) in script.tool_calls.iter().enumerate() {
         writer.tool_call(index, call, chars);
     }
+    if let Outcome::Failed { code, message } = &script.outcome {
+        writer.push(Event::data(chat_error_event(format, code, message)));
+        return writer.events;
+    }
 
     let usage = script.usage.as_ref();
     let separate_usage = shape.usage_chunk_with_empty_choices || shape.usage_chunk_with_empty_delta;
@@ -211,17 +222,22 @@ struct EventWriter<'a> {
     events: Vec<Event>,
 }
 
+/// Adds `event`, after the keep-alive comment the format asks for.
+pub(crate) fn push_event(events: &mut Vec<Event>, format: Format, event: Event) {
+    if format.keep_alive_comments {
+        let text = if events.is_empty() {
+            "OPENROUTER PROCESSING"
+        } else {
+            "keep-alive"
+        };
+        events.push(Event::comment(format.comment(text)));
+    }
+    events.push(event);
+}
+
 impl EventWriter<'_> {
     fn push(&mut self, event: Event) {
-        if self.format.keep_alive_comments {
-            let text = if self.events.is_empty() {
-                "OPENROUTER PROCESSING"
-            } else {
-                "keep-alive"
-            };
-            self.events.push(Event::comment(self.format.comment(text)));
-        }
-        self.events.push(event);
+        push_event(&mut self.events, self.format, event);
     }
 
     fn chunk(&mut self, chunk: &Chunk<'_>) {
@@ -374,6 +390,21 @@ pub(crate) fn error_event(format: Format, data: &Value) -> Bytes {
     format.named_event("error", &sse::to_json(data, false))
 }
 
+/// OpenAI's error body for a failure while generating: `{"error":{"message":…,
+/// "type":<code>,"param":null,"code":<code>}}`.
+pub(crate) fn chat_error_body(code: &str, message: &str) -> String {
+    crate::bodies::openai_error(message, code, code)
+}
+
+/// OpenAI's mid-stream chat error: `data: {"error":{…}}` (see [`chat_error_body`]).
+pub(crate) fn chat_error_event(format: Format, code: &str, message: &str) -> Bytes {
+    Format {
+        multi_line_data: false,
+        ..format
+    }
+    .data_event(chat_error_body(code, message).as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +422,7 @@ mod tests {
             stream: true,
             model: None,
             number: 1,
+            responses: None,
         };
         let event = huge_event(&Script::default(), &StreamShape::default(), &request, 5000);
         assert_eq!(event.len(), 5000);

@@ -8,11 +8,13 @@ use serde_json::Value;
 
 use crate::sse;
 
-/// One scripted answer to one chat request (or one models request).
+/// One scripted answer to one chat or Responses request (or one models request).
 ///
 /// A structured reply (from [`Reply::new`] or [`Reply::text`]) is rendered from the
 /// request: as Server-Sent Events when the request body says `"stream": true`, as one
-/// `chat.completion` JSON object otherwise. [`Reply::error`], [`Reply::json`] and
+/// JSON object otherwise, in the shape of the API the request went to (a
+/// `chat.completion` for `…/chat/completions`, a `response` for `…/responses`; see the
+/// [crate docs](crate#the-responses-api)). [`Reply::error`], [`Reply::json`] and
 /// [`Reply::raw_sse`] write their bytes as given, whatever the request asked for.
 ///
 /// Builder methods consume and return the reply, so they chain:
@@ -61,6 +63,8 @@ pub(crate) enum ReplyBody {
     RawSse(RawSse),
     /// `head`, then `repeat` written again and again until the client goes away.
     Endless { head: Bytes, repeat: Bytes },
+    /// One function call whose arguments never end, in the request's API's shape.
+    EndlessToolCall { fragment_bytes: usize },
 }
 
 /// Raw SSE bytes with the end offsets of their events (computed once, so serving the
@@ -84,6 +88,21 @@ pub(crate) struct Script {
     pub(crate) model: Option<String>,
     pub(crate) created: Option<u64>,
     pub(crate) extra_fields: Vec<(String, Value)>,
+    /// The opaque blob of the Responses reasoning item (derived when `None`).
+    pub(crate) encrypted_reasoning: Option<String>,
+    pub(crate) outcome: Outcome,
+}
+
+/// How a structured reply ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The model finished.
+    #[default]
+    Completed,
+    /// The model stopped early for this reason (`max_output_tokens`, `content_filter`).
+    Incomplete(String),
+    /// The model failed with this error.
+    Failed { code: String, message: String },
 }
 
 /// One scripted tool call.
@@ -190,19 +209,38 @@ pub enum Fault {
     /// continue. Non-streaming: headers are sent, then silence, then the body.
     Stall(Duration),
     /// A `data:` line with invalid JSON after [`Reply::fault_after`] events; the stream
-    /// continues after it. Non-streaming: a truncated JSON body with status 200.
+    /// continues after it (on a Responses stream it is a cut-off
+    /// `response.output_text.delta` that uses up one sequence number). Non-streaming: a
+    /// truncated JSON body with status 200.
     MalformedJson,
     /// One valid content-delta event of exactly this many bytes (line ending included),
-    /// after [`Reply::fault_after`] events. Non-streaming: the message content is this
-    /// many bytes long.
+    /// after [`Reply::fault_after`] events. On a Responses stream it is a
+    /// `response.output_text.delta` of the reply's message item and takes its place in
+    /// the sequence numbers; set `fault_after` past that item's
+    /// `response.content_part.added` for a stream a strict client accepts. Non-streaming:
+    /// the message content is this many bytes long.
     HugeEvent(usize),
     /// An `event: error` SSE event with this JSON as data after [`Reply::fault_after`]
-    /// events; the stream then ends without `[DONE]`. Non-streaming: this JSON is the
-    /// whole body, with status 200 (some providers report errors that way).
+    /// events; the stream then ends without `[DONE]`. The JSON is written as given, on
+    /// a Responses stream too (its `sequence_number`, if any, is yours to choose: the
+    /// events before it are numbered `0..fault_after`). Non-streaming: this JSON is
+    /// the whole body, with status 200 (some providers report errors that way).
     EventError(Value),
     /// Accept the request, then close the socket without writing a response (the
     /// client sees a connection error).
     CloseBeforeResponse,
+    /// The API's own mid-stream error after [`Reply::fault_after`] events; the stream
+    /// ends there. Responses: `event: error` with `{"type":"error","sequence_number":N,
+    /// "code":…,"message":…,"param":null}` (the documented shape; for the nested
+    /// `"error":{…}` shape some servers send, use [`Fault::EventError`]). Chat:
+    /// `data: {"error":{"message":…,"type":<code>,"param":null,"code":<code>}}`, no
+    /// `[DONE]`. Non-streaming: status 500 with that `{"error":{…}}` body.
+    StreamError {
+        /// The error code (`server_error`, `rate_limit_exceeded`…).
+        code: String,
+        /// The error message.
+        message: String,
+    },
 }
 
 impl Default for Reply {
@@ -280,17 +318,15 @@ impl Reply {
 
     /// An endless stream of one tool call: a first chunk with its id (`call_1`) and
     /// name (`endless`), then chunks of `fragment_bytes` bytes of `arguments` each
-    /// (`a`s), forever, never a finish reason (see [`Reply::endless_sse`]).
+    /// (`a`s), forever, never a finish reason (see [`Reply::endless_sse`]). On the
+    /// Responses API: `response.created`, `response.in_progress` and the
+    /// `function_call` item's `response.output_item.added`, then
+    /// `response.function_call_arguments.delta` events of `fragment_bytes` `a`s each,
+    /// numbered on, forever.
     pub fn endless_tool_call_arguments(fragment_bytes: usize) -> Self {
-        let head = concat!(
-            r#"data: {"id":"chatcmpl-endless","object":"chat.completion.chunk","created":1700000000,"model":"sim","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"endless","arguments":""}}]},"finish_reason":null}]}"#,
-            "\n\n"
-        );
-        let repeat = format!(
-            "data: {{\"id\":\"chatcmpl-endless\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"sim\",\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{}\"}}}}]}},\"finish_reason\":null}}]}}\n\n",
-            "a".repeat(fragment_bytes)
-        );
-        Self::endless_sse(head, repeat)
+        let mut reply = Self::new();
+        reply.body = ReplyBody::EndlessToolCall { fragment_bytes };
+        reply
     }
 
     /// The default structured reply carrying this fault (see [`Fault`]).
@@ -305,14 +341,17 @@ impl Reply {
         self
     }
 
-    /// Sets `reasoning_content` (DeepSeek style), streamed before the content.
+    /// Sets `reasoning_content` (DeepSeek style), streamed before the content. On the
+    /// Responses API it is the first summary part (`summary_text`) of a reasoning item
+    /// that comes before the message.
     pub fn reasoning_content(mut self, text: impl Into<String>) -> Self {
         self.script.reasoning_content = Some(text.into());
         self
     }
 
     /// Sets `reasoning` (OpenRouter style), streamed before the content (after
-    /// `reasoning_content` when both are set).
+    /// `reasoning_content` when both are set). On the Responses API it is a summary
+    /// part of the reasoning item (the second when `reasoning_content` is set too).
     pub fn reasoning_field(mut self, text: impl Into<String>) -> Self {
         self.script.reasoning_field = Some(text.into());
         self
@@ -320,7 +359,8 @@ impl Reply {
 
     /// Adds a function tool call; when streaming, the first delta carries the id and
     /// name, the following ones the arguments in fragments of
-    /// [`Reply::text_chunk_chars`] characters.
+    /// [`Reply::text_chunk_chars`] characters. On the Responses API it is a
+    /// `function_call` item (after the message) whose `call_id` is `id`.
     pub fn tool_call(
         mut self,
         id: impl Into<String>,
@@ -337,6 +377,12 @@ impl Reply {
 
     /// Sets the `usage` object exactly as given (on the final chunk when streaming,
     /// unless [`Reply::usage_in_x_groq`] or a separate usage chunk is asked for).
+    ///
+    /// On the Responses API a chat-shaped usage (`prompt_tokens`, `completion_tokens`,
+    /// their `*_details`) is translated to `{"input_tokens", "input_tokens_details":
+    /// {"cached_tokens"}, "output_tokens", "output_tokens_details":
+    /// {"reasoning_tokens"}, "total_tokens"}` (missing details are 0); a usage that
+    /// has `input_tokens` is sent as given.
     pub fn usage(mut self, usage: Value) -> Self {
         self.script.usage = Some(usage);
         self
@@ -351,41 +397,66 @@ impl Reply {
         }))
     }
 
-    /// Streaming: puts the usage under `x_groq.usage` of the final chunk (Groq style).
+    /// Sets `usage` with cached prompt tokens and reasoning tokens:
+    /// `{"completion_tokens", "completion_tokens_details": {"reasoning_tokens"},
+    /// "prompt_tokens", "prompt_tokens_details": {"cached_tokens"}, "total_tokens"}`
+    /// (the Responses API gets the same numbers in its shape; see [`Reply::usage`]).
+    pub fn usage_tokens_detailed(
+        self,
+        prompt_tokens: u64,
+        cached_tokens: u64,
+        completion_tokens: u64,
+        reasoning_tokens: u64,
+    ) -> Self {
+        self.usage(serde_json::json!({
+            "completion_tokens": completion_tokens,
+            "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
+            "prompt_tokens": prompt_tokens,
+            "prompt_tokens_details": {"cached_tokens": cached_tokens},
+            "total_tokens": prompt_tokens + completion_tokens,
+        }))
+    }
+
+    /// Streaming chat: puts the usage under `x_groq.usage` of the final chunk (Groq
+    /// style).
     pub fn usage_in_x_groq(mut self, yes: bool) -> Self {
         self.shape.usage_in_x_groq = yes;
         self
     }
 
-    /// Streaming: sends the usage in a separate last chunk with `choices: []`
+    /// Streaming chat: sends the usage in a separate last chunk with `choices: []`
     /// (OpenAI `stream_options.include_usage` style).
     pub fn usage_chunk_with_empty_choices(mut self, yes: bool) -> Self {
         self.shape.usage_chunk_with_empty_choices = yes;
         self
     }
 
-    /// Streaming: sends the usage in a separate last chunk whose only choice has an
-    /// empty delta and a `null` finish reason.
+    /// Streaming chat: sends the usage in a separate last chunk whose only choice has
+    /// an empty delta and a `null` finish reason.
     pub fn usage_chunk_with_empty_delta(mut self, yes: bool) -> Self {
         self.shape.usage_chunk_with_empty_delta = yes;
         self
     }
 
-    /// Sets the finish reason string (`"stop"`, `"tool_calls"`, `"length"`, `""`, or
-    /// anything else). The default is `"tool_calls"` with tool calls, `"stop"` without.
+    /// Sets the chat finish reason string (`"stop"`, `"tool_calls"`, `"length"`, `""`,
+    /// or anything else). The default is `"tool_calls"` with tool calls, `"stop"`
+    /// without (see [`Reply::incomplete`] for the others). The Responses API has no
+    /// finish reason: use [`Reply::incomplete`] or [`Reply::failed`] there.
     pub fn finish_reason(mut self, reason: impl Into<String>) -> Self {
         self.script.finish_reason = FinishReason::Value(reason.into());
         self
     }
 
-    /// Sends `finish_reason: null` everywhere (the stream ends with `[DONE]` only).
+    /// Chat: sends `finish_reason: null` everywhere (the stream ends with `[DONE]`
+    /// only).
     pub fn finish_reason_null(mut self) -> Self {
         self.script.finish_reason = FinishReason::Null;
         self
     }
 
     /// Sets the `id` of the completion (default `chatcmpl-sim-N`, N counting chat
-    /// requests from 1).
+    /// requests from 1) or of the Responses `response` (default `resp_sim_N`, N
+    /// counting Responses requests from 1).
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.script.id = Some(id.into());
         self
@@ -398,27 +469,70 @@ impl Reply {
         self
     }
 
-    /// Sets `created` (default the fixed `1700000000`, so output is reproducible).
+    /// Sets `created` (Responses: `created_at`; default the fixed `1700000000`, so
+    /// output is reproducible).
     pub fn created(mut self, unix_seconds: u64) -> Self {
         self.script.created = Some(unix_seconds);
         self
     }
 
-    /// Adds an unknown top-level field to every chunk (or to the completion object).
+    /// Adds an unknown top-level field to every chunk (or to the completion object);
+    /// on the Responses API, to every event (or to the `response` object).
     pub fn extra_field(mut self, name: impl Into<String>, value: Value) -> Self {
         self.script.extra_fields.push((name.into(), value));
         self
     }
 
-    /// Streaming: omits `id`, `object`, `created` and `model` from every chunk.
+    /// Streaming chat: omits `id`, `object`, `created` and `model` from every chunk.
     pub fn minimal_chunks(mut self, yes: bool) -> Self {
         self.shape.minimal_chunks = yes;
         self
     }
 
-    /// Streaming: ends after the last chunk without `data: [DONE]`.
+    /// Streaming chat: ends after the last chunk without `data: [DONE]` (a Responses
+    /// stream never has one).
     pub fn without_done(mut self) -> Self {
         self.shape.without_done = true;
+        self
+    }
+
+    /// Responses: the `encrypted_content` of the reasoning item, the opaque blob a
+    /// client sends back to continue the reasoning (default: a blob derived from the
+    /// item, the same for the same reply). It is sent only when the request's
+    /// `include` has `"reasoning.encrypted_content"`, as the API does; a reply with
+    /// this and no reasoning text has a reasoning item with an empty `summary`. Chat
+    /// ignores it.
+    pub fn encrypted_reasoning(mut self, blob: impl Into<String>) -> Self {
+        self.script.encrypted_reasoning = Some(blob.into());
+        self
+    }
+
+    /// The model stopped early for `reason` (`"max_output_tokens"` or
+    /// `"content_filter"`). Responses: the stream ends with `response.incomplete`, the
+    /// `response` has `status: "incomplete"` and `incomplete_details.reason`, and its
+    /// last output item has `status: "incomplete"`. Chat: unless
+    /// [`Reply::finish_reason`] says otherwise, the finish reason is `"length"` for
+    /// `max_output_tokens`, `"content_filter"` for `content_filter`, `reason` itself
+    /// for anything else.
+    pub fn incomplete(mut self, reason: impl Into<String>) -> Self {
+        self.script.outcome = Outcome::Incomplete(reason.into());
+        self
+    }
+
+    /// The model failed with this error (`code` as the Responses API reports it:
+    /// `"server_error"`, `"rate_limit_exceeded"`, `"invalid_prompt"`…). Responses: the
+    /// scripted output streams, then `response.failed` whose `response` has
+    /// `status: "failed"` and `error: {"code", "message"}` (non-streaming: that
+    /// `response` object, status 200). A failed reply has a message item only when
+    /// [`Reply::content`] was set. Chat: after the scripted deltas comes
+    /// `data: {"error":{"message","type":<code>,"param":null,"code":<code>}}` and no
+    /// finish chunk or `[DONE]`; non-streaming: status 500 (or [`Reply::status`]) with
+    /// that `{"error":{…}}` body.
+    pub fn failed(mut self, code: impl Into<String>, message: impl Into<String>) -> Self {
+        self.script.outcome = Outcome::Failed {
+            code: code.into(),
+            message: message.into(),
+        };
         self
     }
 
@@ -493,7 +607,8 @@ impl Reply {
     }
 
     /// How many events are written before an inserted fault ([`Fault::Stall`],
-    /// [`Fault::MalformedJson`], [`Fault::HugeEvent`], [`Fault::EventError`]); default 1.
+    /// [`Fault::MalformedJson`], [`Fault::HugeEvent`], [`Fault::EventError`],
+    /// [`Fault::StreamError`]); default 1.
     pub fn fault_after(mut self, events: usize) -> Self {
         self.fault_after = events;
         self

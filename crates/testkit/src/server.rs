@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
 
@@ -18,6 +18,8 @@ use crate::plan::Plan;
 use crate::recording::RecordedRequest;
 use crate::render::RequestInfo;
 use crate::reply::Reply;
+use crate::responses::ResponsesRequest;
+use crate::route::Route;
 use crate::simulator::{DefaultReply, Shared};
 use crate::wire;
 
@@ -27,27 +29,6 @@ const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
 /// The one handler: every path goes through it, so any prefix works.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
-}
-
-/// What a request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Route {
-    Chat,
-    Models,
-    Unknown,
-}
-
-impl Route {
-    fn of(method: &Method, path: &str) -> Self {
-        let path = path.trim_end_matches('/');
-        if method == Method::POST && path.ends_with("/chat/completions") {
-            Self::Chat
-        } else if method == Method::GET && path.ends_with("/models") {
-            Self::Models
-        } else {
-            Self::Unknown
-        }
-    }
 }
 
 async fn handle(
@@ -83,7 +64,7 @@ async fn handle(
     shared.record(recorded.clone());
     tracing::debug!(method = %recorded.method, path = %recorded.path, "simulator request");
 
-    let route = Route::of(&parts.method, &recorded.path);
+    let route = Route::of(&recorded.method, &recorded.path);
     let (reply, info) = choose_reply(&shared, &recorded, route, too_large);
     respond(&shared, &conn, &reply, &info).await
 }
@@ -103,6 +84,8 @@ fn choose_reply(
             .and_then(Value::as_str)
             .map(str::to_owned),
         number: 0,
+        responses: (route == Route::Responses)
+            .then(|| ResponsesRequest::from_body(request.body.as_ref())),
     };
     let refuse = |status, message: &str, code: Option<&str>| {
         simulator_error(status, message, code, config.first_byte_delay)
@@ -128,7 +111,7 @@ fn choose_reply(
     match route {
         Route::Unknown => {
             let message = format!(
-                "Invalid URL ({} {}): the simulator answers POST …/chat/completions and GET …/models.",
+                "Invalid URL ({} {}): the simulator answers POST …/chat/completions, POST …/responses and GET …/models.",
                 request.method, request.path
             );
             (refuse(404, &message, None), info)
@@ -143,7 +126,7 @@ fn choose_reply(
             });
             (with_default_delay(reply, config.first_byte_delay), info)
         }
-        Route::Chat => {
+        Route::Chat | Route::Responses => {
             if request.body.as_ref().is_none_or(|body| !body.is_object()) {
                 let message =
                     "We could not parse the JSON body of your request: send a JSON object.";
@@ -180,7 +163,11 @@ fn choose_reply(
                     Some(_) => {}
                 }
             }
-            info.number = shared.next_chat_number();
+            info.number = if route == Route::Responses {
+                shared.next_responses_number()
+            } else {
+                shared.next_chat_number()
+            };
             let reply = shared
                 .next_reply()
                 .unwrap_or_else(|| match &config.default_reply {

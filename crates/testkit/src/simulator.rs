@@ -17,7 +17,7 @@ use crate::recording::RecordedRequest;
 use crate::reply::Reply;
 use crate::server;
 
-/// Builds the reply for a chat request when the queue is empty.
+/// Builds the reply for a chat or Responses request when the queue is empty.
 pub(crate) type ReplyFn = dyn Fn(&RecordedRequest) -> Reply + Send + Sync;
 
 /// What the simulator answers when no reply is queued.
@@ -51,7 +51,7 @@ pub(crate) struct Config {
     pub(crate) routes: Vec<(String, String, u16, Value)>,
     pub(crate) strict_models: bool,
     pub(crate) reject_stream_options: bool,
-    /// Chat requests whose body has this top-level field are refused: (field,
+    /// Chat and Responses requests whose body has this top-level field are refused: (field,
     /// status, body).
     pub(crate) refused_fields: Vec<(String, u16, String)>,
     /// Status and body of the refusal of `stream_options` (OpenAI-shaped 400 when `None`).
@@ -90,6 +90,7 @@ pub(crate) struct Shared {
     disconnects: watch::Sender<usize>,
     active_streams: AtomicUsize,
     chat_requests: AtomicU64,
+    responses_requests: AtomicU64,
     pub(crate) registry: Arc<Registry>,
 }
 
@@ -104,6 +105,7 @@ impl Shared {
             disconnects: watch::Sender::new(0),
             active_streams: AtomicUsize::new(0),
             chat_requests: AtomicU64::new(0),
+            responses_requests: AtomicU64::new(0),
             registry: Arc::default(),
         }
     }
@@ -117,7 +119,7 @@ impl Shared {
         self.request_count.send_replace(count);
     }
 
-    /// The next queued chat reply, if any.
+    /// The next queued chat or Responses reply, if any.
     pub(crate) fn next_reply(&self) -> Option<Reply> {
         self.replies
             .lock()
@@ -138,6 +140,11 @@ impl Shared {
         self.chat_requests.fetch_add(1, Ordering::SeqCst) + 1
     }
 
+    /// Numbers Responses requests from 1 (for `resp_sim_N`).
+    pub(crate) fn next_responses_number(&self) -> u64 {
+        self.responses_requests.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
     pub(crate) fn stream_started(&self) {
         self.active_streams.fetch_add(1, Ordering::SeqCst);
     }
@@ -150,8 +157,8 @@ impl Shared {
     }
 }
 
-/// An OpenAI-compatible chat-completions server on `127.0.0.1`, running on the
-/// current tokio runtime until it is dropped or [shut down](Simulator::shutdown).
+/// An OpenAI-compatible chat-completions and Responses server on `127.0.0.1`, running
+/// on the current tokio runtime until it is dropped or [shut down](Simulator::shutdown).
 ///
 /// See the [crate docs](crate) for routing, the default reply and an example.
 #[must_use = "dropping the Simulator stops its server"]
@@ -204,7 +211,9 @@ impl Simulator {
         self.addr
     }
 
-    /// Queues a reply for the next chat request without one (first in, first out).
+    /// Queues a reply for the next chat or Responses request (one queue for both, first
+    /// in, first out): the same [`Reply`] is rendered in the shape of the API the
+    /// request goes to.
     pub fn push(&self, reply: Reply) {
         self.shared
             .replies
@@ -233,7 +242,7 @@ impl Simulator {
             .push_back(reply);
     }
 
-    /// How many chat replies are still queued.
+    /// How many chat or Responses replies are still queued.
     #[must_use]
     pub fn pending_replies(&self) -> usize {
         self.shared
@@ -284,28 +293,42 @@ impl Simulator {
     /// test of request shaping or retries looks at, leaving out the metadata
     /// requests a client makes on its own (the models list and the server's
     /// model-info endpoints that model-info discovery asks once per client).
+    /// Responses API requests are not chat requests: see
+    /// [`responses_requests`](Self::responses_requests).
     #[must_use]
     pub fn chat_requests(&self) -> Vec<RecordedRequest> {
-        self.shared
-            .requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .filter(|request| {
-                request.method == "POST"
-                    && request
-                        .path
-                        .trim_end_matches('/')
-                        .ends_with("/chat/completions")
-            })
-            .cloned()
-            .collect()
+        self.requests_where(RecordedRequest::is_chat)
     }
 
     /// How many chat requests were received (see [`chat_requests`](Self::chat_requests)).
     #[must_use]
     pub fn chat_request_count(&self) -> usize {
         self.chat_requests().len()
+    }
+
+    /// The Responses API requests (`POST …/responses`), in arrival order, refused
+    /// ones included (like [`chat_requests`](Self::chat_requests) for chat).
+    #[must_use]
+    pub fn responses_requests(&self) -> Vec<RecordedRequest> {
+        self.requests_where(RecordedRequest::is_responses)
+    }
+
+    /// How many Responses API requests were received (see
+    /// [`responses_requests`](Self::responses_requests)).
+    #[must_use]
+    pub fn responses_request_count(&self) -> usize {
+        self.responses_requests().len()
+    }
+
+    fn requests_where(&self, keep: fn(&RecordedRequest) -> bool) -> Vec<RecordedRequest> {
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|request| keep(request))
+            .cloned()
+            .collect()
     }
 
     /// The most recent request.
@@ -358,7 +381,7 @@ impl Simulator {
             .is_ok_and(|result| result.is_ok())
     }
 
-    /// How many chat responses are being written right now.
+    /// How many responses are being written right now.
     #[must_use]
     pub fn active_streams(&self) -> usize {
         self.shared.active_streams.load(Ordering::SeqCst)
@@ -456,14 +479,14 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Answers a chat request whose `model` is not listed with 404
+    /// Answers a chat or Responses request whose `model` is not listed with 404
     /// `{"error":{"code":"model_not_found",…}}`.
     pub fn strict_models(mut self, yes: bool) -> Self {
         self.config.strict_models = yes;
         self
     }
 
-    /// Refuses every chat request whose body has the top-level `field` with
+    /// Refuses every chat or Responses request whose body has the top-level `field` with
     /// `status` and `body` (a real server's refusal of a parameter it does not
     /// know, e.g. vLLM's 400 for `parallel_tool_calls`). Several may be set; the
     /// first that matches answers.
@@ -474,14 +497,14 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Answers a chat request whose body has `stream_options` with 400
+    /// Answers a chat or Responses request whose body has `stream_options` with 400
     /// "Unrecognized request argument supplied: stream_options" (as some servers do).
     pub fn reject_stream_options(mut self, yes: bool) -> Self {
         self.config.reject_stream_options = yes;
         self
     }
 
-    /// Answers a chat request whose body has `stream_options` with this status and
+    /// Answers a chat or Responses request whose body has `stream_options` with this status and
     /// body, as a given server does (a FastAPI 422 `{"detail":[{"loc":["body",
     /// "stream_options"],…}]}`, a llama.cpp-style 400 text…); see [`crate::bodies`].
     pub fn reject_stream_options_with(mut self, status: u16, body: impl Into<String>) -> Self {
@@ -490,14 +513,16 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The reply used when the queue is empty, for every such request (default: an
-    /// echo of the last user message with usage; see [`crate::echo_reply`]).
+    /// The reply used when the queue is empty, for every such chat or Responses
+    /// request (default: an echo of the last user message with usage; see
+    /// [`crate::echo_reply`]).
     pub fn default_reply(mut self, reply: Reply) -> Self {
         self.config.default_reply = DefaultReply::Fixed(Box::new(reply));
         self
     }
 
-    /// Builds the reply for each request that finds the queue empty.
+    /// Builds the reply for each chat or Responses request that finds the queue empty
+    /// ([`RecordedRequest::is_responses`] tells which API it went to).
     pub fn default_reply_with<F>(mut self, build: F) -> Self
     where
         F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
@@ -506,7 +531,7 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Pause before the response headers of every chat and models request (a
+    /// Pause before the response headers of every chat, Responses and models request (a
     /// [`Reply::first_byte_delay`] overrides it).
     pub fn first_byte_delay(mut self, delay: Duration) -> Self {
         self.config.first_byte_delay = delay;

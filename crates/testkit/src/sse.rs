@@ -67,6 +67,19 @@ impl Format {
         out.freeze()
     }
 
+    /// An event with a name (`event: response.created`) and a JSON value as data: one
+    /// line, or one line per line of its pretty form when `multi_line_data` is set.
+    pub(crate) fn typed_event<T: serde::Serialize>(self, name: &str, value: &T) -> Bytes {
+        let data = self.json_event(value);
+        let eol = self.line_ending.as_str().as_bytes();
+        let mut out = BytesMut::with_capacity(data.len() + name.len() + 8 + eol.len());
+        out.put_slice(b"event: ");
+        out.put_slice(name.as_bytes());
+        out.put_slice(eol);
+        out.put_slice(&data);
+        out.freeze()
+    }
+
     /// A comment line followed by a blank line (`: keep-alive`).
     pub(crate) fn comment(self, text: &str) -> Bytes {
         let eol = self.line_ending.as_str();
@@ -180,6 +193,19 @@ mod tests {
         };
         let event = format.json_event(&serde_json::json!({"a": 1}));
         assert_eq!(&event[..], b"data: {\ndata:   \"a\": 1\ndata: }\n\n");
+    }
+
+    #[test]
+    fn typed_events_name_the_event_before_the_data() {
+        let format = Format {
+            line_ending: LineEnding::CrLf,
+            ..Format::default()
+        };
+        let event = format.typed_event("response.created", &serde_json::json!({"a": 1}));
+        assert_eq!(
+            &event[..],
+            b"event: response.created\r\ndata: {\"a\":1}\r\n\r\n"
+        );
     }
 
     #[test]

@@ -10,4 +10,6 @@ mod faults;
 mod lifecycle;
 mod models_and_auth;
 mod recording;
+mod responses;
+mod responses_faults;
 mod streaming;

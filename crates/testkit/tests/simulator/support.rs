@@ -86,3 +86,41 @@ pub fn delta_text(body: &str, field: &str) -> String {
         })
         .collect()
 }
+
+/// A minimal Responses API body.
+pub fn responses_body(stream: bool) -> Value {
+    json!({"model": "sim-model", "input": "Hi", "stream": stream})
+}
+
+/// POSTs `body` to the simulator's Responses endpoint.
+pub async fn post_responses(sim: &Simulator, body: &Value) -> reqwest::Response {
+    client()
+        .post(format!("{}/responses", sim.base_url()))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `(event name, data)` of each event of an LF Responses stream; every event has
+/// one `event:` line and one `data:` line.
+pub fn typed_events(body: &str) -> Vec<(String, Value)> {
+    events(body)
+        .iter()
+        .map(|event| {
+            let (name, data) = event.trim_end().split_once('\n').unwrap();
+            let name = name.strip_prefix("event: ").unwrap();
+            let data = data.strip_prefix("data: ").unwrap();
+            (name.to_owned(), serde_json::from_str(data).unwrap())
+        })
+        .collect()
+}
+
+/// The concatenated `delta` of the events of this type.
+pub fn deltas(events: &[(String, Value)], kind: &str) -> String {
+    events
+        .iter()
+        .filter(|(name, _)| name == kind)
+        .map(|(_, data)| data["delta"].as_str().unwrap().to_owned())
+        .collect()
+}
