@@ -372,7 +372,12 @@ async fn resolve_explains_the_urls_and_sends_nothing() {
 async fn resolve_explains_a_full_responses_endpoint_and_azure_responses_urls() {
     let env = Env::new();
     let ran = env
-        .run(&["resolve", "https://api.provider.com/v1/responses", "--model", "m"])
+        .run(&[
+            "resolve",
+            "https://api.provider.com/v1/responses",
+            "--model",
+            "m",
+        ])
         .await;
     insta::assert_snapshot!("resolve_responses_endpoint", ran.shown());
     let azure = env
@@ -412,7 +417,9 @@ async fn resolve_explains_a_full_responses_endpoint_and_azure_responses_urls() {
         .await;
     assert_ne!(refused.code, 0, "{}", refused.shown());
     assert!(
-        refused.stderr.contains("the Responses API cannot be used with this URL"),
+        refused
+            .stderr
+            .contains("the Responses API cannot be used with this URL"),
         "{}",
         refused.shown()
     );

@@ -77,8 +77,8 @@ pub use oac_provider as provider;
 pub use oac_url as url;
 
 pub use oac_config::{
-    ApiChoice, AuthStyle, AzureSettings, ConfigError, ConfigFile, EndpointMode, IncludeUsage, Loader,
-    MaxTokensField, ModelInfo, ModelInfoOverrides, Overrides, Profile, ProviderChoice,
+    ApiChoice, AuthStyle, AzureSettings, ConfigError, ConfigFile, EndpointMode, IncludeUsage,
+    Loader, MaxTokensField, ModelInfo, ModelInfoOverrides, Overrides, Profile, ProviderChoice,
     ReasoningEffort, ResolvedProfile, SecretString, Warning,
 };
 pub use oac_pricing::{Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, parse_price};

@@ -93,7 +93,11 @@ pub fn api_line(profile: &ResolvedProfile) -> String {
         oac::WireApi::Responses => endpoints.responses_masked(&secrets).unwrap_or_default(),
         _ => endpoints.chat_masked(&secrets),
     };
-    format!("{} ({}): chat requests go to {url}", profile.api(), profile.api_reason())
+    format!(
+        "{} ({}): chat requests go to {url}",
+        profile.api(),
+        profile.api_reason()
+    )
 }
 
 /// `openai-native (provider is auto and the host is api.openai.com)`.

@@ -317,6 +317,7 @@ fn metadata(object: ResponseObject) -> WireResponse {
     for key in ["object", "output_text", "output", "status"] {
         extra.remove(key);
     }
+    extra.retain(|_, value| !value.is_null());
     WireResponse {
         id: object.id,
         object: Some("response".to_owned()),

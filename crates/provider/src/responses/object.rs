@@ -94,28 +94,30 @@ impl ResponseObject {
         for item in self.output.iter() {
             calls += u32::from(add_item(item, &mut message, &mut items, calls));
         }
-        let finish_reason = if self.failure().is_some() {
-            None
-        } else {
-            self.finish_reason(calls > 0)
-        };
         let error = self.failure();
+        // A failed response is its error, whatever output it has.
+        let choices = match error {
+            Some(_) => Vec::new(),
+            None => vec![WireChoice {
+                index: 0,
+                message,
+                finish_reason: self.finish_reason(calls > 0),
+                usage: None,
+                extra: Map::new(),
+            }],
+        };
         let mut extra = self.extra;
         for key in READ {
             extra.remove(key);
         }
+        // Request parameters echoed as `null` say nothing.
+        extra.retain(|_, value| !value.is_null());
         let wire = WireResponse {
             id: self.id,
             object: Some("response".to_owned()),
             created: self.created_at.as_ref().and_then(Value::as_u64),
             model: self.model,
-            choices: vec![WireChoice {
-                index: 0,
-                message,
-                finish_reason,
-                usage: None,
-                extra: Map::new(),
-            }],
+            choices,
             usage: self.usage,
             error,
             extra,
@@ -306,6 +308,6 @@ mod tests {
         );
         let error = wire.error.unwrap();
         assert_eq!(error["code"], "rate_limit_exceeded");
-        assert_eq!(wire.choices[0].finish_reason, None);
+        assert!(wire.choices.is_empty());
     }
 }
