@@ -655,6 +655,31 @@ async fn doctor_passes_every_check_on_a_working_setup() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_and_doctor_work_over_the_responses_api() {
+    let sim = Simulator::builder().api_key("sk-good").start().await;
+    sim.push(
+        Reply::new()
+            .reasoning_content("Short answer.")
+            .content("Hello over Responses!")
+            .text_chunk_chars(5)
+            .usage_tokens(1000, 500),
+    );
+    let env = Env::new()
+        .config(&priced_config(&sim))
+        .var("OPENAI_API_KEY", "sk-good");
+    let ran = env
+        .run(&["--api", "responses", "chat", "Say", "hello"])
+        .await;
+    insta::assert_snapshot!("chat_responses_human", env.redact(&sim, ran.shown()));
+    let sent = sim.responses_requests();
+    assert_eq!(sent.len(), 1, "{}", ran.shown());
+    assert_eq!(sent[0].body_at("/input/0/content").unwrap(), "Say hello");
+    let doctor = env.run(&["--api", "responses", "doctor"]).await;
+    insta::assert_snapshot!("doctor_responses", env.redact(&sim, doctor.shown()));
+    assert_eq!(sim.chat_request_count(), 0, "doctor used the Responses API");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_turns_a_refused_key_into_a_fix() {
     let sim = Simulator::builder().api_key("sk-good").start().await;
     let env = Env::new().sim(&sim).var("OPENAI_API_KEY", "sk-bad");
@@ -767,8 +792,11 @@ async fn demo_json_prints_chat_events_models_and_cost() {
         kinds.contains(&"usage".to_owned()) && kinds.contains(&"done".to_owned()),
         "{kinds:?}"
     );
-    let last = ran.json_lines().pop().unwrap();
-    assert_eq!(last["model"], "demo-chat");
+    // The cost of the first reply, then the same chat through the Responses API.
+    let lines = ran.json_lines();
+    let last = lines.iter().find(|l| l["model"] == "demo-chat").unwrap();
+    let done = lines.iter().filter(|l| l["type"] == "done").count();
+    assert_eq!(done, 2, "{}", ran.shown());
     assert!(
         last["total"].as_str().unwrap().starts_with("0.0000"),
         "{last}"

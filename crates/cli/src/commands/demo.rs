@@ -71,6 +71,7 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
         fix: "the demo's prices are built in".into(),
     };
     cost::show(out, MODELS[0], &source, &usage)?;
+    show_responses_api(out, &sim, &info).await?;
 
     out.note(
         "\nNext, a real provider:\n  \
@@ -81,6 +82,34 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
          oac chat \"Hello\"",
     );
     Ok(())
+}
+
+/// The same request through the Responses API (`--api responses`): the same
+/// caller code, another wire form.
+async fn show_responses_api(
+    out: &mut Output,
+    sim: &Simulator,
+    info: &ModelInfo,
+) -> Result<(), Failure> {
+    let client = Client::builder()
+        .base_url(sim.base_url())
+        .model(MODELS[1])
+        .model_info(info.clone())
+        .api(oac::ApiChoice::Responses)
+        .build()?;
+    out.note(&format!(
+        "\n── the same chat through the Responses API (--api responses: POST {}/responses)",
+        sim.base_url()
+    ));
+    let spinner = out.spinner("waiting for the first token…");
+    let stream = client
+        .chat()
+        .system("You are the oac simulator. Be friendly and brief.")
+        .user("And through the Responses API?")
+        .stream()
+        .await?;
+    let shown = reply::show_stream(out, stream, spinner).await?;
+    reply::show_end(out, &shown, &client.known_model().await)
 }
 
 /// Prices like a small hosted model, so the demo shows a real cost.
@@ -108,18 +137,13 @@ fn demo_reply(request: &RecordedRequest) -> Reply {
          from the answer, lists models, prices every request exactly and shows which URL it calls \
          (`oac resolve`). When something is off, `oac doctor` says what to fix."
     );
-    let prompt_chars: usize = request
-        .body
-        .as_ref()
-        .and_then(|b| b.get("messages"))
-        .and_then(Value::as_array)
-        .map_or(0, |messages| {
-            messages
-                .iter()
-                .filter_map(|m| m.get("content").and_then(Value::as_str))
-                .map(str::len)
-                .sum()
-        });
+    let prompt_chars: usize = messages(request.body.as_ref()).map_or(0, |messages| {
+        messages
+            .iter()
+            .filter_map(|m| m.get("content").and_then(Value::as_str))
+            .map(str::len)
+            .sum()
+    });
     let prompt_tokens = tokens(prompt_chars) + 8;
     let reasoning_tokens = tokens(reasoning.len());
     let completion_tokens = tokens(answer.len()) + reasoning_tokens;
@@ -141,10 +165,16 @@ fn tokens(chars: usize) -> u64 {
     u64::try_from(chars.div_ceil(4)).unwrap_or(u64::MAX)
 }
 
+/// The conversation of a chat body (`messages`) or a Responses body (`input`).
+fn messages(body: Option<&Value>) -> Option<&Vec<Value>> {
+    let body = body?;
+    body.get("messages")
+        .or_else(|| body.get("input"))?
+        .as_array()
+}
+
 fn last_user_text(body: Option<&Value>) -> Option<String> {
-    body?
-        .get("messages")?
-        .as_array()?
+    messages(body)?
         .iter()
         .rev()
         .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))?

@@ -287,9 +287,15 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
                 .unwrap_or("set `models_url`")
         ),
     };
+    let posted = match profile.api() {
+        oac::WireApi::Responses => endpoints
+            .responses_masked(&secrets)
+            .map(|url| format!("{url} (Responses API: {})", profile.api_reason())),
+        _ => None,
+    };
     let url_detail = format!(
         "POST {} · {models} · {}",
-        endpoints.chat_masked(&secrets),
+        posted.unwrap_or_else(|| endpoints.chat_masked(&secrets)),
         endpoints.rule
     );
     let key_in_clear = profile.api_key().is_some()
