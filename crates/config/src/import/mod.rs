@@ -70,6 +70,17 @@ pub enum ImportFormat {
     KiloConfig,
 }
 
+impl ImportFormat {
+    /// A name for programs: `settings-export` or `kilo-config`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportFormat::SettingsExport => "settings-export",
+            ImportFormat::KiloConfig => "kilo-config",
+        }
+    }
+}
+
+/// `Display`: what a person calls it (`Kilo Code 7 config`).
 impl fmt::Display for ImportFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
