@@ -268,17 +268,21 @@ async fn kilo7_literal_key_goes_to_a_key_file_and_file_keys_resolve_from_the_con
             doctorless.shown()
         );
     }
+    // Named relative to the working directory (the home directory here), --print
+    // writes the key file's path absolute, so the printed config works anywhere.
     let json = env
-        .run(&[
-            "config",
-            "import",
-            "--print",
-            "--json",
-            env.path("kilo/kilo.jsonc").to_str().unwrap(),
-        ])
+        .run(&["config", "import", "--print", "--json", "kilo/kilo.jsonc"])
         .await;
+    assert_eq!(json.code, 0, "{}", json.shown());
     let record = &json.json_lines()[0];
     assert_eq!(record["format"], "kilo-config");
+    assert!(
+        record["toml"]
+            .as_str()
+            .unwrap()
+            .contains("api_key_file = \"[HOME]/kilo/secrets/filed.key\""),
+        "{record}"
+    );
     assert_eq!(
         record["key_variables"],
         serde_json::json!([{"profile": "gw", "variable": "GW_API_KEY"}])

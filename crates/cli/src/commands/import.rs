@@ -25,7 +25,10 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
             source,
         }
     })?;
-    let mut import = import_kilo_at(&text, &args.file)?;
+    // Absolute, so a key file the file names relative to itself (`{file:…}` in a
+    // kilo.json) is found from any directory, also in what --print prints.
+    let source = std::path::absolute(&args.file).unwrap_or_else(|_| args.file.clone());
+    let mut import = import_kilo_at(&text, &source)?;
 
     let (target, keys) = if args.print {
         (None, Keys::InVariables(name_key_variables(&mut import)))
@@ -294,8 +297,8 @@ fn key_variable(profile: &str) -> String {
 /// The comment heading printed profiles whose keys were left out.
 fn variables_comment(variables: &[(String, String)]) -> String {
     let mut comment = String::from(
-        "# The API keys of the export are not in this file: each profile below reads its\n\
-         # key from the environment variable its api_key_env names:\n",
+        "# The API keys of the imported file are not in this one: each profile below reads\n\
+         # its key from the environment variable its api_key_env names:\n",
     );
     for (profile, variable) in variables {
         comment.push_str(&format!("#   {profile}: export {variable}=…\n"));
