@@ -9,7 +9,7 @@
 //! - a config written back by the TOML writer reads back to the same profiles;
 //! - a server's model-info answer never states a zero, a negative or a lost price.
 
-use oac_config::{ConfigFile, MapEnv, ProfileBuilder, import_kilo};
+use oac_config::{ConfigFile, ExposeSecret, MapEnv, ProfileBuilder, import_kilo, import_kilo_at};
 use oac_pricing::{ModelPrices, parse_price, read_usage_str};
 use oac_provider::{EventDecoder, Limits, ProviderConfig, decode_response};
 use oac_url::{EndpointMode, ProviderKind, ResolveOptions, resolve};
@@ -156,15 +156,59 @@ pub fn config_json(data: &[u8]) {
     config(data, ConfigFile::parse_json);
 }
 
-/// A Kilo Code / Roo Code settings export: no panic; the imported profiles hold no
-/// key inline (keys are kept apart for key files) and write out.
+/// A Kilo Code / Roo Code settings export or a Kilo Code 7 config (JSONC), as text
+/// and as the file at a path: no panic; the imported profiles hold no key inline
+/// (keys are kept apart for key files), so they always write out, and what is
+/// written reads back the same when it reads back at all (an import keeps a bad
+/// value, with a warning, for the user to fix); a literal key of the file is never
+/// in anything shown: `Debug`, warnings, skipped and ignored entries, the TOML.
 pub fn kilo_import(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(import) = import_kilo(text) {
-        let _ = import.config.to_toml_string();
-        let _ = format!("{:?}", import.config.profiles);
+    let _ = import_kilo(text);
+    let Ok(import) = import_kilo_at(text, std::path::Path::new("/fuzz/kilo/kilo.jsonc")) else {
+        return;
+    };
+    let toml = import
+        .config
+        .to_toml_string()
+        .unwrap_or_else(|e| panic!("an imported config does not write: {e}"));
+    if let Ok(again) = ConfigFile::parse_toml(&toml) {
+        // A TOML table is read in key order; the headers and query of the JSON
+        // come in document order, and their order means nothing.
+        let ordered = |file: &ConfigFile| {
+            let mut profiles = file.profiles.clone();
+            for profile in profiles.values_mut() {
+                profile.headers.0.sort();
+                profile.query.sort();
+            }
+            profiles
+        };
+        assert_eq!(ordered(&again), ordered(&import.config), "{toml}");
+        assert_eq!(
+            again.default_profile, import.config.default_profile,
+            "{toml}"
+        );
+    }
+    let mut shown = format!("{import:?}\n{toml}\n{}", import.ignored.join("\n"));
+    for warning in &import.warnings {
+        shown.push_str(&format!("\n{warning}"));
+    }
+    for skipped in &import.skipped {
+        shown.push_str(&format!("\n{skipped}"));
+    }
+    for (_, key) in &import.keys {
+        let key = key.expose_secret();
+        // A key that no name, path or join of them can spell: long, letters and
+        // digits only, and written once in the file (as the key).
+        let distinct = key.len() >= 16
+            && key.chars().all(|c| c.is_ascii_alphanumeric())
+            && text.matches(key).count() == 1;
+        assert!(
+            !distinct || !shown.contains(key),
+            "a key is shown:\n{shown}"
+        );
     }
 }
 

@@ -301,14 +301,14 @@ pub struct ResolveArgs {
 /// `oac config …`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Convert a Kilo Code / Roo Code settings export into profiles
+    /// Convert a Kilo Code / Roo Code settings export, or a Kilo Code 7 kilo.json, into profiles
     Import(ImportArgs),
 }
 
 /// `oac config import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The settings export (JSON), as saved by the extension
+    /// The settings export (JSON) as saved by the extension, or Kilo Code 7's kilo.json / kilo.jsonc
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Write the profiles here [default: --config, $OAC_CONFIG, else the platform config file]
@@ -322,7 +322,7 @@ pub struct ImportArgs {
     /// Replace the config file and the key files when they exist
     #[arg(long)]
     pub force: bool,
-    /// Where the API keys of the export go, one owner-only file per profile [default: `keys/` beside the config file]
+    /// Where the API keys of the file go, one owner-only file per profile [default: `keys/` beside the config file]
     #[arg(long, value_name = "DIR", conflicts_with = "print")]
     pub keys_dir: Option<PathBuf>,
 }

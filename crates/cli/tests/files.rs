@@ -214,7 +214,7 @@ async fn devices_and_fifos_are_refused_without_reading() {
     let ran = quick(env.run(&["config", "import", "--print", pipe.to_str().unwrap()])).await;
     assert_eq!(ran.code, 2, "{}", ran.shown());
     assert!(
-        ran.stderr.contains("cannot read the settings export") && ran.stderr.contains("named pipe"),
+        ran.stderr.contains("cannot read the settings file") && ran.stderr.contains("named pipe"),
         "{}",
         ran.stderr
     );
@@ -251,7 +251,7 @@ async fn a_huge_image_catalogue_or_export_is_refused_with_size_and_cap() {
     assert_eq!(ran.code, 2, "{}", ran.shown());
     assert!(
         ran.stderr
-            .contains("it is 1 GiB, more than the 16 MiB a settings export may be"),
+            .contains("it is 1 GiB, more than the 16 MiB a settings file may be"),
         "{}",
         ran.stderr
     );

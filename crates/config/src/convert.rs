@@ -706,6 +706,14 @@ pub(crate) fn price(cx: &mut Cx, f: &Field<'_>) -> Option<Decimal> {
     };
     match parse_price(text) {
         Ok(price) => Some(price),
+        // A key pasted into a price is described, never echoed.
+        Err(_) if oac_url::looks_like_key(text) => {
+            cx.invalid(
+                f,
+                "the value is not a price and is not shown (it looks like an API key); write a non-negative decimal number of USD per 1M tokens, such as `0.88`",
+            );
+            None
+        }
         Err(err) => {
             let kind = match err {
                 PriceError::NegativePrice { .. } => ProblemKind::NegativePrice,

@@ -206,8 +206,9 @@ pub fn default_config_path(env: &dyn Environment) -> Option<PathBuf> {
 /// are relative to `base` (the config file's directory) when there is one.
 pub(crate) fn expand_path(path: &Path, env: &dyn Environment, base: Option<&Path>) -> PathBuf {
     let text = path.to_string_lossy();
-    let tilde = text == "~" || text.starts_with("~/") || (cfg!(windows) && text.starts_with("~\\"));
-    if tilde && let Some(home) = home_dir(env) {
+    if is_home_relative(path)
+        && let Some(home) = home_dir(env)
+    {
         let rest = text.get(2..).unwrap_or("");
         return if rest.is_empty() {
             home
@@ -221,11 +222,19 @@ pub(crate) fn expand_path(path: &Path, env: &dyn Environment, base: Option<&Path
     }
 }
 
+/// True for `~` and `~/…` (`~\\…` on Windows): a path in the home directory.
+pub(crate) fn is_home_relative(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    text == "~" || text.starts_with("~/") || (cfg!(windows) && text.starts_with("~\\"))
+}
+
 /// The inverse of how the loader reads a path setting: what to write in the config
 /// file at `config_file` so that `file` (relative to the current directory, or
 /// absolute) is the file the loader opens, from any working directory. A file in
 /// the config file's directory or below is written relative to it (`keys/x.key`,
-/// so the folder can be moved as a whole); any other file as an absolute path.
+/// so the folder can be moved as a whole); any other file as an absolute path. A
+/// path in the home directory (`~/…`) is written as it is: the loader reads it
+/// from the home directory wherever the config is.
 ///
 /// ```
 /// use std::path::Path;
@@ -235,8 +244,13 @@ pub(crate) fn expand_path(path: &Path, env: &dyn Environment, base: Option<&Path
 /// assert_eq!(written, Path::new("keys/x.key"));
 /// let written = path_for_config(Path::new("/srv/keys/x.key"), Path::new("/home/me/oac/config.toml"));
 /// assert_eq!(written, Path::new("/srv/keys/x.key"));
+/// let written = path_for_config(Path::new("~/.secrets/x.key"), Path::new("/home/me/oac/config.toml"));
+/// assert_eq!(written, Path::new("~/.secrets/x.key"));
 /// ```
 pub fn path_for_config(file: &Path, config_file: &Path) -> PathBuf {
+    if is_home_relative(file) {
+        return file.to_path_buf();
+    }
     let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let file = absolute(file);
     let dir = absolute(config_file)

@@ -51,9 +51,11 @@
 //!   is a problem (every request would fail); a `temperature` for a reasoning
 //!   model, and an Azure OpenAI api-version older than reasoning models need, are
 //!   warnings.
-//! - [`import_kilo`]: profiles from a Kilo Code / Roo Code settings export; keys
-//!   (and credential headers such as `Authorization`) go to owner-only files
-//!   ([`write_key_file`]), never into the config.
+//! - [`import_kilo`] / [`import_kilo_at`]: profiles from a Kilo Code / Roo Code
+//!   settings export or a Kilo Code 7 config (`kilo.json`, told apart by shape);
+//!   literal keys (and credential headers such as `Authorization`) go to
+//!   owner-only files ([`write_key_file`]), never into the config, and keys the
+//!   file only references (`{env:VAR}`, `{file:PATH}`) stay references.
 //!
 //! API keys are [`SecretString`]s from the moment they are read: no `Debug`,
 //! `Display`, error, warning, log line or written config ever contains one.
@@ -91,7 +93,7 @@ pub use env::{
 };
 pub use file::ConfigFile;
 pub use headers::Headers;
-pub use import::{Import, SkippedProfile, import_kilo};
+pub use import::{Import, ImportFormat, SkippedProfile, import_kilo, import_kilo_at};
 pub use loader::{ConfigSource, Loaded, Loader};
 pub use model_info::{EffortSupport, ModelInfo, ModelInfoOverrides, ReasoningEffort};
 pub use oac_provider::{

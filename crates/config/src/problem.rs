@@ -138,6 +138,9 @@ pub enum WarningKind {
     ImportValueDropped,
     /// Imported input and output prices are both 0, so cost would show as $0.
     ZeroPrices,
+    /// An imported value was carried over to a setting that does not behave exactly
+    /// the same (and how it differs).
+    ImportInexact,
     /// The native provider does not know the model id: its limits and prices are
     /// unknown (compatible defaults are used).
     UnknownModel,
@@ -273,9 +276,10 @@ pub enum ConfigError {
         /// Why.
         source: io::Error,
     },
-    /// The input is not a Kilo Code / Roo Code settings export: export it again.
+    /// The input is neither a Kilo Code / Roo Code settings export nor a Kilo Code 7
+    /// config: import one of those.
     #[error(
-        "not a Kilo Code / Roo Code settings export: {reason}; export the settings from the extension (Settings → About → Export) and import that file"
+        "not a Kilo Code / Roo Code settings export nor a Kilo Code 7 config: {reason}; import the settings exported from the extension (Settings → About → Export), or Kilo Code 7's kilo.json / kilo.jsonc"
     )]
     NotAnExport {
         /// What is missing.

@@ -103,6 +103,118 @@ pub(crate) fn parse_document(
     })
 }
 
+/// Parses a JSONC document (JSON with `//` and `/* */` comments and trailing commas,
+/// as Kilo Code 7 and opencode read their config) read from `file`; a syntax error
+/// becomes [`ConfigError::Syntax`] at its place in `text`.
+pub(crate) fn parse_jsonc_document(text: &str, file: Option<&Path>) -> Result<Node, ConfigError> {
+    let syntax = |err: SyntaxError| ConfigError::Syntax {
+        file: file.map(Path::to_path_buf),
+        format: ConfigFormat::Json,
+        line: err.line,
+        column: err.column,
+        message: err.message,
+    };
+    let json = jsonc_to_json(text).map_err(syntax)?;
+    parse_json(&json, &LineIndex::new(&json)).map_err(syntax)
+}
+
+/// JSONC → JSON of the same length: every byte of a comment but its line breaks,
+/// and every trailing comma (before `}` or `]`), becomes a space, so each line and
+/// column of what is left stays where it was. Strings are left alone (a `//` in a
+/// URL is no comment). A `/*` without its `*/` is a syntax error at the `/*`.
+/// Anything else that is not JSON is left for the JSON parser to report.
+pub(crate) fn jsonc_to_json(text: &str) -> Result<std::borrow::Cow<'_, str>, SyntaxError> {
+    if !text.contains(['/', ',']) {
+        return Ok(text.into());
+    }
+    let mut out = text.as_bytes().to_vec();
+    let mut at = 0;
+    // The last comma outside strings and comments that follows a value, until
+    // something other than white space or a comment follows it.
+    let mut comma: Option<usize> = None;
+    // The last byte outside strings, comments and white space (`"` for a string).
+    let mut previous = b' ';
+    while at < out.len() {
+        let byte = out[at];
+        match (byte, out.get(at + 1)) {
+            (b'"', _) => {
+                comma = None;
+                previous = b'"';
+                at = string_end(&out, at);
+                continue;
+            }
+            (b'/', Some(b'/')) => {
+                while at < out.len() && out[at] != b'\n' {
+                    out[at] = b' ';
+                    at += 1;
+                }
+                continue;
+            }
+            (b'/', Some(b'*')) => {
+                let start = at;
+                let Some(end) = block_comment_end(&out, at + 2) else {
+                    let lines = LineIndex::new(text);
+                    let (line, column) = lines.line_column(text, start);
+                    return Err(SyntaxError {
+                        line,
+                        column,
+                        message: "a `/*` comment that is never closed with `*/`".to_owned(),
+                    });
+                };
+                for byte in &mut out[start..end] {
+                    if !matches!(*byte, b'\n' | b'\r') {
+                        *byte = b' ';
+                    }
+                }
+                at = end;
+                continue;
+            }
+            (b' ' | b'\t' | b'\n' | b'\r', _) => {
+                at += 1;
+                continue;
+            }
+            // `{,}`, `[1,,]`: not a trailing comma, left for the parser to refuse.
+            (b',', _) if !matches!(previous, b'{' | b'[' | b',') => comma = Some(at),
+            (b'}' | b']', _) => {
+                if let Some(trailing) = comma.take() {
+                    out[trailing] = b' ';
+                }
+            }
+            _ => comma = None,
+        }
+        previous = byte;
+        at += 1;
+    }
+    // Only ASCII bytes outside strings were replaced, each by a space (a comment's
+    // multi-byte characters are replaced whole, byte by byte), so this is UTF-8.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+        .into())
+}
+
+/// The index just past the string that starts at `start` (a `"`), or the end.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index just past the `*/` that closes a block comment whose text starts at
+/// `from`, if there is one.
+fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(2)
+        .position(|pair| pair == b"*/")
+        .map(|found| from + found + 2)
+}
+
 /// Byte offset → 1-based line and column.
 struct LineIndex {
     starts: Vec<usize>,
@@ -365,6 +477,49 @@ mod tests {
         let text = format!("{}{}", "[".repeat(100), "]".repeat(100));
         let err = parse(&text, ConfigFormat::Json).unwrap_err();
         assert!(err.message.contains("nested"), "{}", err.message);
+    }
+
+    #[test]
+    fn jsonc_comments_and_trailing_commas_become_spaces() {
+        let text = "{\n  // a comment, with \"quotes\" and é\n  \"url\": \"http://x/*y*/\", /* block\n spans */\n  \"list\": [1, 2,],\n  \"last\": {\"a\": \"b\",\n  // trailing\n  },\n}";
+        let json = jsonc_to_json(text).unwrap();
+        assert_eq!(json.len(), text.len());
+        assert_eq!(json.lines().count(), text.lines().count());
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["url"], "http://x/*y*/", "strings are left alone");
+        assert_eq!(value["list"], serde_json::json!([1, 2]));
+        let node = parse_jsonc_document(text, None).unwrap();
+        let entries = table(&node);
+        assert_eq!(entries[1].key, "list");
+        assert_eq!(entries[1].line, 5, "lines stay where they were");
+    }
+
+    #[test]
+    fn jsonc_keeps_escaped_quotes_inside_strings() {
+        let text = r#"{"a": "say \"//not a comment\"", "b": 1,}"#;
+        let value: serde_json::Value = serde_json::from_str(&jsonc_to_json(text).unwrap()).unwrap();
+        assert_eq!(value["a"], "say \"//not a comment\"");
+    }
+
+    #[test]
+    fn jsonc_unclosed_block_comment_is_a_syntax_error_at_its_start() {
+        let err = jsonc_to_json("{\n  \"a\": 1 /* open\n}").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 10));
+        assert!(err.message.contains("never closed"), "{}", err.message);
+    }
+
+    #[test]
+    fn jsonc_leaves_other_errors_to_the_json_parser() {
+        for text in [
+            "{,}",
+            "[,]",
+            "{\"a\": 1 / 2}",
+            "{\"a\": \"open",
+            "{\"a\":,}",
+        ] {
+            assert!(parse_jsonc_document(text, None).is_err(), "{text}");
+        }
+        assert!(parse_jsonc_document("[1,,]", None).is_err());
     }
 
     #[test]

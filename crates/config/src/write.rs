@@ -243,7 +243,7 @@ fn float(value: f64) -> String {
 }
 
 /// Seconds, exactly: `600`, `0.5`.
-fn seconds(value: Duration) -> String {
+pub(crate) fn seconds(value: Duration) -> String {
     let nanos = Decimal::from(value.subsec_nanos()) / Decimal::from(1_000_000_000u32);
     (Decimal::from(value.as_secs()) + nanos)
         .normalize()

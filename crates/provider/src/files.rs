@@ -19,7 +19,8 @@ pub enum FileKind {
     KeyFile,
     /// A model catalogue (`catalog`, `--catalog`, `OAC_CATALOG`): 16 MiB.
     Catalog,
-    /// A Kilo Code / Roo Code settings export (`oac config import FILE`): 16 MiB.
+    /// A Kilo Code / Roo Code settings export or a Kilo Code 7 config (`oac config
+    /// import FILE`): 16 MiB.
     SettingsExport,
     /// An image sent inline with a prompt (`--image FILE`): 20 MiB, the largest
     /// image OpenAI accepts.
@@ -56,7 +57,7 @@ impl FileKind {
             FileKind::Config => "config file",
             FileKind::KeyFile => "key file",
             FileKind::Catalog => "model catalogue file",
-            FileKind::SettingsExport => "settings export",
+            FileKind::SettingsExport => "settings file",
             FileKind::Image => "image",
             FileKind::CaCert => "CA certificate bundle",
             FileKind::Prompt => "prompt",

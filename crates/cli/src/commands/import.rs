@@ -1,4 +1,5 @@
-//! `oac config import FILE`: a Kilo Code / Roo Code settings export becomes profiles.
+//! `oac config import FILE`: a Kilo Code / Roo Code settings export, or a Kilo Code 7
+//! config (`kilo.json` / `kilo.jsonc`), becomes profiles.
 //! Keys go to owner-only key files, never into the config file (nor, with `--print`,
 //! anywhere at all); an existing config file or key file is never overwritten
 //! unless asked.
@@ -6,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use oac::config::{
-    ENV_CONFIG, Environment, Import, KeySource, ProcessEnv, default_config_path, import_kilo,
+    ENV_CONFIG, Environment, Import, KeySource, ProcessEnv, default_config_path, import_kilo_at,
     path_for_config,
 };
 use oac::provider::files::{FileKind, read_capped_string};
@@ -19,12 +20,15 @@ use crate::output::{Output, record};
 pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(), Failure> {
     let text = read_capped_string(&args.file, FileKind::SettingsExport).map_err(|source| {
         Failure::File {
-            what: "cannot read the settings export",
+            what: "cannot read the settings file",
             path: args.file.clone(),
             source,
         }
     })?;
-    let mut import = import_kilo(&text)?;
+    // Absolute, so a key file the file names relative to itself (`{file:…}` in a
+    // kilo.json) is found from any directory, also in what --print prints.
+    let source = std::path::absolute(&args.file).unwrap_or_else(|_| args.file.clone());
+    let mut import = import_kilo_at(&text, &source)?;
 
     let (target, keys) = if args.print {
         (None, Keys::InVariables(name_key_variables(&mut import)))
@@ -58,13 +62,14 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
         };
         return out.record(&record! {
             "type": "import",
+            "format": import.format.as_str(),
             "config": target.as_ref().map(|p| p.display().to_string()),
             "toml": target.is_none().then_some(&toml),
             "profiles": profiles,
             "default_profile": import.config.default_profile,
             "key_files": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "key_variables": variables.iter().map(|(profile, variable)| json!({"profile": profile, "variable": variable})).collect::<Vec<_>>(),
-            "skipped": import.skipped.iter().map(|s| json!({"name": s.name, "api_provider": s.api_provider})).collect::<Vec<_>>(),
+            "skipped": import.skipped.iter().map(|s| json!({"name": s.name, "api_provider": s.api_provider, "field": s.field, "reason": s.reason})).collect::<Vec<_>>(),
             "ignored": import.ignored,
             "warnings": import.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
@@ -292,8 +297,8 @@ fn key_variable(profile: &str) -> String {
 /// The comment heading printed profiles whose keys were left out.
 fn variables_comment(variables: &[(String, String)]) -> String {
     let mut comment = String::from(
-        "# The API keys of the export are not in this file: each profile below reads its\n\
-         # key from the environment variable its api_key_env names:\n",
+        "# The API keys of the imported file are not in this one: each profile below reads\n\
+         # its key from the environment variable its api_key_env names:\n",
     );
     for (profile, variable) in variables {
         comment.push_str(&format!("#   {profile}: export {variable}=…\n"));

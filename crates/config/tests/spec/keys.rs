@@ -393,8 +393,13 @@ fn logged_warnings_never_contain_the_key() {
     // `auth = "none"` with a key configured produces a warning naming the key's source.
     let toml = format!("[profiles.p]\n{BASE}auth = \"none\"\napi_key_env = \"K\"\n");
     let env = MapEnv::new().set("K", KEY);
-    let loaded =
-        tracing::subscriber::with_default(subscriber, || load_ok(&toml, env, Overrides::new()));
+    let loaded = tracing::subscriber::with_default(subscriber, || {
+        // Tracing caches each callsite's interest process-wide, computed by the
+        // first thread to reach it: another test's thread, without a subscriber,
+        // may have cached "never" for the warning's callsite. Ask again.
+        tracing::callsite::rebuild_interest_cache();
+        load_ok(&toml, env, Overrides::new())
+    });
     assert_eq!(loaded.warnings.len(), 1);
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("never sent"), "{log}");
@@ -458,4 +463,61 @@ fn a_key_variable_that_is_not_a_name_stays_an_error_when_the_key_is_not_required
     // A static mistake in the file is not about whether a key can be read now.
     let toml = "[profiles.p]\nbase_url = \"https://api.together.xyz/v1\"\napi_key_env = \"sk-not a name\"\nmodel = \"m\"\n";
     assert!(load_without_key(toml).is_err());
+}
+
+#[test]
+fn kilo7_import_keys() {
+    // A literal key, a literal credential header, and keys the import cannot take
+    // (mixed with a reference; a "variable name" that is the key): only the first
+    // two are imported, only ever as secrets.
+    let config = format!(
+        r#"{{
+        // kilo.jsonc
+        "model": "p/m",
+        "provider": {{
+            "p": {{"npm": "@ai-sdk/openai-compatible",
+                   "options": {{"baseURL": "https://api.together.xyz/v1", "apiKey": "{KEY}",
+                                "headers": {{"Authorization": "Bearer {KEY}"}}}},
+                   "models": {{"m": {{"cost": {{"input": "{KEY}"}}}}}}}},
+            "h": {{"npm": "@ai-sdk/openai-compatible",
+                   "options": {{"baseURL": "https://api.together.xyz/v1",
+                                "headers": {{"X-Api-Key": "{KEY}"}}}},
+                   "models": {{"m": {{}}}}}},
+            "mixed": {{"npm": "@ai-sdk/openai-compatible",
+                   "options": {{"baseURL": "https://api.together.xyz/v1", "apiKey": "{KEY}{{env:X}}"}},
+                   "models": {{"m": {{}}}}}},
+            "var": {{"npm": "@ai-sdk/openai-compatible",
+                   "options": {{"baseURL": "https://api.together.xyz/v1", "apiKey": "{{env:{KEY}}}"}},
+                   "models": {{"m": {{}}}}}},
+            "other": {{"npm": "@ai-sdk/anthropic", "options": {{"apiKey": "{KEY}"}}}}
+        }}
+    }}"#
+    );
+    let mut import = import_kilo(&config).unwrap();
+    let names: Vec<&str> = import.keys.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["p", "h"]);
+    assert!(
+        import
+            .keys
+            .iter()
+            .all(|(_, key)| key.expose_secret() == KEY)
+    );
+    let mut shown = format!("{import:?}");
+    for warning in &import.warnings {
+        shown.push_str(&format!("\n{warning}\n{warning:?}"));
+    }
+    for skipped in &import.skipped {
+        shown.push_str(&format!("\n{skipped}"));
+    }
+    shown.push_str(&import.ignored.join("\n"));
+    shown.push_str(&import.config.to_toml_string().unwrap());
+    assert_no_key(&shown);
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = import.store_keys(&dir.path().join("keys")).unwrap();
+    assert_no_key(&import.config.to_toml_string().unwrap());
+    assert_eq!(files.len(), 2);
+    for file in &files {
+        assert_eq!(std::fs::read_to_string(file).unwrap().trim(), KEY);
+    }
 }

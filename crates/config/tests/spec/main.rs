@@ -7,6 +7,7 @@ mod catalog;
 mod common;
 mod files;
 mod import;
+mod import_kilo7;
 mod keys;
 mod location;
 mod native_rules;

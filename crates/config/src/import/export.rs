@@ -1,130 +1,21 @@
-//! Import of a Kilo Code / Roo Code settings export: `openai` and `openai-native`
+//! A Kilo Code 5.x / Roo Code settings export: `openai` and `openai-native`
 //! provider profiles become profiles; everything else is reported, never fatal.
-//!
-//! Keys found in the export — `openAiApiKey`, and credential headers such as
-//! `Authorization` in `openAiHeaders` — are kept beside the profiles as secrets and
-//! only ever written to owner-only key files ([`Import::store_keys`]), never into
-//! the config.
-
-use std::collections::HashSet;
-use std::fmt;
-use std::path::{Path, PathBuf};
 
 use oac_url::{Flavor, ResolveOptions, Url};
 use secrecy::SecretString;
 
-use crate::convert::{Cx, Field, boolean, choice, float, price, string, whole};
-use crate::file::ConfigFile;
-use crate::headers::Headers;
+use super::{
+    Import, ImportFormat, ImportedKey, SkippedProfile, State, get, literal_header_key,
+    not_an_export,
+};
+use crate::convert::{Field, boolean, choice, float, price, string, whole};
 use crate::model_info::{EffortSupport, ModelInfoOverrides, ReasoningEffort};
-use crate::problem::{ConfigError, ConfigFormat, Report, Warning, WarningKind, child};
-use crate::profile::{AuthStyle, AzureSettings, KeySource, Profile, ProviderChoice};
-use crate::tree::{self, Entry, Node, Value};
-use crate::validate;
-use crate::write::{file_stem, write_key};
+use crate::problem::{ConfigFormat, child};
+use crate::profile::{AzureSettings, Profile, ProviderChoice};
+use crate::tree::{Entry, Node, Value};
 
-/// The result of [`import_kilo`].
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Import {
-    /// The imported profiles, and `default_profile` from `currentApiConfigName`.
-    /// No profile holds a key yet: see [`Import::keys`] and [`Import::store_keys`].
-    pub config: ConfigFile,
-    /// Each imported profile's API key, by profile name: its `openAiApiKey`, else
-    /// the value of its first credential header (the profile's `auth` then sends
-    /// it the same way, e.g. `Authorization: Bearer X` gives the key `X`).
-    pub keys: Vec<(String, SecretString)>,
-    /// Profiles of other providers, not imported.
-    pub skipped: Vec<SkippedProfile>,
-    /// Fields of the export that were ignored, as paths
-    /// (`providerProfiles.apiConfigs.together.rateLimitSeconds`, `globalSettings`).
-    pub ignored: Vec<String>,
-    /// Values that could not be carried over, or that may surprise.
-    pub warnings: Vec<Warning>,
-}
-
-/// A profile of the export that was not imported.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SkippedProfile {
-    /// Its name in the export.
-    pub name: String,
-    /// Its `apiProvider` (`None` when the entry names none).
-    pub api_provider: Option<String>,
-}
-
-impl fmt::Display for SkippedProfile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.api_provider {
-            Some(provider) => write!(
-                f,
-                "`{}` (apiProvider `{provider}`): only `openai` and `openai-native` profiles can be imported",
-                self.name
-            ),
-            None => write!(
-                f,
-                "`{}` (no apiProvider): only `openai` and `openai-native` profiles can be imported",
-                self.name
-            ),
-        }
-    }
-}
-
-impl Import {
-    /// Writes each key to `<dir>/<profile>.key` (owner-only, see
-    /// [`write_key_file`](crate::write_key_file)) and points the profile's
-    /// `api_key_file` at it, so the config can be written without losing a key.
-    /// Profiles whose names map to the same file name get `-2`, `-3`, … suffixes.
-    /// Returns the files written.
-    pub fn store_keys(&mut self, dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
-        let mut used: HashSet<String> = HashSet::new();
-        let mut written = Vec::new();
-        for (name, key) in &self.keys {
-            let base = file_stem(name);
-            let mut stem = base.clone();
-            let mut n = 1;
-            while !used.insert(stem.clone()) {
-                n += 1;
-                stem = format!("{base}-{n}");
-            }
-            let path = dir.join(format!("{stem}.key"));
-            write_key(&path, key)?;
-            if let Some(profile) = self.config.profiles.get_mut(name) {
-                profile.key = Some(KeySource::File(path.clone()));
-            }
-            written.push(path);
-        }
-        Ok(written)
-    }
-}
-
-/// Reads a Kilo Code / Roo Code settings export (JSON) into profiles.
-///
-/// `apiProvider = "openai"` entries become `compatible` profiles and
-/// `"openai-native"` entries `openai-native` ones; other providers are listed in
-/// [`Import::skipped`]. Fields this crate has no setting for are listed in
-/// [`Import::ignored`]. Prices are read exactly from the JSON literals.
-///
-/// ```
-/// use oac_config::import_kilo;
-///
-/// let export = r#"{"providerProfiles": {"currentApiConfigName": "local",
-///   "apiConfigs": {"local": {"id": "a1", "apiProvider": "openai",
-///     "openAiBaseUrl": "http://localhost:11434/v1", "openAiModelId": "qwen2.5-coder:7b",
-///     "openAiCustomModelInfo": {"maxTokens": -1, "contextWindow": 32768, "inputPrice": 0.1}}}}}"#;
-/// let import = import_kilo(export)?;
-/// let local = &import.config.profiles["local"];
-/// assert_eq!(local.model.as_deref(), Some("qwen2.5-coder:7b"));
-/// assert_eq!(local.model_info.max_output_tokens, None); // -1 means unset
-/// assert_eq!(local.model_info.prices.input_price.unwrap().to_string(), "0.1");
-/// assert_eq!(import.config.default_profile.as_deref(), Some("local"));
-/// # Ok::<(), oac_config::ConfigError>(())
-/// ```
-pub fn import_kilo(json: &str) -> Result<Import, ConfigError> {
-    let root = tree::parse_document(json, ConfigFormat::Json, None)?;
-    let Value::Table(top) = &root.value else {
-        return Err(not_an_export("the file is not a JSON object"));
-    };
+/// Reads the export whose top level is `top` (it has `providerProfiles`).
+pub(super) fn import(top: &[Entry]) -> Result<Import, crate::ConfigError> {
     let Some(profiles_node) = get(top, "providerProfiles") else {
         return Err(not_an_export("`providerProfiles` is missing"));
     };
@@ -137,49 +28,23 @@ pub fn import_kilo(json: &str) -> Result<Import, ConfigError> {
             "`providerProfiles.apiConfigs` is missing or not an object",
         ));
     };
-    let mut state = State {
-        cx: Cx::new(ConfigFormat::Json),
-        import: Import {
-            config: ConfigFile::new(),
-            keys: Vec::new(),
-            skipped: Vec::new(),
-            ignored: Vec::new(),
-            warnings: Vec::new(),
-        },
-    };
+    let mut state = State::new(ImportFormat::SettingsExport);
     for entry in top {
         if entry.key != "providerProfiles" {
             state.import.ignored.push(child("", &entry.key));
         }
     }
-    for entry in provider_profiles {
-        if !["apiConfigs", "currentApiConfigName"].contains(&entry.key.as_str()) {
-            state
-                .import
-                .ignored
-                .push(child("providerProfiles", &entry.key));
-        }
-    }
+    state.ignore_unknown(
+        "providerProfiles",
+        provider_profiles,
+        &["apiConfigs", "currentApiConfigName"],
+    );
     for entry in api_configs {
         state.api_config(entry);
     }
     state.current(get(provider_profiles, "currentApiConfigName"));
     state.finish_warnings();
     Ok(state.import)
-}
-
-fn not_an_export(reason: &str) -> ConfigError {
-    ConfigError::NotAnExport {
-        reason: reason.to_owned(),
-    }
-}
-
-fn get<'a>(entries: &'a [Entry], key: &str) -> Option<&'a Node> {
-    entries
-        .iter()
-        .find(|entry| entry.key == key)
-        .map(|entry| &entry.node)
-        .filter(|node| !matches!(node.value, Value::Null))
 }
 
 /// The export's fields for each kind of profile.
@@ -205,11 +70,6 @@ const COMMON_FIELDS: &[&str] = &[
     "enableReasoningEffort",
 ];
 
-struct State {
-    cx: Cx,
-    import: Import,
-}
-
 impl State {
     fn api_config(&mut self, entry: &Entry) {
         let name = entry.key.clone();
@@ -232,6 +92,8 @@ impl State {
                 self.import.skipped.push(SkippedProfile {
                     name,
                     api_provider: provider,
+                    field: "apiProvider",
+                    reason: "only `openai` and `openai-native` profiles can be imported".to_owned(),
                 });
                 return;
             }
@@ -259,11 +121,7 @@ impl State {
             })
             .copied()
             .collect();
-        for entry in fields {
-            if !known.contains(&entry.key.as_str()) {
-                self.import.ignored.push(child(&at, &entry.key));
-            }
-        }
+        self.ignore_unknown(&at, fields, &known);
         let field = |key: &'static str| -> Option<Field<'_>> {
             get(fields, key).map(|node| Field {
                 node,
@@ -280,10 +138,10 @@ impl State {
         if let Some(f) = field(key_field) {
             match &f.node.value {
                 Value::String(key) if key.trim().is_empty() => {}
-                Value::String(key) => self
-                    .import
-                    .keys
-                    .push((name.clone(), SecretString::from(key.trim()))),
+                Value::String(key) => {
+                    let key = ImportedKey::Literal(SecretString::from(key.trim()));
+                    self.give_key(&name, &mut p, key);
+                }
                 // The value is never shown: it may be a mangled key.
                 other => self.warn(
                     &f.path,
@@ -310,7 +168,7 @@ impl State {
                 p.model_info = self.model_info(&f);
             }
             if let Some(f) = field("openAiHeaders") {
-                p.headers = self.headers(&f);
+                p.headers = self.headers(f.node, &f.path);
             }
             let use_azure = field("openAiUseAzure").and_then(|f| boolean(&mut self.cx, &f));
             let api_version = field("azureApiVersion")
@@ -319,11 +177,20 @@ impl State {
                 .filter(|v| !v.is_empty());
             self.azure(&name, &at, &mut p, use_azure == Some(true), api_version);
             let has_key = self.import.keys.iter().any(|(owner, _)| *owner == name);
-            self.credential_headers(&name, &at, &mut p, has_key);
+            let headers_path = child(&at, "openAiHeaders");
+            if let Some(key) = self.credential_headers(
+                &headers_path,
+                &mut p.headers,
+                &mut p.auth,
+                has_key,
+                literal_header_key,
+            ) {
+                self.give_key(&name, &mut p, key);
+            }
             p.streaming = field("openAiStreamingEnabled").and_then(|f| boolean(&mut self.cx, &f));
             p.r1_format = field("openAiR1FormatEnabled").and_then(|f| boolean(&mut self.cx, &f));
         }
-        self.check(&name, &p);
+        self.check(&name, &p, true);
         self.import.config.profiles.insert(name, p);
     }
 
@@ -379,53 +246,6 @@ impl State {
         }
     }
 
-    /// Headers that carry a credential ([`Headers::is_sensitive`]) never reach
-    /// the config file. When the profile has no key, the first one becomes its key
-    /// (kept in [`Import::keys`], written to a key file by [`Import::store_keys`])
-    /// and `auth` sends it as before: `Authorization: Bearer X` is the key `X`
-    /// with `auth = "bearer"`, `api-key` is `auth = "api-key-header"`, any other
-    /// header `auth = { header = "<name>" }`. Any other credential header, and one
-    /// whose value is not a single word (`Authorization: Basic …`), is not
-    /// imported, with a warning telling the user to add it by hand.
-    fn credential_headers(&mut self, name: &str, at: &str, p: &mut Profile, mut has_key: bool) {
-        let headers_path = child(at, "openAiHeaders");
-        let (credentials, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut p.headers.0)
-            .into_iter()
-            .partition(|(header, value)| Headers::is_sensitive(header) && !value.trim().is_empty());
-        p.headers = Headers(kept);
-        for (header, value) in credentials {
-            let path = child(&headers_path, &header);
-            let value = value.trim();
-            let bearer = header
-                .eq_ignore_ascii_case("authorization")
-                .then(|| bearer_token(value))
-                .flatten();
-            let (secret, auth) = match bearer {
-                Some(token) => (token, AuthStyle::Bearer),
-                None if header.eq_ignore_ascii_case("api-key") => (value, AuthStyle::ApiKeyHeader),
-                None => (value, AuthStyle::Header(header.clone())),
-            };
-            let why = if has_key {
-                "the profile already has a key"
-            } else if secret.contains(char::is_whitespace) {
-                // A key is one word (key files refuse spaces); `Basic …` or
-                // `Token …` cannot be sent as the key.
-                "its value has spaces (an authorization scheme other than Bearer?), so it cannot be the profile's key"
-            } else {
-                self.import
-                    .keys
-                    .push((name.to_owned(), SecretString::from(secret)));
-                p.auth = Some(auth);
-                has_key = true;
-                continue;
-            };
-            self.warn(
-                &path,
-                format!("the header `{header}` carries a credential but {why}; it is not imported (credentials are never written to a config file); if requests need it, add it by hand: pass --header '{header}: …', or put it in the profile's headers, where it is stored in plain text"),
-            );
-        }
-    }
-
     /// `reasoningEffort`: a level; `disable` means none is sent.
     fn effort(&mut self, f: &Field<'_>) -> Option<ReasoningEffort> {
         if matches!(&f.node.value, Value::String(s) if s == "disable") {
@@ -454,11 +274,7 @@ impl State {
             "cacheWritesPrice",
             "reasoningEffort",
         ];
-        for entry in fields {
-            if !KNOWN.contains(&entry.key.as_str()) {
-                self.import.ignored.push(child(&f.path, &entry.key));
-            }
-        }
+        self.ignore_unknown(&f.path, fields, KNOWN);
         let field = |key: &'static str| -> Option<Field<'_>> {
             get(fields, key).map(|node| Field {
                 node,
@@ -502,56 +318,6 @@ impl State {
         o
     }
 
-    /// `openAiHeaders`: an object of strings.
-    fn headers(&mut self, f: &Field<'_>) -> Headers {
-        let mut headers = Headers::new();
-        let Value::Table(entries) = &f.node.value else {
-            self.warn(&f.path, "not an object; not imported".to_owned());
-            return headers;
-        };
-        for entry in entries {
-            match &entry.node.value {
-                Value::String(value) => headers.insert(entry.key.clone(), value.clone()),
-                Value::Null => {}
-                other => {
-                    let found = other.type_name(ConfigFormat::Json);
-                    self.warn(
-                        &child(&f.path, &entry.key),
-                        format!("the header value is {found}, not a string; not imported"),
-                    );
-                }
-            }
-        }
-        headers
-    }
-
-    /// The rules every profile follows, reported as warnings: the import keeps the
-    /// value so nothing is lost, and loading the profile will point at it again.
-    fn check(&mut self, name: &str, p: &Profile) {
-        let at = child("profiles", name);
-        let mut report = Report::default();
-        validate::profile(p, &at, &mut report);
-        for problem in report.problems {
-            self.import.warnings.push(Warning::new(
-                WarningKind::ImportValueDropped,
-                problem.path,
-                format!(
-                    "{} (imported as is: fix it before using the profile)",
-                    problem.message
-                ),
-            ));
-        }
-        let prices = &p.model_info.prices;
-        let zero = |price: Option<oac_pricing::Decimal>| price.is_some_and(|p| p.is_zero());
-        if zero(prices.input_price) && zero(prices.output_price) {
-            self.import.warnings.push(Warning::new(
-                WarningKind::ZeroPrices,
-                child(&at, "model_info"),
-                "input and output prices are 0 (the extension's default), so cost will show as $0; remove them if the real prices are unknown, or set them".to_owned(),
-            ));
-        }
-    }
-
     /// `currentApiConfigName` → `default_profile`, when that profile was imported.
     fn current(&mut self, node: Option<&Node>) {
         let Some(node) = node else {
@@ -573,23 +339,6 @@ impl State {
             );
         }
     }
-
-    fn warn(&mut self, path: &str, message: String) {
-        self.import
-            .warnings
-            .push(Warning::new(WarningKind::ImportValueDropped, path, message));
-    }
-
-    /// Type problems found while reading become warnings: the value is dropped.
-    fn finish_warnings(&mut self) {
-        for problem in std::mem::take(&mut self.cx.report.problems) {
-            self.import.warnings.push(Warning::new(
-                WarningKind::ImportValueDropped,
-                problem.path,
-                format!("{}; not imported", problem.message),
-            ));
-        }
-    }
 }
 
 /// The flavor the URL alone implies (the url crate's rule 5); standard when it
@@ -599,13 +348,6 @@ fn url_flavor(base_url: &str) -> Flavor {
     // needs one to resolve.
     let options = ResolveOptions::new().model("deployment");
     oac_url::resolve(base_url, &options).map_or(Flavor::Standard, |e| e.flavor)
-}
-
-/// The token of `Bearer <token>` (scheme in any case), when there is one.
-fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.split_once(char::is_whitespace)?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// `-1`: the extension's "unset".
