@@ -36,7 +36,7 @@ pub const API_CHAT: &str = "chat";
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestRecord {
-    /// When the request was sent (written as UTC, RFC 3339, milliseconds).
+    /// When the request was sent, to the millisecond (written as UTC, RFC 3339).
     pub time: SystemTime,
     /// Which API: [`API_CHAT`] (`"chat"`) for chat completions.
     pub api: String,
@@ -378,6 +378,18 @@ fn writable_time(time: SystemTime) -> SystemTime {
     }
 }
 
+/// `time` without its sub-millisecond part, so a record reads back equal to the
+/// record that was written.
+fn whole_millis(time: SystemTime) -> SystemTime {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(since) => {
+            let nanos = since.subsec_nanos();
+            time - Duration::from_nanos(u64::from(nanos % 1_000_000))
+        }
+        Err(_) => time,
+    }
+}
+
 /// What a client records for each request: the recorder and what every record of
 /// the client shares (profile, host, model), computed once.
 pub(crate) struct Recording {
@@ -436,7 +448,7 @@ impl Recording {
     pub(crate) fn start(self: &Arc<Self>, streamed: bool) -> Pending {
         Pending {
             recording: Arc::clone(self),
-            time: SystemTime::now(),
+            time: writable_time(whole_millis(SystemTime::now())),
             streamed,
             usage: None,
             finish_seen: false,
