@@ -236,7 +236,7 @@ pub struct Skipped {
     pub damaged: u64,
     /// The line numbers of the first damaged lines (at most [`SHOWN_LINES`]).
     pub damaged_lines: Vec<u64>,
-    /// Records of a newer format version, and the highest version seen.
+    /// Records of a newer format version.
     pub newer: u64,
     /// The highest newer version.
     pub newer_version: Option<u64>,
