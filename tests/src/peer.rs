@@ -416,6 +416,8 @@ pub fn run_oac_with(base_url: &str, model: &str, args: &[&str], vars: &[(&str, &
         .env_clear()
         .env("HOME", &nowhere)
         .env("XDG_CONFIG_HOME", &nowhere)
+        // No usage ledger under the made-up home.
+        .env("OAC_LEDGER", "off")
         .env("OPENAI_BASE_URL", base_url)
         .env("OPENAI_MODEL", model)
         .envs(vars.iter().copied())

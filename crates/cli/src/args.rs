@@ -1,6 +1,7 @@
 //! The command line: global options, commands and their options (clap).
 
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use oac::{ApiChoice, EndpointMode, Overrides, ProviderChoice, ReasoningEffort};
@@ -197,6 +198,16 @@ pub enum Command {
     Config(ConfigCommand),
     /// Check the setup step by step and print the fix for what fails
     Doctor,
+    /// Sum what the recorded requests used and cost, by day, profile and model
+    #[command(
+        after_help = "Every request of `oac chat` and `oac doctor` is recorded in the usage ledger \
+                      ($OAC_LEDGER, else ledger.jsonl in the oac folder of the platform data \
+                      directory, e.g. ~/.local/share/oac/ledger.jsonl); OAC_LEDGER=off records \
+                      nothing. Here --profile and --model filter the records (the profile's name, \
+                      the model as sent or as the server named it). Days are UTC. Costs are exact; \
+                      requests whose cost is unknown are counted apart, never as $0."
+    )]
+    Usage(UsageArgs),
     /// Print the shell completion script: `source <(oac completions bash)`
     #[command(
         after_help = "Install (the script calls oac back, so profile names are always current):\n  \
@@ -290,6 +301,38 @@ pub struct CostArgs {
     pub reasoning: u64,
 }
 
+/// `oac usage`.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Only requests since a day (2026-12-01, from 00:00 UTC), a UTC time
+    /// (2026-12-01T09:30:00Z) or a time ago (7d, 12h, 2w, 30min)
+    #[arg(long, value_name = "WHEN", value_parser = parse_since)]
+    pub since: Option<SystemTime>,
+}
+
+/// `--since`: a day, a UTC time or a duration back from now.
+fn parse_since(text: &str) -> Result<SystemTime, String> {
+    let text = text.trim();
+    let looks_like_date = text.len() >= 10 && text.as_bytes()[4] == b'-';
+    if looks_like_date {
+        let full = if text.len() == 10 {
+            format!("{text}T00:00:00Z")
+        } else {
+            text.to_owned()
+        };
+        return humantime::parse_rfc3339_weak(&full).map_err(|e| {
+            format!("`{text}` is not a date ({e}): give a day like 2026-12-01 or a UTC time like 2026-12-01T09:30:00Z")
+        });
+    }
+    let ago = humantime::parse_duration(text).map_err(|e| {
+        format!("`{text}` is neither a date nor a duration ({e}): give a day like 2026-12-01 or a time ago like 7d, 12h or 2w")
+    })?;
+    Ok(SystemTime::now()
+        .checked_sub(ago)
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+        .max(SystemTime::UNIX_EPOCH))
+}
+
 /// `oac resolve`.
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
@@ -358,6 +401,35 @@ mod tests {
     fn temperature_outside_0_to_2_is_refused() {
         assert!(Cli::try_parse_from(["oac", "chat", "--temperature", "2.5", "x"]).is_err());
         assert!(Cli::try_parse_from(["oac", "chat", "--temperature", "0.7", "x"]).is_ok());
+    }
+
+    #[test]
+    fn since_takes_a_day_a_time_or_a_duration() {
+        let day = parse_since("2026-12-01").unwrap();
+        assert_eq!(
+            humantime::format_rfc3339(day).to_string(),
+            "2026-12-01T00:00:00Z"
+        );
+        let time = parse_since("2026-12-01T09:30:00Z").unwrap();
+        assert_eq!(
+            humantime::format_rfc3339(time).to_string(),
+            "2026-12-01T09:30:00Z"
+        );
+        let week = parse_since("7d").unwrap();
+        let ago = SystemTime::now().duration_since(week).unwrap().as_secs();
+        assert!((7 * 86_400..7 * 86_400 + 60).contains(&ago), "{ago}");
+        assert_eq!(parse_since("1000y").unwrap(), SystemTime::UNIX_EPOCH);
+        for bad in [
+            "2026-13-01",
+            "yesterday",
+            "7",
+            "2026-12-01T25:00:00Z",
+            "",
+            "-7d",
+        ] {
+            let error = parse_since(bad).unwrap_err();
+            assert!(error.contains("2026-12-01"), "{bad}: {error}");
+        }
     }
 
     #[test]

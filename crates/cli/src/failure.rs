@@ -44,6 +44,9 @@ pub enum Failure {
     /// Something `oac` itself needs failed (not the user's input, not the provider).
     #[error("{0}")]
     Internal(String),
+    /// Ctrl-C stopped the command.
+    #[error("interrupted: the request was stopped before the reply ended")]
+    Interrupted,
     /// `oac doctor` found a failing check (already printed).
     #[error("{message}")]
     CheckFailed {
@@ -69,6 +72,7 @@ impl Failure {
             Failure::Client(error) => exit_code(error.kind()),
             Failure::OutputClosed => 0,
             Failure::Runtime(_) | Failure::Internal(_) => 8,
+            Failure::Interrupted => 130,
             Failure::CheckFailed { code, .. } => *code,
         }
     }
@@ -83,6 +87,7 @@ impl Failure {
             Failure::Client(error) => error.kind().as_str(),
             Failure::OutputClosed => "output_closed",
             Failure::Runtime(_) | Failure::Internal(_) => "internal",
+            Failure::Interrupted => "interrupted",
             Failure::CheckFailed { kind, .. } => kind,
         }
     }

@@ -14,6 +14,7 @@ mod completions;
 mod controls;
 mod failure;
 mod fixes;
+mod ledger;
 mod model_info;
 mod output;
 mod prices;

@@ -168,6 +168,35 @@ pub fn config_dir(env: &dyn Environment) -> Option<PathBuf> {
         .or_else(|| home_dir(env).map(|home| home.join(".config")))
 }
 
+/// The platform's per-user data directory, read from `env` (the rules of the `dirs`
+/// crate's `data_dir`, but injectable): where `oac` keeps what it writes for itself,
+/// such as the usage ledger (in its [`CONFIG_FOLDER`] folder).
+///
+/// - Linux and other Unix: `$XDG_DATA_HOME` when absolute, else `$HOME/.local/share`;
+/// - macOS: `$HOME/Library/Application Support`;
+/// - Windows: `%APPDATA%`.
+///
+/// ```
+/// use oac_config::{MapEnv, data_dir};
+///
+/// # if cfg!(target_os = "linux") {
+/// let env = MapEnv::new().set("HOME", "/home/ada");
+/// assert_eq!(data_dir(&env).unwrap(), std::path::Path::new("/home/ada/.local/share"));
+/// # }
+/// ```
+pub fn data_dir(env: &dyn Environment) -> Option<PathBuf> {
+    if cfg!(windows) {
+        return non_empty(env, "APPDATA").map(PathBuf::from);
+    }
+    if cfg!(target_os = "macos") {
+        return home_dir(env).map(|home| home.join("Library").join("Application Support"));
+    }
+    non_empty(env, "XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| home_dir(env).map(|home| home.join(".local").join("share")))
+}
+
 /// The folder in the platform config dir that holds `config.toml` and key files.
 pub const CONFIG_FOLDER: &str = "oac";
 
@@ -320,6 +349,23 @@ mod tests {
             config_dir(&relative),
             Some(PathBuf::from("/home/ada/.config"))
         );
+    }
+
+    #[test]
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn data_dir_follows_xdg() {
+        let env = MapEnv::new()
+            .set("HOME", "/home/ada")
+            .set("XDG_DATA_HOME", "/data");
+        assert_eq!(data_dir(&env), Some(PathBuf::from("/data")));
+        let relative = MapEnv::new()
+            .set("HOME", "/home/ada")
+            .set("XDG_DATA_HOME", "data");
+        assert_eq!(
+            data_dir(&relative),
+            Some(PathBuf::from("/home/ada/.local/share"))
+        );
+        assert_eq!(data_dir(&MapEnv::new()), None);
     }
 
     #[test]

@@ -88,8 +88,8 @@ pub use builder::ProfileBuilder;
 pub use catalog::{Catalog, CatalogEntry, ModelFamily, SystemPrompt};
 pub use env::{
     CONFIG_FOLDER, ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE,
-    Environment, LEGACY_CONFIG_FOLDER, MapEnv, ProcessEnv, config_dir, default_config_path,
-    path_for_config,
+    Environment, LEGACY_CONFIG_FOLDER, MapEnv, ProcessEnv, config_dir, data_dir,
+    default_config_path, path_for_config,
 };
 pub use file::ConfigFile;
 pub use headers::Headers;

@@ -11,6 +11,7 @@ use oac_config::{
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::record::UsageRecorder;
 
 /// The caller's HTTP client, shown by `Debug` without its settings (its default
 /// headers may hold credentials).
@@ -54,6 +55,22 @@ impl std::fmt::Debug for SharedHttpClient {
 pub struct ClientBuilder {
     profile: ProfileBuilder,
     http_client: Option<SharedHttpClient>,
+    recorder: Option<Recorder>,
+}
+
+/// The recorder to set on the client, shown by `Debug` without its contents.
+struct Recorder(Box<dyn UsageRecorder>);
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UsageRecorder { .. }")
+    }
+}
+
+impl UsageRecorder for Recorder {
+    fn record(&self, record: &crate::RequestRecord) {
+        self.0.record(record);
+    }
 }
 
 impl ClientBuilder {
@@ -68,6 +85,7 @@ impl ClientBuilder {
         ClientBuilder {
             profile: ProfileBuilder::from_profile(profile),
             http_client: None,
+            recorder: None,
         }
     }
 
@@ -286,13 +304,26 @@ impl ClientBuilder {
         self
     }
 
+    /// Tells `recorder` about every request the client completes, once each, with
+    /// its [`RequestRecord`](crate::RequestRecord) (time, host, model, usage, exact
+    /// cost, outcome; never the key, prompt or answer): to keep your own spending
+    /// ledger. See [`UsageRecorder`] for when it is called and an example.
+    pub fn usage_recorder(mut self, recorder: impl UsageRecorder + 'static) -> Self {
+        self.recorder = Some(Recorder(Box::new(recorder)));
+        self
+    }
+
     /// Validates every setting (all problems are reported together) and builds the
     /// client. Warnings (e.g. no key for a remote host) are logged with `tracing`.
     pub fn build(self) -> Result<Client, Error> {
         let profile = self.profile.build()?;
-        match self.http_client {
-            Some(SharedHttpClient(http)) => Client::from_profile_with_http_client(profile, http),
-            None => Client::from_profile(profile),
-        }
+        let client = match self.http_client {
+            Some(SharedHttpClient(http)) => Client::from_profile_with_http_client(profile, http)?,
+            None => Client::from_profile(profile)?,
+        };
+        Ok(match self.recorder {
+            Some(recorder) => client.with_usage_recorder(recorder),
+            None => client,
+        })
     }
 }

@@ -11,6 +11,7 @@ use oac_url::Endpoints;
 use crate::builder::ClientBuilder;
 use crate::chat::ChatBuilder;
 use crate::error::Error;
+use crate::record::{Recording, Seen, UsageRecorder};
 use crate::select::{provider_for, provider_with_http_client};
 use crate::stream::ReplyStream;
 use crate::tracking::SharedTracker;
@@ -53,6 +54,8 @@ pub struct Client {
     tracker: SharedTracker,
     /// The profile the client was built from (`None` around a bare provider).
     profile: Option<Arc<ResolvedProfile>>,
+    /// Where each completed request is recorded, when a recorder is set.
+    recording: Option<Arc<Recording>>,
 }
 
 impl fmt::Debug for Client {
@@ -60,6 +63,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("provider", &self.provider)
             .field("tracker", &self.tracker.snapshot())
+            .field("recording", &self.recording)
             .finish()
     }
 }
@@ -160,7 +164,20 @@ impl Client {
             provider,
             tracker,
             profile: None,
+            recording: None,
         }
+    }
+
+    /// This client with `recorder` told about every request it (and its clones)
+    /// completes, once each: see [`UsageRecorder`] for when, and
+    /// [`ClientBuilder::usage_recorder`] for the builder's way. It replaces a
+    /// recorder set before.
+    #[must_use]
+    pub fn with_usage_recorder(mut self, recorder: impl UsageRecorder + 'static) -> Client {
+        let recording =
+            Recording::new(Arc::new(recorder), &*self.provider, self.profile.as_deref());
+        self.recording = Some(Arc::new(recording));
+        self
     }
 
     /// A fluent chat request for this client: add messages and options, then
@@ -171,6 +188,8 @@ impl Client {
 
     /// Sends `request` and waits for the complete reply (non-streaming).
     pub async fn send(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        // Recorded once: here, or as cut if this future is dropped first.
+        let pending = self.recording.as_ref().map(|r| r.start(false));
         let result = self.provider.chat(request).await;
         self.follow_discovery();
         match result {
@@ -179,9 +198,21 @@ impl Client {
                     Some(report) => self.tracker.record(&report.usage, &report.cost),
                     None => self.tracker.record_unreported(),
                 }
+                if let Some(pending) = pending {
+                    let seen = Seen {
+                        served_model: response.model.as_deref(),
+                        request_id: response.request_id.as_deref(),
+                    };
+                    pending.succeeded(response.usage.as_ref(), seen);
+                }
                 Ok(response)
             }
-            Err(error) => Err(error.into()),
+            Err(error) => {
+                if let Some(pending) = pending {
+                    pending.failed(&error, Seen::default());
+                }
+                Err(error.into())
+            }
         }
     }
 
@@ -189,9 +220,18 @@ impl Client {
     /// byte (a refused key, an unknown model, an unreachable host) come back here,
     /// after retries; errors inside the stream come as items of the stream.
     pub async fn stream(&self, request: ChatRequest) -> Result<ReplyStream, Error> {
+        let pending = self.recording.as_ref().map(|r| r.start(true));
         let inner = self.provider.chat_stream(request).await;
         self.follow_discovery();
-        Ok(ReplyStream::new(inner?, self.tracker.clone()))
+        match inner {
+            Ok(inner) => Ok(ReplyStream::new(inner, self.tracker.clone(), pending)),
+            Err(error) => {
+                if let Some(pending) = pending {
+                    pending.failed(&error, Seen::default());
+                }
+                Err(error.into())
+            }
+        }
     }
 
     /// The tracker measures context use against the window the model info has now
@@ -233,6 +273,7 @@ impl Client {
             provider: Arc::clone(&self.provider),
             tracker: self.tracker.fresh(),
             profile: self.profile.clone(),
+            recording: self.recording.clone(),
         }
     }
 

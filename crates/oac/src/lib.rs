@@ -39,7 +39,9 @@
 //! - [`Client`]: build it from a profile, the environment or a [`ClientBuilder`];
 //!   [`Client::chat`] builds a request fluently ([`ChatBuilder`]) and sends it whole
 //!   ([`ChatResponse`]) or streamed ([`ReplyStream`] of [`StreamEvent`]s);
-//!   [`Client::models`] lists models; [`Client::tracker`] sums usage and exact cost.
+//!   [`Client::models`] lists models; [`Client::tracker`] sums usage and exact cost;
+//!   a [`UsageRecorder`] ([`ClientBuilder::usage_recorder`]) is told about each
+//!   request with its [`RequestRecord`], to keep a spending ledger.
 //! - [`Error`]: every failure, with [`Error::kind`] for programs and a `Display` that
 //!   says what to fix.
 //!
@@ -54,6 +56,7 @@ mod builder;
 mod chat;
 mod client;
 mod error;
+mod record;
 mod select;
 mod stream;
 mod tracking;
@@ -62,6 +65,10 @@ pub use builder::ClientBuilder;
 pub use chat::ChatBuilder;
 pub use client::Client;
 pub use error::Error;
+pub use record::{
+    API_CHAT, MAX_FIELD_BYTES, Outcome, RECORD_FORMAT_VERSION, RecordError, RecordedCost,
+    RequestRecord, UsageRecorder,
+};
 pub use stream::ReplyStream;
 
 /// Profiles, model info, secrets, validation, file/environment loading and import

@@ -9,6 +9,7 @@ use futures_core::Stream;
 use oac_provider::{ChatResponse, ChatStream, StreamEvent, StreamMetadata};
 
 use crate::error::Error;
+use crate::record::{Pending, Seen};
 use crate::tracking::SharedTracker;
 
 /// The events of a streamed reply, as they arrive: a [`Stream`] of
@@ -21,10 +22,15 @@ use crate::tracking::SharedTracker;
 /// after it the stream yields `None` (and [`request_id`](ReplyStream::request_id) and
 /// [`metadata`](ReplyStream::metadata) are gone with the connection). Dropping it
 /// mid-way closes the connection.
+///
+/// The client's [`UsageRecorder`](crate::UsageRecorder), when set, is told once, when
+/// the stream ends, fails, is collected or is dropped.
 pub struct ReplyStream {
     inner: Option<ChatStream>,
     tracker: SharedTracker,
     recorded: bool,
+    /// The record of this request, until it is written.
+    pending: Option<Pending>,
 }
 
 impl fmt::Debug for ReplyStream {
@@ -37,11 +43,12 @@ impl fmt::Debug for ReplyStream {
 }
 
 impl ReplyStream {
-    pub(crate) fn new(inner: ChatStream, tracker: SharedTracker) -> Self {
+    pub(crate) fn new(inner: ChatStream, tracker: SharedTracker, pending: Option<Pending>) -> Self {
         ReplyStream {
             inner: Some(inner),
             tracker,
             recorded: false,
+            pending,
         }
     }
 
@@ -76,8 +83,22 @@ impl ReplyStream {
         };
         let result = inner.collect_response().await;
         match &result {
-            Ok(response) => self.record(response.usage.as_ref()),
-            Err(_) => self.record_unreported(),
+            Ok(response) => {
+                self.record(response.usage.as_ref());
+                if let Some(pending) = self.pending.take() {
+                    let seen = Seen {
+                        served_model: response.model.as_deref(),
+                        request_id: response.request_id.as_deref(),
+                    };
+                    pending.succeeded(response.usage.as_ref(), seen);
+                }
+            }
+            Err(error) => {
+                self.record_unreported();
+                if let Some(pending) = self.pending.take() {
+                    pending.failed(error, Seen::default());
+                }
+            }
         }
         Ok(result?)
     }
@@ -106,6 +127,36 @@ impl ReplyStream {
     fn record_unreported(&mut self) {
         self.record(None);
     }
+
+    /// Notes what the recorder needs from an event that passes.
+    fn note(&mut self, event: &StreamEvent) {
+        let Some(pending) = self.pending.as_mut() else {
+            return;
+        };
+        match event {
+            StreamEvent::Usage(report) => pending.note_usage(report),
+            StreamEvent::Finish(_) => pending.note_finish(),
+            _ => {}
+        }
+    }
+
+    /// Writes the record of this request, if not written yet: `error` when the
+    /// stream failed, else it ended (`ended`) or was dropped.
+    fn end_record(&mut self, error: Option<&oac_provider::Error>, ended: bool) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let inner = self.inner.as_ref();
+        let seen = Seen {
+            served_model: inner.and_then(|s| s.metadata().model.as_deref()),
+            request_id: inner.and_then(ChatStream::request_id),
+        };
+        match error {
+            Some(error) => pending.failed(error, seen),
+            None if ended => pending.succeeded(None, seen),
+            None => pending.dropped(seen),
+        }
+    }
 }
 
 impl Stream for ReplyStream {
@@ -122,17 +173,20 @@ impl Stream for ReplyStream {
                 if let StreamEvent::Usage(report) = &event {
                     this.record(Some(report));
                 }
+                this.note(&event);
                 Poll::Ready(Some(Ok(event)))
             }
             Poll::Ready(Some(Err(error))) => {
                 // An error ends the reply: nothing is read after it, and the
                 // connection is released now rather than when the stream is dropped.
                 this.record_unreported();
+                this.end_record(Some(&error), true);
                 this.inner = None;
                 Poll::Ready(Some(Err(error.into())))
             }
             Poll::Ready(None) => {
                 this.record_unreported();
+                this.end_record(None, true);
                 this.inner = None;
                 Poll::Ready(None)
             }
@@ -143,5 +197,6 @@ impl Stream for ReplyStream {
 impl Drop for ReplyStream {
     fn drop(&mut self) {
         self.record_unreported();
+        self.end_record(None, false);
     }
 }

@@ -49,6 +49,23 @@ pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     from_parts(am.checked_add(bm)?, scale)
 }
 
+/// `a + b` exactly, or `None` when the sum cannot be held exactly — never rounded
+/// (`rust_decimal`'s own `checked_add` rounds near its limits). The rule every sum of
+/// this crate follows, for callers that add up amounts themselves (costs read back
+/// from a ledger).
+///
+/// ```
+/// use oac_pricing::{exact_add, parse_price, Decimal};
+///
+/// let sum = exact_add(parse_price("0.0025")?, parse_price("0.003")?);
+/// assert_eq!(sum.unwrap().to_string(), "0.0055");
+/// assert_eq!(exact_add(Decimal::MAX, Decimal::ONE), None);
+/// # Ok::<(), oac_pricing::PriceError>(())
+/// ```
+pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    add(a, b)
+}
+
 /// The exact sum of `values`, or `None` when it cannot be held exactly.
 pub(crate) fn sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
     values.into_iter().try_fold(Decimal::ZERO, add)

@@ -40,7 +40,8 @@
 //!   "Not reported" is `None`, never zero.
 //! - Cost: [`cost`] applies the formula and returns a [`Cost`]: an exact
 //!   [`CostBreakdown`] or an [`UnknownCost`] saying which price is missing.
-//! - Totals: [`Tracker`] sums usage and cost over many requests, exactly.
+//! - Totals: [`Tracker`] sums usage and cost over many requests, exactly;
+//!   [`exact_add`] adds two amounts by the same rule.
 //! - Display: [`format_usd`] rounds for people; [`exact_string`] is for machines.
 //!
 //! # Exactness
@@ -70,6 +71,7 @@ pub use cost::{
 };
 pub use display::{exact_string, format_tokens, format_usd, format_usd_places, round_usd};
 pub use error::PriceError;
+pub use exact::exact_add;
 pub use price::parse_price;
 pub use prices::{ModelPrices, PriceKind, PriceTier};
 pub use reader::{UsageReading, find_usage, find_usage_str, read_usage, read_usage_str};

@@ -141,6 +141,32 @@ pub fn check_file(path: &Path, kind: FileKind) -> Result<u64, FileError> {
     Ok(meta.len())
 }
 
+/// Checks, without opening it, that `path` is a regular file, with no size cap, and
+/// returns its size: for a file that grows without bound by design (the usage
+/// ledger), which is appended to, or read as a stream by a caller that bounds what
+/// it keeps. A FIFO or a device there would block or never end, so it is refused.
+///
+/// ```
+/// use oac_provider::files::{FileError, check_regular};
+///
+/// assert!(matches!(check_regular("/dev/zero".as_ref()), Err(FileError::NotAFile { .. })));
+/// ```
+pub fn check_regular(path: &Path) -> Result<u64, FileError> {
+    let meta = fs::metadata(path)?;
+    match not_regular(&meta) {
+        Some(what) => Err(FileError::NotAFile { what }),
+        None => Ok(meta.len()),
+    }
+}
+
+/// Opens the regular file at `path` for reading as a stream, with no size cap
+/// (see [`check_regular`]): the caller reads it piece by piece and bounds what it
+/// keeps (the usage ledger is read line by line, each line capped).
+pub fn open_regular(path: &Path) -> Result<fs::File, FileError> {
+    check_regular(path)?;
+    Ok(fs::File::open(path)?)
+}
+
 /// [`read_capped`] as UTF-8 text; text that is not UTF-8 is an [`FileError::Io`]
 /// of kind `InvalidData`.
 pub fn read_capped_string(path: &Path, kind: FileKind) -> Result<String, FileError> {

@@ -2,45 +2,70 @@
 
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Arc;
 
 use oac::pricing::format_tokens;
 use oac::provider::budget;
 use oac::provider::files::{FileKind, ShownPath, read_capped, read_text_capped};
-use oac::{ChatRequest, ContentPart, KnownModel};
+use oac::{ChatRequest, Client, ContentPart, KnownModel};
 
 use crate::args::{ChatArgs, GlobalArgs};
 use crate::failure::Failure;
+use crate::ledger::Ledger;
 use crate::output::Output;
-use crate::reply;
+use crate::reply::{self, Shown};
 use crate::setup::{self, Need};
+use crate::spinner::Spinner;
 
-pub async fn run(global: &GlobalArgs, args: &ChatArgs, out: &mut Output) -> Result<(), Failure> {
+pub async fn run(
+    global: &GlobalArgs,
+    args: &ChatArgs,
+    ledger: &Arc<Ledger>,
+    out: &mut Output,
+) -> Result<(), Failure> {
     out.set_raw(args.raw);
     let loaded = setup::load(global, Need::Model, out)?;
     let streaming = loaded.profile.streaming() && !args.no_stream;
-    let client = setup::client_for(loaded.profile)?;
+    let client = ledger.attach(setup::client_for(loaded.profile)?);
     let prompt = prompt(args, out)?;
     let request = request(args, prompt)?;
     let host = setup::host_of(&client);
 
-    let mut spinner = out.spinner(format!("connecting to {host}…"));
+    let spinner = out.spinner(format!("connecting to {host}…"));
     // Discovery runs here (once), so the budget is checked against the server's
     // window before anything is sent.
     let known = client.known_model().await;
     warn_if_too_long(out, &request, client.model(), &known);
-    let shown = if streaming {
-        let stream = client.stream(request).await?;
-        spinner.set_message("waiting for the first token…");
-        reply::show_stream(out, stream, spinner).await?
-    } else {
-        spinner.set_message(format!("waiting for {host} to answer…"));
-        let response = client.send(request).await?;
-        spinner.stop();
-        reply::show_response(out, &response)?
+    // Ctrl-C drops the request (and its stream): the ledger records it as cut,
+    // with what usage came, before `oac` exits.
+    let shown = tokio::select! {
+        shown = send(&client, request, streaming, &host, spinner, out) => shown?,
+        Ok(()) = tokio::signal::ctrl_c() => return Err(Failure::Interrupted),
     };
     // Discovery ran with the request: this asks nothing more of the server.
     let known = client.known_model().await;
     reply::show_end(out, &shown, &known)
+}
+
+/// Sends the request and shows the reply as it comes.
+async fn send(
+    client: &Client,
+    request: ChatRequest,
+    streaming: bool,
+    host: &str,
+    mut spinner: Spinner,
+    out: &mut Output,
+) -> Result<Shown, Failure> {
+    if streaming {
+        let stream = client.stream(request).await?;
+        spinner.set_message("waiting for the first token…");
+        reply::show_stream(out, stream, spinner).await
+    } else {
+        spinner.set_message(format!("waiting for {host} to answer…"));
+        let response = client.send(request).await?;
+        spinner.stop();
+        reply::show_response(out, &response)
+    }
 }
 
 /// Warns when the prompt and the reserved output exceed the context window. Ollama

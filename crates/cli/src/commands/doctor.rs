@@ -3,6 +3,7 @@
 //! failure, the one-line fix. The first failure decides the exit code; the checks
 //! after it are skipped.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use oac::config::{EffortSupport, ProblemKind};
@@ -16,6 +17,7 @@ use super::resolve::provider_line;
 use crate::args::GlobalArgs;
 use crate::failure::{Failure, exit_code};
 use crate::fixes::{closest_model, fix_for};
+use crate::ledger::Ledger;
 use crate::model_info;
 use crate::output::{Output, record};
 use crate::redact;
@@ -200,7 +202,11 @@ enum KeyEvidence {
     ModelMissing(Error),
 }
 
-pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
+pub async fn run(
+    global: &GlobalArgs,
+    ledger: &Arc<Ledger>,
+    out: &mut Output,
+) -> Result<(), Failure> {
     let mut doctor = Doctor {
         out,
         next: 0,
@@ -250,7 +256,8 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     };
     let profile = loaded.profile.clone();
     let client = match Client::from_profile(loaded.profile) {
-        Ok(client) => client,
+        // The checks' own chats cost money too: they are recorded like any other.
+        Ok(client) => ledger.attach(client),
         Err(error) => {
             doctor.fail_with(Check::Config, &error, &profile)?;
             return doctor.finish("after the failure above");
