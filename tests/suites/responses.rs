@@ -371,3 +371,27 @@ async fn an_azure_deployment_url_sends_the_deployment_as_the_model() {
     assert_eq!(request.body.as_ref().unwrap()["model"], json!("gpt5-prod"));
     assert_eq!(WireApi::Responses.as_str(), "responses");
 }
+
+#[tokio::test]
+async fn the_usage_recorder_names_the_responses_api() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("ok").usage_tokens(10, 2));
+    let records = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = records.clone();
+    let client = Client::builder()
+        .base_url(sim.base_url())
+        .model("gpt-5")
+        .api(ApiChoice::Responses)
+        .discover_model_info(false)
+        .model_info(model_info())
+        .usage_recorder(move |record: &oac::RequestRecord| {
+            sink.lock().unwrap().push(record.clone())
+        })
+        .build()
+        .unwrap();
+    client.chat().user("x").send().await.unwrap();
+    let records = records.lock().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].api, "responses");
+    assert_eq!(records[0].usage.as_ref().unwrap().output_total, 2);
+}

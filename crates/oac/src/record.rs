@@ -24,7 +24,8 @@ pub const RECORD_FORMAT_VERSION: u64 = 1;
 /// `…`), so one record always stays a short line.
 pub const MAX_FIELD_BYTES: usize = 256;
 
-/// The [`RequestRecord::api`] of a chat-completions request.
+/// The [`RequestRecord::api`] of a chat-completions request (a Responses API
+/// request records `"responses"`, [`WireApi::as_str`](oac_url::WireApi::as_str)).
 pub const API_CHAT: &str = "chat";
 
 /// One request as the spending ledger records it (format `"v":1`, documented in
@@ -38,7 +39,8 @@ pub const API_CHAT: &str = "chat";
 pub struct RequestRecord {
     /// When the request was sent, to the millisecond (written as UTC, RFC 3339).
     pub time: SystemTime,
-    /// Which API: [`API_CHAT`] (`"chat"`) for chat completions.
+    /// Which API: [`API_CHAT`] (`"chat"`) for chat completions, `"responses"` for
+    /// the Responses API.
     pub api: String,
     /// Whether the reply was streamed.
     pub streamed: bool,
@@ -397,6 +399,8 @@ pub(crate) struct Recording {
     profile: Option<String>,
     host: String,
     model: String,
+    /// `chat` or `responses`.
+    api: &'static str,
     /// Masked out of every text a server sends back (request id, model name).
     key: Option<SecretString>,
 }
@@ -422,9 +426,14 @@ impl Recording {
             profile: None,
             host: String::new(),
             model: String::new(),
+            api: provider.api().as_str(),
             key,
         };
-        recording.host = recording.clean(&host_of(&provider.endpoints().chat));
+        let url = provider
+            .endpoints()
+            .url_for(provider.api())
+            .unwrap_or(&provider.endpoints().chat);
+        recording.host = recording.clean(&host_of(url));
         if oac_url::looks_like_key(&recording.host) {
             recording.host = oac_url::MASK.to_owned();
         }
@@ -554,7 +563,7 @@ impl Pending {
             .filter(|model| *model != recording.model);
         RequestRecord {
             time: self.time,
-            api: API_CHAT.to_owned(),
+            api: recording.api.to_owned(),
             streamed: self.streamed,
             profile: recording.profile.clone(),
             host: recording.host.clone(),

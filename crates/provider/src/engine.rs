@@ -85,6 +85,10 @@ macro_rules! provider_via_engine {
                 &self.engine.endpoints
             }
 
+            fn api(&self) -> oac_url::WireApi {
+                self.engine.api()
+            }
+
             async fn chat(
                 &self,
                 request: $crate::request::ChatRequest,
@@ -169,6 +173,11 @@ impl Engine {
             fallbacks: Mutex::new(BTreeSet::new()),
             tools_refused: Mutex::new(None),
         })
+    }
+
+    /// Which API chat requests go through.
+    pub(crate) fn api(&self) -> WireApi {
+        self.api
     }
 
     fn request_headers(request: &ChatRequest) -> Result<HeaderMap, Error> {

@@ -69,6 +69,11 @@ pub trait Provider: Send + Sync + fmt::Debug {
     /// The URLs this provider calls.
     fn endpoints(&self) -> &Endpoints;
 
+    /// Which API chat requests go through (default: chat completions).
+    fn api(&self) -> oac_url::WireApi {
+        oac_url::WireApi::Chat
+    }
+
     /// A complete (non-streaming) reply.
     async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error>;
 
