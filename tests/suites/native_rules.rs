@@ -379,12 +379,12 @@ fn image_to_a_model_without_images_is_refused() {
 
 #[test]
 fn unknown_id_follows_the_rules_its_name_implies() {
-    let provider = OpenAiNative::new(profile("o3-pro")).unwrap();
+    let provider = OpenAiNative::new(profile("o7-mini")).unwrap();
     assert!(!provider.is_known_model());
     assert!(provider.native_model().reasoning);
     let request = assistant_request().reasoning_effort(ReasoningEffort::High);
     let b = body_for(provider.shaping_rules(), &request, Streaming::Off);
-    assert_eq!(b["model"], "o3-pro");
+    assert_eq!(b["model"], "o7-mini");
     assert_eq!(b["messages"][0]["role"], "developer");
     assert!(b.get("temperature").is_none());
     // Its levels are unknown, so the server decides.
