@@ -72,7 +72,10 @@ async fn a_whole_reply_comes_back_from_llmocks_responses_endpoint() {
     let usage = reply.usage.expect("llmock reports usage").usage;
     assert!(usage.input_total > 0 && usage.output_total > 0, "{usage:?}");
 
-    assert!(server.chat_requests().is_empty(), "chat completions was used");
+    assert!(
+        server.chat_requests().is_empty(),
+        "chat completions was used"
+    );
     let body = responses_body(&server, 0);
     assert_eq!(body["model"], MODEL);
     assert_eq!(body["instructions"], "Be brief.");
@@ -125,7 +128,11 @@ async fn tool_loop(client: &Client) -> (oac::ChatResponse, oac::ChatResponse) {
         .collect_response()
         .await
         .unwrap();
-    assert_eq!(first.finish_reason, Some(FinishReason::ToolCalls), "{first:?}");
+    assert_eq!(
+        first.finish_reason,
+        Some(FinishReason::ToolCalls),
+        "{first:?}"
+    );
     let call = first.tool_calls[0].clone();
     assert_eq!(call.name, "get_weather");
     let arguments = call.arguments_json().expect("assembled arguments are JSON");
@@ -183,7 +190,8 @@ async fn a_tool_result_goes_back_as_a_function_call_output_item() {
 #[tokio::test]
 async fn a_reply_cut_at_max_output_tokens_is_finish_length() {
     let server = Llmock::start();
-    server.script_responses(json!([{"type": "reply", "text": "Partial", "finish_reason": "length"}]));
+    server
+        .script_responses(json!([{"type": "reply", "text": "Partial", "finish_reason": "length"}]));
     let reply = responses_client(&server)
         .chat()
         .user("A long answer")
@@ -210,7 +218,11 @@ async fn a_401_is_an_invalid_key_and_is_not_retried() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidApiKey);
     assert_eq!(error.status(), Some(401));
-    assert_eq!(server.responses_requests().len(), 1, "a 401 must not be retried");
+    assert_eq!(
+        server.responses_requests().len(),
+        1,
+        "a 401 must not be retried"
+    );
     assert_resilient(&server);
 }
 
@@ -232,7 +244,9 @@ async fn an_unknown_model_is_model_not_found() {
 #[tokio::test]
 async fn a_429_waits_for_retry_after_then_succeeds() {
     let server = Llmock::start();
-    server.script_responses(json!([{"type": "fail", "status": 429, "retry_after": 0.05, "times": 1}]));
+    server.script_responses(
+        json!([{"type": "fail", "status": 429, "retry_after": 0.05, "times": 1}]),
+    );
     let reply = responses_client(&server)
         .chat()
         .user("Try again")
@@ -248,7 +262,8 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
 #[tokio::test]
 async fn a_stream_cut_before_response_completed_is_an_error_not_a_short_answer() {
     let server = Llmock::start();
-    server.script_responses(json!([{"type": "stream_fault", "kind": "truncate", "after_chunks": 4}]));
+    server
+        .script_responses(json!([{"type": "stream_fault", "kind": "truncate", "after_chunks": 4}]));
     let client = responses_client(&server);
     let mut stream = client
         .chat()
@@ -348,7 +363,9 @@ async fn litellm_forwards_the_responses_api_whole_and_streamed() {
         .await
         .unwrap_or_else(|e| panic!("{e}\n--- LiteLLM log\n{}", proxy.log()));
     assert!(
-        streamed.text().contains("You said: Stream through the gateway"),
+        streamed
+            .text()
+            .contains("You said: Stream through the gateway"),
         "{streamed:?}"
     );
     assert_eq!(streamed.finish_reason, Some(FinishReason::Stop));

@@ -286,6 +286,8 @@ fn map_usage(object: &Map<String, Value>, warnings: &mut Vec<UsageWarning>) -> O
         input_audio: input_audio.unwrap_or(0),
         output_audio: output_audio.unwrap_or(0),
         reported_cost,
+        // The tier is said beside the usage, not in it: the provider adds it.
+        service_tier: None,
     })
 }
 

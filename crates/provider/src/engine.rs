@@ -20,6 +20,7 @@ use crate::classify::{self, Exchange, Purpose};
 use crate::error::Error;
 use crate::fallback::Fallback;
 use crate::models::{ListProblem, parse_models};
+use crate::options::ServiceTier;
 use crate::request::ChatRequest;
 use crate::response::{ChatResponse, ModelEntry};
 use crate::responses::shape::build_responses_body;
@@ -362,7 +363,8 @@ impl Engine {
         let url = self
             .transport
             .url_with(&self.chat_url, &request.extra_query);
-        let exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
+        let mut exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
+        exchange.service_tier = request.service_tier.map(ServiceTier::as_str);
         let prepared = Prepared {
             method: Method::POST,
             url,
