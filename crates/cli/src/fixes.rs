@@ -47,12 +47,7 @@ pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {
 
 /// `did you mean `…`?` for a model id, from the ids the provider lists.
 pub fn closest_model<'a>(model: &str, ids: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted = model.to_ascii_lowercase();
-    ids.into_iter()
-        .map(|id| (strsim::jaro_winkler(&wanted, &id.to_ascii_lowercase()), id))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, id)| id)
+    oac::pricing::closest(model, ids)
 }
 
 #[cfg(test)]

@@ -64,6 +64,7 @@ mod reader;
 mod table;
 mod tracker;
 mod usage;
+mod words;
 
 pub use cost::{
     AppliedPrices, AppliedTier, BilledTokens, Cost, CostBreakdown, PriceFallback, UnknownCost,
@@ -78,6 +79,7 @@ pub use reader::{UsageReading, find_usage, find_usage_str, read_usage, read_usag
 pub use rust_decimal::Decimal;
 pub use tracker::{ContextUse, TrackedCost, Tracker};
 pub use usage::{Usage, UsageWarning};
+pub use words::closest;
 
 /// The examples of README.md, compiled and run as doc tests so they stay true.
 #[cfg(doctest)]
