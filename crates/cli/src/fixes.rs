@@ -3,6 +3,13 @@
 use oac::url::EndpointKind;
 use oac::{Error, ErrorKind, ResolvedProfile};
 
+/// The fix when the configuration does not load.
+pub const FIX_CONFIG: &str = "fix each problem listed: each names its field and what to change";
+
+/// The fix when only the URL of an otherwise valid configuration is wrong.
+pub const FIX_URL: &str =
+    "type the base URL as the provider documents it, e.g. https://api.provider.com/v1";
+
 /// What the user should do about `error`, given the profile in use.
 pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {
     match error.kind() {

@@ -1290,7 +1290,12 @@ async fn doctor_pings_reasoning_models_with_room_and_the_lowest_effort() {
         "a ping cut at its limit still passes: {}",
         ran.shown()
     );
-    let chats = sim.requests_to("/chat/completions");
+    // The host check's HEAD has no body; the chats are the POSTs.
+    let chats: Vec<_> = sim
+        .requests_to("/chat/completions")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
     assert!(!chats.is_empty(), "{}", ran.shown());
     for chat in chats {
         let body = chat.body.unwrap();

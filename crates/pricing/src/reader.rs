@@ -414,7 +414,6 @@ fn whole_count(value: f64) -> Option<u64> {
         Some(0)
     } else if value.is_finite() && value.fract() == 0.0 && value < LIMIT {
         // Exact: `value` is whole and within range (checked just above).
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         Some(value as u64)
     } else {
         None

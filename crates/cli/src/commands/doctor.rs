@@ -4,19 +4,18 @@
 //! after it are skipped.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use oac::config::{EffortSupport, ProblemKind};
 use oac::url::Url;
 use oac::{
     ChatRequest, ChatResponse, Client, Cost, Error, ErrorKind, Loader, ModelEntry, ModelInfo,
-    ReasoningEffort, ResolvedProfile, StreamEvent, UsageReport, format_usd,
+    Reach, ReasoningEffort, ResolvedProfile, StreamEvent, UsageReport, format_usd,
 };
 
 use super::resolve::provider_line;
 use crate::args::GlobalArgs;
 use crate::failure::{Failure, exit_code};
-use crate::fixes::{closest_model, fix_for};
+use crate::fixes::{FIX_CONFIG, FIX_URL, closest_model, fix_for};
 use crate::ledger::Ledger;
 use crate::model_info;
 use crate::output::{Output, record};
@@ -89,6 +88,17 @@ enum Outcome {
 }
 
 impl Outcome {
+    /// A configuration that does not load: exit code and kind of a config error.
+    fn config_failed(error: &oac::ConfigError, fix: &str) -> Outcome {
+        Outcome::Fail {
+            detail: error.to_string(),
+            fix: fix.to_owned(),
+            code: exit_code(ErrorKind::Config),
+            kind: ErrorKind::Config.as_str(),
+            status: None,
+        }
+    }
+
     /// The failure of a request: the error, its fix, its exit code, kind and status.
     fn failed(error: &Error, fix: String) -> Outcome {
         Outcome::Fail {
@@ -228,28 +238,9 @@ pub async fn run(
                     Check::Config,
                     Outcome::Pass("valid apart from the URL".into()),
                 )?;
-                doctor.report(
-                    Check::Url,
-                    Outcome::Fail {
-                        detail: error.to_string(),
-                        fix: "type the base URL as the provider documents it, e.g. https://api.provider.com/v1".into(),
-                        code: 2,
-                        kind: "config",
-                        status: None,
-                    },
-                )?;
+                doctor.report(Check::Url, Outcome::config_failed(&error, FIX_URL))?;
             } else {
-                doctor.report(
-                    Check::Config,
-                    Outcome::Fail {
-                        detail: error.to_string(),
-                        fix: "fix each problem listed: each names its field and what to change"
-                            .into(),
-                        code: 2,
-                        kind: "config",
-                        status: None,
-                    },
-                )?;
+                doctor.report(Check::Config, Outcome::config_failed(&error, FIX_CONFIG))?;
             }
             return doctor.finish("after the failure above");
         }
@@ -322,12 +313,20 @@ pub async fn run(
         },
     )?;
 
-    // 3: the host answers on its port.
-    let host_outcome = host_reachable(&endpoints.chat, &profile).await;
-    let host_failed = matches!(host_outcome, Outcome::Fail { .. });
-    doctor.report(Check::Host, host_outcome)?;
-    if host_failed {
-        return doctor.finish("after the failure above");
+    // 3: the host answers, through the same client as a chat (proxy rules, TLS,
+    // timeouts): the facade asks, the CLI only words the outcome.
+    let mut spinner = doctor.out.spinner("reaching the host…");
+    let reached = client.reach().await;
+    spinner.stop();
+    match reached {
+        Ok(reach) => doctor.report(
+            Check::Host,
+            Outcome::Pass(reach_detail(&reach, &endpoints.chat, &profile)),
+        )?,
+        Err(error) => {
+            doctor.fail_with(Check::Host, &error, &profile)?;
+            return doctor.finish("after the failure above");
+        }
     }
 
     // 4: the key is accepted.
@@ -461,90 +460,25 @@ fn lowest_effort(support: &EffortSupport) -> Option<ReasoningEffort> {
     }
 }
 
-async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
-    let Some(host) = url
-        .host_str()
-        .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
-    else {
-        return Outcome::Fail {
-            detail: format!("{url} names no host"),
-            fix: "give the base URL with its host, e.g. https://api.provider.com/v1".into(),
-            code: 2,
-            kind: "config",
-            status: None,
-        };
-    };
+/// What the host check says of a server that answered.
+fn reach_detail(reach: &Reach, url: &Url, profile: &ResolvedProfile) -> String {
+    let host = url.host_str().unwrap_or("the host");
     let port = url.port_or_known_default().unwrap_or(443);
-    if let Some(proxy) = proxy_in_use(profile, url) {
-        return Outcome::Skip(format!(
-            "requests go through the proxy {proxy}; the next check reaches {host} through it"
-        ));
-    }
-    let timeout = profile.timeouts().connect.min(Duration::from_secs(10));
-    let fix = "check that the server is running and that the host and port of the base URL are right (`oac resolve`)";
-    let addresses =
-        match tokio::time::timeout(timeout, tokio::net::lookup_host((host.as_str(), port))).await {
-            Ok(Ok(addresses)) => addresses.collect::<Vec<_>>(),
-            Ok(Err(error)) => {
-                return Outcome::Fail {
-                    detail: format!("cannot resolve the host name {host}: {error}"),
-                    fix: "check the spelling of the host in the base URL, and the network's DNS"
-                        .into(),
-                    code: 6,
-                    kind: "connection",
-                    status: None,
-                };
-            }
-            Err(_) => {
-                return Outcome::Fail {
-                    detail: format!("looking up {host} took longer than {} s", timeout.as_secs()),
-                    fix: "check the network's DNS".into(),
-                    code: 6,
-                    kind: "timeout",
-                    status: None,
-                };
-            }
-        };
-    let mut last_error = format!("{host} has no address");
-    for address in addresses {
-        match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(address)).await {
-            Ok(Ok(_)) => return Outcome::Pass(format!("{host}:{port} accepts connections")),
-            Ok(Err(error)) => last_error = format!("cannot connect to {host}:{port}: {error}"),
-            Err(_) => {
-                last_error = format!(
-                    "connecting to {host}:{port} took longer than {} s",
-                    timeout.as_secs()
-                );
-            }
+    let through = profile
+        .proxy()
+        .map(|proxy| {
+            format!(
+                " through the proxy {}",
+                oac::url::masked_text(proxy, &redact::secrets(profile))
+            )
+        })
+        .unwrap_or_default();
+    match reach {
+        Reach::Answered { status } => {
+            format!("{host}:{port} answers HTTP requests{through} (HEAD → {status})")
         }
+        _ => "not checked by this provider; the next check reaches it".to_owned(),
     }
-    Outcome::Fail {
-        detail: last_error,
-        fix: fix.into(),
-        code: 6,
-        kind: "connection",
-        status: None,
-    }
-}
-
-/// The proxy requests to `url` go through, if any (the profile's, or the environment's
-/// for hosts that are not this machine).
-fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
-    if let Some(proxy) = profile.proxy() {
-        return Some(oac::url::masked_text(proxy, &redact::secrets(profile)));
-    }
-    if oac::url::is_loopback(url) {
-        return None;
-    }
-    let names: &[&str] = if url.scheme() == "https" {
-        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-    } else {
-        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-    };
-    names
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-        .map(|_| "set in the environment".to_owned())
 }
 
 /// Asks the models list (when there is one), else a short chat.
