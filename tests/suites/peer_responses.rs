@@ -3,9 +3,10 @@
 //! that forwards `/v1/responses` to llmock. Both are servers nobody here wrote,
 //! installed by `cargo xtask test`.
 //!
-//! Of the real servers that install here, llmock (0.2.2) and LiteLLM's proxy serve the
-//! Responses API; llama.cpp's `llama-server` does not (chat completions only), and
-//! aimock is not installed by this workspace's suites.
+//! Of the real servers `cargo xtask test` installs, both serve the Responses API:
+//! llmock (its `openai_responses` router, typed events as the `openai` SDK expects)
+//! and LiteLLM's proxy (which forwards `/v1/responses` to llmock here). llama.cpp's
+//! server and aimock are not installed by these suites, so they are not checked.
 // Test helpers: a failed setup is a failed test, so panicking is the right answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
