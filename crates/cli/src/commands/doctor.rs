@@ -212,6 +212,22 @@ enum KeyEvidence {
     ModelMissing(Error),
 }
 
+/// A step's result: go on with what it found, or stop (its failure is reported).
+enum Step<T> {
+    Go(T),
+    Stop,
+}
+
+/// Unwraps a [`Step`], or ends the run after the failure it reported.
+macro_rules! go_or_finish {
+    ($doctor:expr, $step:expr) => {
+        match $step? {
+            Step::Go(value) => value,
+            Step::Stop => return $doctor.finish("after the failure above"),
+        }
+    };
+}
+
 pub async fn run(
     global: &GlobalArgs,
     ledger: &Arc<Ledger>,
@@ -223,8 +239,37 @@ pub async fn run(
         failed: None,
         warnings: 0,
     };
+    let (profile, client) = go_or_finish!(doctor, config_check(&mut doctor, global, ledger));
+    url_check(&mut doctor, &profile)?;
+    go_or_finish!(doctor, host_check(&mut doctor, &client, &profile).await);
+    let evidence = go_or_finish!(doctor, key_check(&mut doctor, &client, &profile).await);
+    let answered = go_or_finish!(
+        doctor,
+        model_step(&mut doctor, &client, &profile, evidence).await
+    );
+    let usage = go_or_finish!(
+        doctor,
+        streaming_check(&mut doctor, &client, &profile, answered).await
+    );
+    doctor.report(
+        Check::Usage,
+        usage_outcome(usage.as_ref(), profile.streaming()),
+    )?;
+    // What the checks' own requests taught the client (a refused parameter).
+    for fallback in client.known_model().await.fallbacks {
+        doctor.out.warn(&format!(
+            "remembered for this endpoint and model: {fallback}"
+        ));
+    }
+    doctor.finish("after the failure above")
+}
 
-    // 1 and 2: the configuration, and the URL it resolves to.
+/// 1: the configuration loads (2, the URL, fails here when it is the only problem).
+fn config_check(
+    doctor: &mut Doctor<'_>,
+    global: &GlobalArgs,
+    ledger: &Arc<Ledger>,
+) -> Result<Step<(ResolvedProfile, Client)>, Failure> {
     let loaded = match Loader::new().overrides(global.overrides()).load() {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -242,7 +287,7 @@ pub async fn run(
             } else {
                 doctor.report(Check::Config, Outcome::config_failed(&error, FIX_CONFIG))?;
             }
-            return doctor.finish("after the failure above");
+            return Ok(Step::Stop);
         }
     };
     let profile = loaded.profile.clone();
@@ -251,7 +296,7 @@ pub async fn run(
         Ok(client) => ledger.attach(client),
         Err(error) => {
             doctor.fail_with(Check::Config, &error, &profile)?;
-            return doctor.finish("after the failure above");
+            return Ok(Step::Stop);
         }
     };
     let name = profile.name().as_ref().map_or_else(
@@ -273,8 +318,13 @@ pub async fn run(
     for warning in &loaded.warnings {
         doctor.out.warn(&warning.to_string());
     }
+    Ok(Step::Go((profile, client)))
+}
+
+/// 2: the URLs the profile resolves to (a warning when the key would travel in clear).
+fn url_check(doctor: &mut Doctor<'_>, profile: &ResolvedProfile) -> Result<(), Failure> {
     let endpoints = &profile.endpoints();
-    let secrets = redact::secrets(&profile);
+    let secrets = redact::secrets(profile);
     let models = match endpoints.models_masked(&secrets) {
         Some(url) => format!("models {url}"),
         None => format!(
@@ -311,33 +361,46 @@ pub async fn run(
         } else {
             Outcome::Pass(url_detail)
         },
-    )?;
+    )
+}
 
-    // 3: the host answers, through the same client as a chat (proxy rules, TLS,
-    // timeouts): the facade asks, the CLI only words the outcome.
+/// 3: the host answers, through the same client as a chat (proxy rules, TLS,
+/// timeouts): the facade asks, the CLI only words the outcome.
+async fn host_check(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+) -> Result<Step<()>, Failure> {
     let mut spinner = doctor.out.spinner("reaching the host…");
     let reached = client.reach().await;
     spinner.stop();
     match reached {
-        Ok(reach) => doctor.report(
-            Check::Host,
-            Outcome::Pass(reach_detail(&reach, &endpoints.chat, &profile)),
-        )?,
+        Ok(reach) => {
+            let detail = reach_detail(&reach, &profile.endpoints().chat, profile);
+            doctor.report(Check::Host, Outcome::Pass(detail))?;
+            Ok(Step::Go(()))
+        }
         Err(error) => {
-            doctor.fail_with(Check::Host, &error, &profile)?;
-            return doctor.finish("after the failure above");
+            doctor.fail_with(Check::Host, &error, profile)?;
+            Ok(Step::Stop)
         }
     }
+}
 
-    // 4: the key is accepted.
+/// 4: the key is accepted.
+async fn key_check(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+) -> Result<Step<KeyEvidence>, Failure> {
     let mut spinner = doctor.out.spinner("checking the key…");
-    let evidence = key_evidence(&client).await;
+    let evidence = key_evidence(client).await;
     spinner.stop();
     let evidence = match evidence {
         Ok(evidence) => evidence,
         Err(error) => {
-            doctor.fail_with(Check::Key, &error, &profile)?;
-            return doctor.finish("after the failure above");
+            doctor.fail_with(Check::Key, &error, profile)?;
+            return Ok(Step::Stop);
         }
     };
     let keyless = profile.api_key().is_none();
@@ -355,68 +418,73 @@ pub async fn run(
             }
         }),
     )?;
+    Ok(Step::Go(evidence))
+}
 
-    // 5: the model exists.
+/// 5: the model exists; the chat that showed it, if one did.
+async fn model_step(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+    evidence: KeyEvidence,
+) -> Result<Step<Option<ChatResponse>>, Failure> {
     let mut spinner = doctor.out.spinner("checking the model…");
-    let model = model_check(&client, &profile, evidence).await;
+    let (outcome, answered) = model_check(client, profile, evidence).await;
     spinner.stop();
-    let (outcome, answered) = model;
     let outcome = match outcome {
-        Outcome::Pass(detail) => Outcome::Pass(with_model_info(detail, &client).await),
+        Outcome::Pass(detail) => Outcome::Pass(with_model_info(detail, client).await),
         other => other,
     };
-    let model_failed = matches!(outcome, Outcome::Fail { .. });
+    let failed = matches!(outcome, Outcome::Fail { .. });
     doctor.report(Check::Model, outcome)?;
-    if model_failed {
-        return doctor.finish("after the failure above");
-    }
-
-    // 6: streaming works; 7: usage is reported.
-    let usage: Option<UsageReport>;
-    if profile.streaming() {
-        let mut spinner = doctor.out.spinner("checking streaming…");
-        let streamed = stream_check(&client).await;
-        spinner.stop();
-        match streamed {
-            Ok((events, report)) => {
-                doctor.report(
-                    Check::Streaming,
-                    Outcome::Pass(format!("{events} events, ended properly")),
-                )?;
-                usage = report;
-            }
-            Err(error) => {
-                doctor.fail_with(Check::Streaming, &error, &profile)?;
-                return doctor.finish("after the failure above");
-            }
-        }
+    Ok(if failed {
+        Step::Stop
     } else {
+        Step::Go(answered)
+    })
+}
+
+/// 6: streaming works (skipped when the profile turns it off); the usage that came,
+/// for 7.
+async fn streaming_check(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+    answered: Option<ChatResponse>,
+) -> Result<Step<Option<UsageReport>>, Failure> {
+    if !profile.streaming() {
         doctor.report(
             Check::Streaming,
             Outcome::Skip("streaming = false in the profile: replies come whole".into()),
         )?;
-        usage = match answered {
+        let usage = match answered {
             Some(response) => response.usage,
             None => match client.send(ping(client.model_info())).await {
                 Ok(response) => response.usage,
                 Err(error) => {
-                    doctor.fail_with(Check::Usage, &error, &profile)?;
-                    return doctor.finish("after the failure above");
+                    doctor.fail_with(Check::Usage, &error, profile)?;
+                    return Ok(Step::Stop);
                 }
             },
         };
+        return Ok(Step::Go(usage));
     }
-    doctor.report(
-        Check::Usage,
-        usage_outcome(usage.as_ref(), profile.streaming()),
-    )?;
-    // What the checks' own requests taught the client (a refused parameter).
-    for fallback in client.known_model().await.fallbacks {
-        doctor.out.warn(&format!(
-            "remembered for this endpoint and model: {fallback}"
-        ));
+    let mut spinner = doctor.out.spinner("checking streaming…");
+    let streamed = stream_check(client).await;
+    spinner.stop();
+    match streamed {
+        Ok((events, report)) => {
+            doctor.report(
+                Check::Streaming,
+                Outcome::Pass(format!("{events} events, ended properly")),
+            )?;
+            Ok(Step::Go(report))
+        }
+        Err(error) => {
+            doctor.fail_with(Check::Streaming, &error, profile)?;
+            Ok(Step::Stop)
+        }
     }
-    doctor.finish("after the failure above")
 }
 
 /// `detail` with the model info (each field's source) and what discovery asked the
