@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::exact;
-use crate::prices::{ModelPrices, PriceKind, is_negative};
+use crate::prices::{ModelPrices, PriceKind, PriceTier, is_negative};
 use crate::usage::Usage;
 
 /// The cost of one request: exact and broken down, or unknown with the reason.
@@ -210,35 +210,86 @@ pub struct PriceFallback {
 /// ```
 pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
     let (usage, _) = usage.clamped();
+    let tokens = billed_tokens(&usage);
     let Some(prices) = prices.for_service_tier(usage.service_tier.as_deref()) else {
         let tier = usage.service_tier.clone().unwrap_or_default();
         return Cost::Unknown(UnknownCost {
             reason: UnknownReason::UnpricedServiceTier { tier },
-            tokens: billed_tokens(&usage),
+            tokens,
             tier: None,
             reported_cost: usage.reported_cost,
         });
     };
-    let tokens = billed_tokens(&usage);
     let tier = prices.tier_for(usage.input_total);
     let applied_tier = tier.map(|(index, tier)| AppliedTier {
         index,
         above_input_tokens: tier.above_input_tokens,
     });
-    let unknown = |reason| {
-        Cost::Unknown(UnknownCost {
-            reason,
-            tokens: tokens.clone(),
+    let priced = applied_prices(prices, tier.map(|(_, tier)| tier), &tokens).and_then(
+        |(applied, fallbacks)| {
+            let components = component_costs(&tokens, &applied)?;
+            Ok((applied, fallbacks, components))
+        },
+    );
+    let (applied, fallbacks, components) = match priced {
+        Ok(priced) => priced,
+        Err(reason) => {
+            return Cost::Unknown(UnknownCost {
+                reason,
+                tokens,
+                tier: applied_tier,
+                reported_cost: usage.reported_cost,
+            });
+        }
+    };
+    let Some(total) = exact::sum(components) else {
+        return Cost::Unknown(UnknownCost {
+            reason: UnknownReason::TooLarge { component: "total" },
+            tokens,
             tier: applied_tier,
             reported_cost: usage.reported_cost,
-        })
+        });
     };
+    let [
+        input,
+        cache_read,
+        cache_write,
+        input_audio,
+        output,
+        reasoning,
+        output_audio,
+    ] = components;
+    Cost::Known(CostBreakdown {
+        total,
+        input,
+        cache_read,
+        cache_write,
+        input_audio,
+        output,
+        reasoning,
+        output_audio,
+        tokens,
+        prices: applied,
+        tier: applied_tier,
+        fallbacks,
+        reported_cost: usage.reported_cost,
+    })
+}
+
+/// Step 1 of [`cost`]: the price of each component (the context tier's, else the
+/// sheet's, else the documented fallback), with the fallbacks used for tokens that
+/// were billed. Unknown when input or output (or audio, for audio tokens) has no
+/// price, or a price in use is negative.
+fn applied_prices(
+    prices: &ModelPrices,
+    tier: Option<&PriceTier>,
+    tokens: &BilledTokens,
+) -> Result<(AppliedPrices, Vec<PriceFallback>), UnknownReason> {
     let price = |kind: PriceKind| {
-        tier.and_then(|(_, tier)| tier.get(kind))
+        tier.and_then(|tier| tier.get(kind))
             .or_else(|| prices.get(kind))
             .map(|p| p.normalize())
     };
-
     let input = price(PriceKind::Input);
     let output = price(PriceKind::Output);
     let input_audio = price(PriceKind::InputAudio);
@@ -258,12 +309,9 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
     .into_iter()
     .filter_map(|(kind, is_missing)| is_missing.then_some(kind))
     .collect();
-    let (Some(input), Some(output)) = (input, output) else {
-        return unknown(UnknownReason::MissingPrices { missing });
+    let (Some(input), Some(output), true) = (input, output, missing.is_empty()) else {
+        return Err(UnknownReason::MissingPrices { missing });
     };
-    if !missing.is_empty() {
-        return unknown(UnknownReason::MissingPrices { missing });
-    }
 
     let mut fallbacks = Vec::new();
     let mut or_fallback = |kind: PriceKind, tokens: u64, instead: (PriceKind, Decimal)| {
@@ -298,7 +346,6 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
         ),
         output_audio,
     };
-
     let rates = [
         (PriceKind::Input, Some(applied.input)),
         (PriceKind::CacheRead, Some(applied.cache_read)),
@@ -312,55 +359,30 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
         .iter()
         .find_map(|(kind, rate)| rate.filter(|r| is_negative(*r)).map(|r| (*kind, r)))
     {
-        return unknown(UnknownReason::NegativePrice { price, value });
+        return Err(UnknownReason::NegativePrice { price, value });
     }
+    Ok((applied, fallbacks))
+}
 
+/// Step 2 of [`cost`]: each component's exact cost, in `BilledTokens` order; unknown
+/// when one cannot be held exactly.
+fn component_costs(
+    tokens: &BilledTokens,
+    applied: &AppliedPrices,
+) -> Result<[Decimal; 7], UnknownReason> {
     let component = |name: &'static str, tokens: u64, rate: Option<Decimal>| {
         exact::token_cost(tokens, rate.unwrap_or(Decimal::ZERO))
             .ok_or(UnknownReason::TooLarge { component: name })
     };
-    let components = (|| {
-        Ok::<_, UnknownReason>([
-            component("input", tokens.input, Some(applied.input))?,
-            component("cache_read", tokens.cache_read, Some(applied.cache_read))?,
-            component("cache_write", tokens.cache_write, Some(applied.cache_write))?,
-            component("input_audio", tokens.input_audio, applied.input_audio)?,
-            component("output", tokens.output, Some(applied.output))?,
-            component("reasoning", tokens.reasoning, Some(applied.reasoning))?,
-            component("output_audio", tokens.output_audio, applied.output_audio)?,
-        ])
-    })();
-    let components = match components {
-        Ok(components) => components,
-        Err(reason) => return unknown(reason),
-    };
-    let Some(total) = exact::sum(components) else {
-        return unknown(UnknownReason::TooLarge { component: "total" });
-    };
-    let [
-        input_cost,
-        cache_read,
-        cache_write,
-        input_audio_cost,
-        output_cost,
-        reasoning,
-        output_audio_cost,
-    ] = components;
-    Cost::Known(CostBreakdown {
-        total,
-        input: input_cost,
-        cache_read,
-        cache_write,
-        input_audio: input_audio_cost,
-        output: output_cost,
-        reasoning,
-        output_audio: output_audio_cost,
-        tokens,
-        prices: applied,
-        tier: applied_tier,
-        fallbacks,
-        reported_cost: usage.reported_cost,
-    })
+    Ok([
+        component("input", tokens.input, Some(applied.input))?,
+        component("cache_read", tokens.cache_read, Some(applied.cache_read))?,
+        component("cache_write", tokens.cache_write, Some(applied.cache_write))?,
+        component("input_audio", tokens.input_audio, applied.input_audio)?,
+        component("output", tokens.output, Some(applied.output))?,
+        component("reasoning", tokens.reasoning, Some(applied.reasoning))?,
+        component("output_audio", tokens.output_audio, applied.output_audio)?,
+    ])
 }
 
 impl ModelPrices {
