@@ -184,7 +184,9 @@ fn rust_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every `.rs` file below `dir`, but in `target/` and `snapshots/` folders (callers
+/// that skip test code do it by the file's path).
+pub fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -228,10 +228,12 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
     let priced = applied_prices(prices, tier.map(|(_, tier)| tier), &tokens).and_then(
         |(applied, fallbacks)| {
             let components = component_costs(&tokens, &applied)?;
-            Ok((applied, fallbacks, components))
+            let total =
+                exact::sum(components).ok_or(UnknownReason::TooLarge { component: "total" })?;
+            Ok((applied, fallbacks, components, total))
         },
     );
-    let (applied, fallbacks, components) = match priced {
+    let (applied, fallbacks, components, total) = match priced {
         Ok(priced) => priced,
         Err(reason) => {
             return Cost::Unknown(UnknownCost {
@@ -241,14 +243,6 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
                 reported_cost: usage.reported_cost,
             });
         }
-    };
-    let Some(total) = exact::sum(components) else {
-        return Cost::Unknown(UnknownCost {
-            reason: UnknownReason::TooLarge { component: "total" },
-            tokens,
-            tier: applied_tier,
-            reported_cost: usage.reported_cost,
-        });
     };
     let [
         input,
