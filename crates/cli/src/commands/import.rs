@@ -54,29 +54,44 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
         None => out.answer(&toml)?,
     }
 
-    let profiles = import.config.profile_names();
     if out.is_json() {
-        let (files, variables) = match &keys {
-            Keys::InFiles(files) => (files.as_slice(), &[][..]),
-            Keys::InVariables(variables) => (&[][..], variables.as_slice()),
-        };
-        return out.record(&record! {
-            "type": "import",
-            "format": import.format.as_str(),
-            "config": target.as_ref().map(|p| p.display().to_string()),
-            "toml": target.is_none().then_some(&toml),
-            "profiles": profiles,
-            "default_profile": import.config.default_profile,
-            "key_files": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-            "key_variables": variables.iter().map(|(profile, variable)| json!({"profile": profile, "variable": variable})).collect::<Vec<_>>(),
-            "skipped": import.skipped.iter().map(|s| json!({"name": s.name, "api_provider": s.api_provider, "field": s.field, "reason": s.reason})).collect::<Vec<_>>(),
-            "ignored": import.ignored,
-            "warnings": import.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
+        return json_report(out, &import, target.as_deref(), &toml, &keys);
     }
-    let place = target
-        .as_ref()
-        .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
+    human_report(out, &import, target.as_deref(), &keys);
+    Ok(())
+}
+
+/// The `--json` record of an import.
+fn json_report(
+    out: &mut Output,
+    import: &Import,
+    target: Option<&Path>,
+    toml: &str,
+    keys: &Keys,
+) -> Result<(), Failure> {
+    let (files, variables) = match keys {
+        Keys::InFiles(files) => (files.as_slice(), &[][..]),
+        Keys::InVariables(variables) => (&[][..], variables.as_slice()),
+    };
+    out.record(&record! {
+        "type": "import",
+        "format": import.format.as_str(),
+        "config": target.map(|p| p.display().to_string()),
+        "toml": target.is_none().then_some(toml),
+        "profiles": import.config.profile_names(),
+        "default_profile": import.config.default_profile,
+        "key_files": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "key_variables": variables.iter().map(|(profile, variable)| json!({"profile": profile, "variable": variable})).collect::<Vec<_>>(),
+        "skipped": import.skipped.iter().map(|s| json!({"name": s.name, "api_provider": s.api_provider, "field": s.field, "reason": s.reason})).collect::<Vec<_>>(),
+        "ignored": import.ignored,
+        "warnings": import.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    })
+}
+
+/// What an import did, as notes on standard error.
+fn human_report(out: &mut Output, import: &Import, target: Option<&Path>, keys: &Keys) {
+    let profiles = import.config.profile_names();
+    let place = target.map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
     out.note(&format!(
         "imported {} profile{} into {place}: {}",
         profiles.len(),
@@ -90,7 +105,7 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
     if let Some(default) = &import.config.default_profile {
         out.note(&format!("default profile: {default}"));
     }
-    match &keys {
+    match keys {
         Keys::InFiles(files) => {
             for path in files {
                 out.note(&format!(
@@ -124,7 +139,6 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs, out: &mut Output) -> Result<(
     if target.is_some() && !profiles.is_empty() {
         out.note("next: `oac doctor` checks the default profile; `oac --profile NAME doctor` another one");
     }
-    Ok(())
 }
 
 /// Rewrites each profile's `api_key_file` (relative to the current directory, as
