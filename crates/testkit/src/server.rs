@@ -127,41 +127,8 @@ fn choose_reply(
             (with_default_delay(reply, config.first_byte_delay), info)
         }
         Route::Chat | Route::Responses => {
-            if request.body.as_ref().is_none_or(|body| !body.is_object()) {
-                let message =
-                    "We could not parse the JSON body of your request: send a JSON object.";
-                return (refuse(400, message, None), info);
-            }
-            if let Some((_, status, body)) = config
-                .refused_fields
-                .iter()
-                .find(|(field, _, _)| request.body_at(&format!("/{field}")).is_some())
-            {
-                let reply = Reply::error(*status, body.clone());
-                return (with_default_delay(reply, config.first_byte_delay), info);
-            }
-            if config.reject_stream_options && request.body_at("/stream_options").is_some() {
-                if let Some((status, body)) = &config.stream_options_refusal {
-                    let reply = Reply::error(*status, body.clone());
-                    return (with_default_delay(reply, config.first_byte_delay), info);
-                }
-                let message = "Unrecognized request argument supplied: stream_options";
-                return (refuse(400, message, None), info);
-            }
-            if config.strict_models {
-                match info.model.as_deref() {
-                    None => {
-                        let message = "You must provide a model parameter.";
-                        return (refuse(400, message, None), info);
-                    }
-                    Some(model) if !is_listed(shared, model) => {
-                        let message = format!(
-                            "The model `{model}` does not exist or you do not have access to it."
-                        );
-                        return (refuse(404, &message, Some("model_not_found")), info);
-                    }
-                    Some(_) => {}
-                }
+            if let Some(refusal) = refuse_chat(shared, request, info.model.as_deref()) {
+                return (refusal, info);
             }
             info.number = if route == Route::Responses {
                 shared.next_responses_number()
@@ -178,6 +145,63 @@ fn choose_reply(
             (with_default_delay(reply, config.first_byte_delay), info)
         }
     }
+}
+
+/// The refusal of a chat or Responses request the simulator is set to refuse (not
+/// JSON, a refused field, `stream_options`, an unlisted model under
+/// `strict_models`), or `None` to answer it. A refusal takes no scripted reply.
+fn refuse_chat(shared: &Shared, request: &RecordedRequest, model: Option<&str>) -> Option<Reply> {
+    let config = &shared.config;
+    let refuse = |status, message: &str, code: Option<&str>| {
+        Some(simulator_error(
+            status,
+            message,
+            code,
+            config.first_byte_delay,
+        ))
+    };
+    let scripted = |status: u16, body: &String| {
+        Some(with_default_delay(
+            Reply::error(status, body.clone()),
+            config.first_byte_delay,
+        ))
+    };
+    if request.body.as_ref().is_none_or(|body| !body.is_object()) {
+        return refuse(
+            400,
+            "We could not parse the JSON body of your request: send a JSON object.",
+            None,
+        );
+    }
+    if let Some((_, status, body)) = config
+        .refused_fields
+        .iter()
+        .find(|(field, _, _)| request.body_at(&format!("/{field}")).is_some())
+    {
+        return scripted(*status, body);
+    }
+    if config.reject_stream_options && request.body_at("/stream_options").is_some() {
+        if let Some((status, body)) = &config.stream_options_refusal {
+            return scripted(*status, body);
+        }
+        return refuse(
+            400,
+            "Unrecognized request argument supplied: stream_options",
+            None,
+        );
+    }
+    if config.strict_models {
+        match model {
+            None => return refuse(400, "You must provide a model parameter.", None),
+            Some(model) if !is_listed(shared, model) => {
+                let message =
+                    format!("The model `{model}` does not exist or you do not have access to it.");
+                return refuse(404, &message, Some("model_not_found"));
+            }
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// `None` when the request carries `key`; otherwise why it is refused. The key itself
