@@ -398,7 +398,8 @@ fn native_entry(
             WarningKind::UnknownModel,
             path,
             format!(
-                "`{model_id}` is not in the OpenAI model catalogue, so its info is unknown: the compatible defaults apply (128000-token context, images allowed, no max output) and cost is reported as unknown; {fix}"
+                "`{model_id}` is not in the OpenAI model catalogue, so its info is unknown: the compatible defaults apply ({}-token context, images allowed, no max output) and cost is reported as unknown; {fix}",
+                ModelInfo::compatible_default().context_window
             ),
         );
     }

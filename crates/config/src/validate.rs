@@ -146,7 +146,8 @@ fn max_output_within_context(max_output: u32, context: u32, path: &str, report: 
             ProblemKind::MaxOutputAboveContext,
             path,
             format!(
-                "max_output_tokens {max_output} is larger than context_window {context}; lower max_output_tokens or set context_window to the model's real window (the default is 128000)"
+                "max_output_tokens {max_output} is larger than context_window {context}; lower max_output_tokens or set context_window to the model's real window (the default is {})",
+                ModelInfo::compatible_default().context_window
             ),
         );
     }
