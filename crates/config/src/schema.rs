@@ -176,6 +176,14 @@ declare::profile_schema! {
         setter: reasoning_effort(effort: ReasoningEffort) => effort,
         doc: "default effort",
     }
+    /// `service_tier`: the processing tier of requests that ask for none.
+    service_tier: Option<oac_provider::ServiceTier> {
+        keys: ["service_tier"],
+        codec: Word<oac_provider::ServiceTier>,
+        request: service_tier,
+        setter: service_tier(tier: oac_provider::ServiceTier) => tier,
+        doc: "the processing tier requests ask for when they set none (a request's own tier wins); usage is priced at the tier's prices (`model_info.service_tiers`)",
+    }
     /// `r1_format`: the DeepSeek-R1 message format (when unset: on exactly when
     /// the model id contains `deepseek-reasoner`).
     r1_format: Option<bool> {

@@ -411,6 +411,17 @@ pub struct RequestDefaults {
     pub temperature: Option<f64>,
     /// Reasoning effort (before the model's default).
     pub reasoning_effort: Option<crate::model::ReasoningEffort>,
+    /// Processing tier (`service_tier`) of a request that sets none.
+    pub service_tier: Option<crate::ServiceTier>,
+}
+
+impl RequestDefaults {
+    /// `request` with the defaults that are sent as they are filled in where it
+    /// sets nothing (its own values win): the service tier.
+    pub fn fill(&self, mut request: crate::ChatRequest) -> crate::ChatRequest {
+        request.service_tier = request.service_tier.or(self.service_tier);
+        request
+    }
 }
 
 /// Everything a provider needs to talk to one model at one endpoint: the URLs,
