@@ -392,9 +392,11 @@ async fn the_longest_timeouts_work_without_panicking() {
     let client = oac::Client::builder()
         .base_url(sim.base_url())
         .model("sim-model")
-        .timeout(Duration::MAX)
-        .connect_timeout(Duration::MAX)
-        .stream_idle_timeout(Duration::MAX)
+        .profile(|p| {
+            p.timeout(Duration::MAX)
+                .connect_timeout(Duration::MAX)
+                .stream_idle_timeout(Duration::MAX)
+        })
         .build()
         .unwrap();
     sim.push(Reply::text("four"));

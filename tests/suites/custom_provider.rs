@@ -209,7 +209,7 @@ async fn a_foreign_stream_is_counted_once() {
     let reply = client
         .chat()
         .user("a b")
-        .extra_body("echo_usage_twice", true.into())
+        .with_request(|r| r.extra_body("echo_usage_twice", true.into()))
         .stream()
         .await
         .unwrap()
@@ -237,7 +237,7 @@ async fn a_foreign_stream_is_counted_once() {
     let mut stream = client
         .chat()
         .user("f g")
-        .extra_body("echo_fail", true.into())
+        .with_request(|r| r.extra_body("echo_fail", true.into()))
         .stream()
         .await
         .unwrap();

@@ -127,7 +127,7 @@ async fn the_profiles_own_values_beat_the_servers() {
     let client = Client::builder()
         .base_url(sim.base_url())
         .model(LLAMA_MODEL)
-        .model_info_overrides(overrides)
+        .profile(|p| p.model_info_overrides(overrides))
         .build()
         .unwrap();
     let known = client.known_model().await;
@@ -146,7 +146,7 @@ async fn discovery_can_be_turned_off() {
     let client = Client::builder()
         .base_url(sim.base_url())
         .model(LLAMA_MODEL)
-        .discover_model_info(false)
+        .profile(|p| p.discover_model_info(false))
         .build()
         .unwrap();
     client.chat().user("Hi").send().await.unwrap();
@@ -195,7 +195,7 @@ async fn profile_prices_are_never_replaced_by_discovered_ones() {
     let client = Client::builder()
         .base_url(sim.base_url())
         .model("fake-gpt")
-        .model_info_overrides(overrides)
+        .profile(|p| p.model_info_overrides(overrides))
         .build()
         .unwrap();
     let reply = client.chat().user("Hi").send().await.unwrap();

@@ -24,7 +24,7 @@ fn discovery_reads_a_real_litellm_gateway() {
     runtime.block_on(async {
         let client = Client::builder()
             .base_url(server.base_url())
-            .api_key_secret(SecretString::from(KEY))
+            .profile(|p| p.api_key(SecretString::from(KEY)))
             .model(MODEL)
             .build()
             .unwrap();

@@ -159,7 +159,7 @@ async fn an_offered_tool_is_called_then_its_result_answered() {
         .user("What is the weather in Paris?")
         .tool(weather)
         .message(first.to_message())
-        .tool_result(&call.id, r#"{"celsius": 21}"#)
+        .with_request(|r| r.tool_result(&call.id, r#"{"celsius": 21}"#))
         .send()
         .await
         .unwrap();
@@ -204,7 +204,7 @@ async fn reported_usage_is_priced_exactly() {
     let client = Client::builder()
         .base_url(server.base_url())
         .model(MODEL)
-        .model_info(info)
+        .profile(|p| p.model_info(info))
         .build()
         .unwrap();
     let reply = client

@@ -21,7 +21,7 @@ fn client(base_url: &str, model: &str, api: ApiChoice) -> Client {
     Client::builder()
         .base_url(base_url)
         .model(model)
-        .api(api)
+        .profile(|p| p.api(api))
         .build()
         .expect("a client for the peer")
 }
@@ -196,7 +196,7 @@ async fn a_reply_cut_at_max_output_tokens_is_finish_length() {
     let reply = responses_client(&server)
         .chat()
         .user("A long answer")
-        .max_tokens(5)
+        .with_request(|r| r.max_tokens(5))
         .send()
         .await
         .unwrap();
@@ -337,7 +337,7 @@ async fn litellm_forwards_the_responses_api_whole_and_streamed() {
         .base_url(proxy.base_url())
         .api_key(litellm::KEY)
         .model(litellm::MODEL)
-        .api(ApiChoice::Responses)
+        .profile(|p| p.api(ApiChoice::Responses))
         .build()
         .unwrap();
     let reply = client

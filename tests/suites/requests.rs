@@ -748,3 +748,53 @@ async fn a_rejection_that_only_echoes_stream_options_is_not_remembered() {
         .collect();
     assert_eq!(sent, [true, false, true]);
 }
+
+/// A profile's `service_tier` is sent with requests that set none and prices their
+/// usage; a request's own tier wins, streamed or not.
+#[tokio::test]
+async fn the_profile_service_tier_is_sent_unless_the_request_sets_one() {
+    use oac_provider::ServiceTier;
+    let sim = Simulator::start().await;
+    let config = oac_config::ProfileBuilder::new()
+        .base_url(sim.base_url())
+        .model("sim-model")
+        .service_tier(ServiceTier::Flex)
+        .discover_model_info(false)
+        .build()
+        .unwrap();
+    let provider = provider(config);
+    let reply = provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
+    assert_eq!(
+        reply.usage.unwrap().usage.service_tier.as_deref(),
+        Some("flex")
+    );
+    provider
+        .chat(
+            ChatRequest::new()
+                .user("Hi")
+                .service_tier(ServiceTier::Priority),
+        )
+        .await
+        .unwrap();
+    let (_, error) = collect(
+        provider
+            .chat_stream(ChatRequest::new().user("Hi"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(error.is_none(), "{error:?}");
+    let tiers: Vec<_> = sim
+        .chat_requests()
+        .iter()
+        .map(|r| r.body_at("/service_tier").cloned())
+        .collect();
+    assert_eq!(
+        tiers,
+        [
+            Some(json!("flex")),
+            Some(json!("priority")),
+            Some(json!("flex"))
+        ]
+    );
+}

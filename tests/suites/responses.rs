@@ -19,9 +19,11 @@ fn client(sim: &Simulator, api: ApiChoice) -> Client {
     Client::builder()
         .base_url(sim.base_url())
         .model("gpt-5")
-        .api(api)
-        .discover_model_info(false)
-        .model_info(model_info())
+        .profile(|p| {
+            p.api(api)
+                .discover_model_info(false)
+                .model_info(model_info())
+        })
         .build()
         .unwrap()
 }
@@ -322,8 +324,7 @@ async fn http_errors_and_cut_streams_keep_their_kinds() {
         .base_url(sim.base_url())
         .api_key("sk-wrong")
         .model("gpt-5")
-        .api(ApiChoice::Responses)
-        .discover_model_info(false)
+        .profile(|p| p.api(ApiChoice::Responses).discover_model_info(false))
         .build()
         .unwrap();
     let error = wrong.chat().user("x").send().await.unwrap_err();
@@ -351,12 +352,13 @@ async fn an_azure_deployment_url_sends_the_deployment_as_the_model() {
     let url = format!("{}/openai/deployments/gpt5-prod", sim.url(""));
     let client = Client::builder()
         .base_url(url)
-        .provider(oac::ProviderChoice::Compatible)
-        .azure(oac::AzureSettings::default())
+        .profile(|p| {
+            p.provider(oac::ProviderChoice::Compatible)
+                .azure(oac::AzureSettings::default())
+        })
         .api_key("k")
         .model("gpt-5")
-        .api(ApiChoice::Responses)
-        .discover_model_info(false)
+        .profile(|p| p.api(ApiChoice::Responses).discover_model_info(false))
         .build()
         .unwrap();
     assert_eq!(client.provider().endpoints().stated_api, None);
@@ -381,9 +383,11 @@ async fn the_usage_recorder_names_the_responses_api() {
     let client = Client::builder()
         .base_url(sim.base_url())
         .model("gpt-5")
-        .api(ApiChoice::Responses)
-        .discover_model_info(false)
-        .model_info(model_info())
+        .profile(|p| {
+            p.api(ApiChoice::Responses)
+                .discover_model_info(false)
+                .model_info(model_info())
+        })
         .usage_recorder(move |record: &oac::RequestRecord| {
             sink.lock().unwrap().push(record.clone())
         })
@@ -416,9 +420,11 @@ async fn a_flex_request_is_priced_at_flex_prices_over_both_apis_streamed_and_not
             let client = Client::builder()
                 .base_url(sim.base_url())
                 .model("gpt-5")
-                .api(api)
-                .discover_model_info(false)
-                .model_info(model_info_with_flex())
+                .profile(|p| {
+                    p.api(api)
+                        .discover_model_info(false)
+                        .model_info(model_info_with_flex())
+                })
                 .build()
                 .unwrap();
             let ask = client

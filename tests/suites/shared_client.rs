@@ -204,7 +204,7 @@ fn settings_only_a_client_can_hold_are_refused_not_ignored() {
     let error = Client::builder()
         .base_url("https://api.example.com/v1")
         .model("m")
-        .proxy("http://proxy.internal:3128")
+        .profile(|p| p.proxy("http://proxy.internal:3128"))
         .http_client(http)
         .build()
         .unwrap_err();

@@ -2,25 +2,25 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use oac_url::EndpointMode;
 use secrecy::SecretString;
 
 use crate::catalog::Catalog;
 use crate::env::{Environment, ProcessEnv};
-use crate::model_info::{ModelInfo, ModelInfoOverrides, ReasoningEffort};
+use crate::model_info::{ModelInfo, ModelInfoOverrides};
 use crate::overrides::Overrides;
 use crate::problem::{ConfigError, Report, Warning};
-use crate::profile::{
-    AuthStyle, AzureSettings, IncludeUsage, KeySource, MaxTokensField, Profile, ProviderChoice,
-};
+use crate::profile::{KeySource, Profile};
 use crate::resolve::{Layers, check_profile_urls, resolve};
 use crate::resolved::ResolvedProfile;
 use crate::validate;
 
 /// Builds a [`ResolvedProfile`] from code, checked by the same rules as a config
 /// file (problems name the setting: `base_url`, `model_info.input_price`, …).
+///
+/// There is one setter per profile setting, named like its key (`base_url`,
+/// `temperature`, `timeout` for `timeout_secs`, …); the setters of single values
+/// are declared with the settings themselves, in the profile schema.
 ///
 /// Nothing is read from `OPENAI_*` variables: a profile built in code says what it
 /// means. [`ProfileBuilder::api_key_env`] reads the named variable from the process
@@ -43,7 +43,7 @@ use crate::validate;
 /// ```
 pub struct ProfileBuilder {
     name: Option<String>,
-    profile: Profile,
+    pub(crate) profile: Profile,
     env: Box<dyn Environment>,
     catalog: Option<Catalog>,
 }
@@ -104,40 +104,6 @@ impl ProfileBuilder {
         self
     }
 
-    /// `provider`.
-    #[must_use]
-    pub fn provider(mut self, provider: ProviderChoice) -> Self {
-        self.profile.provider = Some(provider);
-        self
-    }
-
-    /// `base_url`: a base (`https://api.provider.com/v1`) or a full chat endpoint.
-    #[must_use]
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.profile.base_url = Some(url.into());
-        self
-    }
-
-    /// `api`: which API chat requests go through.
-    pub fn api(mut self, api: crate::profile::ApiChoice) -> Self {
-        self.profile.api = Some(api);
-        self
-    }
-
-    /// `endpoint_mode`.
-    #[must_use]
-    pub fn endpoint_mode(mut self, mode: EndpointMode) -> Self {
-        self.profile.endpoint_mode = Some(mode);
-        self
-    }
-
-    /// `models_url`.
-    #[must_use]
-    pub fn models_url(mut self, url: impl Into<String>) -> Self {
-        self.profile.models_url = Some(url.into());
-        self
-    }
-
     /// The API key itself (replaces any other key source).
     #[must_use]
     pub fn api_key(mut self, key: SecretString) -> Self {
@@ -159,20 +125,6 @@ impl ProfileBuilder {
         self
     }
 
-    /// `auth`.
-    #[must_use]
-    pub fn auth(mut self, auth: AuthStyle) -> Self {
-        self.profile.auth = Some(auth);
-        self
-    }
-
-    /// `model`.
-    #[must_use]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.profile.model = Some(model.into());
-        self
-    }
-
     /// One header of `headers` (a later one of the same name wins).
     #[must_use]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -184,139 +136,6 @@ impl ProfileBuilder {
     #[must_use]
     pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.profile.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// `streaming`.
-    #[must_use]
-    pub fn streaming(mut self, on: bool) -> Self {
-        self.profile.streaming = Some(on);
-        self
-    }
-
-    /// `include_usage`.
-    #[must_use]
-    pub fn include_usage(mut self, include: IncludeUsage) -> Self {
-        self.profile.include_usage = Some(include);
-        self
-    }
-
-    /// `max_tokens_field` (ignored for the native provider).
-    #[must_use]
-    pub fn max_tokens_field(mut self, field: MaxTokensField) -> Self {
-        self.profile.max_tokens_field = Some(field);
-        self
-    }
-
-    /// `include_max_tokens`.
-    #[must_use]
-    pub fn include_max_tokens(mut self, on: bool) -> Self {
-        self.profile.include_max_tokens = Some(on);
-        self
-    }
-
-    /// `max_tokens`.
-    #[must_use]
-    pub fn max_tokens(mut self, tokens: u32) -> Self {
-        self.profile.max_tokens = Some(tokens);
-        self
-    }
-
-    /// `temperature` (0 to 2).
-    #[must_use]
-    pub fn temperature(mut self, temperature: f64) -> Self {
-        self.profile.temperature = Some(temperature);
-        self
-    }
-
-    /// `reasoning_effort`.
-    #[must_use]
-    pub fn reasoning_effort(mut self, effort: ReasoningEffort) -> Self {
-        self.profile.reasoning_effort = Some(effort);
-        self
-    }
-
-    /// `r1_format`.
-    #[must_use]
-    pub fn r1_format(mut self, on: bool) -> Self {
-        self.profile.r1_format = Some(on);
-        self
-    }
-
-    /// `parse_think_tags`.
-    #[must_use]
-    pub fn parse_think_tags(mut self, on: bool) -> Self {
-        self.profile.parse_think_tags = Some(on);
-        self
-    }
-
-    /// `discover_model_info`.
-    #[must_use]
-    pub fn discover_model_info(mut self, on: bool) -> Self {
-        self.profile.discover_model_info = Some(on);
-        self
-    }
-
-    /// `timeout_secs`: the whole request.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.profile.timeout = Some(timeout);
-        self
-    }
-
-    /// `connect_timeout_secs`.
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.profile.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// `stream_idle_timeout_secs`.
-    #[must_use]
-    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.profile.stream_idle_timeout = Some(timeout);
-        self
-    }
-
-    /// `headers_timeout_secs`.
-    #[must_use]
-    pub fn headers_timeout(mut self, timeout: Duration) -> Self {
-        self.profile.headers_timeout = Some(timeout);
-        self
-    }
-
-    /// `first_content_timeout_secs`.
-    #[must_use]
-    pub fn first_content_timeout(mut self, timeout: Duration) -> Self {
-        self.profile.first_content_timeout = Some(timeout);
-        self
-    }
-
-    /// `max_retries`.
-    #[must_use]
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.profile.max_retries = Some(retries);
-        self
-    }
-
-    /// `proxy`.
-    #[must_use]
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.profile.proxy = Some(url.into());
-        self
-    }
-
-    /// `ca_cert`.
-    #[must_use]
-    pub fn ca_cert(mut self, path: impl Into<PathBuf>) -> Self {
-        self.profile.ca_cert = Some(path.into());
-        self
-    }
-
-    /// `azure`.
-    #[must_use]
-    pub fn azure(mut self, azure: AzureSettings) -> Self {
-        self.profile.azure = Some(azure);
         self
     }
 

@@ -13,47 +13,11 @@ use rust_decimal::prelude::ToPrimitive;
 use secrecy::SecretString;
 
 use crate::choice::{Choice, canonical_names, closest, parse_choice};
-use crate::headers::Headers;
 use crate::model_info::{EffortSupport, ModelInfoOverrides, ReasoningEffort};
 use crate::problem::{ConfigFormat, ProblemKind, Report, child, item};
 use crate::profile::{AuthStyle, AzureSettings, KeySource, Profile};
+use crate::schema::{self, PROFILE_KEYS};
 use crate::tree::{Entry, Node, Value};
-
-/// Every key of a profile table, in the order of the documentation.
-pub(crate) const PROFILE_KEYS: &[&str] = &[
-    "provider",
-    "base_url",
-    "endpoint_mode",
-    "api",
-    "models_url",
-    "api_key",
-    "api_key_env",
-    "api_key_file",
-    "auth",
-    "model",
-    "headers",
-    "query",
-    "streaming",
-    "include_usage",
-    "max_tokens_field",
-    "include_max_tokens",
-    "max_tokens",
-    "temperature",
-    "reasoning_effort",
-    "r1_format",
-    "parse_think_tags",
-    "discover_model_info",
-    "timeout_secs",
-    "connect_timeout_secs",
-    "stream_idle_timeout_secs",
-    "headers_timeout_secs",
-    "first_content_timeout_secs",
-    "max_retries",
-    "proxy",
-    "ca_cert",
-    "azure",
-    "model_info",
-];
 
 /// What reading a tree produced besides the typed value.
 pub(crate) struct Cx {
@@ -253,81 +217,19 @@ pub(crate) fn config_file(cx: &mut Cx, root: &Node) -> Document {
     }
 }
 
-/// Reads one profile table.
+/// Reads one profile table: the settings the schema declares, then every key
+/// left over is reported.
 pub(crate) fn profile(cx: &mut Cx, field: &Field<'_>) -> Profile {
-    let mut p = Profile::default();
     let Some(mut t) = Fields::of(cx, field) else {
-        return p;
+        return Profile::default();
     };
-    p.provider = t.take(cx, "provider").and_then(|f| choice(cx, &f));
-    p.base_url = t
-        .take(cx, "base_url")
-        .and_then(|f| string(cx, &f, "\"https://api.provider.com/v1\""));
-    p.endpoint_mode = t.take(cx, "endpoint_mode").and_then(|f| choice(cx, &f));
-    p.api = t.take(cx, "api").and_then(|f| choice(cx, &f));
-    p.models_url = t
-        .take(cx, "models_url")
-        .and_then(|f| string(cx, &f, "\"https://api.provider.com/v1/models\""));
-    p.key = key_source(cx, &mut t);
-    p.auth = t.take(cx, "auth").and_then(|f| auth(cx, &f));
-    p.model = t
-        .take(cx, "model")
-        .and_then(|f| string(cx, &f, "\"gpt-4o-mini\""));
-    if let Some(f) = t.take(cx, "headers")
-        && let Some(headers) = string_map(cx, &f, true)
-    {
-        p.headers = Headers(headers);
-    }
-    if let Some(f) = t.take(cx, "query") {
-        p.query = string_map(cx, &f, false).unwrap_or_default();
-    }
-    p.streaming = t.take(cx, "streaming").and_then(|f| boolean(cx, &f));
-    p.include_usage = t.take(cx, "include_usage").and_then(|f| choice(cx, &f));
-    p.max_tokens_field = t.take(cx, "max_tokens_field").and_then(|f| choice(cx, &f));
-    p.include_max_tokens = t
-        .take(cx, "include_max_tokens")
-        .and_then(|f| boolean(cx, &f));
-    p.max_tokens = t.take(cx, "max_tokens").and_then(|f| whole(cx, &f, "4096"));
-    p.temperature = t.take(cx, "temperature").and_then(|f| float(cx, &f, "0.7"));
-    p.reasoning_effort = t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f));
-    p.r1_format = t.take(cx, "r1_format").and_then(|f| boolean(cx, &f));
-    p.parse_think_tags = t.take(cx, "parse_think_tags").and_then(|f| boolean(cx, &f));
-    p.discover_model_info = t
-        .take(cx, "discover_model_info")
-        .and_then(|f| boolean(cx, &f));
-    p.timeout = t
-        .take(cx, "timeout_secs")
-        .and_then(|f| seconds(cx, &f, "600"));
-    p.connect_timeout = t
-        .take(cx, "connect_timeout_secs")
-        .and_then(|f| seconds(cx, &f, "10"));
-    p.stream_idle_timeout = t
-        .take(cx, "stream_idle_timeout_secs")
-        .and_then(|f| seconds(cx, &f, "120"));
-    p.headers_timeout = t
-        .take(cx, "headers_timeout_secs")
-        .and_then(|f| seconds(cx, &f, "60"));
-    p.first_content_timeout = t
-        .take(cx, "first_content_timeout_secs")
-        .and_then(|f| seconds(cx, &f, "300"));
-    p.max_retries = t.take(cx, "max_retries").and_then(|f| whole(cx, &f, "2"));
-    p.proxy = t
-        .take(cx, "proxy")
-        .and_then(|f| string(cx, &f, "\"http://proxy.example.com:8080\""));
-    p.ca_cert = t
-        .take(cx, "ca_cert")
-        .and_then(|f| string(cx, &f, "\"/etc/ssl/certs/company-root.pem\""))
-        .map(PathBuf::from);
-    p.azure = t.take(cx, "azure").and_then(|f| azure(cx, &f));
-    if let Some(f) = t.take(cx, "model_info") {
-        p.model_info = model_info(cx, &f);
-    }
+    let p = schema::read_fields(cx, &mut t);
     t.finish(cx, &no_hint);
     p
 }
 
 /// `api_key`, `api_key_env`, `api_key_file`: at most one.
-fn key_source(cx: &mut Cx, t: &mut Fields<'_>) -> Option<KeySource> {
+pub(crate) fn key_source(cx: &mut Cx, t: &mut Fields<'_>) -> Option<KeySource> {
     let mut found: Vec<(&'static str, String, Option<KeySource>)> = Vec::new();
     if let Some(f) = t.take(cx, "api_key") {
         found.push(("api_key", f.path.clone(), inline_key(cx, &f)));
@@ -400,7 +302,7 @@ pub(crate) fn is_var_name(name: &str) -> bool {
 }
 
 /// `auth`: a word, or `{ header = "X-Name" }`.
-fn auth(cx: &mut Cx, f: &Field<'_>) -> Option<AuthStyle> {
+pub(crate) fn auth(cx: &mut Cx, f: &Field<'_>) -> Option<AuthStyle> {
     match &f.node.value {
         Value::String(_) => choice(cx, f),
         Value::Table(_) => {
@@ -431,7 +333,7 @@ fn auth(cx: &mut Cx, f: &Field<'_>) -> Option<AuthStyle> {
     }
 }
 
-fn azure(cx: &mut Cx, f: &Field<'_>) -> Option<AzureSettings> {
+pub(crate) fn azure(cx: &mut Cx, f: &Field<'_>) -> Option<AzureSettings> {
     let mut t = Fields::of(cx, f)?;
     let azure = AzureSettings {
         api_version: t
@@ -853,7 +755,11 @@ pub(crate) fn choice<T: Choice>(cx: &mut Cx, f: &Field<'_>) -> Option<T> {
 
 /// A table of strings (`headers`, `query`). Numbers and booleans in `query` are
 /// taken as their text.
-fn string_map(cx: &mut Cx, f: &Field<'_>, headers: bool) -> Option<Vec<(String, String)>> {
+pub(crate) fn string_map(
+    cx: &mut Cx,
+    f: &Field<'_>,
+    headers: bool,
+) -> Option<Vec<(String, String)>> {
     let Value::Table(entries) = &f.node.value else {
         Fields::of(cx, f);
         return None;

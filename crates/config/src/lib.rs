@@ -76,6 +76,7 @@ mod problem;
 mod profile;
 mod resolve;
 mod resolved;
+mod schema;
 mod tree;
 mod validate;
 mod write;
@@ -106,4 +107,5 @@ pub use profile::{
     ProviderChoice, Timeouts, is_openai_host,
 };
 pub use resolved::ResolvedProfile;
+pub use schema::profile_key_table;
 pub use write::write_key_file;

@@ -5,15 +5,12 @@ use oac_provider::files::ShownPath;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::Duration;
 
-use oac_url::{EndpointMode, Url};
+use oac_url::Url;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
 use crate::env::is_showable_var_name;
-use crate::headers::Headers;
-use crate::model_info::{ModelInfoOverrides, ReasoningEffort};
 pub use oac_provider::{AuthStyle, IncludeUsage, MaxTokensField, Timeouts};
 
 /// `provider`: which implementation talks to the endpoint.
@@ -260,77 +257,7 @@ impl PartialEq for KeySource {
     }
 }
 
-/// One named profile as written in a config file: every setting optional, before
-/// flags, environment and defaults are applied (see [`Loader`](crate::Loader)).
-///
-/// Field names follow the file's keys; the three timeouts are `timeout_secs`,
-/// `connect_timeout_secs` and `stream_idle_timeout_secs` in the file.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Profile {
-    /// `provider` (`auto` when unset).
-    pub provider: Option<ProviderChoice>,
-    /// `base_url`.
-    pub base_url: Option<String>,
-    /// `endpoint_mode` (`auto` when unset).
-    pub endpoint_mode: Option<EndpointMode>,
-    /// `api` (`auto` when unset).
-    pub api: Option<ApiChoice>,
-    /// `models_url`.
-    pub models_url: Option<String>,
-    /// `api_key` / `api_key_env` / `api_key_file`.
-    pub key: Option<KeySource>,
-    /// `auth` (bearer, or `api-key-header` for Azure OpenAI, when unset).
-    pub auth: Option<AuthStyle>,
-    /// `model`.
-    pub model: Option<String>,
-    /// `headers`.
-    pub headers: Headers,
-    /// `query`.
-    pub query: Vec<(String, String)>,
-    /// `streaming` (true when unset).
-    pub streaming: Option<bool>,
-    /// `include_usage` (`auto` when unset).
-    pub include_usage: Option<IncludeUsage>,
-    /// `max_tokens_field` (`max_tokens` for compatible when unset; native always
-    /// uses `max_completion_tokens`).
-    pub max_tokens_field: Option<MaxTokensField>,
-    /// `include_max_tokens` (false when unset).
-    pub include_max_tokens: Option<bool>,
-    /// `max_tokens`.
-    pub max_tokens: Option<u32>,
-    /// `temperature` (0 to 2).
-    pub temperature: Option<f64>,
-    /// `reasoning_effort`.
-    pub reasoning_effort: Option<ReasoningEffort>,
-    /// `r1_format` (when unset: on exactly when the model id contains `deepseek-reasoner`).
-    pub r1_format: Option<bool>,
-    /// `parse_think_tags` (true when unset).
-    pub parse_think_tags: Option<bool>,
-    /// `discover_model_info` (true when unset): ask the server for the model info
-    /// fields `model_info` leaves unset.
-    pub discover_model_info: Option<bool>,
-    /// `timeout_secs` (600 when unset).
-    pub timeout: Option<Duration>,
-    /// `connect_timeout_secs` (10 when unset).
-    pub connect_timeout: Option<Duration>,
-    /// `stream_idle_timeout_secs` (120 when unset).
-    pub stream_idle_timeout: Option<Duration>,
-    /// `headers_timeout_secs` (off when unset).
-    pub headers_timeout: Option<Duration>,
-    /// `first_content_timeout_secs` (off when unset).
-    pub first_content_timeout: Option<Duration>,
-    /// `max_retries` (2 when unset).
-    pub max_retries: Option<u32>,
-    /// `proxy`.
-    pub proxy: Option<String>,
-    /// `ca_cert` (relative to the config file; `~/` is the home directory).
-    pub ca_cert: Option<PathBuf>,
-    /// `azure`.
-    pub azure: Option<AzureSettings>,
-    /// `model_info`.
-    pub model_info: ModelInfoOverrides,
-}
+pub use crate::schema::Profile;
 
 impl Profile {
     /// A profile with nothing set.

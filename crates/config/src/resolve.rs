@@ -26,6 +26,7 @@ use crate::profile::{
     is_openai_host,
 };
 use crate::resolved::ResolvedProfile;
+use crate::schema::{self, defaults};
 use crate::validate;
 use oac_provider::CompatibleRules;
 
@@ -133,7 +134,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
     let (provider_choice, provider_path) = match (l.overrides.provider, p.provider) {
         (Some(choice), _) => (choice, "--provider".to_owned()),
         (None, Some(choice)) => (choice, l.field("provider")),
-        (None, None) => (ProviderChoice::Auto, String::new()),
+        (None, None) => (defaults::provider(), String::new()),
     };
     let (provider, provider_reason) = decide_provider(
         provider_choice,
@@ -211,7 +212,8 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         }
     }
 
-    let max_tokens_field = if provider == ProviderChoice::OpenAiNative {
+    let mut request_defaults = schema::request_defaults(p);
+    request_defaults.max_tokens_field = if provider == ProviderChoice::OpenAiNative {
         if p.max_tokens_field == Some(MaxTokensField::MaxTokens) {
             report.warning(
                 WarningKind::SettingIgnored,
@@ -221,10 +223,13 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         }
         MaxTokensField::MaxCompletionTokens
     } else {
-        p.max_tokens_field.unwrap_or_default()
+        p.max_tokens_field
+            .unwrap_or_else(defaults::max_tokens_field)
     };
-    let include_max_tokens = p.include_max_tokens.unwrap_or(false);
-    if include_max_tokens && p.max_tokens.is_none() && model_info.max_output_tokens.is_none() {
+    if request_defaults.include_max_tokens
+        && request_defaults.max_tokens.is_none()
+        && model_info.max_output_tokens.is_none()
+    {
         report.warning(
             WarningKind::SettingIgnored,
             l.field("include_max_tokens"),
@@ -236,14 +241,15 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         check_ca_cert(&path, &l.field("ca_cert"), report);
         path
     });
-    let defaults = Timeouts::default();
+    let unset = Timeouts::default();
     let timeouts = Timeouts::new(
-        p.timeout.unwrap_or(defaults.total),
-        p.connect_timeout.unwrap_or(defaults.connect),
-        p.stream_idle_timeout.unwrap_or(defaults.stream_idle),
+        p.timeout.unwrap_or_else(defaults::timeout),
+        p.connect_timeout.unwrap_or_else(defaults::connect_timeout),
+        p.stream_idle_timeout
+            .unwrap_or_else(defaults::stream_idle_timeout),
     )
-    .with_headers(p.headers_timeout.or(defaults.headers))
-    .with_first_content(p.first_content_timeout.or(defaults.first_content));
+    .with_headers(p.headers_timeout.or(unset.headers))
+    .with_first_content(p.first_content_timeout.or(unset.first_content));
     let endpoints = endpoints?;
     environment_warnings(
         l,
@@ -277,20 +283,17 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         model: model_id.to_owned(),
         headers,
         query: p.query.clone(),
-        streaming: p.streaming.unwrap_or(true),
-        include_usage: p.include_usage.unwrap_or_default(),
-        max_tokens_field,
-        include_max_tokens,
-        max_tokens: p.max_tokens,
-        temperature: p.temperature,
-        reasoning_effort: p.reasoning_effort,
+        streaming: p.streaming.unwrap_or_else(defaults::streaming),
+        request_defaults,
         compat: deepseek_rules(p.r1_format, &model_lower),
-        parse_think_tags: p.parse_think_tags.unwrap_or(true),
-        discover_model_info: p.discover_model_info.unwrap_or(true),
+        parse_think_tags: p
+            .parse_think_tags
+            .unwrap_or_else(defaults::parse_think_tags),
+        discover_model_info: p
+            .discover_model_info
+            .unwrap_or_else(defaults::discover_model_info),
         timeouts,
-        max_retries: p
-            .max_retries
-            .unwrap_or(oac_provider::retry::DEFAULT_MAX_RETRIES),
+        max_retries: p.max_retries.unwrap_or_else(defaults::max_retries),
         proxy: p.proxy.as_ref().map(|proxy| proxy.trim().to_owned()),
         ca_cert,
         azure: p.azure.clone(),
@@ -314,7 +317,7 @@ fn decide_api(
     let (choice, path) = match (l.overrides.api, l.profile.api) {
         (Some(choice), _) => (choice, "--api".to_owned()),
         (None, Some(choice)) => (choice, l.field("api")),
-        (None, None) => (ApiChoice::Auto, l.field("api")),
+        (None, None) => (defaults::api(), l.field("api")),
     };
     let (api, reason) = match (choice, endpoints.stated_api, entry.and_then(|e| e.api)) {
         (ApiChoice::Chat, ..) => (WireApi::Chat, format!("{path} = chat")),
@@ -395,7 +398,8 @@ fn native_entry(
             WarningKind::UnknownModel,
             path,
             format!(
-                "`{model_id}` is not in the OpenAI model catalogue, so its info is unknown: the compatible defaults apply (128000-token context, images allowed, no max output) and cost is reported as unknown; {fix}"
+                "`{model_id}` is not in the OpenAI model catalogue, so its info is unknown: the compatible defaults apply ({}-token context, images allowed, no max output) and cost is reported as unknown; {fix}",
+                ModelInfo::compatible_default().context_window
             ),
         );
     }
@@ -497,7 +501,7 @@ fn resolve_options(p: &Profile, provider: ProviderChoice, model: &str) -> Resolv
         ProviderKind::Compatible
     };
     let mut options = ResolveOptions::new()
-        .mode(p.endpoint_mode.unwrap_or_default())
+        .mode(p.endpoint_mode.unwrap_or_else(defaults::endpoint_mode))
         .provider(kind)
         .query(p.query.clone());
     if !model.is_empty() {
@@ -527,7 +531,7 @@ pub(crate) fn check_profile_urls(p: &Profile, at: &str, report: &mut Report) {
     }
     let source = child(at, "provider");
     let (provider, _) = decide_provider(
-        p.provider.unwrap_or(ProviderChoice::Auto),
+        p.provider.unwrap_or_else(defaults::provider),
         &source,
         p.base_url.as_deref(),
     );

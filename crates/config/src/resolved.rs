@@ -40,12 +40,7 @@ pub struct ResolvedProfile {
     pub(crate) headers: Headers,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) streaming: bool,
-    pub(crate) include_usage: IncludeUsage,
-    pub(crate) max_tokens_field: MaxTokensField,
-    pub(crate) include_max_tokens: bool,
-    pub(crate) max_tokens: Option<u32>,
-    pub(crate) temperature: Option<f64>,
-    pub(crate) reasoning_effort: Option<ReasoningEffort>,
+    pub(crate) request_defaults: RequestDefaults,
     pub(crate) compat: CompatibleRules,
     pub(crate) parse_think_tags: bool,
     pub(crate) discover_model_info: bool,
@@ -103,12 +98,7 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("headers", &self.headers)
             .field("query", &query)
             .field("streaming", &self.streaming)
-            .field("include_usage", &self.include_usage)
-            .field("max_tokens_field", &self.max_tokens_field)
-            .field("include_max_tokens", &self.include_max_tokens)
-            .field("max_tokens", &self.max_tokens)
-            .field("temperature", &self.temperature)
-            .field("reasoning_effort", &self.reasoning_effort)
+            .field("request_defaults", &self.request_defaults)
             .field("compat", &self.compat)
             .field("parse_think_tags", &self.parse_think_tags)
             .field("discover_model_info", &self.discover_model_info)
@@ -183,34 +173,41 @@ impl ResolvedProfile {
         self.streaming
     }
 
+    /// What a request carries when it sets nothing itself: every request default
+    /// of the profile (include usage, max tokens, temperature, effort, …), its
+    /// defaults filled in.
+    pub fn request_defaults(&self) -> &RequestDefaults {
+        &self.request_defaults
+    }
+
     /// `stream_options.include_usage`.
     pub fn include_usage(&self) -> IncludeUsage {
-        self.include_usage
+        self.request_defaults.include_usage
     }
 
     /// `max_tokens` or `max_completion_tokens`.
     pub fn max_tokens_field(&self) -> MaxTokensField {
-        self.max_tokens_field
+        self.request_defaults.max_tokens_field
     }
 
     /// Send the model's max output tokens when a request sets none.
     pub fn include_max_tokens(&self) -> bool {
-        self.include_max_tokens
+        self.request_defaults.include_max_tokens
     }
 
     /// Max output tokens to request.
     pub fn max_tokens(&self) -> Option<u32> {
-        self.max_tokens
+        self.request_defaults.max_tokens
     }
 
     /// Temperature, sent only when set.
     pub fn temperature(&self) -> Option<f64> {
-        self.temperature
+        self.request_defaults.temperature
     }
 
     /// Reasoning effort.
     pub fn reasoning_effort(&self) -> Option<ReasoningEffort> {
-        self.reasoning_effort
+        self.request_defaults.reasoning_effort
     }
 
     /// DeepSeek-R1 message format (set, or implied by a DeepSeek reasoner id).
@@ -324,13 +321,6 @@ impl From<ResolvedProfile> for ProviderConfig {
     /// the request rules (native from the catalogue entry, or generic).
     fn from(profile: ResolvedProfile) -> Self {
         let rules = profile.rules();
-        let mut defaults = RequestDefaults::default();
-        defaults.include_usage = profile.include_usage;
-        defaults.max_tokens_field = profile.max_tokens_field;
-        defaults.max_tokens = profile.max_tokens;
-        defaults.include_max_tokens = profile.include_max_tokens;
-        defaults.temperature = profile.temperature;
-        defaults.reasoning_effort = profile.reasoning_effort;
         let mut config = ProviderConfig::new(profile.endpoints, profile.model)
             .with_auth(profile.auth)
             .with_headers(profile.headers)
@@ -340,7 +330,7 @@ impl From<ResolvedProfile> for ProviderConfig {
             .with_model_info_discovery(profile.discover_model_info)
             .with_model_info(profile.model_info)
             .with_model_info_sources(profile.model_info_sources)
-            .with_request_defaults(defaults)
+            .with_request_defaults(profile.request_defaults)
             .with_rules(rules)
             .with_api(profile.api);
         if let Some(key) = profile.api_key {

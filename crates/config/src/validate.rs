@@ -2,63 +2,40 @@
 //! an import or code: model id, temperature range, timeouts, proxy, prices and
 //! tiers, output tokens against the context window.
 
-use std::time::Duration;
-
 use oac_pricing::PriceError;
 use oac_url::Url;
 
-use crate::headers::{name_problem, value_problem};
 use crate::model_info::{ModelInfo, ModelInfoOverrides};
 use crate::problem::{ProblemKind, Report, child};
-use crate::profile::{AuthStyle, Profile};
+use crate::profile::Profile;
+use crate::schema;
 
 /// Checks the values of one profile as written; `at` is its path (`profiles.x`,
-/// or empty for a profile built in code).
+/// or empty for a profile built in code). Each setting's rules are named by its
+/// entry in the schema.
 pub(crate) fn profile(p: &Profile, at: &str, report: &mut Report) {
-    if let Some(model) = &p.model {
-        model_id(model, &child(at, "model"), report);
+    schema::check_fields(p, at, report);
+}
+
+/// `model`, when set: not blank.
+pub(crate) fn model_setting(model: &Option<String>, path: &str, report: &mut Report) {
+    if let Some(model) = model {
+        model_id(model, path, report);
     }
-    if let Some(temperature) = p.temperature {
-        self::temperature(temperature, &child(at, "temperature"), report);
+}
+
+/// `temperature`, when set: 0 to 2.
+pub(crate) fn temperature_setting(value: &Option<f64>, path: &str, report: &mut Report) {
+    if let Some(value) = value {
+        temperature(*value, path, report);
     }
-    for (key, timeout) in [
-        ("timeout_secs", p.timeout),
-        ("connect_timeout_secs", p.connect_timeout),
-        ("stream_idle_timeout_secs", p.stream_idle_timeout),
-        ("headers_timeout_secs", p.headers_timeout),
-        ("first_content_timeout_secs", p.first_content_timeout),
-    ] {
-        if timeout == Some(Duration::ZERO) {
-            report.problem(
-                ProblemKind::InvalidValue,
-                child(at, key),
-                format!("`{key}` is 0; a timeout must be greater than 0 seconds (remove it to use the default)"),
-            );
-        }
+}
+
+/// `proxy`, when set: an http, https or SOCKS URL with a host.
+pub(crate) fn proxy_setting(value: &Option<String>, path: &str, report: &mut Report) {
+    if let Some(value) = value {
+        proxy(value, path, report);
     }
-    if let Some(proxy) = &p.proxy {
-        self::proxy(proxy, &child(at, "proxy"), report);
-    }
-    let headers_at = child(at, "headers");
-    for (name, value) in p.headers.iter() {
-        if let Some(problem) = name_problem(name).or_else(|| value_problem(name, value)) {
-            report.problem(
-                ProblemKind::InvalidHeader,
-                child(&headers_at, name),
-                problem,
-            );
-        }
-    }
-    if let Some(AuthStyle::Header(name)) = &p.auth
-        && let Some(problem) = name_problem(name)
-    {
-        report.problem(
-            ProblemKind::InvalidHeader,
-            child(&child(at, "auth"), "header"),
-            problem,
-        );
-    }
-    model_info(&p.model_info, &child(at, "model_info"), report);
 }
 
 /// A model id must not be blank.
@@ -169,7 +146,8 @@ fn max_output_within_context(max_output: u32, context: u32, path: &str, report: 
             ProblemKind::MaxOutputAboveContext,
             path,
             format!(
-                "max_output_tokens {max_output} is larger than context_window {context}; lower max_output_tokens or set context_window to the model's real window (the default is 128000)"
+                "max_output_tokens {max_output} is larger than context_window {context}; lower max_output_tokens or set context_window to the model's real window (the default is {})",
+                ModelInfo::compatible_default().context_window
             ),
         );
     }

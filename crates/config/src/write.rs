@@ -14,6 +14,7 @@ use crate::file::ConfigFile;
 use crate::model_info::{EffortSupport, ModelInfoOverrides};
 use crate::problem::ConfigError;
 use crate::profile::{AuthStyle, KeySource, Profile};
+use crate::schema;
 
 /// The config as TOML, in the order of the documentation. Fails, writing nothing,
 /// when a profile holds its key inline.
@@ -42,89 +43,48 @@ pub(crate) fn to_toml(file: &ConfigFile) -> Result<String, ConfigError> {
 
 fn write_profile(out: &mut String, table: &str, p: &Profile) {
     header(out, table);
-    let mut opt = |k: &str, v: Option<String>| {
-        if let Some(v) = v {
-            line(out, k, &v);
-        }
+    let mut fields = TomlOut {
+        table,
+        lines: String::new(),
+        tables: String::new(),
     };
-    opt("provider", p.provider.map(|v| string(v.as_str())));
-    opt("base_url", p.base_url.as_deref().map(string));
-    opt("endpoint_mode", p.endpoint_mode.map(|v| string(v.as_str())));
-    opt("api", p.api.map(|v| string(v.as_str())));
-    opt("models_url", p.models_url.as_deref().map(string));
-    match &p.key {
-        Some(KeySource::Env(var)) => opt("api_key_env", Some(string(var))),
-        Some(KeySource::File(path)) => opt("api_key_file", Some(string(&path.to_string_lossy()))),
-        // Refused above; never written.
-        Some(KeySource::Inline(_)) | None => {}
+    schema::write_fields(p, &mut fields);
+    out.push_str(&fields.lines);
+    out.push_str(&fields.tables);
+}
+
+/// One profile being written: its `key = value` lines, then its sub-tables
+/// (TOML wants a table's own keys before its sub-tables).
+pub(crate) struct TomlOut<'a> {
+    table: &'a str,
+    lines: String,
+    tables: String,
+}
+
+impl TomlOut<'_> {
+    /// `name = value`, `value` a TOML literal.
+    pub(crate) fn line(&mut self, name: &str, value: &str) {
+        line(&mut self.lines, name, value);
     }
-    opt("auth", p.auth.as_ref().map(auth));
-    opt("model", p.model.as_deref().map(string));
-    opt("streaming", p.streaming.map(|v| v.to_string()));
-    opt("include_usage", p.include_usage.map(|v| string(v.as_str())));
-    opt(
-        "max_tokens_field",
-        p.max_tokens_field.map(|v| string(v.as_str())),
-    );
-    opt(
-        "include_max_tokens",
-        p.include_max_tokens.map(|v| v.to_string()),
-    );
-    opt("max_tokens", p.max_tokens.map(|v| v.to_string()));
-    opt("temperature", p.temperature.map(float));
-    opt(
-        "reasoning_effort",
-        p.reasoning_effort.map(|v| string(v.as_str())),
-    );
-    opt("r1_format", p.r1_format.map(|v| v.to_string()));
-    opt(
-        "parse_think_tags",
-        p.parse_think_tags.map(|v| v.to_string()),
-    );
-    opt(
-        "discover_model_info",
-        p.discover_model_info.map(|v| v.to_string()),
-    );
-    opt("timeout_secs", p.timeout.map(seconds));
-    opt("connect_timeout_secs", p.connect_timeout.map(seconds));
-    opt(
-        "stream_idle_timeout_secs",
-        p.stream_idle_timeout.map(seconds),
-    );
-    opt("headers_timeout_secs", p.headers_timeout.map(seconds));
-    opt(
-        "first_content_timeout_secs",
-        p.first_content_timeout.map(seconds),
-    );
-    opt("max_retries", p.max_retries.map(|v| v.to_string()));
-    opt("proxy", p.proxy.as_deref().map(string));
-    opt(
-        "ca_cert",
-        p.ca_cert.as_ref().map(|v| string(&v.to_string_lossy())),
-    );
-    if !p.headers.is_empty() {
-        header(out, &format!("{table}.headers"));
-        for (name, value) in p.headers.iter() {
-            line(out, name, &string(value));
+
+    /// `[<profile>.<name>]` holding string values.
+    pub(crate) fn table<'v>(
+        &mut self,
+        name: &str,
+        entries: impl Iterator<Item = (&'v str, &'v str)>,
+    ) {
+        let _ = write!(self.tables, "\n[{}.{name}]\n", self.table);
+        for (key, value) in entries {
+            line(&mut self.tables, key, &string(value));
         }
     }
-    if !p.query.is_empty() {
-        header(out, &format!("{table}.query"));
-        for (name, value) in &p.query {
-            line(out, name, &string(value));
-        }
-    }
-    if let Some(azure) = &p.azure {
-        header(out, &format!("{table}.azure"));
-        if let Some(version) = &azure.api_version {
-            line(out, "api_version", &string(version));
-        }
-        if let Some(deployment) = &azure.deployment {
-            line(out, "deployment", &string(deployment));
-        }
-    }
-    if !p.model_info.is_empty() {
-        write_model_info(out, &format!("{table}.model_info"), &p.model_info);
+
+    /// `[<profile>.<name>]` holding a model description.
+    pub(crate) fn model_info(&mut self, name: &str, o: &ModelInfoOverrides) {
+        let mut text = String::new();
+        write_model_info(&mut text, &format!("{}.{name}", self.table), o);
+        self.tables.push('\n');
+        self.tables.push_str(&text);
     }
 }
 
@@ -224,7 +184,7 @@ fn key(name: &str) -> String {
 }
 
 /// A TOML basic string, escaped by the toml crate.
-fn string(value: &str) -> String {
+pub(crate) fn string(value: &str) -> String {
     toml::Value::String(value.to_owned()).to_string()
 }
 
@@ -242,7 +202,7 @@ fn decimal(value: Decimal) -> String {
 }
 
 /// Shortest text that reads back as the same `f64`, always a TOML float or int.
-fn float(value: f64) -> String {
+pub(crate) fn float(value: f64) -> String {
     if value.is_nan() {
         "nan".to_owned()
     } else if value.is_infinite() {
@@ -260,7 +220,7 @@ pub(crate) fn seconds(value: Duration) -> String {
         .to_string()
 }
 
-fn auth(value: &AuthStyle) -> String {
+pub(crate) fn auth(value: &AuthStyle) -> String {
     match value {
         AuthStyle::Header(name) => format!("{{ header = {} }}", string(name)),
         AuthStyle::Bearer => string("bearer"),

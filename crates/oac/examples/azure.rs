@@ -34,7 +34,7 @@ async fn main() -> ExitCode {
         .base_url(endpoint)
         .api_key_env("AZURE_OPENAI_API_KEY")
         .model(deployment)
-        .azure(azure)
+        .profile(|p| p.azure(azure))
         .build()
     {
         Ok(client) => client,

@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::builder()
         .base_url(sim.base_url()) // a real provider's base URL here
         .model("gpt-4o")
-        .model_info(info)
+        .profile(|p| p.model_info(info))
         .build()?;
 
     let mut conversation = vec![Message::user("Capital of France?")];

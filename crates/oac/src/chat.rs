@@ -1,10 +1,6 @@
 //! [`ChatBuilder`]: a chat request built fluently on a client, then sent or streamed.
 
-use oac_config::ReasoningEffort;
-use oac_provider::{
-    ChatRequest, ChatResponse, ContentPart, Message, ResponseFormat, Tool, ToolChoice, UserContent,
-};
-use serde_json::Value;
+use oac_provider::{ChatRequest, ChatResponse, ContentPart, Message, Tool, UserContent};
 
 use crate::client::Client;
 use crate::error::Error;
@@ -12,6 +8,10 @@ use crate::stream::ReplyStream;
 
 /// A chat request being built on a [`Client`] ([`Client::chat`]). Only what is set
 /// is sent; the profile supplies the rest (model, max tokens, temperature, effort).
+///
+/// It has the everyday setters (messages, tools); every other option of the
+/// request (max tokens, temperature, response format, headers, …) is set on the
+/// [`ChatRequest`] itself with [`with_request`](Self::with_request).
 ///
 /// ```
 /// use oac::{Client, StreamEvent};
@@ -25,8 +25,7 @@ use crate::stream::ReplyStream;
 ///     .chat()
 ///     .system("Answer in one word.")
 ///     .user("Hello?")
-///     .max_tokens(16)
-///     .temperature(0.2)
+///     .with_request(|r| r.max_tokens(16).temperature(0.2))
 ///     .text()
 ///     .await?;
 /// assert_eq!(answer, "Hello?");
@@ -54,12 +53,6 @@ impl<'a> ChatBuilder<'a> {
         self
     }
 
-    /// Appends a developer message (OpenAI reasoning models).
-    pub fn developer(mut self, text: impl Into<String>) -> Self {
-        self.request = self.request.developer(text);
-        self
-    }
-
     /// Appends a user message: text, or parts (`Vec<ContentPart>`).
     pub fn user(mut self, content: impl Into<UserContent>) -> Self {
         self.request = self.request.user(content);
@@ -79,22 +72,6 @@ impl<'a> ChatBuilder<'a> {
         self.user(parts)
     }
 
-    /// Appends an assistant message.
-    pub fn assistant(mut self, text: impl Into<String>) -> Self {
-        self.request = self.request.assistant(text);
-        self
-    }
-
-    /// Appends the result of the tool call `tool_call_id`.
-    pub fn tool_result(
-        mut self,
-        tool_call_id: impl Into<String>,
-        content: impl Into<String>,
-    ) -> Self {
-        self.request = self.request.tool_result(tool_call_id, content);
-        self
-    }
-
     /// Appends any message (e.g. a previous reply's
     /// [`to_message`](ChatResponse::to_message)).
     pub fn message(mut self, message: Message) -> Self {
@@ -108,93 +85,16 @@ impl<'a> ChatBuilder<'a> {
         self
     }
 
-    /// Maximum output tokens.
-    pub fn max_tokens(mut self, max_tokens: u32) -> Self {
-        self.request = self.request.max_tokens(max_tokens);
-        self
-    }
-
-    /// Sampling temperature (never sent to models that refuse it).
-    pub fn temperature(mut self, temperature: f64) -> Self {
-        self.request = self.request.temperature(temperature);
-        self
-    }
-
-    /// Nucleus sampling.
-    pub fn top_p(mut self, top_p: f64) -> Self {
-        self.request = self.request.top_p(top_p);
-        self
-    }
-
-    /// Adds a stop sequence.
-    pub fn stop(mut self, stop: impl Into<String>) -> Self {
-        self.request = self.request.stop(stop);
-        self
-    }
-
-    /// Sampling seed.
-    pub fn seed(mut self, seed: i64) -> Self {
-        self.request = self.request.seed(seed);
-        self
-    }
-
     /// Offers a function the model may call.
     pub fn tool(mut self, tool: Tool) -> Self {
         self.request = self.request.tool(tool);
         self
     }
 
-    /// Which tool the model must or may call.
-    pub fn tool_choice(mut self, choice: ToolChoice) -> Self {
-        self.request = self.request.tool_choice(choice);
-        self
-    }
-
-    /// Whether the model may call several tools in one turn.
-    pub fn parallel_tool_calls(mut self, parallel: bool) -> Self {
-        self.request = self.request.parallel_tool_calls(parallel);
-        self
-    }
-
-    /// Output format (JSON object or JSON schema).
-    pub fn response_format(mut self, format: ResponseFormat) -> Self {
-        self.request = self.request.response_format(format);
-        self
-    }
-
-    /// Reasoning effort (sent only when the model accepts it).
-    pub fn reasoning_effort(mut self, effort: ReasoningEffort) -> Self {
-        self.request = self.request.reasoning_effort(effort);
-        self
-    }
-
-    /// End-user id, sent as `user`.
-    pub fn end_user(mut self, id: impl Into<String>) -> Self {
-        self.request = self.request.end_user(id);
-        self
-    }
-
-    /// A field merged into the JSON body last (it wins over everything else).
-    pub fn extra_body(mut self, key: impl Into<String>, value: Value) -> Self {
-        self.request = self.request.extra_body(key, value);
-        self
-    }
-
-    /// A header for this request only (wins over the profile's headers).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.request = self.request.header(name, value);
-        self
-    }
-
-    /// A query parameter for this request only.
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.request = self.request.query(name, value);
-        self
-    }
-
-    /// Any other option of the request, set on the [`ChatRequest`] itself (the
-    /// reasoning summary, verbosity, service tier, `previous_response_id`,
-    /// `store`, …), so this builder need not repeat every setter:
+    /// Any other option of the request, set on the [`ChatRequest`] itself (max
+    /// tokens, temperature, stop sequences, tool choice, response format, reasoning
+    /// effort, service tier, extra body fields, headers, `previous_response_id`, …),
+    /// so this builder need not repeat every setter:
     ///
     /// ```no_run
     /// # async fn run(client: &oac::Client) -> Result<(), oac::Error> {

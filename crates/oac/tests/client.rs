@@ -15,7 +15,7 @@ fn client(sim: &Simulator) -> Client {
     Client::builder()
         .base_url(sim.base_url())
         .model(MODEL)
-        .max_retries(0)
+        .profile(|p| p.max_retries(0))
         .build()
         .unwrap()
 }
@@ -28,7 +28,7 @@ fn priced(sim: &Simulator) -> Client {
     Client::builder()
         .base_url(sim.base_url())
         .model(MODEL)
-        .model_info(info)
+        .profile(|p| p.model_info(info))
         .build()
         .unwrap()
 }
@@ -217,18 +217,20 @@ async fn the_fluent_builder_sends_exactly_what_was_set() {
         .chat()
         .system("Be terse.")
         .user_with_images("What is this?", ["https://example.com/cat.png"])
-        .max_tokens(64)
-        .temperature(0.2)
-        .seed(7)
-        .stop("END")
         .tool(Tool::function(
             "get_weather",
             "Weather of a city",
             json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
         ))
-        .tool_choice(ToolChoice::Auto)
-        .end_user("user-1")
-        .extra_body("metadata", json!({"run": "test"}))
+        .with_request(|r| {
+            r.max_tokens(64)
+                .temperature(0.2)
+                .seed(7)
+                .stop("END")
+                .tool_choice(ToolChoice::Auto)
+                .end_user("user-1")
+                .extra_body("metadata", json!({"run": "test"}))
+        })
         .send()
         .await
         .unwrap();
@@ -278,7 +280,7 @@ async fn tool_calls_come_back_assembled_and_the_result_goes_back() {
         .user("Weather in Paris?")
         .tool(tool)
         .message(reply.to_message())
-        .tool_result("call_1", r#"{"celsius":21}"#)
+        .with_request(|r| r.tool_result("call_1", r#"{"celsius":21}"#))
         .text()
         .await
         .unwrap();
@@ -296,7 +298,7 @@ async fn an_image_for_a_text_only_model_is_refused_before_sending() {
     let client = Client::builder()
         .base_url(sim.base_url())
         .model(MODEL)
-        .model_info(info)
+        .profile(|p| p.model_info(info))
         .build()
         .unwrap();
     let error = client
@@ -416,7 +418,7 @@ async fn an_unreachable_host_is_a_connection_error() {
     let client = Client::builder()
         .base_url(base_url)
         .model(MODEL)
-        .max_retries(0)
+        .profile(|p| p.max_retries(0))
         .build()
         .unwrap();
     let error = client.chat().user("Hi").send().await.unwrap_err();
@@ -489,7 +491,7 @@ fn a_client_says_why_its_provider_was_chosen() {
 
     let forced = Client::builder()
         .base_url("https://api.openai.com/v1")
-        .provider(oac::ProviderChoice::Compatible)
+        .profile(|p| p.provider(oac::ProviderChoice::Compatible))
         .model("gpt-4o")
         .build()
         .unwrap();
@@ -532,9 +534,11 @@ fn profile_and_stream_types_are_reexported_at_the_top() {
     profile.base_url = Some("http://localhost:11434/v1".into());
     profile.model = Some("m".into());
     let client = oac::ClientBuilder::from_profile(profile)
-        .auth(AuthStyle::Bearer)
-        .include_usage(IncludeUsage::Never)
-        .max_tokens_field(MaxTokensField::MaxCompletionTokens)
+        .profile(|p| {
+            p.auth(AuthStyle::Bearer)
+                .include_usage(IncludeUsage::Never)
+                .max_tokens_field(MaxTokensField::MaxCompletionTokens)
+        })
         .build()
         .unwrap();
     assert_eq!(
@@ -567,7 +571,7 @@ fn invalid_settings_are_all_reported_together() {
     let error = Client::builder()
         .base_url("api.provider.com/v1")
         .model("")
-        .temperature(3.0)
+        .profile(|p| p.temperature(3.0))
         .build()
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Config);

@@ -40,12 +40,11 @@ fn builder(sim: &Simulator, records: &Records) -> ClientBuilder {
     info.prices.output_price = Some(parse_price("0.60").unwrap());
     let store = records.clone();
     Client::builder()
-        .name("work")
+        .profile(|p| p.name("work"))
         .base_url(sim.base_url())
         .api_key(KEY)
         .model(MODEL)
-        .model_info(info)
-        .max_retries(0)
+        .profile(|p| p.model_info(info).max_retries(0))
         .usage_recorder(move |record: &RequestRecord| store.0.lock().unwrap().push(record.clone()))
 }
 
@@ -323,8 +322,7 @@ async fn a_key_in_the_url_never_reaches_the_record() {
     );
     let records = Records::default();
     let client = builder(&sim, &records)
-        .query_param("api_key", KEY)
-        .header("X-Custom-Auth", KEY)
+        .profile(|p| p.query_param("api_key", KEY).header("X-Custom-Auth", KEY))
         .build()
         .unwrap();
     client.chat().user("Hi").send().await.unwrap();

@@ -40,6 +40,8 @@ pub(crate) struct Engine {
     /// The model info, rules and stream settings requests use: configured, then
     /// discovered on the first request (see [`crate::discover`]).
     pub(crate) discovery: Discovery,
+    /// The request defaults filled into each request ([`RequestDefaults::fill`]).
+    request_defaults: crate::RequestDefaults,
     /// Parameters this endpoint and model refused, and how they are sent instead
     /// (see [`crate::fallback`]).
     fallbacks: Mutex<BTreeSet<Fallback>>,
@@ -171,6 +173,7 @@ impl Engine {
         Ok(Engine {
             transport,
             discovery: Discovery::new(&config, rules, stream_settings),
+            request_defaults: config.request_defaults().clone(),
             endpoints: config.endpoints().clone(),
             model: config.model().to_owned(),
             api: config.api(),
@@ -409,6 +412,7 @@ impl Engine {
     /// A complete reply. An error object in a success body (`{"error":{"code":503}}`)
     /// is retried like the status it names: nothing reached the caller yet.
     pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        let request = self.request_defaults.fill(request);
         self.discovered().await;
         self.warn_if_ollama_cuts(&request);
         self.with_fallbacks(&request, false, |prepared| async move {
@@ -492,6 +496,7 @@ impl Engine {
 
     /// A streamed reply.
     pub(crate) async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
+        let request = self.request_defaults.fill(request);
         self.discovered().await;
         self.warn_if_ollama_cuts(&request);
         self.with_fallbacks(&request, true, |prepared| async move {

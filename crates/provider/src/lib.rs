@@ -121,8 +121,9 @@ pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use select::{AnyProviderBuilder, provider_builder, provider_for};
 pub use settings::{
-    AuthStyle, CompatibleRules, IncludeUsage, MaxTokensField, ModelRules, NativeModel,
-    ProviderConfig, RequestDefaults, Timeouts,
+    AuthStyle, CompatibleRules, DEFAULT_DISCOVER_MODEL_INFO, DEFAULT_PARSE_THINK_TAGS,
+    IncludeUsage, MaxTokensField, ModelRules, NativeModel, ProviderConfig, RequestDefaults,
+    Timeouts,
 };
 pub use shaping::{EffortSource, SystemRole};
 pub use stream::ChatStream;

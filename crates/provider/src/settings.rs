@@ -383,6 +383,16 @@ impl Default for ModelRules {
     }
 }
 
+/// Whether `<think>…</think>` at the start of the content is read as reasoning
+/// when nothing says otherwise (the one home of this default: profiles and
+/// [`ProviderConfig::new`] use it).
+pub const DEFAULT_PARSE_THINK_TAGS: bool = true;
+
+/// Whether the server is asked for the model info a configuration leaves unset
+/// when nothing says otherwise (the one home of this default: profiles and
+/// [`ProviderConfig::new`] use it).
+pub const DEFAULT_DISCOVER_MODEL_INFO: bool = true;
+
 /// What a request carries when the caller sets nothing: the profile's defaults.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -401,6 +411,17 @@ pub struct RequestDefaults {
     pub temperature: Option<f64>,
     /// Reasoning effort (before the model's default).
     pub reasoning_effort: Option<crate::model::ReasoningEffort>,
+    /// Processing tier (`service_tier`) of a request that sets none.
+    pub service_tier: Option<crate::ServiceTier>,
+}
+
+impl RequestDefaults {
+    /// `request` with the defaults that are sent as they are filled in where it
+    /// sets nothing (its own values win): the service tier.
+    pub fn fill(&self, mut request: crate::ChatRequest) -> crate::ChatRequest {
+        request.service_tier = request.service_tier.or(self.service_tier);
+        request
+    }
 }
 
 /// Everything a provider needs to talk to one model at one endpoint: the URLs,
@@ -501,10 +522,10 @@ impl ProviderConfig {
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
             proxy: None,
             ca_cert: None,
-            parse_think_tags: true,
+            parse_think_tags: DEFAULT_PARSE_THINK_TAGS,
             model_info: ModelInfo::compatible_default(),
             model_info_sources: ModelInfoSources::all(InfoSource::Default),
-            discover_model_info: true,
+            discover_model_info: DEFAULT_DISCOVER_MODEL_INFO,
             defaults: RequestDefaults::default(),
             rules: ModelRules::default(),
             api: WireApi::Chat,

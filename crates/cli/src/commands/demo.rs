@@ -32,7 +32,7 @@ pub async fn run(out: &mut Output) -> Result<(), Failure> {
     let client = Client::builder()
         .base_url(sim.base_url())
         .model(MODELS[0])
-        .model_info(info.clone())
+        .profile(|p| p.model_info(info.clone()))
         .build()?;
 
     out.note(&format!(
@@ -94,8 +94,7 @@ async fn show_responses_api(
     let client = Client::builder()
         .base_url(sim.base_url())
         .model(MODELS[1])
-        .model_info(info.clone())
-        .api(oac::ApiChoice::Responses)
+        .profile(|p| p.model_info(info.clone()).api(oac::ApiChoice::Responses))
         .build()?;
     out.note(&format!(
         "\n── the same chat through the Responses API (--api responses: POST {}/responses)",

@@ -8,7 +8,7 @@ use oac_config::{
     WarningKind,
 };
 
-use crate::common::{load_ok, write};
+use crate::common::{load_ok, load_problems, write};
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -641,4 +641,40 @@ fn relative_ca_cert_is_relative_to_the_config_file() {
         .load()
         .unwrap();
     assert_eq!(loaded.profile.ca_cert(), Some(cert.as_path()));
+}
+
+#[test]
+fn service_tier_is_a_request_default_and_a_typo_gets_a_did_you_mean() {
+    let toml = r#"
+[profiles.p]
+base_url = "http://localhost:8000/v1"
+model = "m"
+service_tier = "Flex"
+"#;
+    let profile = load_ok(toml, MapEnv::new(), Overrides::new()).profile;
+    assert_eq!(
+        profile.request_defaults().service_tier,
+        Some(oac_provider::ServiceTier::Flex)
+    );
+    let config = oac_provider::ProviderConfig::from(profile);
+    assert_eq!(
+        config.request_defaults().service_tier,
+        Some(oac_provider::ServiceTier::Flex)
+    );
+    let unset = load_ok(
+        &toml.replace("service_tier = \"Flex\"\n", ""),
+        MapEnv::new(),
+        Overrides::new(),
+    )
+    .profile;
+    assert_eq!(unset.request_defaults().service_tier, None);
+    let problems = load_problems(
+        &toml.replace("\"Flex\"", "\"flx\""),
+        MapEnv::new(),
+        Overrides::new(),
+    );
+    assert_eq!(
+        problems,
+        "profiles.p.service_tier (line 5): unknown service tier `flx`; did you mean `flex`? (valid: auto, default, flex, priority, scale)"
+    );
 }

@@ -50,6 +50,7 @@ fn config(p: &Profile) -> ProviderConfig {
         include_max_tokens: p.include_max_tokens,
         max_tokens_field: p.max_tokens_field,
         include_usage: p.include_usage,
+        ..Default::default()
     };
     ProviderConfig::new(endpoints, p.model.clone())
         .with_model_info(p.model_info.clone())
