@@ -29,6 +29,8 @@ const LIVE_SUPPRESSIONS: &[&str] = &[
     "clippy::large_enum_variant",
     "clippy::too_many_arguments",
     "dead_code",
+    "unused_imports",
+    "unused_mut",
     "missing_docs",
 ];
 
