@@ -16,7 +16,8 @@ mod turn;
 
 use oac_pricing::{Decimal, Usage, exact_add};
 use oac_provider::{
-    ChatRequest, FinishReason, Message, ReasoningItem, ToolCall, UsageReport, UserContent,
+    ChatRequest, ChatResponse, FinishReason, Message, ReasoningItem, ToolCall, UsageReport,
+    UserContent,
 };
 
 use crate::client::Client;
@@ -72,7 +73,7 @@ const MAX_CUT_MESSAGE_BYTES: usize = 1024;
 /// assert_eq!(conversation.entries().len(), 4);
 /// let total = conversation.total();
 /// assert_eq!(total.usage.input_total, 50);
-/// assert_eq!(total.known_cost.to_string(), "0.0000117"); // 50 × 0.15 + 8 × 0.60, per million
+/// assert_eq!(total.known_cost.to_string(), "0.0000123"); // (50 × 0.15 + 8 × 0.60) / 1M, exactly
 ///
 /// // Saved and read back (the session format, `docs/sessions.md`).
 /// let saved = conversation.to_json();
@@ -178,6 +179,25 @@ impl AssistantReply {
         reply.model = model.into();
         reply.text = text.into();
         reply
+    }
+
+    /// The reply `response` brings, from a request for `model` (for a program that
+    /// sends the conversation's [`request`](Conversation::request) itself, then
+    /// [`push_reply`](Conversation::push_reply)s this).
+    pub fn from_response(model: &str, response: &ChatResponse) -> AssistantReply {
+        let mut reply = AssistantReply::from_parts(model, response.usage.as_ref(), None);
+        reply.text.clone_from(&response.content);
+        reply.reasoning.clone_from(&response.reasoning);
+        reply.tool_calls.clone_from(&response.tool_calls);
+        reply.reasoning_items.clone_from(&response.reasoning_items);
+        reply.finish_reason.clone_from(&response.finish_reason);
+        reply
+    }
+
+    /// An empty reply cut short by `error` (a request that failed before any
+    /// answer), from a request for `model`.
+    pub fn failed(model: &str, error: &Error) -> AssistantReply {
+        AssistantReply::from_parts(model, None, Some(Cut::failed(error)))
     }
 
     /// A reply made from what a request produced (`usage` as reported).
@@ -444,14 +464,7 @@ impl Conversation {
         let request = self.next_request(client, edit)?;
         match client.send(request).await {
             Ok(response) => {
-                let mut reply =
-                    AssistantReply::from_parts(client.model(), response.usage.as_ref(), None);
-                reply.text = response.content;
-                reply.reasoning = response.reasoning;
-                reply.tool_calls = response.tool_calls;
-                reply.reasoning_items = response.reasoning_items;
-                reply.finish_reason = response.finish_reason;
-                Ok(self.record(reply))
+                Ok(self.record(AssistantReply::from_response(client.model(), &response)))
             }
             Err(error) => {
                 self.record_failure(client.model(), &error);
