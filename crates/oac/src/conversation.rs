@@ -95,6 +95,9 @@ pub struct Conversation {
 /// One entry of a conversation's history.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+// Half the entries of a history are replies: boxing them would only add an
+// allocation to each.
+#[allow(clippy::large_enum_variant)]
 pub enum Entry {
     /// What the user said: text, or text and images.
     User(UserContent),

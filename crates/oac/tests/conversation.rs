@@ -363,7 +363,7 @@ async fn the_json_form_round_trips_and_is_stable() {
     let back = Conversation::from_json(&json).unwrap();
     // Image bytes come back as the data: URL they are sent as.
     assert_eq!(back.messages().len(), conversation.messages().len());
-    assert_eq!(back.request().has_images(), true);
+    assert!(back.request().has_images());
     assert_eq!(Conversation::from_json(&back.to_json()).unwrap(), back);
     assert_eq!(back.total(), conversation.total());
     let via_serde: Conversation =

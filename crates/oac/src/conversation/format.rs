@@ -56,6 +56,8 @@ struct Wire {
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "role", rename_all = "snake_case")]
+// Short-lived (one conversion): the size of the reply variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum WireEntry {
     User {
         content: WireContent,

@@ -73,10 +73,8 @@ impl LineEditor {
                 }
             }
         }
-        if !text.trim().is_empty() {
-            if let Some(editor) = self.editor.as_mut() {
-                let _ = editor.add_history_entry(text.as_str());
-            }
+        if let (false, Some(editor)) = (text.trim().is_empty(), self.editor.as_mut()) {
+            let _ = editor.add_history_entry(text.as_str());
         }
         Ok(Input::Text(text))
     }

@@ -401,10 +401,10 @@ impl<'a> Chat<'a> {
     /// Saves the session, when there is one; a failure is a warning (the
     /// conversation goes on, unsaved).
     fn save(&self, out: &mut Output) {
-        if let Some((sessions, name)) = &self.session {
-            if let Err(error) = sessions.save(name, &self.conversation) {
-                out.warn(&format!("{error}; the conversation goes on unsaved"));
-            }
+        if let Some((sessions, name)) = &self.session
+            && let Err(error) = sessions.save(name, &self.conversation)
+        {
+            out.warn(&format!("{error}; the conversation goes on unsaved"));
         }
     }
 
