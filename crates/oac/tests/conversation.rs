@@ -397,3 +397,19 @@ fn damaged_and_foreign_files_are_typed_errors() {
         Err(FormatError::Invalid { field: "cost", .. })
     ));
 }
+
+#[tokio::test]
+async fn the_output_an_edit_reserves_counts_against_the_window() {
+    let sim = Simulator::start().await;
+    let client = small_window_client(&sim, 1_000);
+    let mut conversation = Conversation::for_client(&client);
+    conversation.push_user("word ".repeat(400));
+    assert!(conversation.fit(&client, FitPolicy::Refuse).is_ok());
+    let error = conversation
+        .fit_with(&client, FitPolicy::Refuse, &|r| r.max_tokens(900))
+        .unwrap_err();
+    let ConversationError::TooLong { budget, .. } = error else {
+        panic!("{error}");
+    };
+    assert_eq!(budget.reserved_output, 900);
+}

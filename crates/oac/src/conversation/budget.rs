@@ -49,19 +49,35 @@ impl Conversation {
     /// Checks that the next request fits `client`'s model window, and applies
     /// `policy` when it does not.
     pub fn fit(&mut self, client: &Client, policy: FitPolicy) -> Result<Fit, ConversationError> {
-        self.fit_to(client.model(), client.model_info(), policy)
+        self.fit_to(client.model(), client.model_info(), policy, &|request| {
+            request
+        })
     }
 
-    /// [`fit`](Self::fit) for `model` with `info` (its window and max output).
+    /// Like [`fit`](Self::fit) for the request as `edit` changes it before it is
+    /// sent (the one given to [`send_with`](Self::send_with) or
+    /// [`stream_with`](Self::stream_with): its `max_tokens` is the output reserved).
+    pub fn fit_with(
+        &mut self,
+        client: &Client,
+        policy: FitPolicy,
+        edit: &dyn Fn(ChatRequest) -> ChatRequest,
+    ) -> Result<Fit, ConversationError> {
+        self.fit_to(client.model(), client.model_info(), policy, edit)
+    }
+
+    /// [`fit_with`](Self::fit_with) for `model` with `info` (its window and max
+    /// output).
     pub fn fit_to(
         &mut self,
         model: &str,
         info: &ModelInfo,
         policy: FitPolicy,
+        edit: &dyn Fn(ChatRequest) -> ChatRequest,
     ) -> Result<Fit, ConversationError> {
-        let request = self.request();
+        let request = edit(self.request());
         let first = budget::of(&request, model, info);
-        if budget::surely_fits(&request, info) || first.fits() {
+        if first.fits() {
             return Ok(Fit {
                 budget: first,
                 dropped_turns: 0,
@@ -75,7 +91,7 @@ impl Conversation {
         while let Some(next) = self.next_turn_start() {
             self.context_start = next;
             dropped += 1;
-            let budget = budget::of(&self.request(), model, info);
+            let budget = budget::of(&edit(self.request()), model, info);
             if budget.fits() {
                 return Ok(Fit {
                     budget,
@@ -83,7 +99,7 @@ impl Conversation {
                 });
             }
         }
-        let alone = budget::of(&self.request(), model, info);
+        let alone = budget::of(&edit(self.request()), model, info);
         self.context_start = start;
         Err(ConversationError::TooLong {
             budget: alone,

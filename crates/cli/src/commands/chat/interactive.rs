@@ -290,7 +290,11 @@ impl<'a> Chat<'a> {
     /// Leaves the oldest turns out of the context when the history no longer
     /// fits, and says so.
     fn fit(&mut self, out: &mut Output) {
-        match self.conversation.fit(&self.client, FitPolicy::DropOldestTurns) {
+        let options = self.options();
+        match self
+            .conversation
+            .fit_with(&self.client, FitPolicy::DropOldestTurns, &options)
+        {
             Ok(fit) if fit.dropped_turns > 0 => out.note(&format!(
                 "note: the history no longer fits the {}-token context window: the oldest {} left out of the context (still in the session and the cost; /clear starts afresh)",
                 format_tokens(fit.budget.context_window),
@@ -305,7 +309,7 @@ impl<'a> Chat<'a> {
     }
 
     /// The request options of the command line (max tokens, temperature, effort).
-    fn options(&self) -> impl FnOnce(ChatRequest) -> ChatRequest + 'a {
+    fn options(&self) -> impl Fn(ChatRequest) -> ChatRequest + 'a {
         let args = self.args;
         move |mut request| {
             if let Some(max) = args.max_tokens {
