@@ -196,14 +196,24 @@ impl Llmock {
     /// (`"match": {"path": "*/chat/completions"}` merged in): the faults a chat
     /// test scripts are not spent on the metadata requests a client makes first
     /// (model-info discovery's models list and `/model/info`).
-    pub fn script_chat(&self, mut behaviours: Value) {
+    pub fn script_chat(&self, behaviours: Value) {
+        self.script_on("*/chat/completions", behaviours);
+    }
+
+    /// [`script_chat`](Self::script_chat) for the Responses API (`…/responses`).
+    pub fn script_responses(&self, behaviours: Value) {
+        self.script_on("*/responses", behaviours);
+    }
+
+    /// [`script`](Self::script) with every behaviour limited to paths matching `glob`.
+    fn script_on(&self, glob: &str, mut behaviours: Value) {
         if let Some(list) = behaviours.as_array_mut() {
             for behaviour in list.iter_mut().filter_map(Value::as_object_mut) {
                 let matcher = behaviour
                     .entry("match")
                     .or_insert_with(|| Value::Object(serde_json::Map::new()));
                 if let Some(matcher) = matcher.as_object_mut() {
-                    matcher.insert("path".into(), Value::from("*/chat/completions"));
+                    matcher.insert("path".into(), Value::from(glob));
                 }
             }
         }
@@ -212,13 +222,18 @@ impl Llmock {
 
     /// The chat requests llmock received (its journal, `…/chat/completions` only).
     pub fn chat_requests(&self) -> Vec<Value> {
+        self.requests_to("/chat/completions")
+    }
+
+    /// The Responses API requests llmock received (its journal, `…/responses` only).
+    pub fn responses_requests(&self) -> Vec<Value> {
+        self.requests_to("/responses")
+    }
+
+    fn requests_to(&self, suffix: &str) -> Vec<Value> {
         self.requests()
             .into_iter()
-            .filter(|r| {
-                r["path"]
-                    .as_str()
-                    .is_some_and(|p| p.ends_with("/chat/completions"))
-            })
+            .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
             .collect()
     }
 

@@ -401,3 +401,36 @@ async fn the_longest_timeouts_work_without_panicking() {
     let reply = client.send(ChatRequest::new().user("Q")).await.unwrap();
     assert_eq!(reply.content, "four");
 }
+
+// ---- reach: is the server there at all --------------------------------------------------
+
+#[tokio::test]
+async fn reach_is_one_head_of_the_chat_url_and_any_status_means_the_server_is_there() {
+    let sim = Simulator::start().await;
+    let provider = provider(profile(&sim));
+    let reach = provider.reach().await.unwrap();
+    assert!(
+        matches!(reach, oac_provider::Reach::Answered { status } if status >= 400),
+        "{reach:?}"
+    );
+    let requests = sim.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].method, "HEAD");
+    assert!(
+        requests[0].path.ends_with("/chat/completions"),
+        "{requests:?}"
+    );
+    assert!(requests[0].body.is_none());
+}
+
+#[tokio::test]
+async fn reach_of_a_closed_port_is_the_connection_error_a_chat_gets_never_retried() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let config = oac_tests::profile_for(&format!("http://127.0.0.1:{port}/v1"), "m");
+    let error = provider(config).reach().await.unwrap_err();
+    assert_eq!(error.kind(), oac_provider::ErrorKind::Connection, "{error}");
+    assert!(error.to_string().contains(&port.to_string()), "{error}");
+}

@@ -395,3 +395,84 @@ async fn the_usage_recorder_names_the_responses_api() {
     assert_eq!(records[0].api, "responses");
     assert_eq!(records[0].usage.as_ref().unwrap().output_total, 2);
 }
+
+/// gpt-5's prices with its flex sheet ($0.625 in, $0.0625 cached, $5 out per 1M).
+fn model_info_with_flex() -> oac::ModelInfo {
+    let mut info = model_info();
+    let flex = oac::ModelPrices::new()
+        .with_input_price("0.625".parse().unwrap())
+        .with_cache_read_price("0.0625".parse().unwrap())
+        .with_output_price(Decimal::from(5));
+    info.prices = info.prices.with_service_tier("flex", flex);
+    info
+}
+
+#[tokio::test]
+async fn a_flex_request_is_priced_at_flex_prices_over_both_apis_streamed_and_not() {
+    for api in [ApiChoice::Chat, ApiChoice::Responses] {
+        for stream in [false, true] {
+            let sim = Simulator::start().await;
+            sim.push(Reply::text("Cheap.").usage_tokens_detailed(1_000_000, 200_000, 100_000, 0));
+            let client = Client::builder()
+                .base_url(sim.base_url())
+                .model("gpt-5")
+                .api(api)
+                .discover_model_info(false)
+                .model_info(model_info_with_flex())
+                .build()
+                .unwrap();
+            let ask = client
+                .chat()
+                .user("Be cheap")
+                .with_request(|r| r.service_tier(oac::ServiceTier::Flex));
+            let reply = if stream {
+                ask.stream()
+                    .await
+                    .unwrap()
+                    .collect_response()
+                    .await
+                    .unwrap()
+            } else {
+                ask.send().await.unwrap()
+            };
+            let report = reply.usage.expect("usage");
+            assert_eq!(report.usage.service_tier.as_deref(), Some("flex"));
+            // 800k × 0.625 + 200k × 0.0625 + 100k × 5, per 1M.
+            assert_eq!(
+                report.cost.total(),
+                dec("1.0125"),
+                "{api:?} stream={stream}"
+            );
+            let sent = match api {
+                ApiChoice::Responses => body(&sim, 0),
+                _ => sim.requests()[0].body.clone().unwrap(),
+            };
+            assert_eq!(sent["service_tier"], "flex", "{api:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_tier_without_prices_has_an_unknown_cost_never_the_standard_one() {
+    let sim = Simulator::start().await;
+    sim.push(Reply::text("Fast.").usage_tokens(1_000, 10));
+    let client = client(&sim, ApiChoice::Responses);
+    let reply = client
+        .chat()
+        .user("Be fast")
+        .with_request(|r| r.service_tier(oac::ServiceTier::Priority))
+        .send()
+        .await
+        .unwrap();
+    let report = reply.usage.expect("usage");
+    assert_eq!(report.cost.total(), None);
+    assert_eq!(
+        report.cost.to_string(),
+        "unknown (service tier priority has no prices (`service_tiers.priority`))"
+    );
+    assert_eq!(client.tracker().cost().known, Decimal::ZERO);
+    assert_eq!(
+        client.tracker().cost().to_string(),
+        "unknown (1 request without prices)"
+    );
+}

@@ -299,16 +299,17 @@ async fn a_silent_stream_hits_the_idle_timeout() {
 
 #[tokio::test]
 async fn a_stream_that_keeps_talking_outlives_its_idle_timeout() {
-    // 20 chunks 10 ms apart: the whole stream takes about twice the idle timeout,
-    // but no silence comes near it, so the idle deadline keeps moving.
+    // 150 chunks 10 ms apart: the whole stream outlasts the 1 s idle timeout, but no
+    // silence comes near it (a loaded machine would have to stall it for a second),
+    // so the idle deadline keeps moving.
     let sim = Simulator::start().await;
     sim.push(
-        Reply::text("word ".repeat(16))
+        Reply::text("word ".repeat(120))
             .text_chunk_chars(4)
             .delay(Duration::from_millis(10)),
     );
     let mut p = profile(&sim);
-    p.timeouts_mut().stream_idle = Duration::from_millis(100);
+    p.timeouts_mut().stream_idle = Duration::from_millis(1_000);
     let stream = provider(p)
         .chat_stream(ChatRequest::new().user("Q"))
         .await
@@ -317,7 +318,7 @@ async fn a_stream_that_keeps_talking_outlives_its_idle_timeout() {
     let (events, error) = collect(stream).await;
     assert!(error.is_none(), "{error:?}");
     assert!(
-        started.elapsed() > Duration::from_millis(100),
+        started.elapsed() > Duration::from_millis(1_000),
         "the stream must last longer than the idle timeout for this test to mean anything"
     );
     let text: String = events
@@ -327,7 +328,7 @@ async fn a_stream_that_keeps_talking_outlives_its_idle_timeout() {
             _ => None,
         })
         .collect();
-    assert_eq!(text, "word ".repeat(16));
+    assert_eq!(text, "word ".repeat(120));
 }
 
 #[tokio::test]

@@ -52,35 +52,40 @@ fn idle(ms: u64) -> Timeouts {
 
 #[tokio::test]
 async fn keep_alives_before_the_first_content_keep_the_stream_alive() {
-    // 300 ms of keep-alives, 10 ms apart, against a 100 ms data-gap limit.
-    let body = format!("{ROLE}{}{CONTENT}{FINISH}", keep_alives(30));
+    // 1.2 s of keep-alives, 10 ms apart, against a 1 s data-gap limit: a loaded
+    // machine would have to stall the stream for a whole second to trip it.
+    let body = format!("{ROLE}{}{CONTENT}{FINISH}", keep_alives(120));
     let reply = Reply::raw_sse(body).delay(Duration::from_millis(10));
-    let (text, error, took) = stream_with(reply, idle(100)).await;
+    let (text, error, took) = stream_with(reply, idle(1_000)).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(text, "Hi");
     assert!(
-        took >= Duration::from_millis(250),
+        took >= Duration::from_millis(1_000),
         "{took:?}: the test must outlast the limit"
     );
 }
 
 #[tokio::test]
 async fn after_the_first_content_keep_alives_are_not_progress() {
-    let body = format!("{ROLE}{CONTENT}{}{FINISH}", keep_alives(100));
+    // 10 s of keep-alives after the content against a 300 ms limit: cut long before
+    // the end, however slow the machine.
+    let body = format!("{ROLE}{CONTENT}{}{FINISH}", keep_alives(1_000));
     let reply = Reply::raw_sse(body).delay(Duration::from_millis(10));
-    let (text, error, took) = stream_with(reply, idle(100)).await;
+    let (text, error, took) = stream_with(reply, idle(300)).await;
     assert_eq!(text, "Hi");
     assert_eq!(timeout_kind(error), TimeoutKind::StreamIdle);
     assert!(
-        took < Duration::from_millis(900),
+        took < Duration::from_secs(8),
         "cut near the limit, not at the end: {took:?}"
     );
 }
 
 #[tokio::test]
 async fn the_first_content_timeout_cuts_a_stream_of_only_keep_alives() {
+    // Keep-alives 10 ms apart never trip the 2 s idle limit; only the first-content
+    // limit (600 ms) can end this stream.
     let reply = Reply::endless_sse(ROLE, KEEP_ALIVE).delay(Duration::from_millis(10));
-    let timeouts = idle(100).with_first_content(Some(Duration::from_millis(300)));
+    let timeouts = idle(2_000).with_first_content(Some(Duration::from_millis(600)));
     let (_, error, took) = stream_with(reply, timeouts).await;
     let error = error.unwrap();
     assert!(
@@ -88,7 +93,7 @@ async fn the_first_content_timeout_cuts_a_stream_of_only_keep_alives() {
         "{error}"
     );
     assert_eq!(timeout_kind(Some(error)), TimeoutKind::FirstContent);
-    assert!(took >= Duration::from_millis(300), "{took:?}");
+    assert!(took >= Duration::from_millis(600), "{took:?}");
 }
 
 #[tokio::test]

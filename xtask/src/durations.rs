@@ -8,7 +8,7 @@
 //! `#[cfg(test)]` line (test modules and `tests.rs` files are skipped) for the
 //! patterns that are never needed there.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::workspace;
 
@@ -30,12 +30,17 @@ pub fn offenders(root: &Path) -> Result<Vec<String>, String> {
     let entries =
         std::fs::read_dir(&crates).map_err(|e| format!("cannot list {}: {e}", crates.display()))?;
     for entry in entries.flatten() {
-        collect_rs(&entry.path().join("src"), &mut files);
+        crate::invariants::collect(&entry.path().join("src"), &mut files);
     }
     files.sort();
     let mut found = Vec::new();
     for file in files {
-        if file.file_name().is_some_and(|name| name == "tests.rs") {
+        let in_tests = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .components()
+            .any(|part| part.as_os_str() == "tests");
+        if in_tests || file.file_name().is_some_and(|name| name == "tests.rs") {
             continue;
         }
         let text = std::fs::read_to_string(&file)
@@ -57,23 +62,6 @@ pub fn offenders(root: &Path) -> Result<Vec<String>, String> {
         }
     }
     Ok(found)
-}
-
-fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|name| name == "tests") {
-                continue;
-            }
-            collect_rs(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The check as a step: an error listing every offending line.

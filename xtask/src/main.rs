@@ -11,6 +11,8 @@
 //!   (nightly), one at a time, with a summary of runs and findings.
 //! - `cargo xtask durations`: only the check that library code has no unchecked
 //!   `Instant`/`Duration` arithmetic (also a step of `test`).
+//! - `cargo xtask invariants`: only the grep-level checks of ARCHITECTURE.md's
+//!   invariants (also a step of `test`).
 
 // xtask is a command-line program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -19,6 +21,7 @@ mod bench;
 mod deps;
 mod durations;
 mod fuzz;
+mod invariants;
 mod libtest;
 mod peers;
 mod test;
@@ -36,6 +39,8 @@ commands:
   deps     packages each library crate brings in, and the layering rule checked
   fuzz     run the cargo-fuzz targets (nightly + cargo-fuzz): [TARGET...] [--seconds N]
   durations  check that library code has no unchecked Instant/Duration arithmetic
+  invariants  check ARCHITECTURE.md's grep-level invariants (live suppressions, printing only
+           in programs, one did-you-mean, no model names in the provider)
 ";
 
 fn main() -> ExitCode {
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("deps") => deps::run(&args[1..]),
         Some("durations") => durations::check(),
+        Some("invariants") => invariants::check(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");

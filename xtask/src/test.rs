@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check and suite, in order, stopping at the first failure.
 //!
-//! Order: `cargo fmt --check`, the duration-arithmetic check ([`durations`]), `cargo clippy -D warnings` (the workspace, then `oac-cli`
+//! Order: `cargo fmt --check`, the duration-arithmetic check ([`durations`]), the
+//! invariant scans ([`invariants`]), `cargo clippy -D warnings` (the workspace, then `oac-cli`
 //! without its default features), `cargo package` of the publishable crates (no
 //! verification build), the layering rule (`cargo xtask deps`), rustdoc with warnings as
 //! errors, then for each crate its
@@ -20,6 +21,7 @@ use serde_json::Value;
 
 use crate::deps;
 use crate::durations;
+use crate::invariants;
 use crate::libtest::{Counts, parse_result_line};
 use crate::peers;
 use crate::workspace::{self, Package};
@@ -49,6 +51,10 @@ fn pipeline(report: &mut Report) -> Result<(), String> {
     report.inline(
         "durations (no unchecked Instant/Duration arithmetic)",
         durations::check,
+    )?;
+    report.inline(
+        "invariants (suppressions, printing, did-you-mean, model names)",
+        invariants::check,
     )?;
     report.step(
         "clippy",

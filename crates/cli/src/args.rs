@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use oac::{ApiChoice, EndpointMode, Overrides, ProviderChoice, ReasoningEffort};
+use oac::{ApiChoice, EndpointMode, Overrides, ProviderChoice, ReasoningEffort, ServiceTier};
 
 /// Talk to any OpenAI-compatible provider: chat, list models, price usage, resolve
 /// URLs and diagnose a setup.
@@ -280,6 +280,10 @@ pub struct ChatArgs {
     /// Reasoning effort: none, minimal, low, medium, high or xhigh
     #[arg(long, value_name = "LEVEL")]
     pub reasoning_effort: Option<ReasoningEffort>,
+    /// Processing tier: auto, default, flex, priority or scale (priced at the tier's
+    /// prices where the model's prices list them)
+    #[arg(long, value_name = "TIER")]
+    pub service_tier: Option<ServiceTier>,
     /// Print the answer exactly as received, terminal control characters included
     /// (by default they are removed, but for newlines and tabs)
     #[arg(long)]
@@ -321,6 +325,10 @@ pub struct CostArgs {
     /// Reasoning tokens (part of --output)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub reasoning: u64,
+    /// The service tier the request was processed at: flex, priority, … (default:
+    /// standard)
+    #[arg(long, value_name = "TIER")]
+    pub service_tier: Option<ServiceTier>,
 }
 
 /// `oac usage`.

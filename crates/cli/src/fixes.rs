@@ -3,6 +3,13 @@
 use oac::url::EndpointKind;
 use oac::{Error, ErrorKind, ResolvedProfile};
 
+/// The fix when the configuration does not load.
+pub const FIX_CONFIG: &str = "fix each problem listed: each names its field and what to change";
+
+/// The fix when only the URL of an otherwise valid configuration is wrong.
+pub const FIX_URL: &str =
+    "type the base URL as the provider documents it, e.g. https://api.provider.com/v1";
+
 /// What the user should do about `error`, given the profile in use.
 pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {
     match error.kind() {
@@ -47,12 +54,7 @@ pub fn fix_for(error: &Error, profile: &ResolvedProfile) -> String {
 
 /// `did you mean `…`?` for a model id, from the ids the provider lists.
 pub fn closest_model<'a>(model: &str, ids: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted = model.to_ascii_lowercase();
-    ids.into_iter()
-        .map(|id| (strsim::jaro_winkler(&wanted, &id.to_ascii_lowercase()), id))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, id)| id)
+    oac::pricing::closest(model, ids)
 }
 
 #[cfg(test)]

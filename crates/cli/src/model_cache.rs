@@ -15,7 +15,6 @@ use std::path::PathBuf;
 use clap_complete::CompletionCandidate;
 use oac::config::{CONFIG_FOLDER, Environment, Loader, ProcessEnv, data_dir};
 use oac::provider::files::open_regular;
-use oac::url::Url;
 use serde_json::{Value, json};
 
 use crate::atomic;
@@ -43,15 +42,6 @@ fn cache_file(env: &dyn Environment) -> Option<PathBuf> {
     match env.var(ENV_MODELS_CACHE) {
         Some(path) if !path.trim().is_empty() => Some(PathBuf::from(path.trim())),
         _ => data_dir(env).map(|dir| dir.join(CONFIG_FOLDER).join(CACHE_FILE)),
-    }
-}
-
-/// `host` or `host:port` of `url`: the key of the cache.
-pub fn host_key(url: &Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_owned(),
-        _ => String::new(),
     }
 }
 
@@ -155,7 +145,7 @@ fn current_host() -> Option<String> {
         .require_key(false)
         .load()
         .ok()?;
-    Some(host_key(&loaded.profile.endpoints().chat))
+    Some(crate::setup::host_of_url(&loaded.profile.endpoints().chat))
 }
 
 #[cfg(test)]

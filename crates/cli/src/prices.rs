@@ -36,6 +36,13 @@ pub struct Context<'a> {
 const SET_PRICES: &str = "set the prices (USD per 1M tokens) in the profile's model_info, e.g. `input_price = 0.15` and `output_price = 0.60`";
 const USE_CATALOGUE: &str = "or pass --provider openai-native to use the OpenAI catalogue prices";
 
+/// The fix when a request's service tier has no prices: price the tier, or drop it.
+pub fn set_tier_prices(tier: &str) -> String {
+    format!(
+        "set the tier's prices (USD per 1M tokens) in the profile's model_info, under `[profiles.NAME.model_info.service_tiers.{tier}]` with `input_price` and `output_price`, or leave out --service-tier for standard processing"
+    )
+}
+
 /// The prices of the profile's own model: its `model_info` (over the catalogue for
 /// a native provider).
 fn own_prices(profile: &ResolvedProfile, context: &Context<'_>) -> PriceSource {

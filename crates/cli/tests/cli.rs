@@ -325,7 +325,7 @@ async fn cost_prices_a_usage_exactly() {
     assert_eq!(
         json.json_lines(),
         [
-            serde_json::json!({"model": "gpt-4o", "total": "0.005615", "input": "0.000215", "cache_read": "0.0024", "cache_write": "0", "output": "0.003", "reasoning": "0"})
+            serde_json::json!({"model": "gpt-4o", "service_tier": null, "total": "0.005615", "input": "0.000215", "cache_read": "0.0024", "cache_write": "0", "output": "0.003", "reasoning": "0"})
         ]
     );
 }
@@ -479,6 +479,74 @@ async fn resolve_of_a_url_without_scheme_exits_2_with_the_fix() {
     let json = env.run(&["resolve", "--json", "api.provider.com/v1"]).await;
     assert_eq!(json.code, 2);
     assert_eq!(json.json_lines()[0]["kind"], "config");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cost_with_a_service_tier_uses_its_prices_or_says_it_has_none() {
+    let env = Env::new();
+    let flex = env
+        .run(&[
+            "cost",
+            "--model",
+            "gpt-5",
+            "--input",
+            "1000000",
+            "--cached",
+            "200000",
+            "--output",
+            "100000",
+            "--service-tier",
+            "flex",
+        ])
+        .await;
+    assert_eq!(flex.code, 0, "{}", flex.shown());
+    insta::assert_snapshot!("cost_service_tier_flex", flex.stdout);
+    let json = env
+        .run(&[
+            "cost",
+            "--model",
+            "gpt-5",
+            "--input",
+            "1000000",
+            "--output",
+            "0",
+            "--service-tier",
+            "priority",
+            "--json",
+        ])
+        .await;
+    assert_eq!(json.json_lines()[0]["total"], "2.5", "{}", json.shown());
+    assert_eq!(json.json_lines()[0]["service_tier"], "priority");
+    let unpriced = env
+        .run(&[
+            "cost",
+            "--model",
+            "gpt-5-nano",
+            "--input",
+            "10",
+            "--output",
+            "1",
+            "--service-tier",
+            "priority",
+        ])
+        .await;
+    assert_eq!(unpriced.code, 2, "{}", unpriced.shown());
+    insta::assert_snapshot!("cost_service_tier_unpriced", unpriced.stderr);
+    let wrong = env
+        .run(&[
+            "cost",
+            "--model",
+            "gpt-5",
+            "--input",
+            "1",
+            "--output",
+            "1",
+            "--service-tier",
+            "flexi",
+        ])
+        .await;
+    assert_eq!(wrong.code, 2, "{}", wrong.shown());
+    assert!(wrong.stderr.contains("flex"), "{}", wrong.shown());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1222,7 +1290,12 @@ async fn doctor_pings_reasoning_models_with_room_and_the_lowest_effort() {
         "a ping cut at its limit still passes: {}",
         ran.shown()
     );
-    let chats = sim.requests_to("/chat/completions");
+    // The host check's HEAD has no body; the chats are the POSTs.
+    let chats: Vec<_> = sim
+        .requests_to("/chat/completions")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
     assert!(!chats.is_empty(), "{}", ran.shown());
     for chat in chats {
         let body = chat.body.unwrap();

@@ -477,11 +477,56 @@ pub(crate) fn model_info_fields(cx: &mut Cx, t: &mut Fields<'_>) -> ModelInfoOve
         .take(cx, "supports_reasoning_effort")
         .and_then(|f| effort_support(cx, &f));
     o.reasoning_effort = t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f));
-    o.prices = prices(cx, t);
-    if let Some(f) = t.take(cx, "tiers") {
-        o.prices.tiers = tiers(cx, &f);
+    o.prices = sheet(cx, t);
+    if let Some(f) = t.take(cx, "service_tiers") {
+        o.prices.service_tiers = service_tiers(cx, &f);
     }
     o
+}
+
+/// One price sheet of a table: its prices and its context `tiers`.
+fn sheet(cx: &mut Cx, t: &mut Fields<'_>) -> ModelPrices {
+    let mut sheet = prices(cx, t);
+    if let Some(f) = t.take(cx, "tiers") {
+        sheet.tiers = tiers(cx, &f);
+    }
+    sheet
+}
+
+/// `service_tiers`: a table of price sheets by tier name (`flex`, `priority`).
+fn service_tiers(cx: &mut Cx, f: &Field<'_>) -> BTreeMap<String, ModelPrices> {
+    let mut sheets = BTreeMap::new();
+    let Some(table) = Fields::of(cx, f) else {
+        return sheets;
+    };
+    for entry in table.entries() {
+        let path = child(&f.path, &entry.key);
+        cx.lines.insert(path.clone(), entry.line);
+        let field = Field {
+            node: &entry.node,
+            path,
+            key: &entry.key,
+        };
+        let is_name = !entry.key.is_empty()
+            && entry
+                .key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !is_name {
+            cx.invalid(
+                &field,
+                "a service tier is named as requests send it in `service_tier`: lowercase, like `flex` or `priority`",
+            );
+            continue;
+        }
+        let Some(mut t) = Fields::of(cx, &field) else {
+            continue;
+        };
+        let prices = sheet(cx, &mut t);
+        t.finish(cx, &no_hint);
+        sheets.insert(entry.key.clone(), prices);
+    }
+    sheets
 }
 
 /// Every price field of a table (`input_price`, …).

@@ -158,8 +158,18 @@ fn write_model_info(out: &mut String, table: &str, o: &ModelInfoOverrides) {
         "reasoning_effort",
         o.reasoning_effort.map(|v| string(v.as_str())),
     );
-    write_prices(out, &o.prices);
-    for tier in &o.prices.tiers {
+    write_sheet(out, table, &o.prices);
+    for (name, prices) in &o.prices.service_tiers {
+        let tier_table = format!("{table}.service_tiers.{}", key(name));
+        header(out, &tier_table);
+        write_sheet(out, &tier_table, prices);
+    }
+}
+
+/// The prices of one sheet in the current table, then its context tiers.
+fn write_sheet(out: &mut String, table: &str, prices: &ModelPrices) {
+    write_prices(out, prices);
+    for tier in &prices.tiers {
         let _ = write!(out, "\n[[{table}.tiers]]\n");
         line(
             out,

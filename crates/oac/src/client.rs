@@ -247,6 +247,27 @@ impl Client {
         Ok(self.provider.list_models().await?)
     }
 
+    /// Whether the provider's server answers at all: one `HEAD` of the chat URL
+    /// through the same HTTP client as a chat (proxy and `NO_PROXY` rules, TLS,
+    /// connect timeout), never retried and not recorded as a request. Any HTTP
+    /// status, an error status included, is [`Reach::Answered`](crate::Reach);
+    /// a name that does not resolve, a refused connection or a timeout is the
+    /// error a chat would get.
+    ///
+    /// ```
+    /// # use oac_testkit::Simulator;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), oac::Error> {
+    /// # let sim = Simulator::start().await;
+    /// let client = oac::Client::builder().base_url(sim.base_url()).model("m").build()?;
+    /// assert!(matches!(client.reach().await?, oac::Reach::Answered { .. }));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn reach(&self) -> Result<crate::Reach, Error> {
+        Ok(self.provider.reach().await?)
+    }
+
     /// A copy of the usage and cost summed over every reply so far (by this client
     /// and its clones), with the context-window use of the last request.
     ///

@@ -101,8 +101,8 @@ pub use oac_pricing::{Cost, Decimal, ModelPrices, Tracker, Usage, format_usd, pa
 pub use oac_provider::{
     ChatRequest, ChatResponse, ChatStream, ContentPart, Error as ProviderError, ErrorKind,
     FinishReason, Image, InfoSource, KnownModel, Message, ModelEntry, ModelInfoSources, Provider,
-    ReasoningItem, ReasoningSummary, ResponseFormat, ServiceTier, StreamEvent, StreamMetadata,
-    Tool, ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent, Verbosity,
+    Reach, ReasoningItem, ReasoningSummary, ResponseFormat, ServiceTier, StreamEvent,
+    StreamMetadata, Tool, ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent, Verbosity,
 };
 pub use oac_url::{Endpoints, ProviderKind, WireApi};
 pub use serde_json::{Value, json};

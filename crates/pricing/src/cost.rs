@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::exact;
-use crate::prices::{ModelPrices, PriceKind, is_negative};
+use crate::prices::{ModelPrices, PriceKind, PriceTier, is_negative};
 use crate::usage::Usage;
 
 /// The cost of one request: exact and broken down, or unknown with the reason.
@@ -90,6 +90,12 @@ pub enum UnknownReason {
         price: PriceKind,
         /// Its value.
         value: Decimal,
+    },
+    /// The request was processed at a service tier (`flex`, `priority`, …) the
+    /// model's prices do not list.
+    UnpricedServiceTier {
+        /// The tier.
+        tier: String,
     },
     /// The amount cannot be held exactly (beyond ~7.9e28 USD or 28 decimal places).
     TooLarge {
@@ -204,34 +210,80 @@ pub struct PriceFallback {
 /// ```
 pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
     let (usage, _) = usage.clamped();
-    let tokens = BilledTokens {
-        input: usage.uncached_input(),
-        cache_read: usage.cache_read,
-        cache_write: usage.cache_write,
-        input_audio: usage.input_audio,
-        output: usage.text_output(),
-        reasoning: usage.reasoning,
-        output_audio: usage.output_audio,
+    let tokens = billed_tokens(&usage);
+    let Some(prices) = prices.for_service_tier(usage.service_tier.as_deref()) else {
+        let tier = usage.service_tier.clone().unwrap_or_default();
+        return Cost::Unknown(UnknownCost {
+            reason: UnknownReason::UnpricedServiceTier { tier },
+            tokens,
+            tier: None,
+            reported_cost: usage.reported_cost,
+        });
     };
     let tier = prices.tier_for(usage.input_total);
     let applied_tier = tier.map(|(index, tier)| AppliedTier {
         index,
         above_input_tokens: tier.above_input_tokens,
     });
-    let unknown = |reason| {
-        Cost::Unknown(UnknownCost {
-            reason,
-            tokens: tokens.clone(),
-            tier: applied_tier,
-            reported_cost: usage.reported_cost,
-        })
+    let priced = applied_prices(prices, tier.map(|(_, tier)| tier), &tokens).and_then(
+        |(applied, fallbacks)| {
+            let components = component_costs(&tokens, &applied)?;
+            let total =
+                exact::sum(components).ok_or(UnknownReason::TooLarge { component: "total" })?;
+            Ok((applied, fallbacks, components, total))
+        },
+    );
+    let (applied, fallbacks, components, total) = match priced {
+        Ok(priced) => priced,
+        Err(reason) => {
+            return Cost::Unknown(UnknownCost {
+                reason,
+                tokens,
+                tier: applied_tier,
+                reported_cost: usage.reported_cost,
+            });
+        }
     };
+    let [
+        input,
+        cache_read,
+        cache_write,
+        input_audio,
+        output,
+        reasoning,
+        output_audio,
+    ] = components;
+    Cost::Known(CostBreakdown {
+        total,
+        input,
+        cache_read,
+        cache_write,
+        input_audio,
+        output,
+        reasoning,
+        output_audio,
+        tokens,
+        prices: applied,
+        tier: applied_tier,
+        fallbacks,
+        reported_cost: usage.reported_cost,
+    })
+}
+
+/// Step 1 of [`cost`]: the price of each component (the context tier's, else the
+/// sheet's, else the documented fallback), with the fallbacks used for tokens that
+/// were billed. Unknown when input or output (or audio, for audio tokens) has no
+/// price, or a price in use is negative.
+fn applied_prices(
+    prices: &ModelPrices,
+    tier: Option<&PriceTier>,
+    tokens: &BilledTokens,
+) -> Result<(AppliedPrices, Vec<PriceFallback>), UnknownReason> {
     let price = |kind: PriceKind| {
-        tier.and_then(|(_, tier)| tier.get(kind))
+        tier.and_then(|tier| tier.get(kind))
             .or_else(|| prices.get(kind))
             .map(|p| p.normalize())
     };
-
     let input = price(PriceKind::Input);
     let output = price(PriceKind::Output);
     let input_audio = price(PriceKind::InputAudio);
@@ -251,12 +303,9 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
     .into_iter()
     .filter_map(|(kind, is_missing)| is_missing.then_some(kind))
     .collect();
-    let (Some(input), Some(output)) = (input, output) else {
-        return unknown(UnknownReason::MissingPrices { missing });
+    let (Some(input), Some(output), true) = (input, output, missing.is_empty()) else {
+        return Err(UnknownReason::MissingPrices { missing });
     };
-    if !missing.is_empty() {
-        return unknown(UnknownReason::MissingPrices { missing });
-    }
 
     let mut fallbacks = Vec::new();
     let mut or_fallback = |kind: PriceKind, tokens: u64, instead: (PriceKind, Decimal)| {
@@ -291,7 +340,6 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
         ),
         output_audio,
     };
-
     let rates = [
         (PriceKind::Input, Some(applied.input)),
         (PriceKind::CacheRead, Some(applied.cache_read)),
@@ -305,55 +353,30 @@ pub fn cost(usage: &Usage, prices: &ModelPrices) -> Cost {
         .iter()
         .find_map(|(kind, rate)| rate.filter(|r| is_negative(*r)).map(|r| (*kind, r)))
     {
-        return unknown(UnknownReason::NegativePrice { price, value });
+        return Err(UnknownReason::NegativePrice { price, value });
     }
+    Ok((applied, fallbacks))
+}
 
+/// Step 2 of [`cost`]: each component's exact cost, in `BilledTokens` order; unknown
+/// when one cannot be held exactly.
+fn component_costs(
+    tokens: &BilledTokens,
+    applied: &AppliedPrices,
+) -> Result<[Decimal; 7], UnknownReason> {
     let component = |name: &'static str, tokens: u64, rate: Option<Decimal>| {
         exact::token_cost(tokens, rate.unwrap_or(Decimal::ZERO))
             .ok_or(UnknownReason::TooLarge { component: name })
     };
-    let components = (|| {
-        Ok::<_, UnknownReason>([
-            component("input", tokens.input, Some(applied.input))?,
-            component("cache_read", tokens.cache_read, Some(applied.cache_read))?,
-            component("cache_write", tokens.cache_write, Some(applied.cache_write))?,
-            component("input_audio", tokens.input_audio, applied.input_audio)?,
-            component("output", tokens.output, Some(applied.output))?,
-            component("reasoning", tokens.reasoning, Some(applied.reasoning))?,
-            component("output_audio", tokens.output_audio, applied.output_audio)?,
-        ])
-    })();
-    let components = match components {
-        Ok(components) => components,
-        Err(reason) => return unknown(reason),
-    };
-    let Some(total) = exact::sum(components) else {
-        return unknown(UnknownReason::TooLarge { component: "total" });
-    };
-    let [
-        input_cost,
-        cache_read,
-        cache_write,
-        input_audio_cost,
-        output_cost,
-        reasoning,
-        output_audio_cost,
-    ] = components;
-    Cost::Known(CostBreakdown {
-        total,
-        input: input_cost,
-        cache_read,
-        cache_write,
-        input_audio: input_audio_cost,
-        output: output_cost,
-        reasoning,
-        output_audio: output_audio_cost,
-        tokens,
-        prices: applied,
-        tier: applied_tier,
-        fallbacks,
-        reported_cost: usage.reported_cost,
-    })
+    Ok([
+        component("input", tokens.input, Some(applied.input))?,
+        component("cache_read", tokens.cache_read, Some(applied.cache_read))?,
+        component("cache_write", tokens.cache_write, Some(applied.cache_write))?,
+        component("input_audio", tokens.input_audio, applied.input_audio)?,
+        component("output", tokens.output, Some(applied.output))?,
+        component("reasoning", tokens.reasoning, Some(applied.reasoning))?,
+        component("output_audio", tokens.output_audio, applied.output_audio)?,
+    ])
 }
 
 impl ModelPrices {
@@ -430,6 +453,19 @@ impl CostBreakdown {
     }
 }
 
+/// The tokens of each billed component of (clamped) `usage`.
+fn billed_tokens(usage: &Usage) -> BilledTokens {
+    BilledTokens {
+        input: usage.uncached_input(),
+        cache_read: usage.cache_read,
+        cache_write: usage.cache_write,
+        input_audio: usage.input_audio,
+        output: usage.text_output(),
+        reasoning: usage.reasoning,
+        output_audio: usage.output_audio,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,6 +479,123 @@ mod tests {
         ModelPrices::new()
             .with_input_price(d("1"))
             .with_output_price(d("2"))
+    }
+
+    /// gpt-5's sheet with its flex tier ($0.625 in, $0.0625 cached, $5 out per 1M).
+    fn with_flex() -> ModelPrices {
+        let flex = ModelPrices::new()
+            .with_input_price(d("0.625"))
+            .with_cache_read_price(d("0.0625"))
+            .with_output_price(d("5"));
+        ModelPrices::new()
+            .with_input_price(d("1.25"))
+            .with_cache_read_price(d("0.125"))
+            .with_output_price(d("10"))
+            .with_service_tier("flex", flex)
+    }
+
+    #[test]
+    fn a_flex_request_is_priced_at_the_flex_sheet() {
+        let usage = Usage::new(1_000_000, 100_000)
+            .with_cache_read(200_000)
+            .with_service_tier("flex");
+        let priced = cost(&usage, &with_flex());
+        let breakdown = priced.breakdown().unwrap();
+        // 800k × 0.625 + 200k × 0.0625 + 100k × 5, per 1M.
+        assert_eq!(breakdown.input, d("0.5"));
+        assert_eq!(breakdown.cache_read, d("0.0125"));
+        assert_eq!(breakdown.output, d("0.5"));
+        assert_eq!(breakdown.total, d("1.0125"));
+    }
+
+    #[test]
+    fn standard_names_and_no_tier_use_the_base_prices() {
+        let base = cost(&Usage::new(1_000_000, 0), &with_flex()).total();
+        assert_eq!(base, Some(d("1.25")));
+        for name in crate::STANDARD_SERVICE_TIERS {
+            let usage = Usage::new(1_000_000, 0).with_service_tier(name);
+            assert_eq!(cost(&usage, &with_flex()).total(), base, "{name}");
+        }
+    }
+
+    #[test]
+    fn an_unpriced_tier_is_unknown_never_the_standard_price() {
+        let usage = Usage::new(1_000, 10).with_service_tier("priority");
+        let priced = cost(&usage, &with_flex());
+        assert_eq!(priced.total(), None);
+        assert_eq!(
+            priced.unknown_reason(),
+            Some(&UnknownReason::UnpricedServiceTier {
+                tier: "priority".into()
+            })
+        );
+        assert_eq!(
+            priced.to_string(),
+            "unknown (service tier priority has no prices (`service_tiers.priority`))"
+        );
+    }
+
+    #[test]
+    fn a_tier_sheet_falls_back_within_itself() {
+        // The flex sheet without a cache-read price: cached tokens cost its input
+        // price, not the standard cache-read price.
+        let flex = ModelPrices::new()
+            .with_input_price(d("0.5"))
+            .with_output_price(d("4"));
+        let prices = basic()
+            .with_cache_read_price(d("0.01"))
+            .with_service_tier("flex", flex);
+        let usage = Usage::new(1_000_000, 0)
+            .with_cache_read(1_000_000)
+            .with_service_tier("flex");
+        assert_eq!(cost(&usage, &prices).total(), Some(d("0.5")));
+    }
+
+    #[test]
+    fn service_tier_problems_name_their_field() {
+        let prices = with_flex()
+            .with_service_tier("default", basic())
+            .with_service_tier(
+                "priority",
+                ModelPrices::new()
+                    .with_input_price(Decimal::from(-1))
+                    .with_service_tier("flex", basic()),
+            );
+        let problems: Vec<String> = prices.problems().iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0].starts_with("`service_tiers.default`: `default` is standard processing"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems[1].starts_with("`service_tiers.priority`: a service tier cannot"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems[2].starts_with("`service_tiers.priority.input_price`: input_price is -1"),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn an_override_replaces_a_service_tier_whole() {
+        let profile = ModelPrices::new()
+            .with_service_tier("flex", ModelPrices::new().with_input_price(d("0.1")));
+        let merged = with_flex().overridden_by(&profile);
+        assert_eq!(merged.service_tiers["flex"].input_price, Some(d("0.1")));
+        assert_eq!(merged.service_tiers["flex"].output_price, None);
+        assert_eq!(merged.input_price, Some(d("1.25")));
+    }
+
+    #[test]
+    fn service_tiers_round_trip_through_serde() {
+        let json = serde_json::to_string(&with_flex()).unwrap();
+        assert!(
+            json.contains(r#""service_tiers":{"flex":{"input_price":"0.625""#),
+            "{json}"
+        );
+        let back: ModelPrices = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, with_flex());
     }
 
     #[test]

@@ -121,6 +121,10 @@ impl fmt::Display for UnknownReason {
             UnknownReason::NegativePrice { price, value } => {
                 write!(f, "{price} is {value}, below zero")
             }
+            UnknownReason::UnpricedServiceTier { tier } => write!(
+                f,
+                "service tier {tier} has no prices (`service_tiers.{tier}`)"
+            ),
             UnknownReason::TooLarge { component } => write!(
                 f,
                 "the {component} cost is beyond exact decimal range (about 7.9e28 USD, 28 decimal places)"

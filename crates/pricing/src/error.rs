@@ -121,6 +121,18 @@ pub enum PriceError {
         /// The previous tier's threshold.
         previous: u64,
     },
+    /// A service tier is named like standard processing, whose prices are the base
+    /// prices.
+    #[error(
+        "`{name}` is standard processing, priced at the model's base prices: move these prices to the base (`input_price`, …) or name the tier (`flex`, `priority`)"
+    )]
+    StandardServiceTier {
+        /// The tier's name.
+        name: String,
+    },
+    /// A service tier's sheet has service tiers of its own.
+    #[error("a service tier cannot have service tiers of its own: move them up beside this one")]
+    NestedServiceTiers,
     /// A price set in code is negative (parsed prices never are).
     #[error("{kind} is {value}, below zero: set a non-negative price")]
     NegativeValue {

@@ -64,6 +64,7 @@ mod reader;
 mod table;
 mod tracker;
 mod usage;
+mod words;
 
 pub use cost::{
     AppliedPrices, AppliedTier, BilledTokens, Cost, CostBreakdown, PriceFallback, UnknownCost,
@@ -73,11 +74,12 @@ pub use display::{exact_string, format_tokens, format_usd, format_usd_places, ro
 pub use error::PriceError;
 pub use exact::exact_add;
 pub use price::parse_price;
-pub use prices::{ModelPrices, PriceKind, PriceTier};
+pub use prices::{ModelPrices, PriceKind, PriceTier, STANDARD_SERVICE_TIERS};
 pub use reader::{UsageReading, find_usage, find_usage_str, read_usage, read_usage_str};
 pub use rust_decimal::Decimal;
 pub use tracker::{ContextUse, TrackedCost, Tracker};
 pub use usage::{Usage, UsageWarning};
+pub use words::closest;
 
 /// The examples of README.md, compiled and run as doc tests so they stay true.
 #[cfg(doctest)]

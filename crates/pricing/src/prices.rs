@@ -1,5 +1,6 @@
 //! A model's prices: the data, builders, tier choice and validation.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -95,7 +96,18 @@ pub struct ModelPrices {
     /// Context tiers, ascending by `above_input_tokens`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<PriceTier>,
+    /// Prices of the service tiers other than standard, by the name a request and a
+    /// response give in `service_tier` (`flex`, `priority`). Each is a price sheet of
+    /// its own: a price it leaves out falls back within it (cache read → its input
+    /// price), never to the standard price; its context tiers are its own. See
+    /// [`for_service_tier`](Self::for_service_tier).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_tiers: BTreeMap<String, ModelPrices>,
 }
+
+/// The names under which `service_tier` means standard processing: no tier, or one of
+/// these, is priced at a model's base prices.
+pub const STANDARD_SERVICE_TIERS: [&str; 3] = ["auto", "default", "standard"];
 
 /// Prices that apply to the whole request once its input exceeds a threshold.
 ///
@@ -285,6 +297,41 @@ impl ModelPrices {
         self
     }
 
+    /// Adds (or replaces) the prices of service tier `name` (`"flex"`, `"priority"`).
+    #[must_use]
+    pub fn with_service_tier(mut self, name: impl Into<String>, prices: ModelPrices) -> Self {
+        self.service_tiers.insert(name.into(), prices);
+        self
+    }
+
+    /// The prices a request processed at service tier `tier` is billed at: these
+    /// prices for standard processing (`None`, `auto`, `default`, `standard`), the
+    /// tier's own sheet when [`service_tiers`](Self::service_tiers) lists it, `None`
+    /// when it does not (the cost is then unknown, never priced as standard).
+    ///
+    /// ```
+    /// use oac_pricing::{Decimal, ModelPrices};
+    ///
+    /// let flex = ModelPrices::new()
+    ///     .with_input_price(Decimal::new(625, 3))
+    ///     .with_output_price(Decimal::from(5));
+    /// let gpt_5 = ModelPrices::new()
+    ///     .with_input_price(Decimal::new(125, 2))
+    ///     .with_output_price(Decimal::from(10))
+    ///     .with_service_tier("flex", flex.clone());
+    /// assert_eq!(gpt_5.for_service_tier(Some("flex")), Some(&flex));
+    /// assert_eq!(gpt_5.for_service_tier(Some("default")), Some(&gpt_5));
+    /// assert_eq!(gpt_5.for_service_tier(None), Some(&gpt_5));
+    /// assert_eq!(gpt_5.for_service_tier(Some("priority")), None);
+    /// ```
+    pub fn for_service_tier(&self, tier: Option<&str>) -> Option<&ModelPrices> {
+        match tier {
+            None => Some(self),
+            Some(name) if STANDARD_SERVICE_TIERS.contains(&name) => Some(self),
+            Some(name) => self.service_tiers.get(name),
+        }
+    }
+
     /// The base price of `kind`, if set.
     pub fn get(&self, kind: PriceKind) -> Option<Decimal> {
         match kind {
@@ -315,9 +362,11 @@ impl ModelPrices {
         *self.slot(kind) = price;
     }
 
-    /// True when no price and no tier is set.
+    /// True when no price, no tier and no service tier is set.
     pub fn is_empty(&self) -> bool {
-        PriceKind::ALL.iter().all(|kind| self.get(*kind).is_none()) && self.tiers.is_empty()
+        PriceKind::ALL.iter().all(|kind| self.get(*kind).is_none())
+            && self.tiers.is_empty()
+            && self.service_tiers.is_empty()
     }
 
     /// These prices with every price set in `overrides` replacing this one, field by
@@ -347,6 +396,10 @@ impl ModelPrices {
         }
         if !overrides.tiers.is_empty() {
             merged.tiers = overrides.tiers.clone();
+        }
+        // A service tier is one price sheet: the override's replaces it whole.
+        for (name, prices) in &overrides.service_tiers {
+            merged.service_tiers.insert(name.clone(), prices.clone());
         }
         merged
     }
@@ -382,6 +435,29 @@ impl ModelPrices {
     /// assert!(problems[1].starts_with("`tiers[1].above_input_tokens`: tier thresholds must ascend"));
     /// ```
     pub fn problems(&self) -> Vec<PriceError> {
+        let mut problems = self.sheet_problems();
+        for (name, prices) in &self.service_tiers {
+            let field = format!("service_tiers.{name}");
+            if STANDARD_SERVICE_TIERS.contains(&name.as_str()) {
+                problems.push(
+                    PriceError::StandardServiceTier { name: name.clone() }.in_field(field.clone()),
+                );
+            }
+            if !prices.service_tiers.is_empty() {
+                problems.push(PriceError::NestedServiceTiers.in_field(field.clone()));
+            }
+            problems.extend(
+                prices
+                    .sheet_problems()
+                    .into_iter()
+                    .map(|problem| problem.in_field(field.clone())),
+            );
+        }
+        problems
+    }
+
+    /// [`problems`](Self::problems) of this sheet alone (prices and context tiers).
+    fn sheet_problems(&self) -> Vec<PriceError> {
         let mut problems: Vec<PriceError> = negative_prices(|kind| self.get(kind)).collect();
         for (index, tier) in self.tiers.iter().enumerate() {
             problems.extend(

@@ -286,6 +286,8 @@ fn map_usage(object: &Map<String, Value>, warnings: &mut Vec<UsageWarning>) -> O
         input_audio: input_audio.unwrap_or(0),
         output_audio: output_audio.unwrap_or(0),
         reported_cost,
+        // The tier is said beside the usage, not in it: the provider adds it.
+        service_tier: None,
     })
 }
 
@@ -412,7 +414,6 @@ fn whole_count(value: f64) -> Option<u64> {
         Some(0)
     } else if value.is_finite() && value.fract() == 0.0 && value < LIMIT {
         // Exact: `value` is whole and within range (checked just above).
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         Some(value as u64)
     } else {
         None

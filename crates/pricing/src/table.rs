@@ -130,12 +130,7 @@ fn price_kind(key: &str, valid: &'static [&'static str]) -> Result<PriceKind, Pr
 }
 
 fn unknown_key(key: &str, valid: &'static [&'static str]) -> PriceError {
-    let suggestion = valid
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(key, candidate), *candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate);
+    let suggestion = crate::closest(key, valid.iter().copied());
     PriceError::UnknownKey {
         key: shown(key),
         suggestion,

@@ -42,6 +42,11 @@ pub struct Usage {
     /// The cost the provider stated, when it states one (OpenRouter `cost`).
     #[serde(skip_serializing_if = "Option::is_none", with = "crate::decimal_serde")]
     pub reported_cost: Option<Decimal>,
+    /// The service tier the request was processed at (`service_tier`: `flex`,
+    /// `priority`, …; `None`: standard). [`cost`](crate::cost) prices the usage at
+    /// that tier's prices ([`ModelPrices::service_tiers`](crate::ModelPrices)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
 }
 
 /// Something wrong in a provider's usage, and what was done about it.
@@ -110,6 +115,13 @@ impl Usage {
             output_total,
             ..Usage::default()
         }
+    }
+
+    /// Sets `service_tier`, the tier the request was processed at.
+    #[must_use]
+    pub fn with_service_tier(mut self, tier: impl Into<String>) -> Self {
+        self.service_tier = Some(tier.into());
+        self
     }
 
     /// Sets `cache_read`.

@@ -384,7 +384,7 @@ impl Assembler {
 
     /// The stream ended properly (`[DONE]`, or a close after the finish reason):
     /// release what is held back and the usage.
-    pub(crate) fn end(&mut self, out: &mut VecDeque<StreamEvent>) {
+    pub(crate) fn end(&mut self, out: &mut VecDeque<StreamEvent>, service_tier: Option<&str>) {
         if self.ended {
             return;
         }
@@ -392,7 +392,7 @@ impl Assembler {
         self.flush_think(out);
         self.emit_calls(out);
         if let Some(found) = self.usage.take()
-            && let Some(usage) = report(found, &self.prices)
+            && let Some(usage) = report(found, &self.prices, service_tier)
         {
             out.push_back(StreamEvent::Usage(Box::new(usage)));
         }
@@ -519,6 +519,7 @@ pub(crate) fn response_from_wire(
     parse_think_tags: bool,
     prices: &ModelPrices,
     max_tool_calls: usize,
+    service_tier: Option<&str>,
 ) -> Result<ChatResponse, BodyProblem> {
     let found = take_usage(&mut wire);
     if let Some(error) = wire.error.take()
@@ -580,7 +581,7 @@ pub(crate) fn response_from_wire(
         reasoning: (!reasoning.is_empty()).then_some(reasoning),
         tool_calls,
         finish_reason: choice.finish_reason.as_deref().map(FinishReason::parse),
-        usage: found.and_then(|f| report(f, prices)),
+        usage: found.and_then(|f| report(f, prices, service_tier)),
         request_id: None,
         headers: Default::default(),
         extra: wire.extra,

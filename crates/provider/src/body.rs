@@ -114,6 +114,7 @@ pub(crate) fn parse_complete(body: &[u8], reply: &Reply<'_>) -> Result<ChatRespo
         reply.parse_think_tags,
         reply.prices,
         reply.max_tool_calls,
+        exchange.service_tier,
     )
     .map_err(|problem| match problem {
         BodyProblem::Error(value) => classify::classify(

@@ -6,29 +6,9 @@ use std::fmt;
 
 use oac_url::{EndpointMode, WireApi};
 
-/// The closest of `candidates` to `input`, when one is close enough to be a typo.
-///
-/// Uses Jaro–Winkler similarity (good at prefixes and transpositions, the usual
-/// typos in keys): `base_ur` → `base_url`, `apikey` → `api_key`.
-pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    const THRESHOLD: f64 = 0.8;
-    let input = input.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            let score = strsim::jaro_winkler(&input, &candidate.to_ascii_lowercase());
-            (candidate, score)
-        })
-        .filter(|(_, score)| *score >= THRESHOLD)
-        .fold(
-            None,
-            |best: Option<(&str, f64)>, (candidate, score)| match best {
-                Some((_, best_score)) if best_score >= score => best,
-                _ => Some((candidate, score)),
-            },
-        )
-        .map(|(candidate, _)| candidate)
-}
+/// The workspace's one did-you-mean rule (it lives in `oac-pricing`, the lowest crate
+/// that suggests words).
+pub use oac_pricing::closest;
 
 /// An enum spelled as a word in configuration.
 pub trait Choice: Sized + Clone + 'static {

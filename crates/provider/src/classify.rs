@@ -34,6 +34,9 @@ pub(crate) struct Exchange {
     pub(crate) purpose: Purpose,
     pub(crate) redactor: Redactor,
     pub(crate) has_key: bool,
+    /// The service tier the request asked for (`flex`, `priority`, …): its usage is
+    /// priced at that tier's prices. `None`: standard.
+    pub(crate) service_tier: Option<&'static str>,
 }
 
 impl Exchange {
@@ -58,6 +61,7 @@ impl Exchange {
             purpose: Purpose::Chat,
             redactor: Redactor::default(),
             has_key: false,
+            service_tier: None,
         }
     }
 

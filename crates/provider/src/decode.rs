@@ -315,7 +315,8 @@ impl EventDecoder {
     /// The stream ended properly: its held-back events are queued, and the error
     /// to hand out after them is returned when the reply was empty.
     fn end_properly(&mut self) -> Option<Error> {
-        self.assembler.end(&mut self.queue);
+        self.assembler
+            .end(&mut self.queue, self.exchange.service_tier);
         self.done = true;
         self.assembler
             .is_empty_reply()

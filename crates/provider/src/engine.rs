@@ -20,6 +20,7 @@ use crate::classify::{self, Exchange, Purpose};
 use crate::error::Error;
 use crate::fallback::Fallback;
 use crate::models::{ListProblem, parse_models};
+use crate::options::ServiceTier;
 use crate::request::ChatRequest;
 use crate::response::{ChatResponse, ModelEntry};
 use crate::responses::shape::build_responses_body;
@@ -107,6 +108,10 @@ macro_rules! provider_via_engine {
                 &self,
             ) -> Result<Vec<$crate::response::ModelEntry>, $crate::error::Error> {
                 self.engine.traced_list_models().await
+            }
+
+            async fn reach(&self) -> Result<$crate::provider::Reach, $crate::error::Error> {
+                self.engine.reach().await
             }
         }
     };
@@ -362,7 +367,8 @@ impl Engine {
         let url = self
             .transport
             .url_with(&self.chat_url, &request.extra_query);
-        let exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
+        let mut exchange = self.transport.exchange_for(&url, Purpose::Chat, &headers);
+        exchange.service_tier = request.service_tier.map(ServiceTier::as_str);
         let prepared = Prepared {
             method: Method::POST,
             url,
@@ -571,6 +577,32 @@ impl Engine {
         };
         self.send(&prepared, |delivered| self.read_models(delivered))
             .await
+    }
+
+    /// [`Provider::reach`](crate::Provider::reach): one `HEAD` of the chat URL, no
+    /// retries; any HTTP status means the server is there.
+    pub(crate) async fn reach(&self) -> Result<crate::provider::Reach, Error> {
+        let url = self.transport.url_with(&self.chat_url, &[]);
+        let exchange = self.transport.exchange(&url, Purpose::Chat);
+        let answered = self
+            .transport
+            .attempt(
+                Method::HEAD,
+                &url,
+                None,
+                false,
+                &HeaderMap::new(),
+                &exchange,
+            )
+            .await;
+        let status = match answered {
+            Ok(delivered) => delivered.response.status().as_u16(),
+            Err(error) => match error.status() {
+                Some(status) => status,
+                None => return Err(error),
+            },
+        };
+        Ok(crate::provider::Reach::Answered { status })
     }
 
     async fn read_models(&self, delivered: Delivered) -> Result<Vec<ModelEntry>, Error> {

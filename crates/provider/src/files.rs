@@ -269,7 +269,6 @@ fn bytes_text(bytes: u64) -> String {
                 return format!("{} {unit}", bytes / size);
             }
             // Precision loss is fine: this is a rounded figure next to the exact one.
-            #[allow(clippy::cast_precision_loss)]
             let value = bytes as f64 / size as f64;
             return format!("{value:.1} {unit} ({bytes} bytes)");
         }

@@ -106,7 +106,7 @@ pub use model::{EffortSupport, ModelInfo, ModelInfoOverrides, ReasoningEffort};
 pub use native::{OpenAiNative, OpenAiNativeBuilder};
 pub use oac_url::{ProviderKind, WireApi};
 pub use options::{ReasoningSummary, ServiceTier, Verbosity};
-pub use provider::Provider;
+pub use provider::{Provider, Reach};
 pub use request::{
     ChatRequest, ContentPart, Image, ImageSource, Message, ResponseFormat, Tool, ToolCall,
     ToolChoice, UserContent,

@@ -86,4 +86,28 @@ pub trait Provider: Send + Sync + fmt::Debug {
     /// The provider's models (GET the models URL with the same auth, headers and
     /// query as chat).
     async fn list_models(&self) -> Result<Vec<ModelEntry>, Error>;
+
+    /// Whether the chat URL's server answers at all, through the same client (proxy
+    /// and `NO_PROXY` rules, TLS settings, connect timeout) as a chat: one `HEAD`
+    /// request, never retried. Any HTTP answer, an error status included, is
+    /// [`Reach::Answered`]; a connection or timeout failure is the error a chat
+    /// would get. The default, for implementations with no such notion, is
+    /// [`Reach::Unchecked`].
+    async fn reach(&self) -> Result<Reach, Error> {
+        Ok(Reach::Unchecked)
+    }
+}
+
+/// What [`Provider::reach`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reach {
+    /// The server (or the proxy requests go through) answered with this HTTP
+    /// status: any status, an error included, means it is there.
+    Answered {
+        /// The status of the answer.
+        status: u16,
+    },
+    /// The implementation does not check reachability.
+    Unchecked,
 }

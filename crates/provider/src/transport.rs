@@ -377,6 +377,7 @@ impl Transport {
             purpose,
             redactor: self.redactor.clone(),
             has_key: self.has_key,
+            service_tier: None,
         }
     }
 

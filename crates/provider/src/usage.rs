@@ -39,8 +39,13 @@ pub(crate) fn take_usage(response: &mut WireResponse) -> Option<FoundUsage> {
         .map(FoundUsage::Raw)
 }
 
-/// Read and price found usage; `None` when it holds no usage.
-pub(crate) fn report(found: FoundUsage, prices: &ModelPrices) -> Option<UsageReport> {
+/// Read and price found usage of a request processed at `service_tier` (`None`:
+/// standard); `None` when it holds no usage.
+pub(crate) fn report(
+    found: FoundUsage,
+    prices: &ModelPrices,
+    service_tier: Option<&str>,
+) -> Option<UsageReport> {
     let (reading, raw): (UsageReading, Value) = match found {
         FoundUsage::Raw(raw) => {
             let reading = match oac_pricing::read_usage_str(raw.get()) {
@@ -55,12 +60,13 @@ pub(crate) fn report(found: FoundUsage, prices: &ModelPrices) -> Option<UsageRep
         }
         FoundUsage::Value(value) => (oac_pricing::read_usage(&value), value),
     };
-    let Some(usage) = reading.usage else {
+    let Some(mut usage) = reading.usage else {
         for warning in &reading.warnings {
             tracing::warn!(%warning, "provider usage unusable, treated as not reported");
         }
         return None;
     };
+    usage.service_tier = service_tier.map(str::to_owned);
     let cost = oac_pricing::cost(&usage, prices);
     Some(UsageReport {
         usage,

@@ -127,7 +127,6 @@ pub(crate) enum FinishReason {
 
 /// How a streamed structured reply deviates from OpenAI's exact shape.
 #[derive(Debug, Clone, Default)]
-#[allow(clippy::struct_excessive_bools)] // each flag is one independent deviation
 pub(crate) struct StreamShape {
     pub(crate) usage_in_x_groq: bool,
     pub(crate) usage_chunk_with_empty_choices: bool,

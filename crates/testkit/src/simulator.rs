@@ -552,7 +552,6 @@ impl SimulatorBuilder {
     pub async fn start(self) -> Simulator {
         match self.try_start().await {
             Ok(simulator) => simulator,
-            #[allow(clippy::panic)] // a test helper: failing loudly is the useful behavior
             Err(error) => panic!("{error}"),
         }
     }

@@ -7,7 +7,6 @@ use crate::reply::LineEnding;
 
 /// The SSE dialect of generated events.
 #[derive(Debug, Clone, Copy, Default)]
-#[allow(clippy::struct_excessive_bools)] // each flag is one independent deviation
 pub(crate) struct Format {
     pub(crate) line_ending: LineEnding,
     pub(crate) data_without_space: bool,

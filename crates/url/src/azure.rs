@@ -48,55 +48,9 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
         configured_version,
         DEFAULT_API_VERSION,
     );
-    // Index of a `deployments` segment that is followed by a deployment name.
-    let deployments = segments
-        .iter()
-        .position(|s| s.eq_ignore_ascii_case("deployments"))
-        .filter(|&at| at + 1 < segments.len());
-
-    let endpoint_root = || models_root_of_endpoint(&segments, deployments);
     let decision = kind::decide(path, options.mode);
-    let chat = match (decision, deployments) {
-        // `{root}/responses`: the chat URL of the deployment named by the model.
-        (Decision::Full(FullWhy::Responses), _) => {
-            let head = path::strip_suffix_ignore_case(path, RESPONSES).unwrap_or(path);
-            let mut chat = built(head, options)?;
-            chat.kind = EndpointKind::Full;
-            chat.reading = Reading::Full(FullWhy::Responses);
-            chat
-        }
-        (Decision::Full(FullWhy::Forced), _) => {
-            as_given(path, Reading::Full(FullWhy::Forced), endpoint_root())
-        }
-        (Decision::Full(_), Some(_)) => as_given(path, Reading::FullDeployment, endpoint_root()),
-        (Decision::Full(why), None) => as_given(path, Reading::Full(why), endpoint_root()),
-        (Decision::Base(BaseWhy::Forced), Some(_)) => {
-            appended(path, Reading::Base(BaseWhy::Forced), endpoint_root())
-        }
-        // `…/deployments/{name}`: the deployment's base.
-        (Decision::Base(BaseWhy::Detected), Some(at)) if at + 2 == segments.len() => {
-            appended(path, Reading::DeploymentUrl, endpoint_root())
-        }
-        // `…/deployments/{name}/{operation}`: full-endpoint rules.
-        (Decision::Base(BaseWhy::Detected), Some(_)) => {
-            as_given(path, Reading::FullDeployment, endpoint_root())
-        }
-        (Decision::Base(_), None) => built(path, options)?,
-    };
-
-    let (models, models_note) = match &chat.models_root {
-        Some(root) => {
-            let models_path = path::join(root, MODELS);
-            (
-                ModelsPlan::Path(models_path.clone()),
-                ModelsNote::AzureList(models_path),
-            )
-        }
-        None => (
-            ModelsPlan::Missing(explain::NO_MODELS_FOR_AZURE_ENDPOINT),
-            ModelsNote::Missing,
-        ),
-    };
+    let chat = chat_of(path, &segments, decision, options)?;
+    let (models, models_note) = models_of(&chat);
     let responses_version = self::api_version(
         &target.query,
         &options.query,
@@ -143,6 +97,65 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
             api_key_header: true,
         },
     })
+}
+
+/// The chat URL of an Azure OpenAI (deployment API) URL, by how its path reads.
+fn chat_of(
+    path: &str,
+    segments: &[&str],
+    decision: Decision,
+    options: &ResolveOptions,
+) -> Result<Chat, UrlError> {
+    // Index of a `deployments` segment that is followed by a deployment name.
+    let deployments = segments
+        .iter()
+        .position(|s| s.eq_ignore_ascii_case("deployments"))
+        .filter(|&at| at + 1 < segments.len());
+    let endpoint_root = || models_root_of_endpoint(segments, deployments);
+    Ok(match (decision, deployments) {
+        // `{root}/responses`: the chat URL of the deployment named by the model.
+        (Decision::Full(FullWhy::Responses), _) => {
+            let head = path::strip_suffix_ignore_case(path, RESPONSES).unwrap_or(path);
+            let mut chat = built(head, options)?;
+            chat.kind = EndpointKind::Full;
+            chat.reading = Reading::Full(FullWhy::Responses);
+            chat
+        }
+        (Decision::Full(FullWhy::Forced), _) => {
+            as_given(path, Reading::Full(FullWhy::Forced), endpoint_root())
+        }
+        (Decision::Full(_), Some(_)) => as_given(path, Reading::FullDeployment, endpoint_root()),
+        (Decision::Full(why), None) => as_given(path, Reading::Full(why), endpoint_root()),
+        (Decision::Base(BaseWhy::Forced), Some(_)) => {
+            appended(path, Reading::Base(BaseWhy::Forced), endpoint_root())
+        }
+        // `…/deployments/{name}`: the deployment's base.
+        (Decision::Base(BaseWhy::Detected), Some(at)) if at + 2 == segments.len() => {
+            appended(path, Reading::DeploymentUrl, endpoint_root())
+        }
+        // `…/deployments/{name}/{operation}`: full-endpoint rules.
+        (Decision::Base(BaseWhy::Detected), Some(_)) => {
+            as_given(path, Reading::FullDeployment, endpoint_root())
+        }
+        (Decision::Base(_), None) => built(path, options)?,
+    })
+}
+
+/// The models list of the resource the chat URL belongs to, when it is known.
+fn models_of(chat: &Chat) -> (ModelsPlan, ModelsNote) {
+    match &chat.models_root {
+        Some(root) => {
+            let models_path = path::join(root, MODELS);
+            (
+                ModelsPlan::Path(models_path.clone()),
+                ModelsNote::AzureList(models_path),
+            )
+        }
+        None => (
+            ModelsPlan::Missing(explain::NO_MODELS_FOR_AZURE_ENDPOINT),
+            ModelsNote::Missing,
+        ),
+    }
 }
 
 /// How the chat URL is made from an Azure OpenAI URL.

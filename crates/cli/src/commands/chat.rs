@@ -146,6 +146,9 @@ fn request(args: &ChatArgs, prompt: String) -> Result<ChatRequest, Failure> {
     if let Some(effort) = args.reasoning_effort {
         request = request.reasoning_effort(effort);
     }
+    if let Some(tier) = args.service_tier {
+        request = request.service_tier(tier);
+    }
     Ok(request)
 }
 

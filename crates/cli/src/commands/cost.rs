@@ -1,7 +1,9 @@
 //! `oac cost`: price a usage exactly with the model's prices.
 
 use oac::config::{ENV_MODEL, Environment, ProcessEnv};
-use oac::pricing::{CostBreakdown, PriceKind, exact_string, format_tokens};
+use oac::pricing::{
+    CostBreakdown, PriceKind, STANDARD_SERVICE_TIERS, UnknownReason, exact_string, format_tokens,
+};
 use oac::{Cost, Decimal, Loader, ProviderChoice, ResolvedProfile, Usage};
 
 use crate::args::{CostArgs, GlobalArgs};
@@ -81,9 +83,13 @@ pub fn show(
     let breakdown = match source.prices.cost(usage) {
         Cost::Known(breakdown) => breakdown,
         Cost::Unknown(unknown) => {
+            let fix = match &unknown.reason {
+                UnknownReason::UnpricedServiceTier { tier } => prices::set_tier_prices(tier),
+                _ => source.fix.clone(),
+            };
             return Err(Failure::Unpriced(format!(
-                "cannot price model `{model}`: {}; {}",
-                unknown.reason, source.fix
+                "cannot price model `{model}`: {}; {fix}",
+                unknown.reason
             )));
         }
         _ => {
@@ -93,6 +99,7 @@ pub fn show(
     if out.is_json() {
         return out.record(&record! {
             "model": model,
+            "service_tier": usage.service_tier.as_deref(),
             "total": exact_string(breakdown.total),
             "input": exact_string(breakdown.input),
             "cache_read": exact_string(breakdown.cache_read),
@@ -106,6 +113,13 @@ pub fn show(
         source.from
     ))?;
     out.line(&format!("usage        {usage}"))?;
+    if let Some(tier) = usage
+        .service_tier
+        .as_deref()
+        .filter(|tier| !STANDARD_SERVICE_TIERS.contains(tier))
+    {
+        out.line(&format!("service tier {tier} (its own prices)"))?;
+    }
     if let Some(tier) = breakdown.tier {
         out.line(&format!(
             "tier         above {} input tokens (applies to the whole request)",
@@ -196,10 +210,14 @@ fn usage(args: &CostArgs) -> Result<Usage, Failure> {
             args.reasoning, args.output
         )));
     }
-    Ok(Usage::new(args.input, args.output)
+    let usage = Usage::new(args.input, args.output)
         .with_cache_read(args.cached)
         .with_cache_write(args.cache_write)
-        .with_reasoning(args.reasoning))
+        .with_reasoning(args.reasoning);
+    Ok(match args.service_tier {
+        Some(tier) => usage.with_service_tier(tier.as_str()),
+        None => usage,
+    })
 }
 
 #[cfg(test)]
@@ -213,6 +231,7 @@ mod tests {
             cached,
             cache_write,
             reasoning,
+            service_tier: None,
         }
     }
 

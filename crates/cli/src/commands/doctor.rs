@@ -4,19 +4,18 @@
 //! after it are skipped.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use oac::config::{EffortSupport, ProblemKind};
 use oac::url::Url;
 use oac::{
     ChatRequest, ChatResponse, Client, Cost, Error, ErrorKind, Loader, ModelEntry, ModelInfo,
-    ReasoningEffort, ResolvedProfile, StreamEvent, UsageReport, format_usd,
+    Reach, ReasoningEffort, ResolvedProfile, StreamEvent, UsageReport, format_usd,
 };
 
 use super::resolve::provider_line;
 use crate::args::GlobalArgs;
 use crate::failure::{Failure, exit_code};
-use crate::fixes::{closest_model, fix_for};
+use crate::fixes::{FIX_CONFIG, FIX_URL, closest_model, fix_for};
 use crate::ledger::Ledger;
 use crate::model_info;
 use crate::output::{Output, record};
@@ -89,6 +88,17 @@ enum Outcome {
 }
 
 impl Outcome {
+    /// A configuration that does not load: exit code and kind of a config error.
+    fn config_failed(error: &oac::ConfigError, fix: &str) -> Outcome {
+        Outcome::Fail {
+            detail: error.to_string(),
+            fix: fix.to_owned(),
+            code: exit_code(ErrorKind::Config),
+            kind: ErrorKind::Config.as_str(),
+            status: None,
+        }
+    }
+
     /// The failure of a request: the error, its fix, its exit code, kind and status.
     fn failed(error: &Error, fix: String) -> Outcome {
         Outcome::Fail {
@@ -202,6 +212,22 @@ enum KeyEvidence {
     ModelMissing(Error),
 }
 
+/// A step's result: go on with what it found, or stop (its failure is reported).
+enum Step<T> {
+    Go(T),
+    Stop,
+}
+
+/// Unwraps a [`Step`], or ends the run after the failure it reported.
+macro_rules! go_or_finish {
+    ($doctor:expr, $step:expr) => {
+        match $step? {
+            Step::Go(value) => value,
+            Step::Stop => return $doctor.finish("after the failure above"),
+        }
+    };
+}
+
 pub async fn run(
     global: &GlobalArgs,
     ledger: &Arc<Ledger>,
@@ -213,8 +239,37 @@ pub async fn run(
         failed: None,
         warnings: 0,
     };
+    let (profile, client) = go_or_finish!(doctor, config_check(&mut doctor, global, ledger));
+    url_check(&mut doctor, &profile)?;
+    go_or_finish!(doctor, host_check(&mut doctor, &client, &profile).await);
+    let evidence = go_or_finish!(doctor, key_check(&mut doctor, &client, &profile).await);
+    let answered = go_or_finish!(
+        doctor,
+        model_step(&mut doctor, &client, &profile, evidence).await
+    );
+    let usage = go_or_finish!(
+        doctor,
+        streaming_check(&mut doctor, &client, &profile, answered).await
+    );
+    doctor.report(
+        Check::Usage,
+        usage_outcome(usage.as_ref(), profile.streaming()),
+    )?;
+    // What the checks' own requests taught the client (a refused parameter).
+    for fallback in client.known_model().await.fallbacks {
+        doctor.out.warn(&format!(
+            "remembered for this endpoint and model: {fallback}"
+        ));
+    }
+    doctor.finish("after the failure above")
+}
 
-    // 1 and 2: the configuration, and the URL it resolves to.
+/// 1: the configuration loads (2, the URL, fails here when it is the only problem).
+fn config_check(
+    doctor: &mut Doctor<'_>,
+    global: &GlobalArgs,
+    ledger: &Arc<Ledger>,
+) -> Result<Step<(ResolvedProfile, Client)>, Failure> {
     let loaded = match Loader::new().overrides(global.overrides()).load() {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -228,30 +283,11 @@ pub async fn run(
                     Check::Config,
                     Outcome::Pass("valid apart from the URL".into()),
                 )?;
-                doctor.report(
-                    Check::Url,
-                    Outcome::Fail {
-                        detail: error.to_string(),
-                        fix: "type the base URL as the provider documents it, e.g. https://api.provider.com/v1".into(),
-                        code: 2,
-                        kind: "config",
-                        status: None,
-                    },
-                )?;
+                doctor.report(Check::Url, Outcome::config_failed(&error, FIX_URL))?;
             } else {
-                doctor.report(
-                    Check::Config,
-                    Outcome::Fail {
-                        detail: error.to_string(),
-                        fix: "fix each problem listed: each names its field and what to change"
-                            .into(),
-                        code: 2,
-                        kind: "config",
-                        status: None,
-                    },
-                )?;
+                doctor.report(Check::Config, Outcome::config_failed(&error, FIX_CONFIG))?;
             }
-            return doctor.finish("after the failure above");
+            return Ok(Step::Stop);
         }
     };
     let profile = loaded.profile.clone();
@@ -260,7 +296,7 @@ pub async fn run(
         Ok(client) => ledger.attach(client),
         Err(error) => {
             doctor.fail_with(Check::Config, &error, &profile)?;
-            return doctor.finish("after the failure above");
+            return Ok(Step::Stop);
         }
     };
     let name = profile.name().as_ref().map_or_else(
@@ -282,8 +318,13 @@ pub async fn run(
     for warning in &loaded.warnings {
         doctor.out.warn(&warning.to_string());
     }
+    Ok(Step::Go((profile, client)))
+}
+
+/// 2: the URLs the profile resolves to (a warning when the key would travel in clear).
+fn url_check(doctor: &mut Doctor<'_>, profile: &ResolvedProfile) -> Result<(), Failure> {
     let endpoints = &profile.endpoints();
-    let secrets = redact::secrets(&profile);
+    let secrets = redact::secrets(profile);
     let models = match endpoints.models_masked(&secrets) {
         Some(url) => format!("models {url}"),
         None => format!(
@@ -320,25 +361,46 @@ pub async fn run(
         } else {
             Outcome::Pass(url_detail)
         },
-    )?;
+    )
+}
 
-    // 3: the host answers on its port.
-    let host_outcome = host_reachable(&endpoints.chat, &profile).await;
-    let host_failed = matches!(host_outcome, Outcome::Fail { .. });
-    doctor.report(Check::Host, host_outcome)?;
-    if host_failed {
-        return doctor.finish("after the failure above");
+/// 3: the host answers, through the same client as a chat (proxy rules, TLS,
+/// timeouts): the facade asks, the CLI only words the outcome.
+async fn host_check(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+) -> Result<Step<()>, Failure> {
+    let mut spinner = doctor.out.spinner("reaching the host…");
+    let reached = client.reach().await;
+    spinner.stop();
+    match reached {
+        Ok(reach) => {
+            let detail = reach_detail(&reach, &profile.endpoints().chat, profile);
+            doctor.report(Check::Host, Outcome::Pass(detail))?;
+            Ok(Step::Go(()))
+        }
+        Err(error) => {
+            doctor.fail_with(Check::Host, &error, profile)?;
+            Ok(Step::Stop)
+        }
     }
+}
 
-    // 4: the key is accepted.
+/// 4: the key is accepted.
+async fn key_check(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+) -> Result<Step<KeyEvidence>, Failure> {
     let mut spinner = doctor.out.spinner("checking the key…");
-    let evidence = key_evidence(&client).await;
+    let evidence = key_evidence(client).await;
     spinner.stop();
     let evidence = match evidence {
         Ok(evidence) => evidence,
         Err(error) => {
-            doctor.fail_with(Check::Key, &error, &profile)?;
-            return doctor.finish("after the failure above");
+            doctor.fail_with(Check::Key, &error, profile)?;
+            return Ok(Step::Stop);
         }
     };
     let keyless = profile.api_key().is_none();
@@ -356,68 +418,73 @@ pub async fn run(
             }
         }),
     )?;
+    Ok(Step::Go(evidence))
+}
 
-    // 5: the model exists.
+/// 5: the model exists; the chat that showed it, if one did.
+async fn model_step(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+    evidence: KeyEvidence,
+) -> Result<Step<Option<ChatResponse>>, Failure> {
     let mut spinner = doctor.out.spinner("checking the model…");
-    let model = model_check(&client, &profile, evidence).await;
+    let (outcome, answered) = model_check(client, profile, evidence).await;
     spinner.stop();
-    let (outcome, answered) = model;
     let outcome = match outcome {
-        Outcome::Pass(detail) => Outcome::Pass(with_model_info(detail, &client).await),
+        Outcome::Pass(detail) => Outcome::Pass(with_model_info(detail, client).await),
         other => other,
     };
-    let model_failed = matches!(outcome, Outcome::Fail { .. });
+    let failed = matches!(outcome, Outcome::Fail { .. });
     doctor.report(Check::Model, outcome)?;
-    if model_failed {
-        return doctor.finish("after the failure above");
-    }
-
-    // 6: streaming works; 7: usage is reported.
-    let usage: Option<UsageReport>;
-    if profile.streaming() {
-        let mut spinner = doctor.out.spinner("checking streaming…");
-        let streamed = stream_check(&client).await;
-        spinner.stop();
-        match streamed {
-            Ok((events, report)) => {
-                doctor.report(
-                    Check::Streaming,
-                    Outcome::Pass(format!("{events} events, ended properly")),
-                )?;
-                usage = report;
-            }
-            Err(error) => {
-                doctor.fail_with(Check::Streaming, &error, &profile)?;
-                return doctor.finish("after the failure above");
-            }
-        }
+    Ok(if failed {
+        Step::Stop
     } else {
+        Step::Go(answered)
+    })
+}
+
+/// 6: streaming works (skipped when the profile turns it off); the usage that came,
+/// for 7.
+async fn streaming_check(
+    doctor: &mut Doctor<'_>,
+    client: &Client,
+    profile: &ResolvedProfile,
+    answered: Option<ChatResponse>,
+) -> Result<Step<Option<UsageReport>>, Failure> {
+    if !profile.streaming() {
         doctor.report(
             Check::Streaming,
             Outcome::Skip("streaming = false in the profile: replies come whole".into()),
         )?;
-        usage = match answered {
+        let usage = match answered {
             Some(response) => response.usage,
             None => match client.send(ping(client.model_info())).await {
                 Ok(response) => response.usage,
                 Err(error) => {
-                    doctor.fail_with(Check::Usage, &error, &profile)?;
-                    return doctor.finish("after the failure above");
+                    doctor.fail_with(Check::Usage, &error, profile)?;
+                    return Ok(Step::Stop);
                 }
             },
         };
+        return Ok(Step::Go(usage));
     }
-    doctor.report(
-        Check::Usage,
-        usage_outcome(usage.as_ref(), profile.streaming()),
-    )?;
-    // What the checks' own requests taught the client (a refused parameter).
-    for fallback in client.known_model().await.fallbacks {
-        doctor.out.warn(&format!(
-            "remembered for this endpoint and model: {fallback}"
-        ));
+    let mut spinner = doctor.out.spinner("checking streaming…");
+    let streamed = stream_check(client).await;
+    spinner.stop();
+    match streamed {
+        Ok((events, report)) => {
+            doctor.report(
+                Check::Streaming,
+                Outcome::Pass(format!("{events} events, ended properly")),
+            )?;
+            Ok(Step::Go(report))
+        }
+        Err(error) => {
+            doctor.fail_with(Check::Streaming, &error, profile)?;
+            Ok(Step::Stop)
+        }
     }
-    doctor.finish("after the failure above")
 }
 
 /// `detail` with the model info (each field's source) and what discovery asked the
@@ -461,90 +528,25 @@ fn lowest_effort(support: &EffortSupport) -> Option<ReasoningEffort> {
     }
 }
 
-async fn host_reachable(url: &Url, profile: &ResolvedProfile) -> Outcome {
-    let Some(host) = url
-        .host_str()
-        .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
-    else {
-        return Outcome::Fail {
-            detail: format!("{url} names no host"),
-            fix: "give the base URL with its host, e.g. https://api.provider.com/v1".into(),
-            code: 2,
-            kind: "config",
-            status: None,
-        };
-    };
+/// What the host check says of a server that answered.
+fn reach_detail(reach: &Reach, url: &Url, profile: &ResolvedProfile) -> String {
+    let host = url.host_str().unwrap_or("the host");
     let port = url.port_or_known_default().unwrap_or(443);
-    if let Some(proxy) = proxy_in_use(profile, url) {
-        return Outcome::Skip(format!(
-            "requests go through the proxy {proxy}; the next check reaches {host} through it"
-        ));
-    }
-    let timeout = profile.timeouts().connect.min(Duration::from_secs(10));
-    let fix = "check that the server is running and that the host and port of the base URL are right (`oac resolve`)";
-    let addresses =
-        match tokio::time::timeout(timeout, tokio::net::lookup_host((host.as_str(), port))).await {
-            Ok(Ok(addresses)) => addresses.collect::<Vec<_>>(),
-            Ok(Err(error)) => {
-                return Outcome::Fail {
-                    detail: format!("cannot resolve the host name {host}: {error}"),
-                    fix: "check the spelling of the host in the base URL, and the network's DNS"
-                        .into(),
-                    code: 6,
-                    kind: "connection",
-                    status: None,
-                };
-            }
-            Err(_) => {
-                return Outcome::Fail {
-                    detail: format!("looking up {host} took longer than {} s", timeout.as_secs()),
-                    fix: "check the network's DNS".into(),
-                    code: 6,
-                    kind: "timeout",
-                    status: None,
-                };
-            }
-        };
-    let mut last_error = format!("{host} has no address");
-    for address in addresses {
-        match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(address)).await {
-            Ok(Ok(_)) => return Outcome::Pass(format!("{host}:{port} accepts connections")),
-            Ok(Err(error)) => last_error = format!("cannot connect to {host}:{port}: {error}"),
-            Err(_) => {
-                last_error = format!(
-                    "connecting to {host}:{port} took longer than {} s",
-                    timeout.as_secs()
-                );
-            }
+    let through = profile
+        .proxy()
+        .map(|proxy| {
+            format!(
+                " through the proxy {}",
+                oac::url::masked_text(proxy, &redact::secrets(profile))
+            )
+        })
+        .unwrap_or_default();
+    match reach {
+        Reach::Answered { status } => {
+            format!("{host}:{port} answers HTTP requests{through} (HEAD → {status})")
         }
+        _ => "not checked by this provider; the next check reaches it".to_owned(),
     }
-    Outcome::Fail {
-        detail: last_error,
-        fix: fix.into(),
-        code: 6,
-        kind: "connection",
-        status: None,
-    }
-}
-
-/// The proxy requests to `url` go through, if any (the profile's, or the environment's
-/// for hosts that are not this machine).
-fn proxy_in_use(profile: &ResolvedProfile, url: &Url) -> Option<String> {
-    if let Some(proxy) = profile.proxy() {
-        return Some(oac::url::masked_text(proxy, &redact::secrets(profile)));
-    }
-    if oac::url::is_loopback(url) {
-        return None;
-    }
-    let names: &[&str] = if url.scheme() == "https" {
-        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-    } else {
-        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-    };
-    names
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-        .map(|_| "set in the environment".to_owned())
 }
 
 /// Asks the models list (when there is one), else a short chat.

@@ -13,7 +13,7 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     let models = client.models().await?;
     spinner.stop();
     // For `--model` completion; a cache that cannot be written changes nothing here.
-    let host = crate::model_cache::host_key(&client.endpoints().chat);
+    let host = setup::host_of(&client);
     crate::model_cache::remember(
         &oac::config::ProcessEnv,
         &host,

@@ -1211,3 +1211,43 @@ fn native_profile_with_a_gateway_prefixed_id_uses_the_catalogue() {
     assert_eq!(*p.model_info(), entry("gpt-4o").info);
     assert_eq!(p.catalog_entry().unwrap().wire_model, "openai/gpt-4o");
 }
+
+/// Flex and priority prices (per 1M: input, cached input, output) of the entries
+/// that have them, as OpenAI publishes them; aliases inherit their base's.
+#[test]
+fn service_tier_prices_are_listed_for_the_models_that_have_them() {
+    let expect = [
+        ("gpt-5", "flex", ("0.625", "0.0625", "5")),
+        ("gpt-5", "priority", ("2.50", "0.25", "20")),
+        ("gpt-5-mini", "flex", ("0.125", "0.0125", "1")),
+        ("gpt-5-mini", "priority", ("0.45", "0.045", "3.60")),
+        ("gpt-5-nano", "flex", ("0.025", "0.0025", "0.20")),
+        ("gpt-5.1", "priority", ("2.50", "0.25", "20")),
+        ("gpt-5-codex", "priority", ("2.50", "0.25", "20")),
+        ("gpt-4.1", "priority", ("3.50", "0.875", "14")),
+        ("gpt-4o", "priority", ("4.25", "2.125", "17")),
+        ("gpt-4o-mini", "priority", ("0.25", "0.125", "1.00")),
+        ("o3", "flex", ("1.00", "0.25", "4.00")),
+        ("o3-high", "priority", ("3.50", "0.875", "14")),
+        ("o4-mini", "flex", ("0.55", "0.138", "2.20")),
+        ("o4-mini-low", "priority", ("2.00", "0.50", "8.00")),
+    ];
+    for (id, tier, (input, cached, output)) in expect {
+        let entry = Catalog::builtin()
+            .entry_for(id)
+            .unwrap_or_else(|| panic!("{id} is listed"));
+        let sheet = entry
+            .info
+            .prices
+            .for_service_tier(Some(tier))
+            .unwrap_or_else(|| panic!("{id} has {tier} prices"));
+        let d = |s: &str| Some(s.parse::<Decimal>().unwrap());
+        assert_eq!(sheet.input_price, d(input), "{id} {tier}");
+        assert_eq!(sheet.cache_read_price, d(cached), "{id} {tier}");
+        assert_eq!(sheet.output_price, d(output), "{id} {tier}");
+    }
+    // A tier a model does not list is unknown, never standard.
+    let nano = Catalog::builtin().entry_for("gpt-5-nano").unwrap();
+    let usage = Usage::new(1_000, 10).with_service_tier("priority");
+    assert_eq!(oac_pricing::cost(&usage, &nano.info.prices).total(), None);
+}

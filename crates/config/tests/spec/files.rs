@@ -130,6 +130,66 @@ output_price = 15
 }
 
 #[test]
+fn service_tiers_are_price_sheets_of_their_own() {
+    let file = ConfigFile::parse_toml(
+        r#"
+[profiles.p.model_info]
+input_price = 1.25
+output_price = 10
+
+[profiles.p.model_info.service_tiers.flex]
+input_price = 0.625
+cache_read_price = 0.0625
+output_price = 5
+
+[profiles.p.model_info.service_tiers.priority]
+input_price = 2.5
+output_price = 20
+"#,
+    )
+    .unwrap();
+    let prices = &file.profiles["p"].model_info.prices;
+    let flex = &prices.service_tiers["flex"];
+    assert_eq!(flex.input_price, Some(dec("0.625")));
+    assert_eq!(flex.cache_read_price, Some(dec("0.0625")));
+    assert_eq!(flex.output_price, Some(dec("5")));
+    let priority = &prices.service_tiers["priority"];
+    assert_eq!(priority.output_price, Some(dec("20")));
+    assert_eq!(priority.cache_read_price, None, "never the standard price");
+    assert_eq!(prices.for_service_tier(Some("flex")), Some(flex));
+}
+
+#[test]
+fn a_bad_service_tier_is_a_problem_naming_its_field() {
+    let err = ConfigFile::parse_toml(
+        r#"
+[profiles.p.model_info.service_tiers.Flex]
+input_price = 1
+
+[profiles.p.model_info.service_tiers.default]
+input_price = 1
+
+[profiles.p.model_info.service_tiers.priority]
+input_prise = 1
+"#,
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("profiles.p.model_info.service_tiers.Flex"),
+        "{text}"
+    );
+    assert!(text.contains("lowercase, like `flex`"), "{text}");
+    assert!(
+        text.contains("profiles.p.model_info.service_tiers.default"),
+        "{text}"
+    );
+    assert!(text.contains("standard processing"), "{text}");
+    assert!(text.contains("input_prise"), "{text}");
+    assert!(text.contains("input_price"), "did you mean: {text}");
+}
+
+#[test]
 fn reasoning_effort_support_as_bool_or_levels() {
     let file = ConfigFile::parse_toml(
         r#"

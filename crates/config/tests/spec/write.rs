@@ -61,6 +61,19 @@ input_price = 2.5
 above_input_tokens = 1000000
 output_price = 20
 
+[profiles.gw.model_info.service_tiers.flex]
+input_price = 0.625
+cache_read_price = 0.0625
+output_price = 5
+
+[profiles.gw.model_info.service_tiers.priority]
+input_price = 2.5
+output_price = 20
+
+[[profiles.gw.model_info.service_tiers.priority.tiers]]
+above_input_tokens = 272000
+input_price = 5
+
 [profiles."my local"]
 base_url = "http://localhost:11434/v1"
 model = "qwen2.5-coder:7b"

@@ -308,7 +308,8 @@ impl<'a> Chat<'a> {
         }
     }
 
-    /// The request options of the command line (max tokens, temperature, effort).
+    /// The request options of the command line (max tokens, temperature, effort,
+    /// service tier).
     fn options(&self) -> impl Fn(ChatRequest) -> ChatRequest + 'a {
         let args = self.args;
         move |mut request| {
@@ -320,6 +321,9 @@ impl<'a> Chat<'a> {
             }
             if let Some(effort) = args.reasoning_effort {
                 request = request.reasoning_effort(effort);
+            }
+            if let Some(tier) = args.service_tier {
+                request = request.service_tier(tier);
             }
             request
         }

@@ -1,7 +1,7 @@
 //! The commands of the interactive chat (`/model ID`, `/help`, …): what a line
 //! typed at the prompt means.
 
-use oac::provider::choice::closest;
+use oac::pricing::closest;
 
 /// A command typed at the prompt.
 #[derive(Clone, Debug, PartialEq, Eq)]
