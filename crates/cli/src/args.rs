@@ -49,7 +49,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
     /// Model id [default: $OPENAI_MODEL, else the profile's]
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, global = true, value_name = "ID",
+          add = clap_complete::ArgValueCompleter::new(crate::model_cache::model_ids))]
     pub model: Option<String>,
     /// Which implementation talks to the provider
     #[arg(long, global = true, value_name = "KIND")]
@@ -173,12 +174,24 @@ impl From<EndpointModeArg> for EndpointMode {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Send a prompt (argument or standard input) and print the reply as it streams
+    /// Send a prompt (argument or standard input) and print the reply as it streams, or chat interactively
     #[command(
-        after_help = "With --json, the reply is one JSON object per line: text, reasoning, \
-                            tool_call, usage and done. In the usage object, `cost` is the cost \
-                            rounded to 6 decimals (USD, as shown on screen) and `cost_exact` the \
-                            exact, unrounded decimal; both are null when prices are unknown."
+        after_help = "Interactive: `oac chat -i`, or `oac chat` with no prompt when standard input \
+                      and output are terminals. A line ending in `\\` continues on the next line \
+                      (a multi-line paste is one message). Commands: /model ID, /system TEXT \
+                      (/system - removes it), /image PATH_OR_URL (sent with the next message), \
+                      /clear (start the context afresh), /cost, /save NAME, /help, /exit. Ctrl-C \
+                      stops a reply (what arrived is kept, marked as cut) or clears the line; \
+                      Ctrl-D leaves.\n\n\
+                      Sessions: --session NAME keeps the conversation in NAME.json under the \
+                      platform data directory (e.g. ~/.local/share/oac/sessions/; $OAC_SESSIONS \
+                      picks another folder) and resumes it next time, with its model unless \
+                      --model is given; --continue resumes the session used last. With a prompt \
+                      (or piped input), the prompt is one more turn of the session.\n\n\
+                      With --json, the reply is one JSON object per line: text, reasoning, \
+                      tool_call, usage and done. In the usage object, `cost` is the cost \
+                      rounded to 6 decimals (USD, as shown on screen) and `cost_exact` the \
+                      exact, unrounded decimal; both are null when prices are unknown."
     )]
     Chat(ChatArgs),
     /// List the provider's model ids
@@ -275,6 +288,15 @@ pub struct ChatArgs {
     /// (by default they are removed, but for newlines and tabs)
     #[arg(long)]
     pub raw: bool,
+    /// Chat interactively (the default with no prompt on a terminal); a prompt given is the first message
+    #[arg(short, long)]
+    pub interactive: bool,
+    /// Keep the conversation in the session NAME and resume it next time
+    #[arg(long, value_name = "NAME", conflicts_with = "continue_last")]
+    pub session: Option<String>,
+    /// Resume the session used last
+    #[arg(short = 'c', long = "continue")]
+    pub continue_last: bool,
 }
 
 fn parse_temperature(text: &str) -> Result<f64, String> {

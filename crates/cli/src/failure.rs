@@ -35,6 +35,9 @@ pub enum Failure {
         /// Why: the operating system's error, not a regular file, or over its cap.
         source: FileError,
     },
+    /// A saved session cannot be read, written or named so.
+    #[error(transparent)]
+    Session(#[from] crate::sessions::SessionError),
     /// Standard output was closed (e.g. `oac models | head -1`): stop quietly.
     #[error("standard output was closed")]
     OutputClosed,
@@ -68,7 +71,8 @@ impl Failure {
             Failure::Usage(_)
             | Failure::Config(_)
             | Failure::Unpriced(_)
-            | Failure::File { .. } => 2,
+            | Failure::File { .. }
+            | Failure::Session(_) => 2,
             Failure::Client(error) => exit_code(error.kind()),
             Failure::OutputClosed => 0,
             Failure::Runtime(_) | Failure::Internal(_) => 8,
@@ -84,6 +88,7 @@ impl Failure {
             Failure::Config(_) => "config",
             Failure::Unpriced(_) => "prices_unknown",
             Failure::File { .. } => "file",
+            Failure::Session(_) => "session",
             Failure::Client(error) => error.kind().as_str(),
             Failure::OutputClosed => "output_closed",
             Failure::Runtime(_) | Failure::Internal(_) => "internal",

@@ -9,17 +9,20 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod args;
+mod atomic;
 mod commands;
 mod completions;
 mod controls;
 mod failure;
 mod fixes;
 mod ledger;
+mod model_cache;
 mod model_info;
 mod output;
 mod prices;
 mod redact;
 mod reply;
+mod sessions;
 mod setup;
 mod spinner;
 mod warnings;

@@ -56,9 +56,10 @@ pub fn show_response(out: &mut Output, response: &ChatResponse) -> Result<Shown,
     view.finish(out)
 }
 
-/// The state of a reply being shown.
+/// The state of a reply being shown, event by event (the interactive chat feeds it
+/// the events of a conversation's turn).
 #[derive(Default)]
-struct View {
+pub struct View {
     shown: Shown,
     /// Reasoning was written to standard error and its line is still open.
     reasoning_open: bool,
@@ -66,7 +67,8 @@ struct View {
 }
 
 impl View {
-    fn event(&mut self, out: &mut Output, event: StreamEvent) -> Result<(), Failure> {
+    /// Shows one event.
+    pub fn event(&mut self, out: &mut Output, event: StreamEvent) -> Result<(), Failure> {
         match event {
             StreamEvent::TextDelta(text) => {
                 if out.is_json() {
@@ -125,7 +127,8 @@ impl View {
         }
     }
 
-    fn finish(mut self, out: &mut Output) -> Result<Shown, Failure> {
+    /// Ends the shown reply (closes its lines) and says what it ended with.
+    pub fn finish(mut self, out: &mut Output) -> Result<Shown, Failure> {
         self.close_reasoning(out);
         if out.is_json() {
             if self.shown.usage.is_none() {

@@ -54,7 +54,11 @@ pub fn client_for(profile: ResolvedProfile) -> Result<Client, Failure> {
 
 /// `host` or `host:port` of the chat URL, for messages.
 pub fn host_of(client: &Client) -> String {
-    let url = &client.endpoints().chat;
+    host_of_url(&client.endpoints().chat)
+}
+
+/// `host` or `host:port` of `url` (the whole URL when it has no host).
+pub fn host_of_url(url: &oac::url::Url) -> String {
     match (url.host_str(), url.port()) {
         (Some(host), Some(port)) => format!("{host}:{port}"),
         (Some(host), None) => host.to_owned(),

@@ -145,3 +145,65 @@ fn zsh_and_fish_scripts_call_this_binary_back() {
         String::from_utf8_lossy(&wrong.stderr)
     );
 }
+
+/// `--model` offers the ids the last `oac models` listed for the profile's host;
+/// with no cache (or a damaged one) it offers nothing and prints no error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bash_completes_model_ids_from_the_last_models_listing() {
+    let sim = oac_testkit::Simulator::builder()
+        .models(["sim-model", "sim-large", "other-model"])
+        .start()
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let toml = format!(
+        "default_profile = \"sim\"\n[profiles.sim]\nbase_url = \"{}\"\nmodel = \"sim-model\"\n",
+        sim.base_url()
+    );
+    std::fs::write(&config, toml).unwrap();
+    let complete_models = {
+        let config = config.clone();
+        move || in_bash(&config, &complete(&["oac", "chat", "--model"], "sim"))
+    };
+    let Some(before) = tokio::task::spawn_blocking(complete_models.clone())
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    assert_eq!(before, "\n", "no cache yet: nothing offered");
+
+    let listed = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || {
+            Command::new(OAC)
+                .arg("models")
+                .env_clear()
+                .env("HOME", config.parent().unwrap())
+                .env("OAC_CONFIG", &config)
+                .env("OAC_LEDGER", "off")
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    };
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let offered = tokio::task::spawn_blocking(complete_models.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sorted(&offered), ["sim-large", "sim-model"]);
+
+    let cache = dir.path().join(".local/share/oac/models-cache.json");
+    std::fs::write(&cache, "{\"v\":1,\"hosts\":[{\"host\":").unwrap();
+    let damaged = tokio::task::spawn_blocking(complete_models)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(damaged, "\n", "a damaged cache offers nothing");
+}

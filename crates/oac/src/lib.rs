@@ -42,6 +42,10 @@
 //!   [`Client::models`] lists models; [`Client::tracker`] sums usage and exact cost;
 //!   a [`UsageRecorder`] ([`ClientBuilder::usage_recorder`]) is told about each
 //!   request with its [`RequestRecord`], to keep a spending ledger.
+//! - [`Conversation`]: a multi-turn chat as a value — history, model, usage and
+//!   exact cost per reply and in total, the context budget ([`FitPolicy`]), replies
+//!   sent whole or streamed ([`TurnStream`]) and kept even when cut short
+//!   ([`Cut`]), and a versioned JSON form for saving it.
 //! - [`Error`]: every failure, with [`Error::kind`] for programs and a `Display` that
 //!   says what to fix.
 //!
@@ -55,6 +59,7 @@
 mod builder;
 mod chat;
 mod client;
+mod conversation;
 mod error;
 mod record;
 mod select;
@@ -64,6 +69,10 @@ mod tracking;
 pub use builder::ClientBuilder;
 pub use chat::ChatBuilder;
 pub use client::Client;
+pub use conversation::{
+    AssistantReply, CONVERSATION_FORMAT, CONVERSATION_FORMAT_VERSION, Conversation,
+    ConversationError, ConversationTotal, Cut, Entry, Fit, FitPolicy, FormatError, TurnStream,
+};
 pub use error::Error;
 pub use record::{
     API_CHAT, MAX_FIELD_BYTES, Outcome, RECORD_FORMAT_VERSION, RecordError, RecordedCost,

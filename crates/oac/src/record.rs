@@ -131,7 +131,8 @@ impl RecordedCost {
         }
     }
 
-    fn of(usage: Option<&UsageReport>) -> RecordedCost {
+    /// The cost of a reply with this usage (`None`: not reported).
+    pub(crate) fn of(usage: Option<&UsageReport>) -> RecordedCost {
         match usage.map(|report| &report.cost) {
             Some(Cost::Known(breakdown)) => RecordedCost::Known(breakdown.total),
             Some(cost) => RecordedCost::Unknown {
@@ -251,7 +252,7 @@ struct Wire {
 }
 
 /// The text of `cost` for an unknown cost.
-const UNKNOWN: &str = "unknown";
+pub(crate) const UNKNOWN: &str = "unknown";
 
 impl RequestRecord {
     /// The record as one line of JSON (no line break; strings escaped, so it never
@@ -477,17 +478,24 @@ fn host_of(url: &oac_url::Url) -> String {
 
 /// `text` cut to at most [`MAX_FIELD_BYTES`] bytes at a character boundary (`…` at
 /// the end when cut).
-fn capped(mut text: String) -> String {
+fn capped(text: String) -> String {
     if text.len() <= MAX_FIELD_BYTES {
         return text;
     }
-    let mut end = MAX_FIELD_BYTES - '…'.len_utf8();
+    cap(&text, MAX_FIELD_BYTES)
+}
+
+/// `text` cut to at most `max` bytes (at least 3) at a character boundary, `…` at
+/// the end when cut.
+pub(crate) fn cap(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text.truncate(end);
-    text.push('…');
-    text
+    format!("{}…", &text[..end])
 }
 
 /// A request in flight: recorded exactly once, by [`finish`](Pending::finish) or,

@@ -143,7 +143,7 @@ impl Tracker {
     pub fn record(&mut self, usage: &Usage, cost: &Cost) {
         let (usage, _) = usage.clamp(false);
         self.requests = self.requests.saturating_add(1);
-        add_tokens(&mut self.usage, &usage);
+        self.usage.add_tokens(&usage);
         self.last_input_tokens = Some(usage.input_total);
 
         match cost.total().map(|total| exact::add(self.known_cost, total)) {
@@ -194,7 +194,7 @@ impl Tracker {
     pub fn merge(&mut self, other: &Tracker) {
         self.requests = self.requests.saturating_add(other.requests);
         self.without_usage = self.without_usage.saturating_add(other.without_usage);
-        add_tokens(&mut self.usage, &other.usage);
+        self.usage.add_tokens(&other.usage);
         match exact::add(self.known_cost, other.known_cost) {
             Some(known) => {
                 self.known_cost = known;
@@ -276,18 +276,6 @@ impl Tracker {
     pub fn context_use(&self) -> Option<ContextUse> {
         ContextUse::new(self.last_input_tokens?, self.context_window?)
     }
-}
-
-/// Adds the token counts of `add` to `sum`, saturating (`reported_cost` is left
-/// alone: the tracker sums it apart).
-fn add_tokens(sum: &mut Usage, add: &Usage) {
-    sum.input_total = sum.input_total.saturating_add(add.input_total);
-    sum.cache_read = sum.cache_read.saturating_add(add.cache_read);
-    sum.cache_write = sum.cache_write.saturating_add(add.cache_write);
-    sum.output_total = sum.output_total.saturating_add(add.output_total);
-    sum.reasoning = sum.reasoning.saturating_add(add.reasoning);
-    sum.input_audio = sum.input_audio.saturating_add(add.input_audio);
-    sum.output_audio = sum.output_audio.saturating_add(add.output_audio);
 }
 
 #[cfg(test)]

@@ -166,6 +166,27 @@ impl Usage {
         self
     }
 
+    /// Adds the token counts of `other` to these, saturating. `reported_cost` is
+    /// left alone: a sum of stated costs is the caller's (the [`Tracker`](crate::Tracker)
+    /// sums it apart, exactly).
+    ///
+    /// ```
+    /// use oac_pricing::Usage;
+    ///
+    /// let mut sum = Usage::new(100, 20).with_cache_read(50);
+    /// sum.add_tokens(&Usage::new(10, 2).with_reasoning(1));
+    /// assert_eq!((sum.input_total, sum.cache_read, sum.output_total, sum.reasoning), (110, 50, 22, 1));
+    /// ```
+    pub fn add_tokens(&mut self, other: &Usage) {
+        self.input_total = self.input_total.saturating_add(other.input_total);
+        self.cache_read = self.cache_read.saturating_add(other.cache_read);
+        self.cache_write = self.cache_write.saturating_add(other.cache_write);
+        self.output_total = self.output_total.saturating_add(other.output_total);
+        self.reasoning = self.reasoning.saturating_add(other.reasoning);
+        self.input_audio = self.input_audio.saturating_add(other.input_audio);
+        self.output_audio = self.output_audio.saturating_add(other.output_audio);
+    }
+
     /// Prompt tokens billed at the plain input price:
     /// `input_total − cache_read − cache_write − input_audio` (0 rather than negative).
     pub fn uncached_input(&self) -> u64 {

@@ -29,6 +29,9 @@ pub enum FileKind {
     CaCert,
     /// A prompt read from standard input: 16 MiB.
     Prompt,
+    /// A saved conversation (`oac chat --session NAME`): 64 MiB, room for a few
+    /// inline images beside the text.
+    Session,
 }
 
 impl FileKind {
@@ -48,6 +51,7 @@ impl FileKind {
             FileKind::Catalog | FileKind::SettingsExport | FileKind::Prompt => 16 * MIB,
             FileKind::Image => 20 * MIB,
             FileKind::CaCert => 8 * MIB,
+            FileKind::Session => 64 * MIB,
         }
     }
 
@@ -61,6 +65,7 @@ impl FileKind {
             FileKind::Image => "image",
             FileKind::CaCert => "CA certificate bundle",
             FileKind::Prompt => "prompt",
+            FileKind::Session => "session file",
         }
     }
 }

@@ -17,6 +17,10 @@ use crate::reply::{self, Shown};
 use crate::setup::{self, Need};
 use crate::spinner::Spinner;
 
+mod editor;
+mod interactive;
+mod slash;
+
 pub async fn run(
     global: &GlobalArgs,
     args: &ChatArgs,
@@ -24,6 +28,12 @@ pub async fn run(
     out: &mut Output,
 ) -> Result<(), Failure> {
     out.set_raw(args.raw);
+    if interactive::wanted(global, args) {
+        return interactive::run(global, args, ledger, out).await;
+    }
+    if interactive::in_session(args) {
+        return interactive::one_turn(global, args, ledger, out).await;
+    }
     let loaded = setup::load(global, Need::Model, out)?;
     let streaming = loaded.profile.streaming() && !args.no_stream;
     let client = ledger.attach(setup::client_for(loaded.profile)?);

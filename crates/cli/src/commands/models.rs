@@ -12,6 +12,13 @@ pub async fn run(global: &GlobalArgs, out: &mut Output) -> Result<(), Failure> {
     let mut spinner = out.spinner(format!("listing models at {}…", setup::host_of(&client)));
     let models = client.models().await?;
     spinner.stop();
+    // For `--model` completion; a cache that cannot be written changes nothing here.
+    let host = setup::host_of(&client);
+    crate::model_cache::remember(
+        &oac::config::ProcessEnv,
+        &host,
+        models.iter().map(|m| m.id.as_str()),
+    );
     for model in &models {
         if out.is_json() {
             // What the entry itself states of the model (null: not stated).
