@@ -23,8 +23,7 @@ fn priced_client(sim: &Simulator) -> Client {
     Client::builder()
         .base_url(sim.base_url())
         .model("sim-model")
-        .model_info_overrides(info)
-        .max_retries(0)
+        .profile(|p| p.model_info_overrides(info).max_retries(0))
         .build()
         .unwrap()
 }
@@ -251,8 +250,7 @@ fn small_window_client(sim: &Simulator, window: u32) -> Client {
     Client::builder()
         .base_url(sim.base_url())
         .model("local-model")
-        .model_info_overrides(info)
-        .discover_model_info(false)
+        .profile(|p| p.model_info_overrides(info).discover_model_info(false))
         .build()
         .unwrap()
 }
