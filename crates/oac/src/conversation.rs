@@ -51,7 +51,7 @@ const MAX_CUT_MESSAGE_BYTES: usize = 1024;
 /// let client = Client::builder()
 ///     .base_url(base_url)
 ///     .model("sim-model")
-///     .model_info_overrides(info)
+///     .profile(|p| p.model_info_overrides(info))
 ///     .build()?;
 /// let mut conversation = Conversation::for_client(&client).with_system("Be brief.");
 ///
