@@ -53,7 +53,7 @@ fn pipeline(report: &mut Report) -> Result<(), String> {
         durations::check,
     )?;
     report.inline(
-        "invariants (suppressions, printing, did-you-mean, model names)",
+        "invariants (suppressions, printing, did-you-mean, model rules, network)",
         invariants::check,
     )?;
     report.step(

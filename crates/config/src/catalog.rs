@@ -54,9 +54,10 @@ pub enum ModelFamily {
 
 impl ModelFamily {
     /// The family a model id belongs to by its name, for ids the catalogue does not
-    /// know: `o` + digits (`o1`, `o3-pro`, `o4-mini-2025-04-16`) is the o-series,
-    /// `gpt-5…` the gpt-5 family, anything else other. A gateway's vendor prefix
-    /// (`openai/o3-mini`: everything up to the last `/`) is ignored.
+    /// know, as the name rules (`data/names.toml`) say: `o` + digits (`o1`, `o3-pro`,
+    /// `o4-mini-2025-04-16`) is the o-series, `gpt-5…` the gpt-5 family, anything
+    /// else other. A gateway's vendor prefix (`openai/o3-mini`: everything up to the
+    /// last `/`) is ignored.
     ///
     /// ```
     /// use oac_config::ModelFamily;
@@ -67,14 +68,7 @@ impl ModelFamily {
     /// assert_eq!(ModelFamily::of_id("gpt-4o-2024-11-20"), ModelFamily::Other);
     /// ```
     pub fn of_id(id: &str) -> ModelFamily {
-        let id = bare_id(id).to_ascii_lowercase();
-        if is_o_series(&id) {
-            ModelFamily::OSeries
-        } else if id.starts_with("gpt-5") {
-            ModelFamily::Gpt5
-        } else {
-            ModelFamily::Other
-        }
+        crate::names::family(id).unwrap_or(ModelFamily::Other)
     }
 
     /// True for reasoning models (o-series and gpt-5): no `temperature`, the system
@@ -101,21 +95,6 @@ impl ModelFamily {
             SystemPrompt::System
         }
     }
-}
-
-/// `id` without a gateway's vendor prefix (everything up to the last `/`), trimmed.
-fn bare_id(id: &str) -> &str {
-    let id = id.trim();
-    id.rsplit_once('/').map_or(id, |(_, bare)| bare)
-}
-
-/// `o` followed by digits, then the end or `-`: `o1`, `o3-mini`, `o4-mini-high`.
-fn is_o_series(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix('o') else {
-        return false;
-    };
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    digits > 0 && matches!(rest[digits..].chars().next(), None | Some('-'))
 }
 
 impl Choice for ModelFamily {
@@ -163,9 +142,10 @@ pub enum SystemPrompt {
 }
 
 impl SystemPrompt {
-    /// The rule for an id the catalogue does not know: `o1-preview…` and `o1-mini…`
-    /// take it as the first user message, otherwise as `family` says. A gateway's
-    /// vendor prefix (`openai/`) is ignored.
+    /// The rule for an id the catalogue does not know: as the name rules
+    /// (`data/names.toml`) say — `o1-preview…` and `o1-mini…` take it as the first
+    /// user message —, otherwise as `family` says. A gateway's vendor prefix
+    /// (`openai/`) is ignored.
     ///
     /// ```
     /// use oac_config::{ModelFamily, SystemPrompt};
@@ -174,12 +154,7 @@ impl SystemPrompt {
     /// assert_eq!(SystemPrompt::of_id(id, ModelFamily::of_id(id)), SystemPrompt::FirstUserMessage);
     /// ```
     pub fn of_id(id: &str, family: ModelFamily) -> SystemPrompt {
-        let id = bare_id(id).to_ascii_lowercase();
-        if id.starts_with("o1-mini") || id.starts_with("o1-preview") {
-            SystemPrompt::FirstUserMessage
-        } else {
-            family.system_prompt()
-        }
+        crate::names::system_prompt(id).unwrap_or_else(|| family.system_prompt())
     }
 
     /// The spelling used in catalogue files.

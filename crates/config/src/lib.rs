@@ -70,6 +70,7 @@ mod headers;
 mod import;
 mod loader;
 mod model_info;
+mod names;
 mod native_checks;
 mod overrides;
 mod problem;

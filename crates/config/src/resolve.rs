@@ -268,7 +268,6 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         &headers,
         report,
     );
-    let model_lower = model_id.to_ascii_lowercase();
     let (api, api_reason) = decide_api(l, &endpoints, catalog_entry.as_ref(), report);
     Some(ResolvedProfile {
         name: l.name.map(str::to_owned),
@@ -285,7 +284,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         query: p.query.clone(),
         streaming: p.streaming.unwrap_or_else(defaults::streaming),
         request_defaults,
-        compat: deepseek_rules(p.r1_format, &model_lower),
+        compat: deepseek_rules(p.r1_format, model_id),
         parse_think_tags: p
             .parse_think_tags
             .unwrap_or_else(defaults::parse_think_tags),
@@ -360,15 +359,16 @@ fn decide_api(
     (api, reason)
 }
 
-/// The generic provider's DeepSeek rules, decided once here: the R1 message
-/// format when `r1_format` says so, else for a `deepseek-reasoner` id; assistant
-/// `reasoning_content` sent back under the R1 format and to DeepSeek reasoners
-/// (`deepseek-reasoner`, `deepseek-r1` ids), whose tool loops want it.
-fn deepseek_rules(r1_format: Option<bool>, model_lower: &str) -> CompatibleRules {
-    let reasoner = model_lower.contains("deepseek-reasoner");
-    let r1 = r1_format.unwrap_or(reasoner);
-    CompatibleRules::r1_format(r1)
-        .with_reasoning_content(r1 || reasoner || model_lower.contains("deepseek-r1"))
+/// The generic provider's R1 rules, decided once here: the R1 message format when
+/// `r1_format` says so, else when the name rules (`data/names.toml`) do (DeepSeek
+/// reasoners); assistant `reasoning_content` sent back under the R1 format and
+/// wherever the name rules say (tool loops of DeepSeek reasoners want it).
+fn deepseek_rules(r1_format: Option<bool>, model: &str) -> CompatibleRules {
+    let r1 = r1_format
+        .or_else(|| crate::names::r1_format(model))
+        .unwrap_or(false);
+    let reasoning_back = crate::names::reasoning_content(model).unwrap_or(false);
+    CompatibleRules::r1_format(r1).with_reasoning_content(r1 || reasoning_back)
 }
 
 /// The catalogue entry of a native model. An unknown id is allowed (new models

@@ -1,0 +1,221 @@
+//! Request rules by model name (`data/names.toml`): what an id no catalogue entry
+//! lists exactly needs — its family and system-prompt role for the native provider,
+//! the DeepSeek R1 format and reasoning sent back for compatible servers. The data
+//! says which names; this module only matches them, so no model name is spelled in
+//! the code.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::catalog::{ModelFamily, SystemPrompt};
+use crate::choice::parse_choice;
+
+/// The embedded rules.
+const NAMES_TOML: &str = include_str!("../data/names.toml");
+
+/// Parsed once, on first use.
+static BUILTIN: LazyLock<Vec<NameRule>> = LazyLock::new(|| match parse(NAMES_TOML) {
+    Ok(rules) => rules,
+    Err(error) => {
+        // Unreachable in a released build: the test `the_builtin_rules_parse` parses
+        // this exact text. Degrade to "no rule matches" (every id then gets the
+        // defaults) rather than panic inside a library.
+        tracing::error!("the built-in model-name rules are invalid: {error}");
+        Vec::new()
+    }
+});
+
+/// One `[[rule]]`: how it matches, and what it decides.
+#[derive(Clone, Debug, PartialEq)]
+struct NameRule {
+    pattern: Pattern,
+    family: Option<ModelFamily>,
+    system_prompt: Option<SystemPrompt>,
+    r1_format: Option<bool>,
+    reasoning_content: Option<bool>,
+}
+
+/// How a rule matches an id.
+#[derive(Clone, Debug, PartialEq)]
+enum Pattern {
+    /// The bare, lower-cased id is this or starts with it and then `-` or `.`; `#`
+    /// is one or more digits.
+    Prefix(String),
+    /// A piece of the whole lower-cased id.
+    Contains(String),
+}
+
+/// A rule as written in the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Written {
+    prefix: Option<String>,
+    contains: Option<String>,
+    family: Option<String>,
+    system_prompt: Option<String>,
+    r1_format: Option<bool>,
+    reasoning_content: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    rule: Vec<Written>,
+}
+
+/// The rules of a names file, in order; a message naming the rule otherwise.
+fn parse(text: &str) -> Result<Vec<NameRule>, String> {
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    file.rule
+        .into_iter()
+        .enumerate()
+        .map(|(index, written)| rule(written).map_err(|e| format!("rule[{index}]: {e}")))
+        .collect()
+}
+
+fn rule(written: Written) -> Result<NameRule, String> {
+    let pattern = match (written.prefix, written.contains) {
+        (Some(prefix), None) => Pattern::Prefix(prefix.to_ascii_lowercase()),
+        (None, Some(piece)) => Pattern::Contains(piece.to_ascii_lowercase()),
+        _ => return Err("give exactly one of `prefix` and `contains`".into()),
+    };
+    let family = written
+        .family
+        .map(|word| parse_choice::<ModelFamily>(&word).map_err(|e| e.to_string()))
+        .transpose()?;
+    let system_prompt = written
+        .system_prompt
+        .map(|word| parse_choice::<SystemPrompt>(&word).map_err(|e| e.to_string()))
+        .transpose()?;
+    Ok(NameRule {
+        pattern,
+        family,
+        system_prompt,
+        r1_format: written.r1_format,
+        reasoning_content: written.reasoning_content,
+    })
+}
+
+impl Pattern {
+    fn matches(&self, id: &str) -> bool {
+        let lower = id.trim().to_ascii_lowercase();
+        match self {
+            Pattern::Contains(piece) => lower.contains(piece.as_str()),
+            Pattern::Prefix(prefix) => {
+                let bare = lower.rsplit_once('/').map_or(lower.as_str(), |(_, b)| b);
+                prefix_end(prefix, bare)
+                    .is_some_and(|rest| matches!(rest.chars().next(), None | Some('-' | '.')))
+            }
+        }
+    }
+}
+
+/// What follows `prefix` at the start of `id` (`#` matching one or more digits), or
+/// `None` when `id` does not start with it.
+fn prefix_end<'a>(prefix: &str, id: &'a str) -> Option<&'a str> {
+    let mut rest = id;
+    for wanted in prefix.chars() {
+        if wanted == '#' {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            rest = &rest[digits..];
+        } else {
+            rest = rest.strip_prefix(wanted)?;
+        }
+    }
+    Some(rest)
+}
+
+/// The first decision of the built-in rules that match `id`, of those `pick` reads.
+fn first<T>(id: &str, pick: impl Fn(&NameRule) -> Option<T>) -> Option<T> {
+    BUILTIN
+        .iter()
+        .filter(|rule| rule.pattern.matches(id))
+        .find_map(pick)
+}
+
+/// The family the name rules give `id`, if any.
+pub(crate) fn family(id: &str) -> Option<ModelFamily> {
+    first(id, |rule| rule.family)
+}
+
+/// The system-prompt role the name rules give `id`, if any.
+pub(crate) fn system_prompt(id: &str) -> Option<SystemPrompt> {
+    first(id, |rule| rule.system_prompt)
+}
+
+/// Whether the name rules send `id` in the DeepSeek R1 format, if they say.
+pub(crate) fn r1_format(id: &str) -> Option<bool> {
+    first(id, |rule| rule.r1_format)
+}
+
+/// Whether the name rules send `id`'s reasoning back on later turns, if they say.
+pub(crate) fn reasoning_content(id: &str) -> Option<bool> {
+    first(id, |rule| rule.reasoning_content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_rules_parse() {
+        let rules = parse(NAMES_TOML).unwrap();
+        assert!(rules.len() >= 6, "{rules:?}");
+    }
+
+    #[test]
+    fn a_prefix_matches_the_bare_id_then_a_separator() {
+        let o = Pattern::Prefix("o#".into());
+        for id in [
+            "o1",
+            "o3-mini",
+            "o4-mini-2025-04-16",
+            "openai/O3-pro",
+            "o10",
+        ] {
+            assert!(o.matches(id), "{id}");
+        }
+        for id in ["o", "omni", "o1x", "gpt-4o", "ollama"] {
+            assert!(!o.matches(id), "{id}");
+        }
+        let gpt5 = Pattern::Prefix("gpt-5".into());
+        assert!(gpt5.matches("gpt-5.1") && gpt5.matches("azure/openai/gpt-5-codex"));
+        assert!(!gpt5.matches("gpt-50"));
+    }
+
+    #[test]
+    fn contains_matches_anywhere_in_the_whole_id() {
+        let r1 = Pattern::Contains("deepseek-r1".into());
+        assert!(r1.matches("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B"));
+        assert!(!r1.matches("deepseek-chat"));
+    }
+
+    #[test]
+    fn a_rule_needs_one_pattern_and_known_words() {
+        assert!(parse("[[rule]]\nfamily = \"gpt-5\"\n").is_err());
+        let both = "[[rule]]\nprefix = \"a\"\ncontains = \"b\"\n";
+        assert!(parse(both).unwrap_err().contains("exactly one"));
+        let typo = parse("[[rule]]\nprefix = \"a\"\nfamily = \"gtp-5\"\n").unwrap_err();
+        assert!(typo.contains("rule[0]") && typo.contains("gpt-5"), "{typo}");
+        assert!(parse("[[rule]]\nprefix = \"a\"\nfamly = \"gpt-5\"\n").is_err());
+    }
+
+    #[test]
+    fn the_first_rule_that_decides_wins() {
+        assert_eq!(
+            system_prompt("o1-mini-2024-09-12"),
+            Some(SystemPrompt::FirstUserMessage)
+        );
+        assert_eq!(family("o1-mini-2024-09-12"), Some(ModelFamily::OSeries));
+        assert_eq!(system_prompt("o3-mini"), None);
+        assert_eq!(r1_format("deepseek-reasoner"), Some(true));
+        assert_eq!(reasoning_content("deepseek-r1"), Some(true));
+        assert_eq!(r1_format("deepseek-r1"), None);
+        assert_eq!(family("gpt-4o"), None);
+    }
+}
