@@ -102,7 +102,94 @@ impl Layers<'_> {
 /// endpoints could not be resolved (the reason is in `report`).
 pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedProfile> {
     let p = l.profile;
-    let model = match l.pick(
+    let model = pick_model(l, report);
+    let model_id = model.as_ref().map_or("", |m| m.value.as_str());
+    let base_url = l.pick(
+        (&l.overrides.base_url, "--base-url"),
+        ENV_BASE_URL,
+        (&p.base_url, "base_url"),
+    );
+    let (provider, provider_reason) = pick_provider(l, base_url.as_ref());
+    let endpoints = endpoints_of(l, provider, base_url.as_ref(), model.as_ref(), report);
+    let (api_key, key_source) = key(l, report);
+    let auth = p.auth.clone().unwrap_or_else(|| {
+        endpoints
+            .as_ref()
+            .map_or(AuthStyle::Bearer, AuthStyle::for_endpoints)
+    });
+    let mut headers = p.headers.clone();
+    apply_headers(&l.overrides.headers, &mut headers, report);
+    let described = describe_model(
+        l,
+        provider,
+        model.as_ref(),
+        endpoints.as_ref(),
+        base_url.as_ref(),
+        report,
+    );
+    let request_defaults = request_defaults_of(l, provider, &described.info, report);
+    let ca_cert = p.ca_cert.as_ref().map(|path| {
+        let path = expand_path(path, l.env, l.base_dir);
+        check_ca_cert(&path, &l.field("ca_cert"), report);
+        path
+    });
+    let endpoints = endpoints?;
+    environment_warnings(
+        l,
+        base_url.as_ref(),
+        &endpoints,
+        api_key.as_ref(),
+        key_source.as_deref(),
+        report,
+    );
+    key_warnings(
+        l,
+        &endpoints,
+        api_key.as_ref(),
+        key_source.as_deref(),
+        &auth,
+        &headers,
+        report,
+    );
+    let (api, api_reason) = decide_api(l, &endpoints, described.entry.as_ref(), report);
+    Some(ResolvedProfile {
+        name: l.name.map(str::to_owned),
+        provider,
+        provider_reason,
+        api,
+        api_reason,
+        endpoints,
+        api_key,
+        key_source,
+        auth,
+        model: model_id.to_owned(),
+        headers,
+        query: p.query.clone(),
+        streaming: p.streaming.unwrap_or_else(defaults::streaming),
+        request_defaults,
+        compat: deepseek_rules(p.r1_format, model_id),
+        parse_think_tags: p
+            .parse_think_tags
+            .unwrap_or_else(defaults::parse_think_tags),
+        discover_model_info: p
+            .discover_model_info
+            .unwrap_or_else(defaults::discover_model_info),
+        timeouts: timeouts_of(p),
+        max_retries: p.max_retries.unwrap_or_else(defaults::max_retries),
+        proxy: p.proxy.as_ref().map(|proxy| proxy.trim().to_owned()),
+        ca_cert,
+        azure: p.azure.clone(),
+        model_info: described.info,
+        model_info_sources: described.sources,
+        catalog_entry: described.entry,
+    })
+}
+
+/// The model id (`--model`, `OPENAI_MODEL`, the profile's), checked; a problem when
+/// none is set and one is required.
+fn pick_model(l: &Layers<'_>, report: &mut Report) -> Option<Sourced> {
+    let p = l.profile;
+    match l.pick(
         (&l.overrides.model, "--model"),
         ENV_MODEL,
         (&p.model, "model"),
@@ -124,94 +211,120 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
             }
             None
         }
-    };
-    let model_id = model.as_ref().map_or("", |m| m.value.as_str());
-    let base_url = l.pick(
-        (&l.overrides.base_url, "--base-url"),
-        ENV_BASE_URL,
-        (&p.base_url, "base_url"),
-    );
-    let (provider_choice, provider_path) = match (l.overrides.provider, p.provider) {
+    }
+}
+
+/// The implementation that serves the profile (`--provider`, the profile's, else
+/// decided from the base URL), and why.
+fn pick_provider(l: &Layers<'_>, base_url: Option<&Sourced>) -> (ProviderChoice, String) {
+    let (choice, path) = match (l.overrides.provider, l.profile.provider) {
         (Some(choice), _) => (choice, "--provider".to_owned()),
         (None, Some(choice)) => (choice, l.field("provider")),
         (None, None) => (defaults::provider(), String::new()),
     };
-    let (provider, provider_reason) = decide_provider(
-        provider_choice,
-        &provider_path,
-        base_url.as_ref().map(|b| b.value.as_str()),
-    );
-    let mut options = resolve_options(p, provider, model_id);
+    decide_provider(choice, &path, base_url.map(|b| b.value.as_str()))
+}
+
+/// The URLs the base URL resolves to, or a problem naming the field to fix.
+fn endpoints_of(
+    l: &Layers<'_>,
+    provider: ProviderChoice,
+    base_url: Option<&Sourced>,
+    model: Option<&Sourced>,
+    report: &mut Report,
+) -> Option<Endpoints> {
+    let model_id = model.map_or("", |m| m.value.as_str());
+    let mut options = resolve_options(l.profile, provider, model_id);
     if let Some(mode) = l.overrides.endpoint_mode {
         options.mode = mode;
     }
-    let endpoints =
-        match oac_url::resolve(base_url.as_ref().map_or("", |b| b.value.as_str()), &options) {
-            Ok(endpoints) => Some(endpoints),
-            Err(err) => {
-                let base_path = base_url
-                    .as_ref()
-                    .map_or_else(|| l.field("base_url"), |b| b.path.clone());
-                let model_path = model
-                    .as_ref()
-                    .map_or_else(|| l.field("model"), |m| m.path.clone());
-                let mut message = err.to_string();
-                if matches!(err, UrlError::BaseUrlRequired) && l.read_openai_env {
-                    message.push_str(" (or export OPENAI_BASE_URL, or pass --base-url)");
-                }
-                let path = url_error_path(&err, &l.at, base_path, model_path);
-                report.problem(ProblemKind::InvalidUrl, path, message);
-                None
+    match oac_url::resolve(base_url.map_or("", |b| b.value.as_str()), &options) {
+        Ok(endpoints) => Some(endpoints),
+        Err(err) => {
+            let base_path = base_url.map_or_else(|| l.field("base_url"), |b| b.path.clone());
+            let model_path = model.map_or_else(|| l.field("model"), |m| m.path.clone());
+            let mut message = err.to_string();
+            if matches!(err, UrlError::BaseUrlRequired) && l.read_openai_env {
+                message.push_str(" (or export OPENAI_BASE_URL, or pass --base-url)");
             }
-        };
-    let (api_key, key_source) = key(l, report);
-    let auth = p.auth.clone().unwrap_or_else(|| {
-        endpoints
-            .as_ref()
-            .map_or(AuthStyle::Bearer, AuthStyle::for_endpoints)
-    });
-    let mut headers = p.headers.clone();
-    apply_headers(&l.overrides.headers, &mut headers, report);
+            let path = url_error_path(&err, &l.at, base_path, model_path);
+            report.problem(ProblemKind::InvalidUrl, path, message);
+            None
+        }
+    }
+}
 
-    let catalog_entry = if provider == ProviderChoice::OpenAiNative && !model_id.is_empty() {
-        native_entry(l, model_id, model.as_ref().map(|m| m.path.as_str()), report)
+/// What is known of the model: its catalogue entry (native models), its info with
+/// the profile's `model_info` on top, and where each field came from.
+struct Described {
+    entry: Option<CatalogEntry>,
+    info: ModelInfo,
+    sources: oac_provider::ModelInfoSources,
+}
+
+/// The model's description, checked (native models: efforts, temperature, the
+/// Azure api-version their requests need).
+fn describe_model(
+    l: &Layers<'_>,
+    provider: ProviderChoice,
+    model: Option<&Sourced>,
+    endpoints: Option<&Endpoints>,
+    base_url: Option<&Sourced>,
+    report: &mut Report,
+) -> Described {
+    let model_id = model.map_or("", |m| m.value.as_str());
+    let model_path = model.map(|m| m.path.as_str());
+    let native = provider == ProviderChoice::OpenAiNative && !model_id.is_empty();
+    let entry = if native {
+        native_entry(l, model_id, model_path, report)
     } else {
         None
     };
-    let overrides = model_info_overrides(l, model.as_ref(), report);
-    let model_info = merge_model_info(
-        catalog_entry.as_ref().map(|entry| entry.info.clone()),
+    let overrides = model_info_overrides(l, model, report);
+    let info = merge_model_info(entry.as_ref().map(|entry| entry.info.clone()), overrides);
+    let sources = oac_provider::ModelInfoSources::layered(
         overrides,
-    );
-    let model_info_sources = oac_provider::ModelInfoSources::layered(
-        overrides,
-        if catalog_entry.is_some() {
+        if entry.is_some() {
             oac_provider::InfoSource::Catalog
         } else {
             oac_provider::InfoSource::Default
         },
     );
     if l.catalog_usable {
-        validate::merged_model_info(&model_info, overrides, &l.field("model_info"), report);
+        validate::merged_model_info(&info, overrides, &l.field("model_info"), report);
     }
-    let native = provider == ProviderChoice::OpenAiNative && !model_id.is_empty();
     if native {
-        let model = native_checks::NativeModel {
+        let checked = native_checks::NativeModel {
             id: model_id,
-            path: model.as_ref().map(|m| m.path.as_str()),
-            entry: catalog_entry.as_ref(),
-            info: &model_info,
+            path: model_path,
+            entry: entry.as_ref(),
+            info: &info,
             overrides,
         };
         if l.catalog_usable {
-            native_checks::efforts(l, &model, report);
+            native_checks::efforts(l, &checked, report);
         }
-        native_checks::temperature(l, &model, report);
-        if let Some(endpoints) = &endpoints {
-            native_checks::azure_api_version(l, &model, endpoints, base_url.as_ref(), report);
+        native_checks::temperature(l, &checked, report);
+        if let Some(endpoints) = endpoints {
+            native_checks::azure_api_version(l, &checked, endpoints, base_url, report);
         }
     }
+    Described {
+        entry,
+        info,
+        sources,
+    }
+}
 
+/// The request defaults of the schema, with the max-tokens field the provider
+/// needs, and a warning for settings that cannot take effect.
+fn request_defaults_of(
+    l: &Layers<'_>,
+    provider: ProviderChoice,
+    model_info: &ModelInfo,
+    report: &mut Report,
+) -> oac_provider::RequestDefaults {
+    let p = l.profile;
     let mut request_defaults = schema::request_defaults(p);
     request_defaults.max_tokens_field = if provider == ProviderChoice::OpenAiNative {
         if p.max_tokens_field == Some(MaxTokensField::MaxTokens) {
@@ -236,70 +349,20 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
             "include_max_tokens is on, but neither max_tokens nor model_info.max_output_tokens is set, so there is nothing to send; set one of them",
         );
     }
-    let ca_cert = p.ca_cert.as_ref().map(|path| {
-        let path = expand_path(path, l.env, l.base_dir);
-        check_ca_cert(&path, &l.field("ca_cert"), report);
-        path
-    });
+    request_defaults
+}
+
+/// The profile's timeouts, each unset one at its default.
+fn timeouts_of(p: &Profile) -> Timeouts {
     let unset = Timeouts::default();
-    let timeouts = Timeouts::new(
+    Timeouts::new(
         p.timeout.unwrap_or_else(defaults::timeout),
         p.connect_timeout.unwrap_or_else(defaults::connect_timeout),
         p.stream_idle_timeout
             .unwrap_or_else(defaults::stream_idle_timeout),
     )
     .with_headers(p.headers_timeout.or(unset.headers))
-    .with_first_content(p.first_content_timeout.or(unset.first_content));
-    let endpoints = endpoints?;
-    environment_warnings(
-        l,
-        base_url.as_ref(),
-        &endpoints,
-        api_key.as_ref(),
-        key_source.as_deref(),
-        report,
-    );
-    key_warnings(
-        l,
-        &endpoints,
-        api_key.as_ref(),
-        key_source.as_deref(),
-        &auth,
-        &headers,
-        report,
-    );
-    let (api, api_reason) = decide_api(l, &endpoints, catalog_entry.as_ref(), report);
-    Some(ResolvedProfile {
-        name: l.name.map(str::to_owned),
-        provider,
-        provider_reason,
-        api,
-        api_reason,
-        endpoints,
-        api_key,
-        key_source,
-        auth,
-        model: model_id.to_owned(),
-        headers,
-        query: p.query.clone(),
-        streaming: p.streaming.unwrap_or_else(defaults::streaming),
-        request_defaults,
-        compat: deepseek_rules(p.r1_format, model_id),
-        parse_think_tags: p
-            .parse_think_tags
-            .unwrap_or_else(defaults::parse_think_tags),
-        discover_model_info: p
-            .discover_model_info
-            .unwrap_or_else(defaults::discover_model_info),
-        timeouts,
-        max_retries: p.max_retries.unwrap_or_else(defaults::max_retries),
-        proxy: p.proxy.as_ref().map(|proxy| proxy.trim().to_owned()),
-        ca_cert,
-        azure: p.azure.clone(),
-        model_info,
-        model_info_sources,
-        catalog_entry,
-    })
+    .with_first_content(p.first_content_timeout.or(unset.first_content))
 }
 
 /// Which API chat requests go through, and why: `--api`, else the profile's `api`;
