@@ -267,55 +267,15 @@ impl Loader {
             },
         };
 
-        let chosen = self
-            .overrides
-            .profile
-            .clone()
-            .map(|name| (name, "--profile"))
-            .or_else(|| {
-                non_empty(env, ENV_PROFILE).map(|name| (name.trim().to_owned(), ENV_PROFILE))
-            })
-            .or_else(|| {
-                config
-                    .default_profile
-                    .clone()
-                    .map(|name| (name, "default_profile"))
-            });
+        let selected = select_profile(
+            &self.overrides,
+            env,
+            config,
+            file.is_some(),
+            &source,
+            &mut report,
+        );
         let none = Profile::default();
-        // `Err`: no profile can be chosen (the problem is in `report`).
-        let selected: Result<Option<(&str, &Profile)>, ()> = match &chosen {
-            Some((name, from)) => match config.profiles.get_key_value(name.as_str()) {
-                Some((name, profile)) => Ok(Some((name.as_str(), profile))),
-                None => {
-                    let message = match (&file, &source) {
-                        (None, ConfigSource::NoFile { looked_at }) => {
-                            no_file_message(name, looked_at.as_deref())
-                        }
-                        _ => config.unknown_profile_message(name),
-                    };
-                    report.problem(ProblemKind::UnknownProfile, *from, message);
-                    Err(())
-                }
-            },
-            None if config.profiles.len() == 1 => Ok(config
-                .profiles
-                .iter()
-                .next()
-                .map(|(name, profile)| (name.as_str(), profile))),
-            None if config.profiles.is_empty() => Ok(None),
-            None => {
-                report.problem(
-                    ProblemKind::NoProfileChosen,
-                    "default_profile",
-                    format!(
-                        "the config has {} profiles and none is chosen; set default_profile, export OAC_PROFILE, or pass --profile (profiles: {})",
-                        config.profiles.len(),
-                        config.profile_names().join(", ")
-                    ),
-                );
-                Err(())
-            }
-        };
         let (name, profile) = match selected {
             Ok(Some((name, profile))) => (Some(name), profile),
             Ok(None) | Err(()) => (None, &none),
@@ -367,6 +327,63 @@ impl Loader {
                 })
             }
             _ => Err(invalid(config, report)),
+        }
+    }
+}
+
+/// The profile to load: `--profile`, else `OAC_PROFILE`, else `default_profile`, else
+/// the only one; `Ok(None)` without profiles, `Err` when none can be chosen (the
+/// problem is in `report`).
+fn select_profile<'c>(
+    overrides: &Overrides,
+    env: &dyn Environment,
+    config: &'c ConfigFile,
+    has_file: bool,
+    source: &ConfigSource,
+    report: &mut Report,
+) -> Result<Option<(&'c str, &'c Profile)>, ()> {
+    let chosen = overrides
+        .profile
+        .clone()
+        .map(|name| (name, "--profile"))
+        .or_else(|| non_empty(env, ENV_PROFILE).map(|name| (name.trim().to_owned(), ENV_PROFILE)))
+        .or_else(|| {
+            config
+                .default_profile
+                .clone()
+                .map(|name| (name, "default_profile"))
+        });
+    match &chosen {
+        Some((name, from)) => match config.profiles.get_key_value(name.as_str()) {
+            Some((name, profile)) => Ok(Some((name.as_str(), profile))),
+            None => {
+                let message = match (has_file, source) {
+                    (false, ConfigSource::NoFile { looked_at }) => {
+                        no_file_message(name, looked_at.as_deref())
+                    }
+                    _ => config.unknown_profile_message(name),
+                };
+                report.problem(ProblemKind::UnknownProfile, *from, message);
+                Err(())
+            }
+        },
+        None if config.profiles.len() == 1 => Ok(config
+            .profiles
+            .iter()
+            .next()
+            .map(|(name, profile)| (name.as_str(), profile))),
+        None if config.profiles.is_empty() => Ok(None),
+        None => {
+            report.problem(
+                ProblemKind::NoProfileChosen,
+                "default_profile",
+                format!(
+                    "the config has {} profiles and none is chosen; set default_profile, export OAC_PROFILE, or pass --profile (profiles: {})",
+                    config.profiles.len(),
+                    config.profile_names().join(", ")
+                ),
+            );
+            Err(())
         }
     }
 }
