@@ -81,22 +81,8 @@ impl State {
             );
             return;
         };
-        let provider = get(fields, "apiProvider").and_then(|node| match &node.value {
-            Value::String(s) => Some(s.clone()),
-            _ => None,
-        });
-        let kind = match provider.as_deref() {
-            Some("openai") => ProviderChoice::Compatible,
-            Some("openai-native") => ProviderChoice::OpenAiNative,
-            _ => {
-                self.import.skipped.push(SkippedProfile {
-                    name,
-                    api_provider: provider,
-                    field: "apiProvider",
-                    reason: "only `openai` and `openai-native` profiles can be imported".to_owned(),
-                });
-                return;
-            }
+        let Some(kind) = self.importable_kind(&name, fields) else {
+            return;
         };
         if name.trim().is_empty() {
             self.warn(&at, "a profile without a name cannot be imported; name it in the extension and export again".to_owned());
@@ -106,11 +92,6 @@ impl State {
         let mut p = Profile {
             provider: Some(kind),
             ..Profile::default()
-        };
-        let (url_field, key_field, model_field) = if native {
-            ("openAiNativeBaseUrl", "openAiNativeApiKey", "apiModelId")
-        } else {
-            ("openAiBaseUrl", "openAiApiKey", "openAiModelId")
         };
         let known: Vec<&str> = COMMON_FIELDS
             .iter()
@@ -122,13 +103,51 @@ impl State {
             .copied()
             .collect();
         self.ignore_unknown(&at, fields, &known);
-        let field = |key: &'static str| -> Option<Field<'_>> {
-            get(fields, key).map(|node| Field {
-                node,
-                path: child(&at, key),
-                key,
-            })
+        self.common_fields(&name, &at, fields, native, &mut p);
+        if !native {
+            self.compatible_fields(&name, &at, fields, &mut p);
+        }
+        self.check(&name, &p, true);
+        self.import.config.profiles.insert(name, p);
+    }
+
+    /// The provider kind of an `openai` or `openai-native` profile; any other is
+    /// skipped (and said so).
+    fn importable_kind(&mut self, name: &str, fields: &[Entry]) -> Option<ProviderChoice> {
+        let provider = get(fields, "apiProvider").and_then(|node| match &node.value {
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+        match provider.as_deref() {
+            Some("openai") => Some(ProviderChoice::Compatible),
+            Some("openai-native") => Some(ProviderChoice::OpenAiNative),
+            _ => {
+                self.import.skipped.push(SkippedProfile {
+                    name: name.to_owned(),
+                    api_provider: provider,
+                    field: "apiProvider",
+                    reason: "only `openai` and `openai-native` profiles can be imported".to_owned(),
+                });
+                None
+            }
+        }
+    }
+
+    /// The fields both kinds have: URL, model, key, token and sampling settings.
+    fn common_fields(
+        &mut self,
+        name: &str,
+        at: &str,
+        fields: &[Entry],
+        native: bool,
+        p: &mut Profile,
+    ) {
+        let (url_field, key_field, model_field) = if native {
+            ("openAiNativeBaseUrl", "openAiNativeApiKey", "apiModelId")
+        } else {
+            ("openAiBaseUrl", "openAiApiKey", "openAiModelId")
         };
+        let field = |key: &'static str| field_of(fields, at, key);
         p.base_url = field(url_field)
             .and_then(|f| string(&mut self.cx, &f, "\"https://api.provider.com/v1\""))
             .filter(|url| !url.trim().is_empty());
@@ -140,7 +159,7 @@ impl State {
                 Value::String(key) if key.trim().is_empty() => {}
                 Value::String(key) => {
                     let key = ImportedKey::Literal(SecretString::from(key.trim()));
-                    self.give_key(&name, &mut p, key);
+                    self.give_key(name, p, key);
                 }
                 // The value is never shown: it may be a mangled key.
                 other => self.warn(
@@ -163,35 +182,37 @@ impl State {
         if effort_enabled {
             p.reasoning_effort = field("reasoningEffort").and_then(|f| self.effort(&f));
         }
-        if !native {
-            if let Some(f) = field("openAiCustomModelInfo") {
-                p.model_info = self.model_info(&f);
-            }
-            if let Some(f) = field("openAiHeaders") {
-                p.headers = self.headers(f.node, &f.path);
-            }
-            let use_azure = field("openAiUseAzure").and_then(|f| boolean(&mut self.cx, &f));
-            let api_version = field("azureApiVersion")
-                .and_then(|f| string(&mut self.cx, &f, "\"2024-10-21\""))
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty());
-            self.azure(&name, &at, &mut p, use_azure == Some(true), api_version);
-            let has_key = self.import.keys.iter().any(|(owner, _)| *owner == name);
-            let headers_path = child(&at, "openAiHeaders");
-            if let Some(key) = self.credential_headers(
-                &headers_path,
-                &mut p.headers,
-                &mut p.auth,
-                has_key,
-                literal_header_key,
-            ) {
-                self.give_key(&name, &mut p, key);
-            }
-            p.streaming = field("openAiStreamingEnabled").and_then(|f| boolean(&mut self.cx, &f));
-            p.r1_format = field("openAiR1FormatEnabled").and_then(|f| boolean(&mut self.cx, &f));
+    }
+
+    /// The fields only the `openai` (compatible) kind has: model info, headers,
+    /// Azure, credential headers, streaming and the R1 format.
+    fn compatible_fields(&mut self, name: &str, at: &str, fields: &[Entry], p: &mut Profile) {
+        let field = |key: &'static str| field_of(fields, at, key);
+        if let Some(f) = field("openAiCustomModelInfo") {
+            p.model_info = self.model_info(&f);
         }
-        self.check(&name, &p, true);
-        self.import.config.profiles.insert(name, p);
+        if let Some(f) = field("openAiHeaders") {
+            p.headers = self.headers(f.node, &f.path);
+        }
+        let use_azure = field("openAiUseAzure").and_then(|f| boolean(&mut self.cx, &f));
+        let api_version = field("azureApiVersion")
+            .and_then(|f| string(&mut self.cx, &f, "\"2024-10-21\""))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        self.azure(name, at, p, use_azure == Some(true), api_version);
+        let has_key = self.import.keys.iter().any(|(owner, _)| owner == name);
+        let headers_path = child(at, "openAiHeaders");
+        if let Some(key) = self.credential_headers(
+            &headers_path,
+            &mut p.headers,
+            &mut p.auth,
+            has_key,
+            literal_header_key,
+        ) {
+            self.give_key(name, p, key);
+        }
+        p.streaming = field("openAiStreamingEnabled").and_then(|f| boolean(&mut self.cx, &f));
+        p.r1_format = field("openAiR1FormatEnabled").and_then(|f| boolean(&mut self.cx, &f));
     }
 
     /// `openAiUseAzure` / `azureApiVersion`, decided as the extension decides:
@@ -353,4 +374,13 @@ fn url_flavor(base_url: &str) -> Flavor {
 /// `-1`: the extension's "unset".
 fn is_minus_one(node: &Node) -> bool {
     matches!(&node.value, Value::Integer(text) if text == "-1")
+}
+
+/// The field `key` of a settings object at `at`, when present.
+fn field_of<'a>(fields: &'a [Entry], at: &str, key: &'static str) -> Option<Field<'a>> {
+    get(fields, key).map(|node| Field {
+        node,
+        path: child(at, key),
+        key,
+    })
 }
