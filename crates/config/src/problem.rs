@@ -136,6 +136,9 @@ pub enum WarningKind {
     CredentialInHeader,
     /// An import could not carry a value over (and why).
     ImportValueDropped,
+    /// An imported profile has no model: the source lists none (the server's models
+    /// list has them).
+    ImportNoModel,
     /// Imported input and output prices are both 0, so cost would show as $0.
     ZeroPrices,
     /// An imported value was carried over to a setting that does not behave exactly

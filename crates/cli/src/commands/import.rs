@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use oac::config::{
-    ENV_CONFIG, Environment, Import, KeySource, ProcessEnv, default_config_path, import_kilo_at,
-    path_for_config,
+    ENV_CONFIG, Environment, Import, KeySource, ProcessEnv, WarningKind, default_config_path,
+    import_kilo_at, path_for_config,
 };
 use oac::provider::files::{FileKind, read_capped_string};
 use serde_json::json;
@@ -135,6 +135,13 @@ fn human_report(out: &mut Output, import: &Import, target: Option<&Path>, keys: 
     }
     for warning in &import.warnings {
         out.warn(&warning.to_string());
+    }
+    if import
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::ImportNoModel)
+    {
+        out.note("`oac --profile NAME models` lists the models a profile's server has");
     }
     if target.is_some() && !profiles.is_empty() {
         out.note("next: `oac doctor` checks the default profile; `oac --profile NAME doctor` another one");

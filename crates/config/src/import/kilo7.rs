@@ -340,9 +340,10 @@ impl State {
                 _ => id.to_owned(),
             });
             if model.is_none() {
-                self.warn(
+                self.warn_as(
+                    WarningKind::ImportNoModel,
                     &child(at, "models"),
-                    format!("`{id}` lists no models (Kilo Code asks the server for them), so its profile has no model: list them with `oac --profile {name} models` and set `model`"),
+                    format!("`{id}` lists no models (Kilo Code asks the server for them), so profile `{name}` has no model: set its `model` to one the server's models list names"),
                 );
             }
             if let Some(key) = key.or_else(|| base.key.clone()) {

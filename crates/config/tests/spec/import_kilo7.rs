@@ -759,3 +759,21 @@ fn jsonc_syntax_errors_name_the_file_and_place() {
     let err = import_kilo("{\"provider\": {} /* open").unwrap_err();
     assert!(err.to_string().contains("never closed"), "{err}");
 }
+
+#[test]
+fn a_provider_without_models_is_a_profile_without_a_model_said_in_library_terms() {
+    let import = import_kilo(&compatible("", "")).unwrap();
+    let warning = import
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::ImportNoModel)
+        .unwrap_or_else(|| panic!("no ImportNoModel warning: {}", warnings(&import)));
+    assert_eq!(warning.path, "provider.p.models");
+    assert!(
+        warning.message.contains("profile `p` has no model"),
+        "{warning}"
+    );
+    // The library names no command of the CLI; the CLI adds it.
+    assert!(!warning.message.contains("oac "), "{warning}");
+    assert_eq!(import.config.profiles["p"].model, None);
+}
