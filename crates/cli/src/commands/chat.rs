@@ -137,6 +137,12 @@ fn request(args: &ChatArgs, prompt: String) -> Result<ChatRequest, Failure> {
         }
         request.user(parts)
     };
+    Ok(with_options(args, request))
+}
+
+/// `request` with the command line's request options (max tokens, temperature,
+/// effort, service tier): one-shot and interactive chat send the same.
+fn with_options(args: &ChatArgs, mut request: ChatRequest) -> ChatRequest {
     if let Some(max) = args.max_tokens {
         request = request.max_tokens(max);
     }
@@ -149,7 +155,7 @@ fn request(args: &ChatArgs, prompt: String) -> Result<ChatRequest, Failure> {
     if let Some(tier) = args.service_tier {
         request = request.service_tier(tier);
     }
-    Ok(request)
+    request
 }
 
 /// An `--image`: a URL as given, or a file sent inline as a `data:` URL.

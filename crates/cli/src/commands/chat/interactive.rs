@@ -16,7 +16,7 @@ use oac::{
 
 use super::editor::{Input, LineEditor};
 use super::slash::{self, COMMANDS, Command, Line};
-use super::{image_part, prompt};
+use super::{image_part, prompt, with_options};
 use crate::args::{ChatArgs, GlobalArgs};
 use crate::failure::Failure;
 use crate::ledger::Ledger;
@@ -312,21 +312,7 @@ impl<'a> Chat<'a> {
     /// service tier).
     fn options(&self) -> impl Fn(ChatRequest) -> ChatRequest + 'a {
         let args = self.args;
-        move |mut request| {
-            if let Some(max) = args.max_tokens {
-                request = request.max_tokens(max);
-            }
-            if let Some(temperature) = args.temperature {
-                request = request.temperature(temperature);
-            }
-            if let Some(effort) = args.reasoning_effort {
-                request = request.reasoning_effort(effort);
-            }
-            if let Some(tier) = args.service_tier {
-                request = request.service_tier(tier);
-            }
-            request
-        }
+        move |request| with_options(args, request)
     }
 
     /// A streamed reply; Ctrl-C stops it (the stream is dropped, the connection
