@@ -115,7 +115,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
     let auth = p.auth.clone().unwrap_or_else(|| {
         endpoints
             .as_ref()
-            .map_or(AuthStyle::Bearer, AuthStyle::for_endpoints)
+            .map_or(AuthStyle::Bearer, |endpoints| endpoints.auth.clone())
     });
     let mut headers = p.headers.clone();
     apply_headers(&l.overrides.headers, &mut headers, report);

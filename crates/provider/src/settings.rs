@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use oac_url::{AuthHint, Endpoints, WireApi};
+use oac_url::{Endpoints, WireApi};
 use secrecy::SecretString;
 
 use crate::choice::{Choice, ParseChoiceError, parse_choice};
@@ -14,34 +14,10 @@ use crate::discover::{InfoSource, ModelInfoSources};
 use crate::headers::Headers;
 use crate::model::ModelInfo;
 
-/// How the key is sent (`auth`).
-///
-/// In configuration: `"bearer"`, `"api-key-header"`, `"none"` or
-/// `{ header = "X-Name" }`. `FromStr` reads the three words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthStyle {
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// `api-key: <key>`.
-    ApiKeyHeader,
-    /// No key is sent.
-    None,
-    /// `<name>: <key>`.
-    Header(String),
-}
-
-impl AuthStyle {
-    /// The header that carries the key, or `None` for [`AuthStyle::None`].
-    pub fn header_name(&self) -> Option<&str> {
-        match self {
-            AuthStyle::Bearer => Some("Authorization"),
-            AuthStyle::ApiKeyHeader => Some("api-key"),
-            AuthStyle::None => None,
-            AuthStyle::Header(name) => Some(name),
-        }
-    }
-}
+/// How the key is sent (`auth`): the url crate's type, which resolution fills with
+/// what the URL's flavor expects. In configuration: `"bearer"`, `"api-key-header"`,
+/// `"none"` or `{ header = "X-Name" }`.
+pub use oac_url::AuthStyle;
 
 impl Choice for AuthStyle {
     const WHAT: &'static str = "auth style";
@@ -53,21 +29,7 @@ impl Choice for AuthStyle {
     ];
 
     fn name(&self) -> &'static str {
-        match self {
-            AuthStyle::Bearer => "bearer",
-            AuthStyle::ApiKeyHeader => "api-key-header",
-            AuthStyle::None => "none",
-            AuthStyle::Header(_) => "header",
-        }
-    }
-}
-
-impl FromStr for AuthStyle {
-    type Err = ParseChoiceError;
-
-    /// Accepts `bearer`, `api-key-header` (or `api-key`) and `none`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_choice(s)
+        self.as_str()
     }
 }
 
@@ -242,17 +204,6 @@ impl Default for Timeouts {
             Duration::from_secs(10),
             Duration::from_secs(120),
         )
-    }
-}
-
-impl AuthStyle {
-    /// The style the endpoints' flavor expects when `auth` is not set: `api-key`
-    /// header for Azure OpenAI, bearer otherwise.
-    pub fn for_endpoints(endpoints: &Endpoints) -> AuthStyle {
-        match endpoints.auth {
-            AuthHint::ApiKeyHeader => AuthStyle::ApiKeyHeader,
-            _ => AuthStyle::Bearer,
-        }
     }
 }
 
@@ -513,7 +464,7 @@ impl ProviderConfig {
     /// ([`ModelInfo::compatible_default`]) and the generic request rules.
     pub fn new(endpoints: Endpoints, model: impl Into<String>) -> Self {
         ProviderConfig {
-            auth: AuthStyle::for_endpoints(&endpoints),
+            auth: endpoints.auth.clone(),
             endpoints,
             model: model.into(),
             api_key: None,

@@ -5,7 +5,7 @@
 
 use crate::UrlError;
 use crate::endpoints::WireApi;
-use crate::endpoints::{AuthHint, EndpointKind};
+use crate::endpoints::{AuthStyle, EndpointKind};
 use crate::explain::{
     self, Api, ApiVersion, ApiVersionSource, ChatAction, ModelsNote, Reading, ResponsesNote, Rule,
 };
@@ -32,7 +32,7 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
     let segments = path::segments(path);
     if is_v1_api(&segments) {
         let mut plan = standard::plan(path, options.mode, false);
-        plan.auth = AuthHint::ApiKeyHeader;
+        plan.auth = AuthStyle::ApiKeyHeader;
         plan.rule.api = Some(Api::AzureOpenAiV1);
         plan.rule.api_key_header = true;
         return Ok(plan);
@@ -85,7 +85,7 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Result<Plan, Ur
         responses_model: chat.deployment,
         stated_api,
         kind: chat.kind,
-        auth: AuthHint::ApiKeyHeader,
+        auth: AuthStyle::ApiKeyHeader,
         api_version: Some(api_version.value.clone()),
         rule: Rule {
             api: Some(Api::AzureOpenAi),

@@ -91,31 +91,81 @@ impl fmt::Display for WireApi {
     }
 }
 
-/// How the flavor expects the key to be sent.
+/// How the key is sent (`auth` in configuration), the one type for it in every crate
+/// of the workspace. Resolution fills [`Endpoints::auth`] with what the URL's flavor
+/// expects (the `api-key` header for Azure OpenAI, bearer otherwise); a profile's
+/// `auth` replaces it.
 ///
-/// Displays as `bearer` or `api-key-header`, the spellings of the configuration's `auth`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Displays as `bearer`, `api-key-header`, `none` or `header X-Name`; `FromStr` reads
+/// the three words (and `api-key`).
+///
+/// ```
+/// use oac_url::AuthStyle;
+///
+/// assert_eq!("api-key".parse::<AuthStyle>()?, AuthStyle::ApiKeyHeader);
+/// assert_eq!(AuthStyle::Header("X-Api-Key".into()).header_name(), Some("X-Api-Key"));
+/// assert_eq!(AuthStyle::Bearer.to_string(), "bearer");
+/// # Ok::<(), oac_url::UrlError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthHint {
+pub enum AuthStyle {
     /// `Authorization: Bearer <key>`.
     Bearer,
     /// `api-key: <key>` (Azure OpenAI).
     ApiKeyHeader,
+    /// No key is sent.
+    None,
+    /// `<name>: <key>`.
+    Header(String),
 }
 
-impl AuthHint {
-    /// `bearer` or `api-key-header`.
-    pub fn as_str(self) -> &'static str {
+impl AuthStyle {
+    /// The header that carries the key, or `None` for [`AuthStyle::None`].
+    pub fn header_name(&self) -> Option<&str> {
         match self {
-            Self::Bearer => "bearer",
-            Self::ApiKeyHeader => "api-key-header",
+            AuthStyle::Bearer => Some("Authorization"),
+            AuthStyle::ApiKeyHeader => Some("api-key"),
+            AuthStyle::None => None,
+            AuthStyle::Header(name) => Some(name),
+        }
+    }
+
+    /// The configuration word: `bearer`, `api-key-header`, `none`, or `header` for a
+    /// named header.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AuthStyle::Bearer => "bearer",
+            AuthStyle::ApiKeyHeader => "api-key-header",
+            AuthStyle::None => "none",
+            AuthStyle::Header(_) => "header",
         }
     }
 }
 
-impl fmt::Display for AuthHint {
+impl fmt::Display for AuthStyle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match self {
+            AuthStyle::Header(name) => write!(f, "header {name}"),
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
+impl std::str::FromStr for AuthStyle {
+    type Err = crate::UrlError;
+
+    /// Accepts `bearer`, `api-key-header` (or `api-key`) and `none`, ignoring case
+    /// and surrounding whitespace.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "bearer" => Ok(AuthStyle::Bearer),
+            "api-key-header" | "api-key" => Ok(AuthStyle::ApiKeyHeader),
+            "none" => Ok(AuthStyle::None),
+            _ => Err(crate::UrlError::UnknownAuthStyle {
+                value: s.to_owned(),
+            }),
+        }
     }
 }
 
@@ -170,7 +220,7 @@ pub struct Endpoints {
     /// Standard or an Azure flavor.
     pub flavor: Flavor,
     /// How the flavor sends the key.
-    pub auth: AuthHint,
+    pub auth: AuthStyle,
     /// One line: which rule applied.
     pub rule: String,
 }
@@ -321,9 +371,23 @@ mod tests {
     }
 
     #[test]
-    fn auth_hints_display_in_config_spelling() {
-        assert_eq!(AuthHint::Bearer.to_string(), "bearer");
-        assert_eq!(AuthHint::ApiKeyHeader.to_string(), "api-key-header");
+    fn auth_styles_display_and_read_in_config_spelling() {
+        for style in [AuthStyle::Bearer, AuthStyle::ApiKeyHeader, AuthStyle::None] {
+            assert_eq!(style.to_string().parse::<AuthStyle>(), Ok(style));
+        }
+        assert_eq!(
+            " API-KEY ".parse::<AuthStyle>(),
+            Ok(AuthStyle::ApiKeyHeader)
+        );
+        assert_eq!(
+            AuthStyle::Header("X-Key".into()).to_string(),
+            "header X-Key"
+        );
+        let err = "bearr".parse::<AuthStyle>().unwrap_err();
+        assert!(
+            err.to_string().contains("bearer, api-key-header, none"),
+            "{err}"
+        );
     }
 
     proptest::proptest! {

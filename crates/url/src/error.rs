@@ -188,6 +188,15 @@ pub enum UrlError {
         value: String,
     },
 
+    /// `auth` is not one of the valid words.
+    #[error(
+        "unknown auth `{value}`: valid values are bearer, api-key-header, none, or a header name"
+    )]
+    UnknownAuthStyle {
+        /// What was given.
+        value: String,
+    },
+
     /// `provider` is not one of the valid values.
     #[error("unknown provider `{value}`: valid values are compatible, openai-native (or native)")]
     UnknownProviderKind {

@@ -3,7 +3,7 @@
 //! list.
 
 use crate::azure;
-use crate::endpoints::{AuthHint, EndpointKind};
+use crate::endpoints::{AuthStyle, EndpointKind};
 use crate::explain::{self, Api, ChatAction, ModelsNote, Reading, Rule};
 use crate::kind::{self, Decision};
 use crate::options::ResolveOptions;
@@ -50,7 +50,7 @@ pub(crate) fn plan(target: &Target, options: &ResolveOptions) -> Plan {
         responses_model: None,
         stated_api: None,
         kind,
-        auth: AuthHint::Bearer,
+        auth: AuthStyle::Bearer,
         api_version: Some(api_version.value.clone()),
         rule: Rule {
             api: Some(Api::AzureAiInference),

@@ -52,12 +52,12 @@
 //! Azure, with the deployment taken from the model id:
 //!
 //! ```
-//! use oac_url::{resolve, AuthHint, Flavor, ResolveOptions};
+//! use oac_url::{resolve, AuthStyle, Flavor, ResolveOptions};
 //!
 //! let options = ResolveOptions::new().model("gpt4o-prod");
 //! let endpoints = resolve("https://res.openai.azure.com", &options)?;
 //! assert_eq!(endpoints.flavor, Flavor::AzureOpenAi);
-//! assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+//! assert_eq!(endpoints.auth, AuthStyle::ApiKeyHeader);
 //! assert_eq!(
 //!     endpoints.chat.as_str(),
 //!     "https://res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-08-01-preview"
@@ -88,7 +88,7 @@ mod target;
 
 pub use url::Url;
 
-pub use endpoints::{AuthHint, EndpointKind, Endpoints, Flavor, WireApi};
+pub use endpoints::{AuthStyle, EndpointKind, Endpoints, Flavor, WireApi};
 pub use error::{UrlError, UrlSetting};
 pub use loopback::is_loopback;
 pub use options::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};

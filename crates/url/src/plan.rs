@@ -1,6 +1,6 @@
 //! What a flavor's rules decide, before URLs are built from it.
 
-use crate::endpoints::{AuthHint, EndpointKind, WireApi};
+use crate::endpoints::{AuthStyle, EndpointKind, WireApi};
 use crate::explain::Rule;
 
 /// The decision of one flavor's rules.
@@ -20,7 +20,7 @@ pub(crate) struct Plan {
     /// The API a full endpoint names.
     pub(crate) stated_api: Option<WireApi>,
     pub(crate) kind: EndpointKind,
-    pub(crate) auth: AuthHint,
+    pub(crate) auth: AuthStyle,
     /// The `api-version` to send when the URL has none (Azure).
     pub(crate) api_version: Option<String>,
     pub(crate) rule: Rule,

@@ -2,7 +2,7 @@
 //! appended; a standard full endpoint is used as given, and the URLs beside it are
 //! derived by replacing its tail.
 
-use crate::endpoints::{AuthHint, EndpointKind, WireApi};
+use crate::endpoints::{AuthStyle, EndpointKind, WireApi};
 use crate::explain::{self, ChatAction, ModelsNote, Reading, Rule};
 use crate::kind::{self, BaseWhy, Decision, FullWhy};
 use crate::options::EndpointMode;
@@ -21,7 +21,7 @@ pub(crate) fn plan(path: &str, mode: EndpointMode, native_default: bool) -> Plan
             responses_model: None,
             stated_api: None,
             kind: EndpointKind::Base,
-            auth: AuthHint::Bearer,
+            auth: AuthStyle::Bearer,
             api_version: None,
             rule: Rule::standard(
                 if native_default && why == BaseWhy::Detected {
@@ -89,7 +89,7 @@ fn full(path: &str, why: FullWhy) -> Plan {
         responses_model: None,
         stated_api,
         kind: EndpointKind::Full,
-        auth: AuthHint::Bearer,
+        auth: AuthStyle::Bearer,
         api_version: None,
         rule: Rule::standard(Reading::Full(why), chat, note),
     }

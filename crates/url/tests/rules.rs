@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use oac_url::{
-    AuthHint, AzureOptions, EndpointKind, EndpointMode, Endpoints, Flavor, ProviderKind,
+    AuthStyle, AzureOptions, EndpointKind, EndpointMode, Endpoints, Flavor, ProviderKind,
     ResolveOptions, UrlError, UrlSetting, WireApi, is_loopback, resolve,
 };
 
@@ -435,7 +435,7 @@ fn blank_models_url_counts_as_unset() {
 fn azure_v1_api_is_a_standard_base_with_api_key_auth() {
     let endpoints = auto("https://res.openai.azure.com/openai/v1/");
     assert_eq!(endpoints.flavor, Flavor::AzureOpenAi);
-    assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+    assert_eq!(endpoints.auth, AuthStyle::ApiKeyHeader);
     assert_eq!(endpoints.kind, EndpointKind::Base);
     assert_eq!(
         chat(&endpoints),
@@ -481,7 +481,7 @@ fn azure_deployment_endpoint_follows_full_rules() {
         "https://res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21",
     );
     assert_eq!(endpoints.kind, EndpointKind::Full);
-    assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+    assert_eq!(endpoints.auth, AuthStyle::ApiKeyHeader);
     assert_eq!(
         chat(&endpoints),
         "https://res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21"
@@ -545,7 +545,7 @@ fn azure_resource_rule_names_deployment_source_and_api_version() {
         &ResolveOptions::new().model("gpt4o-prod"),
     );
     assert_eq!(endpoints.kind, EndpointKind::Base);
-    assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+    assert_eq!(endpoints.auth, AuthStyle::ApiKeyHeader);
     assert_eq!(
         endpoints.rule,
         "Azure OpenAI resource URL: built /openai/deployments/gpt4o-prod/chat/completions (deployment from `model`); models URL /openai/models (Azure Models - List); Responses URL /openai/responses (api-version 2025-04-01-preview, the deployment sent as the model); api-version 2024-08-01-preview (default); key sent in the api-key header"
@@ -787,7 +787,7 @@ fn azure_explicit_models_url_wins() {
 fn ai_foundry_host_with_openai_path_is_azure_openai() {
     let endpoints = auto("https://res.services.ai.azure.com/openai/v1");
     assert_eq!(endpoints.flavor, Flavor::AzureOpenAi);
-    assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+    assert_eq!(endpoints.auth, AuthStyle::ApiKeyHeader);
     assert_eq!(
         chat(&endpoints),
         "https://res.services.ai.azure.com/openai/v1/chat/completions"
@@ -800,7 +800,7 @@ fn ai_foundry_host_with_openai_path_is_azure_openai() {
 fn ai_inference_base_gets_models_chat_completions() {
     let endpoints = auto("https://res.services.ai.azure.com");
     assert_eq!(endpoints.flavor, Flavor::AzureAiInference);
-    assert_eq!(endpoints.auth, AuthHint::Bearer);
+    assert_eq!(endpoints.auth, AuthStyle::Bearer);
     assert_eq!(endpoints.kind, EndpointKind::Base);
     assert_eq!(
         chat(&endpoints),
@@ -1042,7 +1042,7 @@ fn another_full_endpoint_has_no_responses_url_and_says_what_to_give() {
 #[test]
 fn azure_v1_responses_url_resolves_as_a_standard_full_endpoint() {
     let endpoints = auto("https://res.openai.azure.com/openai/v1/responses");
-    assert_eq!(endpoints.auth, AuthHint::ApiKeyHeader);
+    assert_eq!(endpoints.auth, AuthStyle::ApiKeyHeader);
     assert_eq!(endpoints.stated_api, Some(WireApi::Responses));
     assert_eq!(
         responses(&endpoints),

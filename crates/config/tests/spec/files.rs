@@ -541,9 +541,9 @@ api_version = "2024-10-21"
 fn the_default_auth_follows_the_endpoints() {
     let options = oac_url_options("gpt4o-prod");
     let azure = oac_url::resolve("https://res.openai.azure.com", &options).unwrap();
-    assert_eq!(AuthStyle::for_endpoints(&azure), AuthStyle::ApiKeyHeader);
+    assert_eq!(azure.auth, AuthStyle::ApiKeyHeader);
     let standard = oac_url::resolve("https://api.together.xyz/v1", &options).unwrap();
-    assert_eq!(AuthStyle::for_endpoints(&standard), AuthStyle::Bearer);
+    assert_eq!(standard.auth, AuthStyle::Bearer);
 }
 
 fn oac_url_options(model: &str) -> oac_url::ResolveOptions {
