@@ -9,7 +9,7 @@
 //! Subcommands (the first two are what `cargo xtask bench` runs; the others are the
 //! processes they start):
 //!
-//! - `run [--quick]`: the table of ratios in the four mode/runtime combinations, the
+//! - `run [--quick] [--no-many]`: the table of ratios in the four mode/runtime combinations, the
 //!   `block_on` pitfall, peak RSS, and the 1,000-stream run;
 //! - `callgrind [--quick]`: instructions per chunk of the decode path alone (bytes
 //!   in memory → events), ours against the floor's decoder, under valgrind;
@@ -131,7 +131,7 @@ impl Flags {
             let Some(name) = arg.strip_prefix("--") else {
                 return Err(format!("unexpected argument `{arg}`"));
             };
-            if name == "quick" {
+            if name == "quick" || name == "no-many" {
                 map.insert(name.to_owned(), "true".to_owned());
                 continue;
             }
@@ -175,7 +175,7 @@ fn main() {
 
 fn dispatch(command: &str, flags: &Flags) -> Result<(), String> {
     match command {
-        "run" => run::run(flags.quick()),
+        "run" => run::run(flags.quick(), flags.0.contains_key("no-many")),
         "callgrind" => callgrind::run(flags.quick()),
         "serve" => server::serve(flags.number("chunks")?),
         "client" => client::run(

@@ -119,7 +119,7 @@ fn median(values: &mut [f64]) -> f64 {
 }
 
 /// The `run` subcommand.
-pub fn run(quick: bool) -> Result<(), String> {
+pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
     let plan = if quick {
         Plan {
             chunks: 2_000,
@@ -180,6 +180,9 @@ pub fn run(quick: bool) -> Result<(), String> {
         .map(|(key, values)| (*key, median(values)))
         .collect();
     print_table(&medians, &cpu, &rss, plan.chunks);
+    if no_many {
+        return Ok(());
+    }
     many(&exe, &server, &plan, &medians)
 }
 

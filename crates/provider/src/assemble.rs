@@ -18,7 +18,7 @@ use crate::request::ToolCall;
 use crate::response::{ChatResponse, FinishReason, StreamEvent, ToolCallDelta};
 use crate::think::{Piece, ThinkSplitter, split_complete};
 use crate::usage::{FoundUsage, report, take_usage};
-use crate::wire::{WireMessage, WireResponse};
+use crate::wire::{ChunkSeed, KnownFields, WireMessage, WireResponse};
 
 /// Response-level metadata of a stream, kept as chunks arrive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -125,6 +125,8 @@ pub(crate) struct Assembler {
     /// Whether any text, reasoning or tool call came (an empty reply otherwise).
     has_content: bool,
     pub(crate) meta: StreamMetadata,
+    /// The JSON text of the unknown fields in `meta.extra`, to know their repeats.
+    known: KnownFields,
 }
 
 impl Assembler {
@@ -145,6 +147,17 @@ impl Assembler {
             ended: false,
             has_content: false,
             meta: StreamMetadata::default(),
+            known: KnownFields::default(),
+        }
+    }
+
+    /// How the next stream chunk is read: against the id, model and unknown fields
+    /// kept so far, so that repeating them costs nothing.
+    pub(crate) fn seed(&self) -> ChunkSeed<'_> {
+        ChunkSeed {
+            id: self.meta.id.as_deref(),
+            model: self.meta.model.as_deref(),
+            known: &self.known,
         }
     }
 
@@ -222,9 +235,10 @@ impl Assembler {
         if let Some(error) = chunk.error.take() {
             return Err(ChunkProblem::Provider(error));
         }
-        if !chunk.extra.is_empty() {
-            self.count(map_size(&chunk.extra))?;
-            self.meta.extra.extend(std::mem::take(&mut chunk.extra));
+        if !chunk.extra.is_empty() || chunk.repeated_extra_bytes > 0 {
+            // A repeated field counts as if it had been kept again.
+            self.count(map_size(&chunk.extra).saturating_add(chunk.repeated_extra_bytes))?;
+            self.keep_extra(&mut chunk);
         }
         for choice in chunk.choices {
             if choice.index != 0 {
@@ -246,6 +260,23 @@ impl Assembler {
             }
         }
         Ok(())
+    }
+
+    /// Keeps the chunk's unknown top-level fields (the last value of each), and
+    /// the text of each, so that its repeats are only counted.
+    fn keep_extra(&mut self, chunk: &mut WireResponse) {
+        let mut raw = std::mem::take(&mut chunk.extra_raw);
+        for (key, value) in std::mem::take(&mut chunk.extra) {
+            match raw.iter().position(|(k, _)| *k == key) {
+                Some(at) => {
+                    let (_, text) = raw.swap_remove(at);
+                    let size = key.len().saturating_add(kept_size(&value));
+                    self.known.remember(&key, text, size);
+                }
+                None => self.known.forget(&key),
+            }
+            self.meta.extra.insert(key, value);
+        }
     }
 
     fn message(
@@ -283,7 +314,7 @@ impl Assembler {
             self.has_content = true;
             match &mut self.think {
                 Some(splitter) => {
-                    splitter.push(&text, &mut self.pieces);
+                    splitter.push(text, &mut self.pieces);
                     self.drain_pieces(out);
                 }
                 None => out.push_back(StreamEvent::TextDelta(text)),

@@ -481,7 +481,7 @@ impl EventDecoder {
                 self.responses_step(step)?;
                 continue;
             }
-            match serde_json::from_str::<WireResponse>(data) {
+            match WireResponse::from_chunk(data, self.assembler.seed()) {
                 Ok(chunk) => {
                     if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
                         return Err(self.chunk_error(problem));

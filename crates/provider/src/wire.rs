@@ -19,6 +19,10 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+mod known;
+
+pub(crate) use known::{ChunkSeed, KnownFields};
+
 /// A key that borrows from the input when it can.
 struct Key<'de>(Cow<'de, str>);
 
@@ -78,34 +82,136 @@ fn deserialize_object<'de, T: ObjectFields<'de>, D: Deserializer<'de>>(
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// A string field read leniently: numbers and booleans become text, `null` is
-/// absent, anything else is handed back to be kept in `extra`.
-fn lenient_string(value: Value) -> Result<Option<String>, Value> {
-    match value {
-        Value::String(s) => Ok(Some(s)),
-        Value::Null => Ok(None),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        Value::Bool(b) => Ok(Some(b.to_string())),
-        other => Err(other),
+/// A value read where a string is expected: text (borrowed from the input when it
+/// has no escapes), `null`, or anything else as a tree (kept in `extra`, or read
+/// as array content). Numbers and booleans become text. Only a value that is not
+/// text builds a tree; a string costs at most its own allocation.
+enum Lenient<'de> {
+    Text(Cow<'de, str>),
+    Null,
+    Other(Value),
+}
+
+impl<'de> Lenient<'de> {
+    /// The value as an owned string (`Ok(None)` for `null`), or the tree back.
+    fn into_string(self) -> Result<Option<String>, Value> {
+        match self {
+            Lenient::Text(text) => Ok(Some(text.into_owned())),
+            Lenient::Null => Ok(None),
+            Lenient::Other(value) => Err(value),
+        }
     }
 }
 
-/// A count read leniently: integers, floats (truncated) and numeric strings.
-fn lenient_u64(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.is_finite() && *f >= 0.0)
-                .map(|f| f as u64)
-        }),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+impl<'de> Deserialize<'de> for Lenient<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor)
     }
 }
 
-/// An `index` read leniently ([`lenient_u64`]); `None` when it does not fit a `u32`.
-fn lenient_index(value: &Value) -> Option<u32> {
-    lenient_u64(value).and_then(|i| u32::try_from(i).ok())
+struct LenientVisitor;
+
+impl<'de> Visitor<'de> for LenientVisitor {
+    type Value = Lenient<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Owned(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // The text `Value::Number` would print (JSON has no NaN or infinity).
+        Ok(match serde_json::Number::from_f64(v) {
+            Some(n) => Lenient::Text(Cow::Owned(n.to_string())),
+            None => Lenient::Null,
+        })
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Borrowed(if v { "true" } else { "false" })))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Lenient::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Lenient::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Lenient::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Lenient::Other)
+    }
+}
+
+/// A count read leniently: integers, floats (truncated) and numeric strings;
+/// anything else is `None` (and is skipped without building a tree).
+struct LenientU64(Option<u64>);
+
+impl<'de> Deserialize<'de> for LenientU64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientU64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a count")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientU64, E> {
+                Ok(LenientU64(Some(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientU64, E> {
+                Ok(LenientU64(u64::try_from(v).ok()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LenientU64, E> {
+                Ok(LenientU64(
+                    Some(v).filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64),
+                ))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientU64, E> {
+                Ok(LenientU64(v.trim().parse().ok()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LenientU64, E> {
+                Ok(LenientU64(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LenientU64, E> {
+                Ok(LenientU64(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<LenientU64, E> {
+                Ok(LenientU64(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<LenientU64, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LenientU64, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(LenientU64(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientU64, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(LenientU64(None))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// An `index` read leniently ([`LenientU64`]); `None` when it does not fit a `u32`.
+fn lenient_index(value: LenientU64) -> Option<u32> {
+    value.0.and_then(|i| u32::try_from(i).ok())
 }
 
 fn string_field<'de, A: MapAccess<'de>>(
@@ -114,7 +220,7 @@ fn string_field<'de, A: MapAccess<'de>>(
     slot: &mut Option<String>,
     extra: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
-    match lenient_string(map.next_value::<Value>()?) {
+    match map.next_value::<Lenient<'de>>()?.into_string() {
         Ok(value) => *slot = value,
         Err(other) => {
             extra.insert(key.0.into_owned(), other);
@@ -139,34 +245,55 @@ fn extra_field<'de, A: MapAccess<'de>>(
 /// A completion body or a stream chunk.
 #[derive(Debug, Default)]
 pub(crate) struct WireResponse {
+    /// `None` also when a stream chunk repeats the id the stream kept.
     pub(crate) id: Option<String>,
+    /// Read but not kept from stream chunks (nothing uses it).
     pub(crate) object: Option<String>,
     pub(crate) created: Option<u64>,
+    /// `None` also when a stream chunk repeats the model the stream kept.
     pub(crate) model: Option<String>,
     pub(crate) choices: Vec<WireChoice>,
     /// `usage`, as written (exact decimal `cost` survives).
     pub(crate) usage: Option<Box<RawValue>>,
     /// `error`: some providers report failures inside a 200 body or a stream.
     pub(crate) error: Option<Value>,
-    /// Every other field (`system_fingerprint`, `x_groq`, `citations`, …).
+    /// Every other field (`system_fingerprint`, `x_groq`, `citations`, …); in a
+    /// stream chunk, those whose value changed (see [`known`]).
     pub(crate) extra: Map<String, Value>,
+    /// Counted size of the unknown fields of a stream chunk that repeated what the
+    /// stream kept (left out of `extra`).
+    pub(crate) repeated_extra_bytes: usize,
+    /// The JSON text of fields in `extra` (stream chunks only), to know their repeats.
+    pub(crate) extra_raw: Vec<(String, Box<str>)>,
 }
 
-impl<'de> Deserialize<'de> for WireResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
+impl WireResponse {
+    /// Reads one stream chunk against what the stream already holds.
+    pub(crate) fn from_chunk(data: &str, seed: ChunkSeed<'_>) -> serde_json::Result<Self> {
+        let mut deserializer = serde_json::Deserializer::from_str(data);
+        let chunk = deserializer.deserialize_map(ResponseVisitor(Some(seed)))?;
+        deserializer.end()?;
+        Ok(chunk)
     }
-}
 
-impl<'de> ObjectFields<'de> for WireResponse {
-    const EXPECTING: &'static str = "a chat completion object";
-
-    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+    fn field_with<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+        seed: Option<ChunkSeed<'_>>,
+    ) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "id" => string_field(map, key, &mut self.id, &mut self.extra)?,
+            "id" => known_string(map, key, &mut self.id, seed.map(|s| s.id), &mut self.extra)?,
+            "model" => {
+                known_string(map, key, &mut self.model, seed.map(|s| s.model), &mut self.extra)?;
+            }
+            "object" if seed.is_some() => {
+                if let Lenient::Other(other) = map.next_value::<Lenient<'de>>()? {
+                    self.extra.insert(key.0.into_owned(), other);
+                }
+            }
             "object" => string_field(map, key, &mut self.object, &mut self.extra)?,
-            "model" => string_field(map, key, &mut self.model, &mut self.extra)?,
-            "created" => self.created = lenient_u64(&map.next_value::<Value>()?),
+            "created" => self.created = map.next_value::<LenientU64>()?.0,
             "choices" => {
                 self.choices = map
                     .next_value::<Option<Vec<WireChoice>>>()?
@@ -176,12 +303,79 @@ impl<'de> ObjectFields<'de> for WireResponse {
             "error" => {
                 self.error = Some(map.next_value::<Value>()?).filter(|v| !v.is_null());
             }
-            _ => {
-                let value = map.next_value::<Value>()?;
-                self.extra.insert(key.0.into_owned(), value);
-            }
+            _ => match seed {
+                Some(seed) => self.unknown_in_chunk(key, map, seed.known)?,
+                None => {
+                    let value = map.next_value::<Value>()?;
+                    self.extra.insert(key.0.into_owned(), value);
+                }
+            },
         }
         Ok(())
+    }
+
+    /// An unknown field of a stream chunk: counted only when it repeats the text
+    /// kept for it, else parsed and kept (with its text, to know its repeats).
+    fn unknown_in_chunk<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+        known: &KnownFields,
+    ) -> Result<(), A::Error> {
+        let raw = map.next_value::<&'de RawValue>()?.get();
+        if let Some(size) = known.repeated(&key.0, raw) {
+            self.repeated_extra_bytes = self.repeated_extra_bytes.saturating_add(size);
+            return Ok(());
+        }
+        let value: Value = serde_json::from_str(raw).map_err(de::Error::custom)?;
+        if KnownFields::worth_keeping(raw) {
+            self.extra_raw.push((key.0.to_string(), raw.into()));
+        }
+        self.extra.insert(key.0.into_owned(), value);
+        Ok(())
+    }
+}
+
+/// `id` or `model`: left `None` when it equals `known` (a stream's kept value).
+fn known_string<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    slot: &mut Option<String>,
+    known: Option<Option<&str>>,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    match map.next_value::<Lenient<'de>>()? {
+        Lenient::Text(text) if known.flatten() == Some(text.as_ref()) => *slot = None,
+        other => match other.into_string() {
+            Ok(value) => *slot = value,
+            Err(other) => {
+                extra.insert(key.0.into_owned(), other);
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Reads a [`WireResponse`], with a stream's [`ChunkSeed`] or without.
+struct ResponseVisitor<'k>(Option<ChunkSeed<'k>>);
+
+impl<'de> Visitor<'de> for ResponseVisitor<'_> {
+    type Value = WireResponse;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a chat completion object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireResponse, A::Error> {
+        let mut out = WireResponse::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            out.field_with(key, &mut map, self.0)?;
+        }
+        Ok(out)
+    }
+}
+
+impl<'de> Deserialize<'de> for WireResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ResponseVisitor(None))
     }
 }
 
@@ -195,6 +389,8 @@ pub(crate) struct WireChoice {
     /// Usage inside a choice (Moonshot and others put it here).
     pub(crate) usage: Option<Box<RawValue>>,
     pub(crate) extra: Map<String, Value>,
+    /// A `delta` or `message` was read (a second one is appended to the first).
+    pub(crate) message_read: bool,
 }
 
 impl<'de> Deserialize<'de> for WireChoice {
@@ -208,7 +404,11 @@ impl<'de> ObjectFields<'de> for WireChoice {
 
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "index" => self.index = lenient_index(&map.next_value::<Value>()?).unwrap_or(0),
+            "index" => self.index = lenient_index(map.next_value::<LenientU64>()?).unwrap_or(0),
+            "delta" | "message" if !self.message_read => {
+                // The first one is read in place (nothing moved afterwards).
+                self.message_read = map.next_value_seed(InPlace(&mut self.message))?;
+            }
             "delta" | "message" => {
                 if let Some(message) = map.next_value::<Option<WireMessage>>()? {
                     self.message.absorb(message);
@@ -311,18 +511,16 @@ impl<'de> ObjectFields<'de> for WireMessage {
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
             "role" => string_field(map, key, &mut self.role, &mut self.extra)?,
-            "content" => match map.next_value::<Value>()? {
-                Value::Array(parts) => {
+            "content" => match map.next_value::<Lenient<'de>>()?.into_string() {
+                Ok(text) => self.content = text,
+                Err(Value::Array(parts)) => {
                     let (text, reasoning) = split_content_parts(&parts);
                     self.content = text;
                     self.content_reasoning = reasoning;
                 }
-                other => match lenient_string(other) {
-                    Ok(v) => self.content = v,
-                    Err(other) => {
-                        self.extra.insert(key.0.into_owned(), other);
-                    }
-                },
+                Err(other) => {
+                    self.extra.insert(key.0.into_owned(), other);
+                }
             },
             "reasoning_content" => {
                 string_field(map, key, &mut self.reasoning_content, &mut self.extra)?;
@@ -336,6 +534,39 @@ impl<'de> ObjectFields<'de> for WireMessage {
             _ => extra_field(map, key, &mut self.extra)?,
         }
         Ok(())
+    }
+}
+
+/// Reads a `delta` or `message` object into an existing [`WireMessage`] (`null`
+/// reads nothing); true when an object was read.
+struct InPlace<'a>(&'a mut WireMessage);
+
+impl<'de> de::DeserializeSeed<'de> for InPlace<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for InPlace<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(WireMessage::EXPECTING)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            self.0.field(key, &mut map)?;
+        }
+        Ok(true)
     }
 }
 
@@ -359,8 +590,8 @@ impl<'de> ObjectFields<'de> for WireToolCall {
 
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "index" => self.index = lenient_index(&map.next_value::<Value>()?),
-            "id" => self.id = lenient_string(map.next_value::<Value>()?).ok().flatten(),
+            "index" => self.index = lenient_index(map.next_value::<LenientU64>()?),
+            "id" => self.id = map.next_value::<Lenient<'de>>()?.into_string().ok().flatten(),
             "function" => {
                 if let Some(function) = map.next_value::<Option<WireFunction>>()? {
                     self.name = function.name;
@@ -388,13 +619,12 @@ impl<'de> ObjectFields<'de> for WireFunction {
 
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "name" => self.name = lenient_string(map.next_value::<Value>()?).ok().flatten(),
+            "name" => self.name = map.next_value::<Lenient<'de>>()?.into_string().ok().flatten(),
             "arguments" => {
-                self.arguments = match map.next_value::<Value>()? {
-                    Value::String(s) => Some(s),
-                    Value::Null => None,
+                self.arguments = match map.next_value::<Lenient<'de>>()?.into_string() {
+                    Ok(text) => text,
                     // Some servers send the arguments as an object.
-                    other => Some(other.to_string()),
+                    Err(other) => Some(other.to_string()),
                 };
             }
             _ => {
