@@ -215,9 +215,10 @@ impl Assembler {
 
     /// Process one chunk. An `error` object in the chunk is returned for the caller
     /// to classify; a reply grown beyond its limits is an error too.
+    /// What the assembler keeps is taken out of `chunk`; the rest is left there.
     pub(crate) fn chunk(
         &mut self,
-        mut chunk: WireResponse,
+        chunk: &mut WireResponse,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ChunkProblem> {
         if let Some(id) = chunk.id.take() {
@@ -229,7 +230,7 @@ impl Assembler {
         if chunk.created.is_some() {
             self.meta.created = chunk.created;
         }
-        if let Some(found) = take_usage(&mut chunk) {
+        if let Some(found) = take_usage(chunk) {
             self.usage = Some(found);
         }
         if let Some(error) = chunk.error.take() {
@@ -238,18 +239,20 @@ impl Assembler {
         if !chunk.extra.is_empty() || chunk.repeated_extra_bytes > 0 {
             // A repeated field counts as if it had been kept again.
             self.count(map_size(&chunk.extra).saturating_add(chunk.repeated_extra_bytes))?;
-            self.keep_extra(&mut chunk);
+            if !chunk.extra.is_empty() {
+                self.keep_extra(chunk);
+            }
         }
-        for choice in chunk.choices {
+        for choice in &mut chunk.choices {
             if choice.index != 0 {
                 continue; // only the first choice is assembled
             }
-            self.message(choice.message, out)?;
+            self.message(&mut choice.message, out)?;
             if !choice.extra.is_empty() {
                 self.count(map_size(&choice.extra))?;
-                out.push_back(StreamEvent::Extra(choice.extra));
+                out.push_back(StreamEvent::Extra(std::mem::take(&mut choice.extra)));
             }
-            if let Some(reason) = choice.finish_reason
+            if let Some(reason) = choice.finish_reason.take()
                 && self.finish.is_none()
             {
                 self.flush_think(out);
@@ -281,18 +284,15 @@ impl Assembler {
 
     fn message(
         &mut self,
-        message: WireMessage,
+        message: &mut WireMessage,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ChunkProblem> {
-        let WireMessage {
-            content,
-            content_reasoning,
-            reasoning_content,
-            reasoning,
-            tool_calls,
-            extra,
-            ..
-        } = message;
+        let content = message.content.take();
+        let content_reasoning = message.content_reasoning.take();
+        let reasoning_content = message.reasoning_content.take();
+        let reasoning = message.reasoning.take();
+        let tool_calls = std::mem::take(&mut message.tool_calls);
+        let extra = &mut message.extra;
         let duplicate = reasoning.is_some() && reasoning == reasoning_content;
         for text in [
             reasoning_content,
@@ -377,8 +377,8 @@ impl Assembler {
             }));
         }
         if !extra.is_empty() {
-            self.count(map_size(&extra))?;
-            out.push_back(StreamEvent::Extra(extra));
+            self.count(map_size(extra))?;
+            out.push_back(StreamEvent::Extra(std::mem::take(extra)));
         }
         Ok(())
     }

@@ -65,6 +65,8 @@ pub struct EventDecoder {
     data_events: u64,
     /// The Responses API's event translation; `None` for chat completions.
     responses: Option<Box<Translator>>,
+    /// Each chunk is read into this one value, so its allocations are reused.
+    scratch: WireResponse,
 }
 
 impl fmt::Debug for EventDecoder {
@@ -140,6 +142,7 @@ impl EventDecoder {
             headers,
             data_events: 0,
             responses: None,
+            scratch: WireResponse::default(),
         }
     }
 
@@ -382,7 +385,8 @@ impl EventDecoder {
         }
         match serde_json::from_slice::<WireResponse>(input) {
             Ok(wire) if wire.error.is_some() || !wire.choices.is_empty() => {
-                if let Err(problem) = self.assembler.chunk(wire, &mut self.queue) {
+                let mut wire = wire;
+                if let Err(problem) = self.assembler.chunk(&mut wire, &mut self.queue) {
                     return Err(self.chunk_error(problem));
                 }
                 if self.assembler.finished() {
@@ -481,9 +485,9 @@ impl EventDecoder {
                 self.responses_step(step)?;
                 continue;
             }
-            match WireResponse::from_chunk(data, self.assembler.seed()) {
-                Ok(chunk) => {
-                    if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
+            match self.scratch.read_chunk(data, self.assembler.seed()) {
+                Ok(()) => {
+                    if let Err(problem) = self.assembler.chunk(&mut self.scratch, &mut self.queue) {
                         return Err(self.chunk_error(problem));
                     }
                 }
@@ -500,8 +504,10 @@ impl EventDecoder {
                     };
                     for part in parts {
                         match part {
-                            Some(chunk) => {
-                                if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
+                            Some(mut chunk) => {
+                                if let Err(problem) =
+                                    self.assembler.chunk(&mut chunk, &mut self.queue)
+                                {
                                     return Err(self.chunk_error(problem));
                                 }
                             }
@@ -551,9 +557,9 @@ impl EventDecoder {
         }
     }
 
-    fn assemble(&mut self, chunk: WireResponse) -> Result<(), Error> {
+    fn assemble(&mut self, mut chunk: WireResponse) -> Result<(), Error> {
         self.assembler
-            .chunk(chunk, &mut self.queue)
+            .chunk(&mut chunk, &mut self.queue)
             .map_err(|problem| self.chunk_error(problem))
     }
 }

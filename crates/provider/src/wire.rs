@@ -268,12 +268,33 @@ pub(crate) struct WireResponse {
 }
 
 impl WireResponse {
-    /// Reads one stream chunk against what the stream already holds.
-    pub(crate) fn from_chunk(data: &str, seed: ChunkSeed<'_>) -> serde_json::Result<Self> {
+    /// Reads one stream chunk into `self` (what the last chunk left is cleared
+    /// first; its allocations, such as the list of choices, are reused), against
+    /// what the stream already holds.
+    pub(crate) fn read_chunk(&mut self, data: &str, seed: ChunkSeed<'_>) -> serde_json::Result<()> {
+        self.reset();
         let mut deserializer = serde_json::Deserializer::from_str(data);
-        let chunk = deserializer.deserialize_map(ResponseVisitor(Some(seed)))?;
-        deserializer.end()?;
-        Ok(chunk)
+        deserializer.deserialize_map(ResponseVisitor {
+            out: self,
+            seed: Some(seed),
+        })?;
+        deserializer.end()
+    }
+
+    /// Back to the default, keeping the allocation of `choices` (those are reset
+    /// one by one as the next chunk's choices are read into them).
+    fn reset(&mut self) {
+        self.id = None;
+        self.object = None;
+        self.created = None;
+        self.model = None;
+        self.usage = None;
+        self.error = None;
+        if !self.extra.is_empty() {
+            self.extra = Map::new();
+        }
+        self.repeated_extra_bytes = 0;
+        self.extra_raw.clear();
     }
 
     fn field_with<'de, A: MapAccess<'de>>(
@@ -294,11 +315,7 @@ impl WireResponse {
             }
             "object" => string_field(map, key, &mut self.object, &mut self.extra)?,
             "created" => self.created = map.next_value::<LenientU64>()?.0,
-            "choices" => {
-                self.choices = map
-                    .next_value::<Option<Vec<WireChoice>>>()?
-                    .unwrap_or_default();
-            }
+            "choices" => map.next_value_seed(ChoicesInPlace(&mut self.choices))?,
             "usage" => self.usage = map.next_value::<Option<Box<RawValue>>>()?,
             "error" => {
                 self.error = Some(map.next_value::<Value>()?).filter(|v| !v.is_null());
@@ -356,26 +373,117 @@ fn known_string<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Reads a [`WireResponse`], with a stream's [`ChunkSeed`] or without.
-struct ResponseVisitor<'k>(Option<ChunkSeed<'k>>);
+/// Reads a [`WireResponse`] into `out`, with a stream's [`ChunkSeed`] or without.
+struct ResponseVisitor<'a, 'k> {
+    out: &'a mut WireResponse,
+    seed: Option<ChunkSeed<'k>>,
+}
 
-impl<'de> Visitor<'de> for ResponseVisitor<'_> {
-    type Value = WireResponse;
+impl<'de> Visitor<'de> for ResponseVisitor<'_, '_> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a chat completion object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireResponse, A::Error> {
-        let mut out = WireResponse::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut choices = false;
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            out.field_with(key, &mut map, self.0)?;
+            choices |= key.0 == "choices";
+            self.out.field_with(key, &mut map, self.seed)?;
         }
-        Ok(out)
+        if !choices {
+            self.out.choices.clear();
+        }
+        Ok(())
     }
 }
 
 impl<'de> Deserialize<'de> for WireResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ResponseVisitor(None))
+        let mut out = WireResponse::default();
+        deserializer.deserialize_map(ResponseVisitor {
+            out: &mut out,
+            seed: None,
+        })?;
+        Ok(out)
+    }
+}
+
+/// Reads `choices` (`null` is none) into a list whose elements are reused.
+struct ChoicesInPlace<'a>(&'a mut Vec<WireChoice>);
+
+impl<'de> de::DeserializeSeed<'de> for ChoicesInPlace<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChoicesInPlace<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of choices")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.0.clear();
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.clear();
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut read = 0;
+        while seq
+            .next_element_seed(ChoiceSlot {
+                choices: &mut *self.0,
+                at: read,
+            })?
+            .is_some()
+        {
+            read += 1;
+        }
+        self.0.truncate(read);
+        Ok(())
+    }
+}
+
+/// The `at`-th choice, read into the element already there (reset) or a new one.
+struct ChoiceSlot<'a> {
+    choices: &'a mut Vec<WireChoice>,
+    at: usize,
+}
+
+impl<'de> de::DeserializeSeed<'de> for ChoiceSlot<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        if self.at < self.choices.len() {
+            self.choices[self.at].reset();
+        } else {
+            self.choices.push(WireChoice::default());
+        }
+        // Choices are read in order, so `at` is the last element or before it.
+        let last = self.choices.len() - 1;
+        let choice = &mut self.choices[self.at.min(last)];
+        deserializer.deserialize_map(Fields(choice))
+    }
+}
+
+/// Reads an object's fields into an existing value.
+struct Fields<'a, T>(&'a mut T);
+
+impl<'de, T: ObjectFields<'de>> Visitor<'de> for Fields<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            self.0.field(key, &mut map)?;
+        }
+        Ok(())
     }
 }
 
@@ -391,6 +499,20 @@ pub(crate) struct WireChoice {
     pub(crate) extra: Map<String, Value>,
     /// A `delta` or `message` was read (a second one is appended to the first).
     pub(crate) message_read: bool,
+}
+
+impl WireChoice {
+    /// Back to the default, without freeing what is already empty.
+    fn reset(&mut self) {
+        self.index = 0;
+        self.message.reset();
+        self.finish_reason = None;
+        self.usage = None;
+        if !self.extra.is_empty() {
+            self.extra = Map::new();
+        }
+        self.message_read = false;
+    }
 }
 
 impl<'de> Deserialize<'de> for WireChoice {
@@ -446,6 +568,21 @@ pub(crate) struct WireMessage {
 }
 
 impl WireMessage {
+    /// Back to the default, without freeing what is already empty.
+    fn reset(&mut self) {
+        self.role = None;
+        self.content = None;
+        self.content_reasoning = None;
+        self.reasoning_content = None;
+        self.reasoning = None;
+        if !self.tool_calls.is_empty() {
+            self.tool_calls = Vec::new();
+        }
+        if !self.extra.is_empty() {
+            self.extra = Map::new();
+        }
+    }
+
     /// Keep the fields of `other` (a choice with both `delta` and `message`).
     fn absorb(&mut self, other: WireMessage) {
         if self.role.is_none() {
@@ -560,12 +697,7 @@ impl<'de> Visitor<'de> for InPlace<'_> {
         Ok(false)
     }
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            self.0.field(key, &mut map)?;
-        }
+        deserializer.deserialize_map(Fields(self.0))?;
         Ok(true)
     }
 }
