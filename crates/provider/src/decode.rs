@@ -455,7 +455,7 @@ impl EventDecoder {
                     event
                 }
             };
-            let data = event.data.trim();
+            let data = trim(event.data);
             if event.event == Some("error") {
                 let body = classify::parse_error_body(data.as_bytes());
                 return Err(classify::classify(
@@ -561,6 +561,15 @@ impl EventDecoder {
         self.assembler
             .chunk(&mut chunk, &mut self.queue)
             .map_err(|problem| self.chunk_error(problem))
+    }
+}
+
+/// `data` without surrounding whitespace; an event that starts and ends with a
+/// visible ASCII byte (every JSON chunk) is returned as it is, without a scan.
+fn trim(data: &str) -> &str {
+    match (data.as_bytes().first(), data.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => data,
+        _ => data.trim(),
     }
 }
 

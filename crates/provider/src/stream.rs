@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -68,6 +68,9 @@ pub struct ChatStream {
     body: Option<ByteStream>,
     decoder: EventDecoder,
     timer: Option<Pin<Box<Sleep>>>,
+    /// The waker the timer was last polled with: while a poll's waker would wake
+    /// the same task and the timer has not fired, the timer is not polled again.
+    timer_waker: Option<Waker>,
     idle_timeout: Duration,
     /// When data last arrived: the idle deadline is this plus `idle_timeout`. Before
     /// the first content any bytes count (keep-alives too), after it data events.
@@ -136,6 +139,7 @@ impl ChatStream {
             )
             .with_api(settings.api),
             timer: Some(Box::pin(tokio::time::sleep_until(wake_at))),
+            timer_waker: None,
             idle_timeout: settings.idle_timeout,
             last_data: now,
             fed_at: now,
@@ -167,6 +171,7 @@ impl ChatStream {
             body: None,
             decoder: EventDecoder::finished_with(events, meta, exchange),
             timer: None,
+            timer_waker: None,
             idle_timeout: settings.idle_timeout,
             last_data: Instant::now(),
             fed_at: Instant::now(),
@@ -276,6 +281,7 @@ impl ChatStream {
         self.closed = true;
         self.body = None;
         self.timer = None;
+        self.timer_waker = None;
         // The end of the stream is the end of the request span.
         self.span = tracing::Span::none();
     }
@@ -422,6 +428,15 @@ impl Stream for ChatStream {
                 Poll::Pending => {
                     let clock = this.clock();
                     if let Some(timer) = this.timer.as_mut() {
+                        // The timer already holds this task's waker and has not
+                        // fired: it will wake us, nothing to register.
+                        let registered = this
+                            .timer_waker
+                            .as_ref()
+                            .is_some_and(|waker| waker.will_wake(cx.waker()));
+                        if registered && !timer.is_elapsed() {
+                            return Poll::Pending;
+                        }
                         // The timer may be armed for an idle deadline that data has
                         // since moved: when it fires, re-arm it for the real one.
                         while timer.as_mut().poll(cx).is_ready() {
@@ -432,6 +447,7 @@ impl Stream for ChatStream {
                             }
                             timer.as_mut().reset(wake_at);
                         }
+                        this.timer_waker = Some(cx.waker().clone());
                     }
                     return Poll::Pending;
                 }

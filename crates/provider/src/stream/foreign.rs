@@ -80,6 +80,7 @@ impl ChatStream {
                 Exchange::offline(),
             ),
             timer: None,
+            timer_waker: None,
             idle_timeout: std::time::Duration::ZERO,
             last_data: now,
             fed_at: now,
