@@ -18,7 +18,7 @@ use crate::request::ToolCall;
 use crate::response::{ChatResponse, FinishReason, StreamEvent, ToolCallDelta};
 use crate::think::{Piece, ThinkSplitter, split_complete};
 use crate::usage::{FoundUsage, report, take_usage};
-use crate::wire::{ChunkSeed, KnownFields, WireMessage, WireResponse};
+use crate::wire::{ChunkSeed, WireMessage, WireResponse};
 
 /// Response-level metadata of a stream, kept as chunks arrive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -88,7 +88,7 @@ pub(crate) enum ChunkProblem {
 
 /// About how many bytes `value` holds once kept (strings and keys by length,
 /// anything else by a small constant): what unknown fields count against the limit.
-fn kept_size(value: &Value) -> usize {
+pub(crate) fn kept_size(value: &Value) -> usize {
     match value {
         Value::String(s) => s.len(),
         Value::Array(items) => items.iter().map(kept_size).fold(8, usize::saturating_add),
@@ -125,8 +125,6 @@ pub(crate) struct Assembler {
     /// Whether any text, reasoning or tool call came (an empty reply otherwise).
     has_content: bool,
     pub(crate) meta: StreamMetadata,
-    /// The JSON text of the unknown fields in `meta.extra`, to know their repeats.
-    known: KnownFields,
 }
 
 impl Assembler {
@@ -147,7 +145,6 @@ impl Assembler {
             ended: false,
             has_content: false,
             meta: StreamMetadata::default(),
-            known: KnownFields::default(),
         }
     }
 
@@ -157,7 +154,7 @@ impl Assembler {
         ChunkSeed {
             id: self.meta.id.as_deref(),
             model: self.meta.model.as_deref(),
-            known: &self.known,
+            extra: &self.meta.extra,
         }
     }
 
@@ -240,7 +237,7 @@ impl Assembler {
             // A repeated field counts as if it had been kept again.
             self.count(map_size(&chunk.extra).saturating_add(chunk.repeated_extra_bytes))?;
             if !chunk.extra.is_empty() {
-                self.keep_extra(chunk);
+                self.meta.extra.extend(std::mem::take(&mut chunk.extra));
             }
         }
         for choice in &mut chunk.choices {
@@ -263,23 +260,6 @@ impl Assembler {
             }
         }
         Ok(())
-    }
-
-    /// Keeps the chunk's unknown top-level fields (the last value of each), and
-    /// the text of each, so that its repeats are only counted.
-    fn keep_extra(&mut self, chunk: &mut WireResponse) {
-        let mut raw = std::mem::take(&mut chunk.extra_raw);
-        for (key, value) in std::mem::take(&mut chunk.extra) {
-            match raw.iter().position(|(k, _)| *k == key) {
-                Some(at) => {
-                    let (_, text) = raw.swap_remove(at);
-                    let size = key.len().saturating_add(kept_size(&value));
-                    self.known.remember(&key, text, size);
-                }
-                None => self.known.forget(&key),
-            }
-            self.meta.extra.insert(key, value);
-        }
     }
 
     fn message(
@@ -313,11 +293,12 @@ impl Assembler {
             self.count(text.len())?;
             self.has_content = true;
             match &mut self.think {
-                Some(splitter) => {
+                Some(splitter) if !splitter.is_plain_text() => {
                     splitter.push(text, &mut self.pieces);
                     self.drain_pieces(out);
                 }
-                None => out.push_back(StreamEvent::TextDelta(text)),
+                // Past the start of the content, text is handed on as it came.
+                _ => out.push_back(StreamEvent::TextDelta(text)),
             }
         }
         for call in tool_calls {

@@ -49,6 +49,11 @@ impl Default for ThinkSplitter {
 }
 
 impl ThinkSplitter {
+    /// True once past the start: from here on every delta is plain text.
+    pub(crate) fn is_plain_text(&self) -> bool {
+        matches!(self.state, State::Text)
+    }
+
     /// Split one content delta, appending pieces to `out`. Once past the start
     /// (plain text from there on), the delta itself is handed on, not copied.
     pub(crate) fn push(&mut self, delta: String, out: &mut Vec<Piece>) {

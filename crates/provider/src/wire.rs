@@ -19,9 +19,22 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-mod known;
+use crate::assemble::kept_size;
 
-pub(crate) use known::{ChunkSeed, KnownFields};
+/// How a stream chunk is read: against what the stream already keeps. An `id` or
+/// `model` equal to the kept one is left out of the chunk (it did not change), and
+/// an unknown top-level field equal to the kept value is only counted (as if kept
+/// again), so a chunk that repeats them (every chunk does) allocates nothing for
+/// them. What is kept, and what counts against the reply limit, is as without it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ChunkSeed<'k> {
+    /// The completion id kept so far.
+    pub(crate) id: Option<&'k str>,
+    /// The model kept so far.
+    pub(crate) model: Option<&'k str>,
+    /// The unknown top-level fields kept so far (the last value of each).
+    pub(crate) extra: &'k Map<String, Value>,
+}
 
 /// A key that borrows from the input when it can.
 struct Key<'de>(Cow<'de, str>);
@@ -258,13 +271,11 @@ pub(crate) struct WireResponse {
     /// `error`: some providers report failures inside a 200 body or a stream.
     pub(crate) error: Option<Value>,
     /// Every other field (`system_fingerprint`, `x_groq`, `citations`, …); in a
-    /// stream chunk, those whose value changed (see [`known`]).
+    /// stream chunk, those whose value changed (see [`ChunkSeed`]).
     pub(crate) extra: Map<String, Value>,
     /// Counted size of the unknown fields of a stream chunk that repeated what the
     /// stream kept (left out of `extra`).
     pub(crate) repeated_extra_bytes: usize,
-    /// The JSON text of fields in `extra` (stream chunks only), to know their repeats.
-    pub(crate) extra_raw: Vec<(String, Box<str>)>,
 }
 
 impl WireResponse {
@@ -294,7 +305,6 @@ impl WireResponse {
             self.extra = Map::new();
         }
         self.repeated_extra_bytes = 0;
-        self.extra_raw.clear();
     }
 
     fn field_with<'de, A: MapAccess<'de>>(
@@ -321,7 +331,7 @@ impl WireResponse {
                 self.error = Some(map.next_value::<Value>()?).filter(|v| !v.is_null());
             }
             _ => match seed {
-                Some(seed) => self.unknown_in_chunk(key, map, seed.known)?,
+                Some(seed) => self.unknown_in_chunk(key, map, seed.extra)?,
                 None => {
                     let value = map.next_value::<Value>()?;
                     self.extra.insert(key.0.into_owned(), value);
@@ -331,25 +341,97 @@ impl WireResponse {
         Ok(())
     }
 
-    /// An unknown field of a stream chunk: counted only when it repeats the text
-    /// kept for it, else parsed and kept (with its text, to know its repeats).
+    /// An unknown field of a stream chunk: counted only when it equals the value
+    /// kept for it, else kept.
     fn unknown_in_chunk<'de, A: MapAccess<'de>>(
         &mut self,
         key: Key<'de>,
         map: &mut A,
-        known: &KnownFields,
+        kept: &Map<String, Value>,
     ) -> Result<(), A::Error> {
-        let raw = map.next_value::<&'de RawValue>()?.get();
-        if let Some(size) = known.repeated(&key.0, raw) {
+        let value = map.next_value::<Unknown<'de>>()?;
+        if let Some(stored) = kept.get(key.0.as_ref())
+            && value.equals(stored)
+        {
+            let size = key.0.len().saturating_add(kept_size(stored));
             self.repeated_extra_bytes = self.repeated_extra_bytes.saturating_add(size);
             return Ok(());
         }
-        let value: Value = serde_json::from_str(raw).map_err(de::Error::custom)?;
-        if KnownFields::worth_keeping(raw) {
-            self.extra_raw.push((key.0.to_string(), raw.into()));
-        }
-        self.extra.insert(key.0.into_owned(), value);
+        self.extra.insert(key.0.into_owned(), value.into_value());
         Ok(())
+    }
+}
+
+/// An unknown field's value: a string borrowed from the input when it can be
+/// (compared with the kept value before anything is allocated), else a tree.
+enum Unknown<'de> {
+    Text(Cow<'de, str>),
+    Tree(Value),
+}
+
+impl Unknown<'_> {
+    fn equals(&self, stored: &Value) -> bool {
+        match (self, stored) {
+            (Unknown::Text(text), Value::String(stored)) => text.as_ref() == stored,
+            (Unknown::Tree(value), stored) => value == stored,
+            _ => false,
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            Unknown::Text(text) => Value::String(text.into_owned()),
+            Unknown::Tree(value) => value,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Unknown<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Unknown<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Text(Cow::Owned(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Tree(Value::from(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Tree(Value::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Tree(Value::from(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Tree(Value::Bool(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Tree(Value::Null))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Unknown<'de>, E> {
+                Ok(Unknown::Tree(Value::Null))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Unknown<'de>, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Unknown<'de>, A::Error> {
+                Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Unknown::Tree)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Unknown<'de>, A::Error> {
+                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Unknown::Tree)
+            }
+        }
+        deserializer.deserialize_any(V)
     }
 }
 
