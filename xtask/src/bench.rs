@@ -25,7 +25,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             ));
         }
     }
-    let command = if has("--callgrind") { "callgrind" } else { "run" };
+    let command = if has("--callgrind") {
+        "callgrind"
+    } else {
+        "run"
+    };
     let mut harness = vec!["run", "--release", "-p", "oac-bench", "--", command];
     if has("--quick") {
         harness.push("--quick");

@@ -56,7 +56,11 @@ pub fn run(quick: bool) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let (small, large) = if quick { (200, 2_200) } else { (1_000, 11_000) };
     println!("instructions per chunk, decode path alone (valgrind --tool=callgrind),");
-    println!("({large} - {small} chunks) / {} ; files in {}", large - small, dir.display());
+    println!(
+        "({large} - {small} chunks) / {} ; files in {}",
+        large - small,
+        dir.display()
+    );
     println!();
     println!(
         "| framing | floor instr/chunk | ours instr/chunk | ours/floor |\n|---|---:|---:|---:|"
@@ -88,6 +92,7 @@ pub fn run(quick: bool) -> Result<(), String> {
             per_chunk[1] / per_chunk[0]
         );
     }
+    whole_clients(&exe, &dir, quick)?;
     for file in annotate {
         println!("\n==> callgrind_annotate {} (top of ours)", file.display());
         let output = Command::new("callgrind_annotate")
@@ -106,6 +111,61 @@ pub fn run(quick: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// The whole client over loopback (HTTP, runtime, polling and decoding; the server
+/// is another process, not counted): instructions per chunk from two runs of the
+/// `client` process, with one and with three measured requests. Close from run to
+/// run, not exact (how the socket reads split the stream varies).
+fn whole_clients(exe: &Path, dir: &Path, quick: bool) -> Result<(), String> {
+    let chunks = if quick { 1_000 } else { 5_000 };
+    let server = crate::run::Server::start(exe, chunks)?;
+    println!();
+    println!(
+        "whole client over loopback, instructions per chunk ({chunks}-chunk streams, 3 - 1 requests):"
+    );
+    println!(
+        "| framing, runtime | floor instr/chunk | ours instr/chunk | ours/floor |\n|---|---:|---:|---:|"
+    );
+    for (framing, runtime) in [
+        ("chunked", "ct"),
+        ("chunked", "mt"),
+        ("body", "ct"),
+        ("body", "mt"),
+    ] {
+        let mut per_chunk = [0f64; 2];
+        for (slot, which) in [Impl::Floor, Impl::Ours].into_iter().enumerate() {
+            let mut totals = [0u64; 2];
+            for (n, requests) in [1usize, 3].into_iter().enumerate() {
+                let out = dir.join(format!(
+                    "callgrind.client.{}.{framing}.{runtime}.{requests}",
+                    which.name()
+                ));
+                let args = [
+                    "client".to_owned(),
+                    "--impl".into(),
+                    which.name().into(),
+                    "--runtime".into(),
+                    runtime.into(),
+                    "--url".into(),
+                    format!("{}/{framing}/v1", server.url),
+                    "--requests".into(),
+                    requests.to_string(),
+                    "--chunks".into(),
+                    chunks.to_string(),
+                ];
+                totals[n] = valgrind(exe, &out, &args, false)?;
+            }
+            per_chunk[slot] = totals[1].saturating_sub(totals[0]) as f64 / (2 * chunks) as f64;
+        }
+        println!(
+            "| {framing}, {runtime} | {:.0} | {:.0} | {:.2}× |",
+            per_chunk[0],
+            per_chunk[1],
+            per_chunk[1] / per_chunk[0]
+        );
+    }
+    Ok(())
+}
+
 /// Instructions counted in `decode_run` for one decode.
 fn instructions(
     exe: &Path,
@@ -114,18 +174,37 @@ fn instructions(
     framing: &str,
     chunks: usize,
 ) -> Result<u64, String> {
-    let status = Command::new("valgrind")
+    let args = [
+        "decode".to_owned(),
+        "--impl".into(),
+        which.name().into(),
+        "--framing".into(),
+        framing.into(),
+        "--chunks".into(),
+        chunks.to_string(),
+    ];
+    valgrind(exe, out, &args, true)
+}
+
+/// Runs `exe args` under callgrind (only `decode_run` counted when `toggle`) and
+/// returns the instructions counted.
+fn valgrind(exe: &Path, out: &Path, args: &[String], toggle: bool) -> Result<u64, String> {
+    let mut command = Command::new("valgrind");
+    command
         .arg("--tool=callgrind")
         .arg(format!("--callgrind-out-file={}", out.display()))
-        .arg("--toggle-collect=*decode_run*")
-        .arg("--quiet")
+        .arg("--quiet");
+    if toggle {
+        command.arg("--toggle-collect=*decode_run*");
+    }
+    let output = command
         .arg(exe)
-        .args(["decode", "--impl", which.name(), "--framing", framing])
-        .args(["--chunks", &chunks.to_string()])
-        .status()
+        .args(args)
+        .stderr(std::process::Stdio::inherit())
+        .output()
         .map_err(|e| format!("valgrind (is it installed? /usr/bin/valgrind): {e}"))?;
-    if !status.success() {
-        return Err(format!("valgrind {} {framing} {chunks} failed", which.name()));
+    if !output.status.success() {
+        return Err(format!("valgrind {} failed", args.join(" ")));
     }
     let text = std::fs::read_to_string(out).map_err(|e| format!("{}: {e}", out.display()))?;
     text.lines()

@@ -140,6 +140,8 @@ pub fn run(
             "impl": which.name(),
             "runtime": runtime_kind.name(),
             "cpu_ns": cpu.as_nanos() as u64,
+            "sys_ns": after.sys.saturating_sub(before.sys).as_nanos() as u64,
+            "minor_faults": after.minor_faults.saturating_sub(before.minor_faults),
             "chunks": (requests * chunks) as u64,
             "max_rss_kib": after.max_rss_kib,
         })

@@ -86,7 +86,8 @@ pub async fn request(client: &reqwest::Client, url: &str, sink: &mut Sink) -> Re
 
 /// A floor stream read piece by piece (the many-stream run holds them open).
 pub struct Stream {
-    bytes: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    bytes:
+        std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     decoder: FloorDecoder,
 }
 
@@ -103,7 +104,8 @@ impl Stream {
     pub async fn next_bytes(&mut self, sink: &mut Sink) -> Result<bool, String> {
         match self.bytes.next().await {
             Some(chunk) => {
-                self.decoder.feed(&chunk.map_err(|e| e.to_string())?, sink)?;
+                self.decoder
+                    .feed(&chunk.map_err(|e| e.to_string())?, sink)?;
                 Ok(true)
             }
             None => Ok(false),
@@ -116,7 +118,9 @@ async fn send(client: &reqwest::Client, url: &str) -> Result<reqwest::Response, 
         .post(url)
         .header("content-type", "application/json")
         .bearer_auth("sk-bench")
-        .body(r#"{"model":"bench-model","stream":true,"messages":[{"role":"user","content":"go"}]}"#)
+        .body(
+            r#"{"model":"bench-model","stream":true,"messages":[{"role":"user","content":"go"}]}"#,
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -65,7 +65,9 @@ async fn many(
     }
     opened.wait().await;
     let rss_open = measure::rss_kib();
-    go_tx.send(true).map_err(|_| "every stream is gone".to_owned())?;
+    go_tx
+        .send(true)
+        .map_err(|_| "every stream is gone".to_owned())?;
     let mut walls = Vec::with_capacity(streams);
     for task in tasks {
         walls.push(task.await.map_err(|e| format!("task: {e}"))??);

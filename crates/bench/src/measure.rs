@@ -9,6 +9,10 @@ use std::time::Duration;
 pub struct Usage {
     /// User plus system time of every thread.
     pub cpu: Duration,
+    /// System time alone.
+    pub sys: Duration,
+    /// Minor page faults.
+    pub minor_faults: u64,
     /// Peak resident set size, in KiB.
     pub max_rss_kib: u64,
 }
@@ -28,6 +32,8 @@ pub fn usage() -> Usage {
     };
     Usage {
         cpu: time(raw.ru_utime) + time(raw.ru_stime),
+        sys: time(raw.ru_stime),
+        minor_faults: raw.ru_minflt.max(0) as u64,
         max_rss_kib: raw.ru_maxrss.max(0) as u64,
     }
 }

@@ -61,13 +61,15 @@ const MODES: [Mode; 6] = [
 ];
 
 /// The server process, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) url: String,
 }
 
 impl Server {
-    fn start(exe: &Path, chunks: usize) -> Result<Self, String> {
+    /// Starts `exe serve --chunks N` and reads the address it listens on.
+    pub(crate) fn start(exe: &Path, chunks: usize) -> Result<Self, String> {
         let mut child = Command::new(exe)
             .args(["serve", "--chunks", &chunks.to_string()])
             .stdout(Stdio::piped())
@@ -218,7 +220,8 @@ fn print_table(
         rss["ours"] / rss["floor"]
     );
     println!();
-    for (framing, spawned, blocked) in [("one HTTP chunk per event", 1, 4), ("one large body", 3, 5)]
+    for (framing, spawned, blocked) in
+        [("one HTTP chunk per event", 1, 4), ("one large body", 3, 5)]
     {
         println!(
             "block_on pitfall, {framing}: block_on on the main thread costs {:.2}× a spawned task (ours), {:.2}× (floor)",

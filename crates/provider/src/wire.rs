@@ -152,7 +152,11 @@ impl<'de> Visitor<'de> for LenientVisitor {
         })
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Lenient::Text(Cow::Borrowed(if v { "true" } else { "false" })))
+        Ok(Lenient::Text(Cow::Borrowed(if v {
+            "true"
+        } else {
+            "false"
+        })))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Lenient::Null)
@@ -191,7 +195,9 @@ impl<'de> Deserialize<'de> for LenientU64 {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<LenientU64, E> {
                 Ok(LenientU64(
-                    Some(v).filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64),
+                    Some(v)
+                        .filter(|f| f.is_finite() && *f >= 0.0)
+                        .map(|f| f as u64),
                 ))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientU64, E> {
@@ -214,7 +220,10 @@ impl<'de> Deserialize<'de> for LenientU64 {
                 Ok(LenientU64(None))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientU64, A::Error> {
-                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
                 Ok(LenientU64(None))
             }
         }
@@ -316,7 +325,13 @@ impl WireResponse {
         match key.0.as_ref() {
             "id" => known_string(map, key, &mut self.id, seed.map(|s| s.id), &mut self.extra)?,
             "model" => {
-                known_string(map, key, &mut self.model, seed.map(|s| s.model), &mut self.extra)?;
+                known_string(
+                    map,
+                    key,
+                    &mut self.model,
+                    seed.map(|s| s.model),
+                    &mut self.extra,
+                )?;
             }
             "object" if seed.is_some() => {
                 if let Lenient::Other(other) = map.next_value::<Lenient<'de>>()? {
@@ -805,7 +820,13 @@ impl<'de> ObjectFields<'de> for WireToolCall {
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
             "index" => self.index = lenient_index(map.next_value::<LenientU64>()?),
-            "id" => self.id = map.next_value::<Lenient<'de>>()?.into_string().ok().flatten(),
+            "id" => {
+                self.id = map
+                    .next_value::<Lenient<'de>>()?
+                    .into_string()
+                    .ok()
+                    .flatten()
+            }
             "function" => {
                 if let Some(function) = map.next_value::<Option<WireFunction>>()? {
                     self.name = function.name;
@@ -833,7 +854,13 @@ impl<'de> ObjectFields<'de> for WireFunction {
 
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "name" => self.name = map.next_value::<Lenient<'de>>()?.into_string().ok().flatten(),
+            "name" => {
+                self.name = map
+                    .next_value::<Lenient<'de>>()?
+                    .into_string()
+                    .ok()
+                    .flatten()
+            }
             "arguments" => {
                 self.arguments = match map.next_value::<Lenient<'de>>()?.into_string() {
                     Ok(text) => text,
