@@ -112,9 +112,11 @@ pub fn run(
     requests: usize,
     chunks: usize,
 ) -> Result<(), String> {
+    let rss_start = measure::rss_kib();
     let runtime = runtime_kind.build()?;
     // Clients are built inside the runtime (reqwest needs none, ours may).
     let client = runtime.block_on(async { AnyClient::new(which, base_url) })?;
+    let rss_client = measure::rss_kib();
     let warm = client.clone();
     let expected = std::sync::Arc::new(oac_testkit::fixtures::long_stream_text(chunks));
     let warm_expected = expected.clone();
@@ -123,6 +125,7 @@ pub fn run(
         warm.request(&mut sink).await?;
         sink.check_and_clear(chunks, &warm_expected)
     })?;
+    let rss_warm = measure::rss_kib();
     let before = measure::usage();
     runtime_kind.drive(&runtime, async move {
         let mut sink = Sink::new(true);
@@ -144,6 +147,9 @@ pub fn run(
             "minor_faults": after.minor_faults.saturating_sub(before.minor_faults),
             "chunks": (requests * chunks) as u64,
             "max_rss_kib": after.max_rss_kib,
+            "rss_start_kib": rss_start,
+            "rss_client_kib": rss_client,
+            "rss_warm_kib": rss_warm,
         })
     );
     Ok(())

@@ -178,6 +178,12 @@ impl Assembler {
         self.finish.as_ref()
     }
 
+    /// Bytes of the reply counted so far.
+    #[cfg(test)]
+    pub(crate) fn reply_bytes(&self) -> usize {
+        self.reply_bytes
+    }
+
     /// Count `bytes` more of the reply; an error once it exceeds the limit.
     fn count(&mut self, bytes: usize) -> Result<(), ChunkProblem> {
         self.reply_bytes = self.reply_bytes.saturating_add(bytes);

@@ -599,6 +599,7 @@ fn split_joined_events(data: &str) -> Option<Vec<Option<WireResponse>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assemble::{Assembler, ReplyLimits};
 
     fn limits(max_reply_bytes: usize, max_tool_calls: usize) -> Limits {
         Limits {
@@ -720,6 +721,119 @@ mod tests {
                 "case {n}: {error:?}"
             );
         }
+    }
+
+    /// Chunks of every kind a stream may mix: the same bytes but the delta (what
+    /// a template reads), and each field outside the delta changed in turn.
+    fn chunk_variants() -> Vec<String> {
+        let chunk = |id: &str, created: &str, model: &str, fp: &str, delta: &str, tail: &str| {
+            format!(
+                r#"{{"id":"{id}","object":"chat.completion.chunk","created":{created},"model":"{model}","system_fingerprint":{fp},"choices":[{{"index":0,"delta":{delta}{tail}}}]}}"#
+            )
+        };
+        let plain = r#","logprobs":null,"finish_reason":null"#;
+        vec![
+            chunk("c1", "1", "m", r#""fp""#, r#"{"content":"a"}"#, plain),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"b\n\u00e9"}"#,
+                plain,
+            ),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"reasoning_content":"r"}"#,
+                plain,
+            ),
+            chunk("c1", "1", "m", r#""fp""#, "null", plain),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"x","refusal":"no"}"#,
+                plain,
+            ),
+            chunk("c2", "1", "m", r#""fp""#, r#"{"content":"c"}"#, plain),
+            chunk("c1", "2", "m", r#""fp""#, r#"{"content":"d"}"#, plain),
+            chunk("c1", "1", "m2", r#""fp""#, r#"{"content":"e"}"#, plain),
+            chunk("c1", "1", "m", r#""fp2""#, r#"{"content":"f"}"#, plain),
+            chunk("c1", "1", "m", r#"{"k":[1]}"#, r#"{"content":"g"}"#, plain),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"h"}"#,
+                r#","logprobs":{"t":1},"finish_reason":null"#,
+            ),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"i"},"delta":{"content":"j"}"#,
+                plain,
+            ),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"k"}"#,
+                r#","usage":{"prompt_tokens":1}"#,
+            ),
+            r#"{"id":"c1","choices":[{"index":1,"delta":{"content":"other choice"}}]}"#.to_owned(),
+            r#"{"id":"c1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}"#
+                .to_owned(),
+        ]
+    }
+
+    #[test]
+    fn chunks_read_with_a_template_mean_what_they_mean_read_whole() {
+        let variants = chunk_variants();
+        let mut state = 0x2545_f491_u64;
+        let mut templated = 0;
+        for _ in 0..300 {
+            // Mostly the first chunk (so templates form), the others in between.
+            let chunks: Vec<&String> = (0..40)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    let pick = (state >> 33) as usize % (variants.len() * 2);
+                    &variants[if pick >= variants.len() {
+                        pick % 3
+                    } else {
+                        pick
+                    }]
+                })
+                .collect();
+            let limits = ReplyLimits::default();
+            let mut seeded = Assembler::new(true, Arc::default(), limits);
+            let mut whole = Assembler::new(true, Arc::default(), limits);
+            let mut scratch = WireResponse::default();
+            let (mut a, mut b) = (VecDeque::new(), VecDeque::new());
+            for data in &chunks {
+                templated += usize::from(scratch.reading.template.is_some());
+                scratch.read_chunk(data, seeded.seed()).unwrap();
+                seeded.chunk(&mut scratch, &mut a).unwrap();
+                let mut owned: WireResponse = serde_json::from_str(data).unwrap();
+                whole.chunk(&mut owned, &mut b).unwrap();
+                assert_eq!(a, b, "events after {chunks:?}");
+                assert_eq!(seeded.meta, whole.meta, "metadata after {chunks:?}");
+                assert_eq!(seeded.reply_bytes(), whole.reply_bytes());
+            }
+            seeded.end(&mut a);
+            whole.end(&mut b);
+            assert_eq!(a, b);
+        }
+        assert!(templated > 1_000, "templates were used {templated} times");
     }
 
     #[test]
