@@ -146,6 +146,8 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
     // (mode, impl) -> per-run ns/chunk and peak RSS.
     let mut cpu: BTreeMap<(usize, &str), Vec<f64>> = BTreeMap::new();
     let mut rss: BTreeMap<&str, f64> = BTreeMap::new();
+    // Peak RSS less the RSS at the process's start (the binary and libc mapped).
+    let mut rss_growth: BTreeMap<&str, f64> = BTreeMap::new();
     for run in 0..plan.runs {
         for (m, mode) in MODES.iter().enumerate() {
             let order = if (run + m) % 2 == 0 {
@@ -174,6 +176,9 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
                 cpu.entry((m, which.name())).or_default().push(per_chunk);
                 let peak = rss.entry(which.name()).or_insert(0.0);
                 *peak = peak.max(number(&out, "max_rss_kib"));
+                let growth = number(&out, "max_rss_kib") - number(&out, "rss_start_kib");
+                let grown = rss_growth.entry(which.name()).or_insert(0.0);
+                *grown = grown.max(growth);
             }
         }
     }
@@ -181,7 +186,7 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
         .iter_mut()
         .map(|(key, values)| (*key, median(values)))
         .collect();
-    print_table(&medians, &cpu, &rss, plan.chunks);
+    print_table(&medians, &cpu, [&rss, &rss_growth], plan.chunks);
     if no_many {
         return Ok(());
     }
@@ -191,7 +196,7 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
 fn print_table(
     medians: &BTreeMap<(usize, &str), f64>,
     all: &BTreeMap<(usize, &str), Vec<f64>>,
-    rss: &BTreeMap<&str, f64>,
+    [rss, growth]: [&BTreeMap<&str, f64>; 2],
     chunks: usize,
 ) {
     println!();
@@ -218,6 +223,12 @@ fn print_table(
         mib(rss["floor"]),
         mib(rss["ours"]),
         rss["ours"] / rss["floor"]
+    );
+    println!(
+        "| peak RSS less RSS at process start (binary, libc) | {:.1} MiB | {:.1} MiB | {:.2}× | |",
+        mib(growth["floor"]),
+        mib(growth["ours"]),
+        growth["ours"] / growth["floor"]
     );
     println!();
     for (framing, spawned, blocked) in

@@ -35,6 +35,12 @@ use crate::response::{ChatResponse, StreamEvent};
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
+/// Most bytes handed to the decoder at once. A socket read can be far larger
+/// (hyper reads up to ~400 KiB when data waits); decoding it a slice at a time
+/// keeps the decoder's buffer at one slice plus a partial event, and the bytes
+/// it copies still in cache when they are parsed.
+const FEED_BYTES: usize = 16 * 1024;
+
 /// Settings a stream needs from its provider.
 #[derive(Clone, Debug)]
 pub(crate) struct StreamSettings {
@@ -66,6 +72,8 @@ pub(crate) struct StreamSettings {
 /// [`from_stream`](ChatStream::from_stream).
 pub struct ChatStream {
     body: Option<ByteStream>,
+    /// Bytes received and not yet handed to the decoder.
+    unfed: Bytes,
     decoder: EventDecoder,
     timer: Option<Pin<Box<Sleep>>>,
     /// The waker the timer was last polled with: while a poll's waker would wake
@@ -125,6 +133,7 @@ impl ChatStream {
         let wake_at = first_content_by.map_or(idle_at, |by| idle_at.min(by));
         ChatStream {
             body: Some(body),
+            unfed: Bytes::new(),
             decoder: EventDecoder::for_exchange(
                 settings.parse_think_tags,
                 settings.prices.clone(),
@@ -169,6 +178,7 @@ impl ChatStream {
     ) -> Self {
         ChatStream {
             body: None,
+            unfed: Bytes::new(),
             decoder: EventDecoder::finished_with(events, meta, exchange),
             timer: None,
             timer_waker: None,
@@ -280,6 +290,7 @@ impl ChatStream {
     fn close(&mut self) {
         self.closed = true;
         self.body = None;
+        self.unfed = Bytes::new();
         self.timer = None;
         self.timer_waker = None;
         // The end of the stream is the end of the request span.
@@ -375,6 +386,13 @@ impl Stream for ChatStream {
                 this.release_body(cx);
                 return Poll::Ready(None);
             }
+            if !this.unfed.is_empty() {
+                // What the socket delivered is handed to the decoder a slice at a
+                // time, so it never copies more than a slice ahead of the events.
+                let slice = this.unfed.split_to(this.unfed.len().min(FEED_BYTES));
+                this.decoder.feed(&slice);
+                continue;
+            }
             let Some(body) = this.body.as_mut() else {
                 // Input over: the decoder decides between a proper end and an early
                 // one, and hands out what it still holds.
@@ -387,7 +405,7 @@ impl Stream for ChatStream {
             };
             match body.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(bytes))) => {
-                    this.decoder.feed(&bytes);
+                    this.unfed = bytes;
                     if this.timer.is_some() {
                         let now = Instant::now();
                         if now >= this.deadline {

@@ -74,6 +74,7 @@ impl ChatStream {
         let now = Instant::now();
         ChatStream {
             body: None,
+            unfed: bytes::Bytes::new(),
             decoder: EventDecoder::finished_with(
                 VecDeque::new(),
                 StreamMetadata::default(),
