@@ -113,7 +113,6 @@ pub fn run(
     chunks: usize,
 ) -> Result<(), String> {
     let rss_start = measure::rss_kib();
-    let rss_start = measure::rss_kib();
     let runtime = runtime_kind.build()?;
     // Clients are built inside the runtime (reqwest needs none, ours may).
     let client = runtime.block_on(async { AnyClient::new(which, base_url) })?;
