@@ -4,7 +4,10 @@
 //! what is buffered, and reads the socket only when no event is ready. Each chunk
 //! of bytes moves the idle deadline (the time of the last data is noted, the timer
 //! itself is re-armed only when it fires: one timer operation per idle period, not
-//! one per chunk); the whole-request deadline keeps running. Dropping the stream drops the body, which closes the connection.
+//! one per chunk; and while the timer holds this task's waker and has not fired it
+//! is not polled at all); the whole-request deadline keeps running. A large socket
+//! read is handed to the decoder `FEED_BYTES` (16 KiB) at a time. Dropping the stream
+//! drops the body, which closes the connection.
 //!
 //! A stream can also carry events from anywhere else ([`ChatStream::from_stream`],
 //! in `foreign`): then each poll is one poll of that stream, and the HTTP path is

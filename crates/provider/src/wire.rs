@@ -9,7 +9,13 @@
 //!
 //! The deserializers are written by hand (no `#[serde(flatten)]`, which buffers
 //! every field through an intermediate tree): each chunk is parsed once, straight
-//! into these types, with borrowed keys.
+//! into these types, with borrowed keys, and scalars without a tree.
+//!
+//! A stream's chunks are read by [`WireResponse::read_chunk`] into one reused
+//! value, against what the stream keeps ([`ChunkSeed`]: a repeated `id`, `model`
+//! or unknown field allocates nothing), and, once a chunk repeated everything but
+//! its delta, through a template: a chunk that is the same bytes around another
+//! delta is read as that delta alone (see `Template`).
 
 use std::borrow::Cow;
 use std::fmt;
