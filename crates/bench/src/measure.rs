@@ -28,10 +28,11 @@ pub fn usage() -> Usage {
         raw.assume_init()
     };
     let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+        Duration::from_secs(t.tv_sec.max(0) as u64)
+            .saturating_add(Duration::from_micros(t.tv_usec.max(0) as u64))
     };
     Usage {
-        cpu: time(raw.ru_utime) + time(raw.ru_stime),
+        cpu: time(raw.ru_utime).saturating_add(time(raw.ru_stime)),
         sys: time(raw.ru_stime),
         minor_faults: raw.ru_minflt.max(0) as u64,
         max_rss_kib: raw.ru_maxrss.max(0) as u64,
