@@ -53,7 +53,7 @@
 //! the body of a multi-thread `#[tokio::main]` (that body runs in `block_on` on the
 //! main thread, which is not a worker): there every chunk is handed from a worker to
 //! the main thread and back, and a stream costs several times the CPU per chunk
-//! (`cargo xtask bench` measures 5–8× for this crate, and as much for a plain
+//! (`cargo xtask bench` measures 5–15× for this crate, and as much for a plain
 //! reqwest client; see ARCHITECTURE.md, "Performance").
 //!
 //! # Many concurrent streams
@@ -76,7 +76,7 @@
 //! - **File descriptors.** One per connection: raise the open-file limit
 //!   (`ulimit -n`, or `RLIMIT_NOFILE`) above the number of concurrent streams plus
 //!   what the program opens besides.
-//! - **Memory.** An open stream keeps about 41 KiB (its decoder, the HTTP
+//! - **Memory.** An open stream keeps about 40 KiB (its decoder, the HTTP
 //!   connection's state and buffers; measured by `cargo xtask bench` with 1,000
 //!   streams), plus the kernel's socket buffers. A connection's read buffer grows
 //!   while a server sends faster than the stream is read (up to about 400 KiB,
