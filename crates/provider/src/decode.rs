@@ -837,6 +837,27 @@ mod tests {
     }
 
     #[test]
+    fn a_template_is_made_only_of_small_chunks() {
+        let seed_chunks = |filler: usize| {
+            let chunk = format!(
+                r#"{{"id":"c","x":"{}","choices":[{{"index":0,"delta":{{"content":"a"}}}}]}}"#,
+                "y".repeat(filler)
+            );
+            let mut assembler = Assembler::new(false, Arc::default(), ReplyLimits::default());
+            let mut scratch = WireResponse::default();
+            let mut out = VecDeque::new();
+            for _ in 0..4 {
+                scratch.read_chunk(&chunk, assembler.seed()).unwrap();
+                assembler.chunk(&mut scratch, &mut out).unwrap();
+            }
+            assert_eq!(out.len(), 4);
+            scratch.reading.template.is_some()
+        };
+        assert!(seed_chunks(100));
+        assert!(!seed_chunks(8 * 1024));
+    }
+
+    #[test]
     fn a_reply_within_the_limits_is_whole() {
         let mut decoder = EventDecoder::with_limits(false, ModelPrices::default(), &limits(100, 1));
         decoder.feed(format!("data: {}\n\n", args(0, Some("c"), "{}")).as_bytes());

@@ -25,6 +25,11 @@ pub(crate) struct ChunkSeed<'k> {
     pub(crate) extra: &'k Map<String, Value>,
 }
 
+/// Most bytes a template keeps (its prefix and suffix): a chunk is a few hundred
+/// bytes; one whose fields outside the delta are larger is read whole every time,
+/// so what a stream keeps beside its reply stays small.
+const MAX_TEMPLATE_BYTES: usize = 4 * 1024;
+
 /// What [`WireResponse::read_chunk`] learned from the chunks so far.
 #[derive(Debug, Default)]
 pub(crate) struct Reading {
@@ -88,6 +93,7 @@ impl WireResponse {
                 let start = at.wrapping_sub(data.as_ptr() as usize);
                 if let (Some(prefix), Some(suffix)) =
                     (data.get(..start), data.get(start.saturating_add(len)..))
+                    && prefix.len().saturating_add(suffix.len()) <= MAX_TEMPLATE_BYTES
                 {
                     self.reading.template = Some(Box::new(Template {
                         prefix: prefix.into(),
