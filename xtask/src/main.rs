@@ -35,7 +35,8 @@ usage: cargo xtask <command>
 commands:
   test     fmt check, clippy, cargo package, unit + doc tests of every crate, integration suites,
            real-peer suites
-  bench    run the benchmarks (criterion) and print their figures
+  bench    the bench harness: ours vs a plain-reqwest floor, ratios [--quick] [--callgrind]
+           [--criterion ARGS: the criterion benches]
   deps     packages each library crate brings in, and the layering rule checked
   fuzz     run the cargo-fuzz targets (nightly + cargo-fuzz): [TARGET...] [--seconds N]
   durations  check that library code has no unchecked Instant/Duration arithmetic

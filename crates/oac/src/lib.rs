@@ -49,6 +49,46 @@
 //! - [`Error`]: every failure, with [`Error::kind`] for programs and a `Display` that
 //!   says what to fix.
 //!
+//! # Reading a stream: which runtime
+//! A [`ReplyStream`] is polled by whatever task reads it; the HTTP connection runs
+//! as a task of its own on the same runtime. Read it either on a current-thread
+//! runtime (`#[tokio::main(flavor = "current_thread")]`), or, on a multi-thread
+//! runtime, in a spawned task (`tokio::spawn(async move { … })`). Do not read it in
+//! the body of a multi-thread `#[tokio::main]` (that body runs in `block_on` on the
+//! main thread, which is not a worker): there every chunk is handed from a worker to
+//! the main thread and back, and a stream costs several times the CPU per chunk
+//! (`cargo xtask bench` measures 5–15× for this crate, and as much for a plain
+//! reqwest client; see ARCHITECTURE.md, "Performance").
+//!
+//! # Many concurrent streams
+//! Run each stream as a task on one [`Client`] (or its clones: they share one
+//! connection pool). What decides how that scales:
+//! - **Connections.** Over HTTP/1.1 (plain `http://`, or a server without HTTP/2)
+//!   every open stream holds a connection of its own, and reqwest sets no limit on
+//!   connections per host: 1,000 concurrent streams open 1,000 connections. Over
+//!   HTTP/2 (`https://` servers that offer it) streams share a connection, up to the
+//!   number of concurrent streams the server allows (often 100–250); requests beyond
+//!   it wait for a free stream. To cap concurrency yourself, hold a
+//!   `tokio::sync::Semaphore` permit per request.
+//! - **The pool.** Finished connections are kept for reuse: this crate's own client
+//!   keeps any number of idle connections per host for 90 s (`pool_idle_timeout`;
+//!   reqwest's `pool_max_idle_per_host` defaults to no limit). To change either, or
+//!   the connect timeout, build a `reqwest::Client` and pass it with
+//!   [`ClientBuilder::http_client`]; for N concurrent streams keep
+//!   `pool_max_idle_per_host` at N or more, so bursts reuse connections instead of
+//!   reconnecting.
+//! - **File descriptors.** One per connection: raise the open-file limit
+//!   (`ulimit -n`, or `RLIMIT_NOFILE`) above the number of concurrent streams plus
+//!   what the program opens besides.
+//! - **Memory.** An open stream keeps about 40 KiB (its decoder, the HTTP
+//!   connection's state and buffers; measured by `cargo xtask bench` with 1,000
+//!   streams), plus the kernel's socket buffers. A connection's read buffer grows
+//!   while a server sends faster than the stream is read (up to about 400 KiB,
+//!   hyper's limit), so a reader that falls far behind a fast server holds more.
+//! - **CPU.** A chunk costs about as much with 1,000 streams as with one (1.2× at
+//!   most, measured on two cores), and no stream is starved: the slowest of 1,000
+//!   ends within a few percent of the median.
+//!
 //! # The crates underneath
 //! Each is usable alone and re-exported here whole: [`url`] (which URLs a base URL
 //! means), [`pricing`] (usage and exact cost), [`config`] (profiles, files,

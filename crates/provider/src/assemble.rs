@@ -18,7 +18,7 @@ use crate::request::ToolCall;
 use crate::response::{ChatResponse, FinishReason, StreamEvent, ToolCallDelta};
 use crate::think::{Piece, ThinkSplitter, split_complete};
 use crate::usage::{FoundUsage, report, take_usage};
-use crate::wire::{WireMessage, WireResponse};
+use crate::wire::{ChunkSeed, WireMessage, WireResponse};
 
 /// Response-level metadata of a stream, kept as chunks arrive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -88,7 +88,7 @@ pub(crate) enum ChunkProblem {
 
 /// About how many bytes `value` holds once kept (strings and keys by length,
 /// anything else by a small constant): what unknown fields count against the limit.
-fn kept_size(value: &Value) -> usize {
+pub(crate) fn kept_size(value: &Value) -> usize {
     match value {
         Value::String(s) => s.len(),
         Value::Array(items) => items.iter().map(kept_size).fold(8, usize::saturating_add),
@@ -148,6 +148,16 @@ impl Assembler {
         }
     }
 
+    /// How the next stream chunk is read: against the id, model and unknown fields
+    /// kept so far, so that repeating them costs nothing.
+    pub(crate) fn seed(&self) -> ChunkSeed<'_> {
+        ChunkSeed {
+            id: self.meta.id.as_deref(),
+            model: self.meta.model.as_deref(),
+            extra: &self.meta.extra,
+        }
+    }
+
     /// Whether a finish reason arrived.
     pub(crate) fn finished(&self) -> bool {
         self.finish.is_some()
@@ -166,6 +176,12 @@ impl Assembler {
     /// The finish reason, when one arrived.
     pub(crate) fn finish_reason(&self) -> Option<&FinishReason> {
         self.finish.as_ref()
+    }
+
+    /// Bytes of the reply counted so far.
+    #[cfg(test)]
+    pub(crate) fn reply_bytes(&self) -> usize {
+        self.reply_bytes
     }
 
     /// Count `bytes` more of the reply; an error once it exceeds the limit.
@@ -202,9 +218,10 @@ impl Assembler {
 
     /// Process one chunk. An `error` object in the chunk is returned for the caller
     /// to classify; a reply grown beyond its limits is an error too.
+    /// What the assembler keeps is taken out of `chunk`; the rest is left there.
     pub(crate) fn chunk(
         &mut self,
-        mut chunk: WireResponse,
+        chunk: &mut WireResponse,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ChunkProblem> {
         if let Some(id) = chunk.id.take() {
@@ -216,26 +233,29 @@ impl Assembler {
         if chunk.created.is_some() {
             self.meta.created = chunk.created;
         }
-        if let Some(found) = take_usage(&mut chunk) {
+        if let Some(found) = take_usage(chunk) {
             self.usage = Some(found);
         }
         if let Some(error) = chunk.error.take() {
             return Err(ChunkProblem::Provider(error));
         }
-        if !chunk.extra.is_empty() {
-            self.count(map_size(&chunk.extra))?;
-            self.meta.extra.extend(std::mem::take(&mut chunk.extra));
+        if !chunk.extra.is_empty() || chunk.repeated_extra_bytes > 0 {
+            // A repeated field counts as if it had been kept again.
+            self.count(map_size(&chunk.extra).saturating_add(chunk.repeated_extra_bytes))?;
+            if !chunk.extra.is_empty() {
+                self.meta.extra.extend(std::mem::take(&mut chunk.extra));
+            }
         }
-        for choice in chunk.choices {
+        for choice in &mut chunk.choices {
             if choice.index != 0 {
                 continue; // only the first choice is assembled
             }
-            self.message(choice.message, out)?;
+            self.message(&mut choice.message, out)?;
             if !choice.extra.is_empty() {
                 self.count(map_size(&choice.extra))?;
-                out.push_back(StreamEvent::Extra(choice.extra));
+                out.push_back(StreamEvent::Extra(std::mem::take(&mut choice.extra)));
             }
-            if let Some(reason) = choice.finish_reason
+            if let Some(reason) = choice.finish_reason.take()
                 && self.finish.is_none()
             {
                 self.flush_think(out);
@@ -250,18 +270,15 @@ impl Assembler {
 
     fn message(
         &mut self,
-        message: WireMessage,
+        message: &mut WireMessage,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ChunkProblem> {
-        let WireMessage {
-            content,
-            content_reasoning,
-            reasoning_content,
-            reasoning,
-            tool_calls,
-            extra,
-            ..
-        } = message;
+        let content = message.content.take();
+        let content_reasoning = message.content_reasoning.take();
+        let reasoning_content = message.reasoning_content.take();
+        let reasoning = message.reasoning.take();
+        let tool_calls = std::mem::take(&mut message.tool_calls);
+        let extra = &mut message.extra;
         let duplicate = reasoning.is_some() && reasoning == reasoning_content;
         for text in [
             reasoning_content,
@@ -282,11 +299,12 @@ impl Assembler {
             self.count(text.len())?;
             self.has_content = true;
             match &mut self.think {
-                Some(splitter) => {
-                    splitter.push(&text, &mut self.pieces);
+                Some(splitter) if !splitter.is_plain_text() => {
+                    splitter.push(text, &mut self.pieces);
                     self.drain_pieces(out);
                 }
-                None => out.push_back(StreamEvent::TextDelta(text)),
+                // Past the start of the content, text is handed on as it came.
+                _ => out.push_back(StreamEvent::TextDelta(text)),
             }
         }
         for call in tool_calls {
@@ -346,8 +364,8 @@ impl Assembler {
             }));
         }
         if !extra.is_empty() {
-            self.count(map_size(&extra))?;
-            out.push_back(StreamEvent::Extra(extra));
+            self.count(map_size(extra))?;
+            out.push_back(StreamEvent::Extra(std::mem::take(extra)));
         }
         Ok(())
     }

@@ -65,6 +65,8 @@ pub struct EventDecoder {
     data_events: u64,
     /// The Responses API's event translation; `None` for chat completions.
     responses: Option<Box<Translator>>,
+    /// Each chunk is read into this one value, so its allocations are reused.
+    scratch: WireResponse,
 }
 
 impl fmt::Debug for EventDecoder {
@@ -140,6 +142,7 @@ impl EventDecoder {
             headers,
             data_events: 0,
             responses: None,
+            scratch: WireResponse::default(),
         }
     }
 
@@ -383,7 +386,8 @@ impl EventDecoder {
         }
         match serde_json::from_slice::<WireResponse>(input) {
             Ok(wire) if wire.error.is_some() || !wire.choices.is_empty() => {
-                if let Err(problem) = self.assembler.chunk(wire, &mut self.queue) {
+                let mut wire = wire;
+                if let Err(problem) = self.assembler.chunk(&mut wire, &mut self.queue) {
                     return Err(self.chunk_error(problem));
                 }
                 if self.assembler.finished() {
@@ -452,7 +456,7 @@ impl EventDecoder {
                     event
                 }
             };
-            let data = event.data.trim();
+            let data = trim(event.data);
             if event.event == Some("error") {
                 let body = classify::parse_error_body(data.as_bytes());
                 return Err(classify::classify(
@@ -482,9 +486,9 @@ impl EventDecoder {
                 self.responses_step(step)?;
                 continue;
             }
-            match serde_json::from_str::<WireResponse>(data) {
-                Ok(chunk) => {
-                    if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
+            match self.scratch.read_chunk(data, self.assembler.seed()) {
+                Ok(()) => {
+                    if let Err(problem) = self.assembler.chunk(&mut self.scratch, &mut self.queue) {
                         return Err(self.chunk_error(problem));
                     }
                 }
@@ -501,8 +505,10 @@ impl EventDecoder {
                     };
                     for part in parts {
                         match part {
-                            Some(chunk) => {
-                                if let Err(problem) = self.assembler.chunk(chunk, &mut self.queue) {
+                            Some(mut chunk) => {
+                                if let Err(problem) =
+                                    self.assembler.chunk(&mut chunk, &mut self.queue)
+                                {
                                     return Err(self.chunk_error(problem));
                                 }
                             }
@@ -552,10 +558,19 @@ impl EventDecoder {
         }
     }
 
-    fn assemble(&mut self, chunk: WireResponse) -> Result<(), Error> {
+    fn assemble(&mut self, mut chunk: WireResponse) -> Result<(), Error> {
         self.assembler
-            .chunk(chunk, &mut self.queue)
+            .chunk(&mut chunk, &mut self.queue)
             .map_err(|problem| self.chunk_error(problem))
+    }
+}
+
+/// `data` without surrounding whitespace; an event that starts and ends with a
+/// visible ASCII byte (every JSON chunk) is returned as it is, without a scan.
+fn trim(data: &str) -> &str {
+    match (data.as_bytes().first(), data.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => data,
+        _ => data.trim(),
     }
 }
 
@@ -585,6 +600,7 @@ fn split_joined_events(data: &str) -> Option<Vec<Option<WireResponse>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assemble::{Assembler, ReplyLimits};
 
     fn limits(max_reply_bytes: usize, max_tool_calls: usize) -> Limits {
         Limits {
@@ -706,6 +722,140 @@ mod tests {
                 "case {n}: {error:?}"
             );
         }
+    }
+
+    /// Chunks of every kind a stream may mix: the same bytes but the delta (what
+    /// a template reads), and each field outside the delta changed in turn.
+    fn chunk_variants() -> Vec<String> {
+        let chunk = |id: &str, created: &str, model: &str, fp: &str, delta: &str, tail: &str| {
+            format!(
+                r#"{{"id":"{id}","object":"chat.completion.chunk","created":{created},"model":"{model}","system_fingerprint":{fp},"choices":[{{"index":0,"delta":{delta}{tail}}}]}}"#
+            )
+        };
+        let plain = r#","logprobs":null,"finish_reason":null"#;
+        vec![
+            chunk("c1", "1", "m", r#""fp""#, r#"{"content":"a"}"#, plain),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"b\n\u00e9"}"#,
+                plain,
+            ),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"reasoning_content":"r"}"#,
+                plain,
+            ),
+            chunk("c1", "1", "m", r#""fp""#, "null", plain),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"x","refusal":"no"}"#,
+                plain,
+            ),
+            chunk("c2", "1", "m", r#""fp""#, r#"{"content":"c"}"#, plain),
+            chunk("c1", "2", "m", r#""fp""#, r#"{"content":"d"}"#, plain),
+            chunk("c1", "1", "m2", r#""fp""#, r#"{"content":"e"}"#, plain),
+            chunk("c1", "1", "m", r#""fp2""#, r#"{"content":"f"}"#, plain),
+            chunk("c1", "1", "m", r#"{"k":[1]}"#, r#"{"content":"g"}"#, plain),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"h"}"#,
+                r#","logprobs":{"t":1},"finish_reason":null"#,
+            ),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"i"},"delta":{"content":"j"}"#,
+                plain,
+            ),
+            chunk(
+                "c1",
+                "1",
+                "m",
+                r#""fp""#,
+                r#"{"content":"k"}"#,
+                r#","usage":{"prompt_tokens":1}"#,
+            ),
+            r#"{"id":"c1","choices":[{"index":1,"delta":{"content":"other choice"}}]}"#.to_owned(),
+            r#"{"id":"c1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}"#
+                .to_owned(),
+        ]
+    }
+
+    #[test]
+    fn chunks_read_with_a_template_mean_what_they_mean_read_whole() {
+        let variants = chunk_variants();
+        let mut state = 0x2545_f491_u64;
+        let mut templated = 0;
+        for _ in 0..300 {
+            // Mostly the first chunk (so templates form), the others in between.
+            let chunks: Vec<&String> = (0..40)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    let pick = (state >> 33) as usize % (variants.len() * 2);
+                    &variants[if pick >= variants.len() {
+                        pick % 3
+                    } else {
+                        pick
+                    }]
+                })
+                .collect();
+            let limits = ReplyLimits::default();
+            let mut seeded = Assembler::new(true, Arc::default(), limits);
+            let mut whole = Assembler::new(true, Arc::default(), limits);
+            let mut scratch = WireResponse::default();
+            let (mut a, mut b) = (VecDeque::new(), VecDeque::new());
+            for data in &chunks {
+                templated += usize::from(scratch.reading.template.is_some());
+                scratch.read_chunk(data, seeded.seed()).unwrap();
+                seeded.chunk(&mut scratch, &mut a).unwrap();
+                let mut owned: WireResponse = serde_json::from_str(data).unwrap();
+                whole.chunk(&mut owned, &mut b).unwrap();
+                assert_eq!(a, b, "events after {chunks:?}");
+                assert_eq!(seeded.meta, whole.meta, "metadata after {chunks:?}");
+                assert_eq!(seeded.reply_bytes(), whole.reply_bytes());
+            }
+            seeded.end(&mut a);
+            whole.end(&mut b);
+            assert_eq!(a, b);
+        }
+        assert!(templated > 1_000, "templates were used {templated} times");
+    }
+
+    #[test]
+    fn a_template_is_made_only_of_small_chunks() {
+        let seed_chunks = |filler: usize| {
+            let chunk = format!(
+                r#"{{"id":"c","x":"{}","choices":[{{"index":0,"delta":{{"content":"a"}}}}]}}"#,
+                "y".repeat(filler)
+            );
+            let mut assembler = Assembler::new(false, Arc::default(), ReplyLimits::default());
+            let mut scratch = WireResponse::default();
+            let mut out = VecDeque::new();
+            for _ in 0..4 {
+                scratch.read_chunk(&chunk, assembler.seed()).unwrap();
+                assembler.chunk(&mut scratch, &mut out).unwrap();
+            }
+            assert_eq!(out.len(), 4);
+            scratch.reading.template.is_some()
+        };
+        assert!(seed_chunks(100));
+        assert!(!seed_chunks(8 * 1024));
     }
 
     #[test]

@@ -215,6 +215,11 @@ impl SseDecoder {
             self.has_data = false;
             self.dispatched_event = None;
         }
+        if self.pos == self.buf.len() && !self.finished {
+            // Nothing unread: no line can end and nothing grew since the last call
+            // (which checked the limit), so there is nothing to do until more input.
+            return None;
+        }
         if !self.bom_checked && !self.skip_bom() {
             return None;
         }

@@ -4,7 +4,10 @@
 //! what is buffered, and reads the socket only when no event is ready. Each chunk
 //! of bytes moves the idle deadline (the time of the last data is noted, the timer
 //! itself is re-armed only when it fires: one timer operation per idle period, not
-//! one per chunk); the whole-request deadline keeps running. Dropping the stream drops the body, which closes the connection.
+//! one per chunk; and while the timer holds this task's waker and has not fired it
+//! is not polled at all); the whole-request deadline keeps running. A large socket
+//! read is handed to the decoder `FEED_BYTES` (16 KiB) at a time. Dropping the stream
+//! drops the body, which closes the connection.
 //!
 //! A stream can also carry events from anywhere else ([`ChatStream::from_stream`],
 //! in `foreign`): then each poll is one poll of that stream, and the HTTP path is
@@ -18,7 +21,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -34,6 +37,12 @@ use crate::error::{Error, TimeoutKind};
 use crate::response::{ChatResponse, StreamEvent};
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// Most bytes handed to the decoder at once. A socket read can be far larger
+/// (hyper reads up to ~400 KiB when data waits); decoding it a slice at a time
+/// keeps the decoder's buffer at one slice plus a partial event, and the bytes
+/// it copies still in cache when they are parsed.
+const FEED_BYTES: usize = 16 * 1024;
 
 /// Settings a stream needs from its provider.
 #[derive(Clone, Debug)]
@@ -66,8 +75,13 @@ pub(crate) struct StreamSettings {
 /// [`from_stream`](ChatStream::from_stream).
 pub struct ChatStream {
     body: Option<ByteStream>,
+    /// Bytes received and not yet handed to the decoder.
+    unfed: Bytes,
     decoder: EventDecoder,
     timer: Option<Pin<Box<Sleep>>>,
+    /// The waker the timer was last polled with: while a poll's waker would wake
+    /// the same task and the timer has not fired, the timer is not polled again.
+    timer_waker: Option<Waker>,
     idle_timeout: Duration,
     /// When data last arrived: the idle deadline is this plus `idle_timeout`. Before
     /// the first content any bytes count (keep-alives too), after it data events.
@@ -122,6 +136,7 @@ impl ChatStream {
         let wake_at = first_content_by.map_or(idle_at, |by| idle_at.min(by));
         ChatStream {
             body: Some(body),
+            unfed: Bytes::new(),
             decoder: EventDecoder::for_exchange(
                 settings.parse_think_tags,
                 settings.prices.clone(),
@@ -136,6 +151,7 @@ impl ChatStream {
             )
             .with_api(settings.api),
             timer: Some(Box::pin(tokio::time::sleep_until(wake_at))),
+            timer_waker: None,
             idle_timeout: settings.idle_timeout,
             last_data: now,
             fed_at: now,
@@ -165,8 +181,10 @@ impl ChatStream {
     ) -> Self {
         ChatStream {
             body: None,
+            unfed: Bytes::new(),
             decoder: EventDecoder::finished_with(events, meta, exchange),
             timer: None,
+            timer_waker: None,
             idle_timeout: settings.idle_timeout,
             last_data: Instant::now(),
             fed_at: Instant::now(),
@@ -275,7 +293,9 @@ impl ChatStream {
     fn close(&mut self) {
         self.closed = true;
         self.body = None;
+        self.unfed = Bytes::new();
         self.timer = None;
+        self.timer_waker = None;
         // The end of the stream is the end of the request span.
         self.span = tracing::Span::none();
     }
@@ -369,6 +389,13 @@ impl Stream for ChatStream {
                 this.release_body(cx);
                 return Poll::Ready(None);
             }
+            if !this.unfed.is_empty() {
+                // What the socket delivered is handed to the decoder a slice at a
+                // time, so it never copies more than a slice ahead of the events.
+                let slice = this.unfed.split_to(this.unfed.len().min(FEED_BYTES));
+                this.decoder.feed(&slice);
+                continue;
+            }
             let Some(body) = this.body.as_mut() else {
                 // Input over: the decoder decides between a proper end and an early
                 // one, and hands out what it still holds.
@@ -381,7 +408,7 @@ impl Stream for ChatStream {
             };
             match body.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(bytes))) => {
-                    this.decoder.feed(&bytes);
+                    this.unfed = bytes;
                     if this.timer.is_some() {
                         let now = Instant::now();
                         if now >= this.deadline {
@@ -422,6 +449,15 @@ impl Stream for ChatStream {
                 Poll::Pending => {
                     let clock = this.clock();
                     if let Some(timer) = this.timer.as_mut() {
+                        // The timer already holds this task's waker and has not
+                        // fired: it will wake us, nothing to register.
+                        let registered = this
+                            .timer_waker
+                            .as_ref()
+                            .is_some_and(|waker| waker.will_wake(cx.waker()));
+                        if registered && !timer.is_elapsed() {
+                            return Poll::Pending;
+                        }
                         // The timer may be armed for an idle deadline that data has
                         // since moved: when it fires, re-arm it for the real one.
                         while timer.as_mut().poll(cx).is_ready() {
@@ -432,6 +468,7 @@ impl Stream for ChatStream {
                             }
                             timer.as_mut().reset(wake_at);
                         }
+                        this.timer_waker = Some(cx.waker().clone());
                     }
                     return Poll::Pending;
                 }

@@ -49,16 +49,22 @@ impl Default for ThinkSplitter {
 }
 
 impl ThinkSplitter {
-    /// Split one content delta, appending pieces to `out`.
-    pub(crate) fn push(&mut self, delta: &str, out: &mut Vec<Piece>) {
+    /// True once past the start: from here on every delta is plain text.
+    pub(crate) fn is_plain_text(&self) -> bool {
+        matches!(self.state, State::Text)
+    }
+
+    /// Split one content delta, appending pieces to `out`. Once past the start
+    /// (plain text from there on), the delta itself is handed on, not copied.
+    pub(crate) fn push(&mut self, delta: String, out: &mut Vec<Piece>) {
         match self.state {
             State::Text => {
                 if !delta.is_empty() {
-                    out.push(Piece::Text(delta.to_owned()));
+                    out.push(Piece::Text(delta));
                 }
             }
             State::Start => {
-                self.buf.push_str(delta);
+                self.buf.push_str(&delta);
                 let trimmed = self.buf.trim_start();
                 if let Some(after) = trimmed.strip_prefix(OPEN) {
                     let after = after.to_owned();
@@ -71,8 +77,8 @@ impl ThinkSplitter {
                 }
                 // else: could still become the opening tag; keep buffering.
             }
-            State::Thinking => self.thinking(delta, out),
-            State::AfterThink => self.after_think(delta, out),
+            State::Thinking => self.thinking(&delta, out),
+            State::AfterThink => self.after_think(&delta, out),
         }
     }
 
@@ -158,7 +164,7 @@ fn split_chunks(chunks: &[&str]) -> (String, String) {
     let mut splitter = ThinkSplitter::default();
     let mut pieces = Vec::new();
     for chunk in chunks {
-        splitter.push(chunk, &mut pieces);
+        splitter.push((*chunk).to_owned(), &mut pieces);
     }
     splitter.finish(&mut pieces);
     let mut text = String::new();

@@ -9,7 +9,13 @@
 //!
 //! The deserializers are written by hand (no `#[serde(flatten)]`, which buffers
 //! every field through an intermediate tree): each chunk is parsed once, straight
-//! into these types, with borrowed keys.
+//! into these types, with borrowed keys, and scalars without a tree.
+//!
+//! A stream's chunks are read by [`WireResponse::read_chunk`] into one reused
+//! value, against what the stream keeps ([`ChunkSeed`]: a repeated `id`, `model`
+//! or unknown field allocates nothing), and, once a chunk repeated everything but
+//! its delta, through a template: a chunk that is the same bytes around another
+//! delta is read as that delta alone (see `Template`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,6 +24,15 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+use crate::assemble::kept_size;
+
+mod chunk;
+mod lenient;
+
+pub(crate) use chunk::ChunkSeed;
+use chunk::{ChoicesInPlace, Reading};
+use lenient::{Lenient, LenientU64, Unknown, lenient_index};
 
 /// A key that borrows from the input when it can.
 struct Key<'de>(Cow<'de, str>);
@@ -78,43 +93,13 @@ fn deserialize_object<'de, T: ObjectFields<'de>, D: Deserializer<'de>>(
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// A string field read leniently: numbers and booleans become text, `null` is
-/// absent, anything else is handed back to be kept in `extra`.
-fn lenient_string(value: Value) -> Result<Option<String>, Value> {
-    match value {
-        Value::String(s) => Ok(Some(s)),
-        Value::Null => Ok(None),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        Value::Bool(b) => Ok(Some(b.to_string())),
-        other => Err(other),
-    }
-}
-
-/// A count read leniently: integers, floats (truncated) and numeric strings.
-fn lenient_u64(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.is_finite() && *f >= 0.0)
-                .map(|f| f as u64)
-        }),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// An `index` read leniently ([`lenient_u64`]); `None` when it does not fit a `u32`.
-fn lenient_index(value: &Value) -> Option<u32> {
-    lenient_u64(value).and_then(|i| u32::try_from(i).ok())
-}
-
 fn string_field<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: Key<'de>,
     slot: &mut Option<String>,
     extra: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
-    match lenient_string(map.next_value::<Value>()?) {
+    match map.next_value::<Lenient<'de>>()?.into_string() {
         Ok(value) => *slot = value,
         Err(other) => {
             extra.insert(key.0.into_owned(), other);
@@ -139,47 +124,178 @@ fn extra_field<'de, A: MapAccess<'de>>(
 /// A completion body or a stream chunk.
 #[derive(Debug, Default)]
 pub(crate) struct WireResponse {
+    /// `None` also when a stream chunk repeats the id the stream kept.
     pub(crate) id: Option<String>,
+    /// Read but not kept from stream chunks (nothing uses it).
     pub(crate) object: Option<String>,
     pub(crate) created: Option<u64>,
+    /// `None` also when a stream chunk repeats the model the stream kept.
     pub(crate) model: Option<String>,
     pub(crate) choices: Vec<WireChoice>,
     /// `usage`, as written (exact decimal `cost` survives).
     pub(crate) usage: Option<Box<RawValue>>,
     /// `error`: some providers report failures inside a 200 body or a stream.
     pub(crate) error: Option<Value>,
-    /// Every other field (`system_fingerprint`, `x_groq`, `citations`, …).
+    /// Every other field (`system_fingerprint`, `x_groq`, `citations`, …); in a
+    /// stream chunk, those whose value changed (see [`ChunkSeed`]).
     pub(crate) extra: Map<String, Value>,
+    /// Counted size of the unknown fields of a stream chunk that repeated what the
+    /// stream kept (left out of `extra`).
+    pub(crate) repeated_extra_bytes: usize,
+    /// How this value reads the chunks of one stream (see [`Template`]).
+    pub(crate) reading: Reading,
 }
 
-impl<'de> Deserialize<'de> for WireResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
+impl WireResponse {
+    /// Back to the default, keeping the allocation of `choices` (those are reset
+    /// one by one as the next chunk's choices are read into them).
+    fn reset(&mut self) {
+        self.id = None;
+        self.object = None;
+        self.created = None;
+        self.model = None;
+        self.usage = None;
+        self.error = None;
+        if !self.extra.is_empty() {
+            self.extra = Map::new();
+        }
+        self.repeated_extra_bytes = 0;
     }
-}
 
-impl<'de> ObjectFields<'de> for WireResponse {
-    const EXPECTING: &'static str = "a chat completion object";
-
-    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+    fn field_with<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+        seed: Option<ChunkSeed<'_>>,
+    ) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "id" => string_field(map, key, &mut self.id, &mut self.extra)?,
+            "id" => known_string(map, key, &mut self.id, seed.map(|s| s.id), &mut self.extra)?,
+            "model" => {
+                known_string(
+                    map,
+                    key,
+                    &mut self.model,
+                    seed.map(|s| s.model),
+                    &mut self.extra,
+                )?;
+            }
+            "object" if seed.is_some() => {
+                if let Lenient::Other(other) = map.next_value::<Lenient<'de>>()? {
+                    self.extra.insert(key.0.into_owned(), other);
+                }
+            }
             "object" => string_field(map, key, &mut self.object, &mut self.extra)?,
-            "model" => string_field(map, key, &mut self.model, &mut self.extra)?,
-            "created" => self.created = lenient_u64(&map.next_value::<Value>()?),
+            "created" => self.created = map.next_value::<LenientU64>()?.0,
             "choices" => {
-                self.choices = map
-                    .next_value::<Option<Vec<WireChoice>>>()?
-                    .unwrap_or_default();
+                let learn = seed.is_some() && self.reading.learn;
+                self.reading.seen.choices += 1;
+                map.next_value_seed(ChoicesInPlace {
+                    choices: &mut self.choices,
+                    seen: learn.then_some(&mut self.reading.seen),
+                })?;
             }
             "usage" => self.usage = map.next_value::<Option<Box<RawValue>>>()?,
             "error" => {
                 self.error = Some(map.next_value::<Value>()?).filter(|v| !v.is_null());
             }
-            _ => {
-                let value = map.next_value::<Value>()?;
-                self.extra.insert(key.0.into_owned(), value);
+            _ => match seed {
+                Some(seed) => self.unknown_in_chunk(key, map, seed.extra)?,
+                None => {
+                    let value = map.next_value::<Value>()?;
+                    self.extra.insert(key.0.into_owned(), value);
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// An unknown field of a stream chunk: counted only when it equals the value
+    /// kept for it, else kept.
+    fn unknown_in_chunk<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+        kept: &Map<String, Value>,
+    ) -> Result<(), A::Error> {
+        let value = map.next_value::<Unknown<'de>>()?;
+        if let Some(stored) = kept.get(key.0.as_ref())
+            && value.equals(stored)
+        {
+            let size = key.0.len().saturating_add(kept_size(stored));
+            self.repeated_extra_bytes = self.repeated_extra_bytes.saturating_add(size);
+            return Ok(());
+        }
+        self.extra.insert(key.0.into_owned(), value.into_value());
+        Ok(())
+    }
+}
+
+/// `id` or `model`: left `None` when it equals `known` (a stream's kept value).
+fn known_string<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    slot: &mut Option<String>,
+    known: Option<Option<&str>>,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    match map.next_value::<Lenient<'de>>()? {
+        Lenient::Text(text) if known.flatten() == Some(text.as_ref()) => *slot = None,
+        other => match other.into_string() {
+            Ok(value) => *slot = value,
+            Err(other) => {
+                extra.insert(key.0.into_owned(), other);
             }
+        },
+    }
+    Ok(())
+}
+
+/// Reads a [`WireResponse`] into `out`, with a stream's [`ChunkSeed`] or without.
+struct ResponseVisitor<'a, 'k> {
+    out: &'a mut WireResponse,
+    seed: Option<ChunkSeed<'k>>,
+}
+
+impl<'de> Visitor<'de> for ResponseVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a chat completion object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut choices = false;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            choices |= key.0 == "choices";
+            self.out.field_with(key, &mut map, self.seed)?;
+        }
+        if !choices {
+            self.out.choices.clear();
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for WireResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut out = WireResponse::default();
+        deserializer.deserialize_map(ResponseVisitor {
+            out: &mut out,
+            seed: None,
+        })?;
+        Ok(out)
+    }
+}
+
+/// Reads an object's fields into an existing value.
+struct Fields<'a, T>(&'a mut T);
+
+impl<'de, T: ObjectFields<'de>> Visitor<'de> for Fields<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            self.0.field(key, &mut map)?;
         }
         Ok(())
     }
@@ -195,6 +311,22 @@ pub(crate) struct WireChoice {
     /// Usage inside a choice (Moonshot and others put it here).
     pub(crate) usage: Option<Box<RawValue>>,
     pub(crate) extra: Map<String, Value>,
+    /// A `delta` or `message` was read (a second one is appended to the first).
+    pub(crate) message_read: bool,
+}
+
+impl WireChoice {
+    /// Back to the default, without freeing what is already empty.
+    fn reset(&mut self) {
+        self.index = 0;
+        self.message.reset();
+        self.finish_reason = None;
+        self.usage = None;
+        if !self.extra.is_empty() {
+            self.extra = Map::new();
+        }
+        self.message_read = false;
+    }
 }
 
 impl<'de> Deserialize<'de> for WireChoice {
@@ -208,7 +340,11 @@ impl<'de> ObjectFields<'de> for WireChoice {
 
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "index" => self.index = lenient_index(&map.next_value::<Value>()?).unwrap_or(0),
+            "index" => self.index = lenient_index(map.next_value::<LenientU64>()?).unwrap_or(0),
+            "delta" | "message" if !self.message_read => {
+                // The first one is read in place (nothing moved afterwards).
+                self.message_read = map.next_value_seed(InPlace(&mut self.message))?;
+            }
             "delta" | "message" => {
                 if let Some(message) = map.next_value::<Option<WireMessage>>()? {
                     self.message.absorb(message);
@@ -246,6 +382,21 @@ pub(crate) struct WireMessage {
 }
 
 impl WireMessage {
+    /// Back to the default, without freeing what is already empty.
+    fn reset(&mut self) {
+        self.role = None;
+        self.content = None;
+        self.content_reasoning = None;
+        self.reasoning_content = None;
+        self.reasoning = None;
+        if !self.tool_calls.is_empty() {
+            self.tool_calls = Vec::new();
+        }
+        if !self.extra.is_empty() {
+            self.extra = Map::new();
+        }
+    }
+
     /// Keep the fields of `other` (a choice with both `delta` and `message`).
     fn absorb(&mut self, other: WireMessage) {
         if self.role.is_none() {
@@ -311,18 +462,16 @@ impl<'de> ObjectFields<'de> for WireMessage {
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
             "role" => string_field(map, key, &mut self.role, &mut self.extra)?,
-            "content" => match map.next_value::<Value>()? {
-                Value::Array(parts) => {
+            "content" => match map.next_value::<Lenient<'de>>()?.into_string() {
+                Ok(text) => self.content = text,
+                Err(Value::Array(parts)) => {
                     let (text, reasoning) = split_content_parts(&parts);
                     self.content = text;
                     self.content_reasoning = reasoning;
                 }
-                other => match lenient_string(other) {
-                    Ok(v) => self.content = v,
-                    Err(other) => {
-                        self.extra.insert(key.0.into_owned(), other);
-                    }
-                },
+                Err(other) => {
+                    self.extra.insert(key.0.into_owned(), other);
+                }
             },
             "reasoning_content" => {
                 string_field(map, key, &mut self.reasoning_content, &mut self.extra)?;
@@ -336,6 +485,34 @@ impl<'de> ObjectFields<'de> for WireMessage {
             _ => extra_field(map, key, &mut self.extra)?,
         }
         Ok(())
+    }
+}
+
+/// Reads a `delta` or `message` object into an existing [`WireMessage`] (`null`
+/// reads nothing); true when an object was read.
+struct InPlace<'a>(&'a mut WireMessage);
+
+impl<'de> de::DeserializeSeed<'de> for InPlace<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for InPlace<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(WireMessage::EXPECTING)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(Fields(self.0))?;
+        Ok(true)
     }
 }
 
@@ -359,8 +536,14 @@ impl<'de> ObjectFields<'de> for WireToolCall {
 
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "index" => self.index = lenient_index(&map.next_value::<Value>()?),
-            "id" => self.id = lenient_string(map.next_value::<Value>()?).ok().flatten(),
+            "index" => self.index = lenient_index(map.next_value::<LenientU64>()?),
+            "id" => {
+                self.id = map
+                    .next_value::<Lenient<'de>>()?
+                    .into_string()
+                    .ok()
+                    .flatten()
+            }
             "function" => {
                 if let Some(function) = map.next_value::<Option<WireFunction>>()? {
                     self.name = function.name;
@@ -388,13 +571,18 @@ impl<'de> ObjectFields<'de> for WireFunction {
 
     fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.0.as_ref() {
-            "name" => self.name = lenient_string(map.next_value::<Value>()?).ok().flatten(),
+            "name" => {
+                self.name = map
+                    .next_value::<Lenient<'de>>()?
+                    .into_string()
+                    .ok()
+                    .flatten()
+            }
             "arguments" => {
-                self.arguments = match map.next_value::<Value>()? {
-                    Value::String(s) => Some(s),
-                    Value::Null => None,
+                self.arguments = match map.next_value::<Lenient<'de>>()?.into_string() {
+                    Ok(text) => text,
                     // Some servers send the arguments as an object.
-                    other => Some(other.to_string()),
+                    Err(other) => Some(other.to_string()),
                 };
             }
             _ => {

@@ -269,6 +269,7 @@ impl Translator {
             finish_reason: finish.or_else(|| Some("stop".to_owned())),
             usage: None,
             extra: Map::new(),
+            message_read: true,
         }];
         Ok(Step::End(wire, Vec::new()))
     }
@@ -302,6 +303,7 @@ fn message(fill: impl FnOnce(&mut WireMessage)) -> WireResponse {
             finish_reason: None,
             usage: None,
             extra: Map::new(),
+            message_read: true,
         }],
         ..WireResponse::default()
     }
@@ -327,6 +329,7 @@ fn metadata(object: ResponseObject) -> WireResponse {
         usage: object.usage,
         error: None,
         extra,
+        ..WireResponse::default()
     }
 }
 

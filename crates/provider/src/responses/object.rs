@@ -104,6 +104,7 @@ impl ResponseObject {
                 finish_reason: self.finish_reason(calls > 0),
                 usage: None,
                 extra: Map::new(),
+                message_read: true,
             }],
         };
         let mut extra = self.extra;
@@ -121,6 +122,7 @@ impl ResponseObject {
             usage: self.usage,
             error,
             extra,
+            ..WireResponse::default()
         };
         (wire, items)
     }

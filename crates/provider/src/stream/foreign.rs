@@ -74,12 +74,14 @@ impl ChatStream {
         let now = Instant::now();
         ChatStream {
             body: None,
+            unfed: bytes::Bytes::new(),
             decoder: EventDecoder::finished_with(
                 VecDeque::new(),
                 StreamMetadata::default(),
                 Exchange::offline(),
             ),
             timer: None,
+            timer_waker: None,
             idle_timeout: std::time::Duration::ZERO,
             last_data: now,
             fed_at: now,
