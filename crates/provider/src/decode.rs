@@ -830,8 +830,8 @@ mod tests {
                 assert_eq!(seeded.meta, whole.meta, "metadata after {chunks:?}");
                 assert_eq!(seeded.reply_bytes(), whole.reply_bytes());
             }
-            seeded.end(&mut a);
-            whole.end(&mut b);
+            seeded.end(&mut a, None);
+            whole.end(&mut b, None);
             assert_eq!(a, b);
         }
         assert!(templated > 1_000, "templates were used {templated} times");
