@@ -34,7 +34,12 @@ const LIVE_SUPPRESSIONS: &[&str] = &[
     "unused_imports",
     "unused_mut",
     "missing_docs",
+    "unsafe_code",
 ];
+
+/// Where `unsafe_code` may be allowed: the bench harness alone (it asks the kernel for
+/// its own CPU time and peak memory); every library forbids it.
+const UNSAFE_PROGRAMS: &[&str] = &["crates/bench/"];
 
 /// Where printing may be allowed: programs, not libraries.
 const PRINTING_PROGRAMS: &[&str] = &[
@@ -115,6 +120,12 @@ fn check_file(shown: &str, text: &str, found: &mut Vec<Offence>) {
                 found.push(Offence {
                     at: at(),
                     fix: "this lint is not enabled, so the allow hides nothing: remove it (or enable the lint in [workspace.lints] and add it to xtask's LIVE_SUPPRESSIONS)",
+                });
+            } else if lint == "unsafe_code" && !UNSAFE_PROGRAMS.iter().any(|p| shown.starts_with(p))
+            {
+                found.push(Offence {
+                    at: at(),
+                    fix: "unsafe code is forbidden outside the bench harness: use a safe API (or a well-kept crate that wraps one)",
                 });
             } else if lint.starts_with("clippy::print_")
                 && !PRINTING_PROGRAMS.iter().any(|p| shown.starts_with(p))
