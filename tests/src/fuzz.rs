@@ -12,7 +12,7 @@
 use oac_config::{ConfigFile, ExposeSecret, MapEnv, ProfileBuilder, import_kilo, import_kilo_at};
 use oac_pricing::{ModelPrices, parse_price, read_usage_str};
 use oac_provider::{EventDecoder, Limits, ProviderConfig, decode_response};
-use oac_url::{EndpointMode, ProviderKind, ResolveOptions, resolve};
+use oac_url::{EndpointMode, ResolveOptions, resolve};
 
 /// A check: panics when an invariant breaks on this input.
 pub type Check = fn(&[u8]);
@@ -226,12 +226,10 @@ pub fn url(data: &[u8]) {
         1 => EndpointMode::Base,
         _ => EndpointMode::Full,
     };
-    let provider = if selector & 4 == 0 {
-        ProviderKind::Compatible
-    } else {
-        ProviderKind::Native
-    };
-    let mut options = ResolveOptions::new().mode(mode).provider(provider);
+    let openai_default = selector & 4 != 0;
+    let mut options = ResolveOptions::new()
+        .mode(mode)
+        .openai_default(openai_default);
     if selector & 8 != 0 {
         options = options.model("gpt-4o");
     }

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use oac_config::{ConfigFile, Loaded, Loader, MapEnv, WarningKind};
-use oac_provider::{ChatRequest, Error, Provider, ProviderKind, provider_for};
+use oac_provider::{ChatRequest, Error, Provider, ProviderChoice, provider_for};
 use oac_testkit::{RecordedRequest, Reply, Simulator};
 use oac_tests::{assert_secret_absent, collect, text_of};
 use serde_json::Value;
@@ -73,7 +73,7 @@ async fn azure_openai_resource_root_calls_the_deployment_with_api_key() {
         &sim,
         "base_url = \"http://my-res.openai.azure.com\"\nmodel = \"gpt4o-prod\"",
     );
-    assert_eq!(provider.kind(), Some(ProviderKind::Compatible));
+    assert_eq!(provider.kind(), Some(ProviderChoice::Compatible));
     let reply = provider
         .chat(ChatRequest::new().system("Be brief.").user("Hi"))
         .await
@@ -169,7 +169,7 @@ async fn azure_ai_inference_uses_bearer_and_its_api_version() {
         &sim,
         "base_url = \"http://my-hub.services.ai.azure.com\"\nmodel = \"DeepSeek-R1\"",
     );
-    assert_eq!(provider.kind(), Some(ProviderKind::Compatible));
+    assert_eq!(provider.kind(), Some(ProviderChoice::Compatible));
     provider.chat(ChatRequest::new().user("Hi")).await.unwrap();
     let request = only_request(&sim);
     assert_eq!(request.path, "/models/chat/completions");
@@ -192,7 +192,7 @@ async fn native_rules_on_an_azure_deployment() {
         &sim,
         "provider = \"openai-native\"\nbase_url = \"http://my-res.openai.azure.com\"\nmodel = \"o3-mini\"\nazure = { deployment = \"o3-mini-prod\" }",
     );
-    assert_eq!(provider.kind(), Some(ProviderKind::Native));
+    assert_eq!(provider.kind(), Some(ProviderChoice::OpenAiNative));
     assert_eq!(provider.model_info().context_window, 200_000);
     provider
         .chat(
@@ -326,7 +326,7 @@ async fn native_rules_on_the_azure_v1_api() {
     // The v1 API has no api-version to be too old.
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let provider = provider_for(loaded.profile).unwrap();
-    assert_eq!(provider.kind(), Some(ProviderKind::Native));
+    assert_eq!(provider.kind(), Some(ProviderChoice::OpenAiNative));
     provider
         .chat(
             ChatRequest::new()

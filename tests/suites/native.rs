@@ -13,8 +13,7 @@ use oac_config::{
 };
 use oac_pricing::Decimal;
 use oac_provider::{
-    ChatRequest, Error, OpenAiNative, Provider, ProviderKind, ReasoningEffort, StreamEvent, Tool,
-    provider_for,
+    ChatRequest, Error, OpenAiNative, Provider, ReasoningEffort, StreamEvent, Tool, provider_for,
 };
 use oac_testkit::{RecordedRequest, Reply, Simulator};
 use oac_tests::logs::LogCapture;
@@ -62,7 +61,7 @@ fn native(sim: &Simulator, model: &str) -> Arc<dyn Provider> {
         sim.base_url()
     ));
     let provider = provider_for(loaded.profile).unwrap();
-    assert_eq!(provider.kind(), Some(ProviderKind::Native));
+    assert_eq!(provider.kind(), Some(ProviderChoice::OpenAiNative));
     provider
 }
 
@@ -95,7 +94,7 @@ async fn auto_picks_native_for_no_base_url_and_compatible_elsewhere() {
         "openai-native: provider is auto and no base URL is set, so the OpenAI API is used"
     );
     let provider = provider_for(openai.profile).unwrap();
-    assert_eq!(provider.kind(), Some(ProviderKind::Native));
+    assert_eq!(provider.kind(), Some(ProviderChoice::OpenAiNative));
     assert_eq!(
         provider.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
@@ -104,7 +103,7 @@ async fn auto_picks_native_for_no_base_url_and_compatible_elsewhere() {
     let openai_host = load("base_url = \"https://api.openai.com/v1\"\nmodel = \"gpt-4o\"");
     assert_eq!(
         provider_for(openai_host.profile).unwrap().kind(),
-        Some(ProviderKind::Native)
+        Some(ProviderChoice::OpenAiNative)
     );
 
     let sim = Simulator::start().await;
@@ -117,7 +116,7 @@ async fn auto_picks_native_for_no_base_url_and_compatible_elsewhere() {
         "compatible: provider is auto and the host `127.0.0.1` is not api.openai.com"
     );
     let provider = provider_for(local.profile).unwrap();
-    assert_eq!(provider.kind(), Some(ProviderKind::Compatible));
+    assert_eq!(provider.kind(), Some(ProviderChoice::Compatible));
     // The compatible provider knows nothing of the catalogue.
     assert_eq!(provider.model_info().prices.input_price, None);
 }

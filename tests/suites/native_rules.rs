@@ -8,7 +8,7 @@ use oac_config::{EffortSupport, ProfileBuilder, ProviderChoice, ReasoningEffort,
 use oac_provider::shaping::{ShapingRules, Streaming, build_body};
 use oac_provider::{
     ChatRequest, ContentPart, Error, ModelInfo, ModelRules, NativeModel, OpenAiNative, Provider,
-    ProviderConfig, ProviderKind, SecretString,
+    ProviderConfig, SecretString,
 };
 use oac_url::{ResolveOptions, resolve};
 use serde_json::Value;
@@ -416,11 +416,7 @@ fn unknown_id_with_levels_in_the_profile_is_checked() {
 }
 
 fn native_endpoints() -> oac_url::Endpoints {
-    resolve(
-        "",
-        &ResolveOptions::new().provider(oac_url::ProviderKind::Native),
-    )
-    .unwrap()
+    resolve("", &ResolveOptions::new().openai_default(true)).unwrap()
 }
 
 #[test]
@@ -502,7 +498,7 @@ fn the_native_constructor_defaults_to_the_openai_api() {
         provider.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
     );
-    assert_eq!(provider.kind(), Some(ProviderKind::Native));
+    assert_eq!(provider.kind(), Some(ProviderChoice::OpenAiNative));
     assert_eq!(provider.model(), "gpt-5");
     assert!(!format!("{provider:?}").contains("sk-native-9876"));
 }

@@ -6,8 +6,7 @@ use oac_provider::files::{FileKind, ShownPath, check_file, read_capped_string};
 use std::path::Path;
 
 use oac_url::{
-    AzureOptions, Endpoints, ProviderKind, ResolveOptions, Url, UrlError, UrlSetting, WireApi,
-    is_loopback,
+    AzureOptions, Endpoints, ResolveOptions, Url, UrlError, UrlSetting, WireApi, is_loopback,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -558,14 +557,10 @@ pub(crate) fn decide_provider(
 
 /// The url crate's options from a profile.
 fn resolve_options(p: &Profile, provider: ProviderChoice, model: &str) -> ResolveOptions {
-    let kind = if provider == ProviderChoice::OpenAiNative {
-        ProviderKind::Native
-    } else {
-        ProviderKind::Compatible
-    };
     let mut options = ResolveOptions::new()
         .mode(p.endpoint_mode.unwrap_or_else(defaults::endpoint_mode))
-        .provider(kind)
+        // The OpenAI-native provider's empty base URL means OpenAI's.
+        .openai_default(provider == ProviderChoice::OpenAiNative)
         .query(p.query.clone());
     if !model.is_empty() {
         options = options.model(model);

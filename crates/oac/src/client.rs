@@ -356,13 +356,13 @@ impl Client {
     /// provider.
     ///
     /// ```
-    /// use oac::{Client, ProviderKind};
+    /// use oac::{Client, ProviderChoice};
     ///
     /// let client = Client::builder()
     ///     .base_url("http://localhost:11434/v1")
     ///     .model("qwen2.5-coder:7b")
     ///     .build()?;
-    /// assert_eq!(client.provider().kind(), Some(ProviderKind::Compatible));
+    /// assert_eq!(client.provider().kind(), Some(ProviderChoice::Compatible));
     /// assert_eq!(
     ///     client.provider_reason(),
     ///     Some("compatible: provider is auto and the host `localhost` is not api.openai.com")

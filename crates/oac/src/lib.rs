@@ -144,5 +144,5 @@ pub use oac_provider::{
     Reach, ReasoningItem, ReasoningSummary, ResponseFormat, ServiceTier, StreamEvent,
     StreamMetadata, Tool, ToolCall, ToolCallDelta, ToolChoice, UsageReport, UserContent, Verbosity,
 };
-pub use oac_url::{Endpoints, ProviderKind, WireApi};
+pub use oac_url::{Endpoints, WireApi};
 pub use serde_json::{Value, json};

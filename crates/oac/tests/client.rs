@@ -4,7 +4,7 @@
 
 use oac::config::MapEnv;
 use oac::{
-    Client, ErrorKind, FinishReason, Loader, ModelInfo, ProviderKind, StreamEvent, Tool,
+    Client, ErrorKind, FinishReason, Loader, ModelInfo, ProviderChoice, StreamEvent, Tool,
     ToolChoice, json, parse_price,
 };
 use oac_testkit::{Fault, Reply, Simulator};
@@ -480,7 +480,7 @@ fn a_client_from_the_environment_logs_each_config_warning_once() {
 fn a_client_says_why_its_provider_was_chosen() {
     let env = MapEnv::new().set("OPENAI_MODEL", "gpt-4o");
     let native = Client::from_loader(Loader::new().env(env)).unwrap();
-    assert_eq!(native.provider().kind(), Some(ProviderKind::Native));
+    assert_eq!(native.provider().kind(), Some(ProviderChoice::OpenAiNative));
     assert_eq!(
         native.provider_reason(),
         Some("openai-native: provider is auto and no base URL is set, so the OpenAI API is used")
@@ -495,7 +495,7 @@ fn a_client_says_why_its_provider_was_chosen() {
         .model("gpt-4o")
         .build()
         .unwrap();
-    assert_eq!(forced.provider().kind(), Some(ProviderKind::Compatible));
+    assert_eq!(forced.provider().kind(), Some(ProviderChoice::Compatible));
     assert!(
         forced
             .provider_reason()
@@ -553,7 +553,7 @@ fn profile_and_stream_types_are_reexported_at_the_top() {
 #[test]
 fn the_profile_picks_native_or_compatible() {
     let native = Client::builder().model("gpt-4o").build().unwrap();
-    assert_eq!(native.provider().kind(), Some(ProviderKind::Native));
+    assert_eq!(native.provider().kind(), Some(ProviderChoice::OpenAiNative));
     assert_eq!(
         native.endpoints().chat.as_str(),
         "https://api.openai.com/v1/chat/completions"
@@ -563,7 +563,7 @@ fn the_profile_picks_native_or_compatible() {
         .model("qwen2.5-coder:7b")
         .build()
         .unwrap();
-    assert_eq!(local.provider().kind(), Some(ProviderKind::Compatible));
+    assert_eq!(local.provider().kind(), Some(ProviderChoice::Compatible));
 }
 
 #[test]

@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use oac_url::ProviderKind;
-
 use crate::builder::ProviderBuilder;
 use crate::engine::{Engine, provider_via_engine};
 use crate::error::Error;
@@ -62,7 +60,7 @@ impl ProviderBuilder<OpenAiCompatible> {
     }
 }
 
-provider_via_engine!(OpenAiCompatible, ProviderKind::Compatible);
+provider_via_engine!(OpenAiCompatible, crate::ProviderChoice::Compatible);
 
 #[cfg(test)]
 mod tests {
@@ -185,7 +183,7 @@ mod tests {
         assert_eq!(provider.engine.transport.limits.max_body_bytes, 10);
         assert_eq!(provider.engine.transport.limits.max_event_bytes, 20);
         assert_eq!(provider.engine.transport.retry.max_retries, 7);
-        assert_eq!(provider.kind(), Some(ProviderKind::Compatible));
+        assert_eq!(provider.kind(), Some(crate::ProviderChoice::Compatible));
         assert_eq!(provider.model(), "m");
     }
 }

@@ -68,7 +68,7 @@ macro_rules! provider_via_engine {
     ($provider:ty, $kind:expr) => {
         #[async_trait::async_trait]
         impl $crate::provider::Provider for $provider {
-            fn kind(&self) -> Option<oac_url::ProviderKind> {
+            fn kind(&self) -> Option<$crate::ProviderChoice> {
                 Some($kind)
             }
 

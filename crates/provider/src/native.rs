@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use oac_url::ProviderKind;
-
 use crate::builder::ProviderBuilder;
 use crate::engine::{Engine, provider_via_engine};
 use crate::error::Error;
@@ -33,13 +31,13 @@ use crate::shaping::ShapingRules;
 ///
 /// ```
 /// use oac_provider::{
-///     ModelRules, NativeModel, OpenAiNative, Provider, ProviderConfig, ProviderKind,
+///     ModelRules, NativeModel, OpenAiNative, Provider, ProviderConfig, ProviderChoice,
 ///     ReasoningEffort, SystemRole,
 /// };
-/// use oac_url::{ProviderKind as Kind, ResolveOptions, resolve};
+/// use oac_url::{ResolveOptions, resolve};
 ///
 /// // No base URL: the OpenAI API.
-/// let endpoints = resolve("", &ResolveOptions::new().provider(Kind::Native))?;
+/// let endpoints = resolve("", &ResolveOptions::new().openai_default(true))?;
 /// let model = NativeModel::new("o3-mini")
 ///     .reasoning(true)
 ///     .system_role(SystemRole::Developer)
@@ -47,7 +45,7 @@ use crate::shaping::ShapingRules;
 ///     .known(true);
 /// let config = ProviderConfig::new(endpoints, "o3-mini-high").with_rules(ModelRules::Native(model));
 /// let provider = OpenAiNative::new(config)?;
-/// assert_eq!(provider.kind(), Some(ProviderKind::Native));
+/// assert_eq!(provider.kind(), Some(ProviderChoice::OpenAiNative));
 /// assert_eq!(provider.endpoints().chat.as_str(), "https://api.openai.com/v1/chat/completions");
 /// assert_eq!(provider.shaping_rules().wire_model, "o3-mini");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -112,4 +110,4 @@ impl ProviderBuilder<OpenAiNative> {
     }
 }
 
-provider_via_engine!(OpenAiNative, ProviderKind::Native);
+provider_via_engine!(OpenAiNative, crate::ProviderChoice::OpenAiNative);

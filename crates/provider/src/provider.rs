@@ -5,7 +5,9 @@ use std::fmt;
 use crate::discover::{InfoSource, KnownModel, ModelInfoSources};
 use crate::model::ModelInfo;
 use async_trait::async_trait;
-use oac_url::{Endpoints, ProviderKind};
+use oac_url::Endpoints;
+
+use crate::kind::ProviderChoice;
 
 use crate::error::Error;
 use crate::request::ChatRequest;
@@ -35,17 +37,13 @@ use crate::stream::ChatStream;
 /// [`spans`](crate::spans)); another implementation emits whatever it wants.
 #[async_trait]
 pub trait Provider: Send + Sync + fmt::Debug {
-    /// Which built-in implementation this is: `Some(ProviderKind::Compatible)` for
-    /// [`OpenAiCompatible`](crate::OpenAiCompatible), `Some(ProviderKind::Native)`
-    /// for [`OpenAiNative`](crate::OpenAiNative), and `None` (the default) for any
-    /// other implementation.
-    ///
-    /// [`ProviderKind`] is the url crate's choice between the two wire dialects it
-    /// resolves URLs for (a base URL is required, or defaults to OpenAI's); it has no
-    /// "other" value, and a provider written elsewhere should not have to pretend to
-    /// be one of the two. So the answer is an `Option`, and an implementation that is
-    /// neither need not override this method.
-    fn kind(&self) -> Option<ProviderKind> {
+    /// Which built-in implementation this is: `Some(ProviderChoice::Compatible)` for
+    /// [`OpenAiCompatible`](crate::OpenAiCompatible),
+    /// `Some(ProviderChoice::OpenAiNative)` for [`OpenAiNative`](crate::OpenAiNative)
+    /// (never `Auto`: that is a choice a profile makes, resolved before a provider is
+    /// built), and `None` (the default) for any other implementation, which should
+    /// not have to pretend to be one of the two.
+    fn kind(&self) -> Option<ProviderChoice> {
         None
     }
 

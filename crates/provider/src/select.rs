@@ -15,15 +15,15 @@ use crate::settings::{ModelRules, ProviderConfig};
 /// once, when it resolves a profile (native for `api.openai.com` or no base URL).
 ///
 /// ```
-/// use oac_provider::{ModelRules, NativeModel, ProviderConfig, ProviderKind, provider_for};
+/// use oac_provider::{ModelRules, NativeModel, ProviderConfig, ProviderChoice, provider_for};
 /// use oac_url::{ResolveOptions, resolve};
 ///
 /// let local = resolve("http://localhost:11434/v1", &ResolveOptions::default())?;
 /// let config = ProviderConfig::new(local, "qwen2.5-coder:7b");
-/// assert_eq!(provider_for(config.clone())?.kind(), Some(ProviderKind::Compatible));
+/// assert_eq!(provider_for(config.clone())?.kind(), Some(ProviderChoice::Compatible));
 ///
 /// let native = config.with_rules(ModelRules::Native(NativeModel::new("gpt-4o")));
-/// assert_eq!(provider_for(native)?.kind(), Some(ProviderKind::Native));
+/// assert_eq!(provider_for(native)?.kind(), Some(ProviderChoice::OpenAiNative));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn provider_for(config: impl Into<ProviderConfig>) -> Result<Arc<dyn Provider>, Error> {

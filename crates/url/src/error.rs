@@ -196,13 +196,6 @@ pub enum UrlError {
         /// What was given.
         value: String,
     },
-
-    /// `provider` is not one of the valid values.
-    #[error("unknown provider `{value}`: valid values are compatible, openai-native (or native)")]
-    UnknownProviderKind {
-        /// What was given.
-        value: String,
-    },
 }
 
 /// The input on one line, with line breaks, tabs and invisible characters

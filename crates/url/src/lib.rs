@@ -91,7 +91,7 @@ pub use url::Url;
 pub use endpoints::{AuthStyle, EndpointKind, Endpoints, Flavor, WireApi};
 pub use error::{UrlError, UrlSetting};
 pub use loopback::is_loopback;
-pub use options::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};
+pub use options::{AzureOptions, EndpointMode, ResolveOptions};
 pub use query::merge_query;
 pub use resolver::resolve;
 pub use secret::{

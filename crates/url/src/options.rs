@@ -63,60 +63,6 @@ impl FromStr for EndpointMode {
     }
 }
 
-/// Which provider implementation the URL is resolved for.
-///
-/// Parses from `compatible` or `openai-native` (also `native`) and displays as
-/// `compatible` or `openai-native`, the spellings of the configuration's `provider`.
-///
-/// ```
-/// use oac_url::ProviderKind;
-///
-/// assert_eq!("openai-native".parse::<ProviderKind>()?, ProviderKind::Native);
-/// assert_eq!(ProviderKind::Compatible.to_string(), "compatible");
-/// # Ok::<(), oac_url::UrlError>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProviderKind {
-    /// Generic OpenAI-compatible: a base URL is required.
-    #[default]
-    Compatible,
-    /// OpenAI-native: an empty base URL means [`OPENAI_DEFAULT_BASE_URL`](crate::OPENAI_DEFAULT_BASE_URL).
-    Native,
-}
-
-impl ProviderKind {
-    /// The spelling used in configuration.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Compatible => "compatible",
-            Self::Native => "openai-native",
-        }
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ProviderKind {
-    type Err = UrlError;
-
-    /// Accepts `compatible`, `openai-native` or `native`, ignoring case and
-    /// surrounding whitespace.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "compatible" => Ok(Self::Compatible),
-            "openai-native" | "native" => Ok(Self::Native),
-            _ => Err(UrlError::UnknownProviderKind {
-                value: s.to_owned(),
-            }),
-        }
-    }
-}
-
 /// Azure settings from configuration.
 ///
 /// Setting this on [`ResolveOptions`] (even empty) declares the endpoint Azure OpenAI.
@@ -162,11 +108,11 @@ impl AzureOptions {
 /// Build it with [`ResolveOptions::new`] and the setters:
 ///
 /// ```
-/// use oac_url::{AzureOptions, EndpointMode, ProviderKind, ResolveOptions};
+/// use oac_url::{AzureOptions, EndpointMode, ResolveOptions};
 ///
 /// let options = ResolveOptions::new()
 ///     .mode(EndpointMode::Auto)
-///     .provider(ProviderKind::Compatible)
+///     .openai_default(false)
 ///     .model("gpt4o-prod")
 ///     .azure(AzureOptions::new().api_version("2024-10-21"))
 ///     .query_param("tenant", "a");
@@ -177,8 +123,9 @@ impl AzureOptions {
 pub struct ResolveOptions {
     /// `endpoint_mode`.
     pub mode: EndpointMode,
-    /// Native or compatible (changes what an empty URL means).
-    pub provider: ProviderKind,
+    /// An empty base URL means OpenAI's ([`OPENAI_DEFAULT_BASE_URL`](crate::OPENAI_DEFAULT_BASE_URL)),
+    /// as it does for the OpenAI-native provider; otherwise a base URL is required.
+    pub openai_default: bool,
     /// Explicit models-list URL; always wins.
     pub models_url: Option<String>,
     /// The model id (the Azure deployment unless one is configured).
@@ -190,7 +137,7 @@ pub struct ResolveOptions {
 }
 
 impl ResolveOptions {
-    /// Defaults: mode `auto`, compatible provider, nothing else set.
+    /// Defaults: mode `auto`, a base URL required, nothing else set.
     pub fn new() -> Self {
         Self::default()
     }
@@ -202,10 +149,10 @@ impl ResolveOptions {
         self
     }
 
-    /// Sets the provider kind (native makes an empty URL mean the OpenAI default).
+    /// Whether an empty base URL means OpenAI's (the OpenAI-native provider's rule).
     #[must_use]
-    pub fn provider(mut self, provider: ProviderKind) -> Self {
-        self.provider = provider;
+    pub fn openai_default(mut self, yes: bool) -> Self {
+        self.openai_default = yes;
         self
     }
 
@@ -279,38 +226,17 @@ mod tests {
     }
 
     #[test]
-    fn provider_kind_round_trips_through_strings() {
-        for kind in [ProviderKind::Compatible, ProviderKind::Native] {
-            assert_eq!(kind.to_string().parse::<ProviderKind>(), Ok(kind));
-        }
-    }
-
-    #[test]
-    fn provider_kind_accepts_native_alias() {
-        assert_eq!("Native".parse::<ProviderKind>(), Ok(ProviderKind::Native));
-    }
-
-    #[test]
-    fn provider_kind_parse_error_lists_valid_values() {
-        let err = "auto".parse::<ProviderKind>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown provider `auto`: valid values are compatible, openai-native (or native)"
-        );
-    }
-
-    #[test]
     fn builder_sets_every_field() {
         let options = ResolveOptions::new()
             .mode(EndpointMode::Base)
-            .provider(ProviderKind::Native)
+            .openai_default(true)
             .model("m")
             .models_url("https://h/models")
             .azure(AzureOptions::new().api_version("v").deployment("d"))
             .query([("a", "1")])
             .query_param("b", "2");
         assert_eq!(options.mode, EndpointMode::Base);
-        assert_eq!(options.provider, ProviderKind::Native);
+        assert!(options.openai_default);
         assert_eq!(options.model.as_deref(), Some("m"));
         assert_eq!(options.models_url.as_deref(), Some("https://h/models"));
         let azure = options.azure.unwrap();

@@ -5,7 +5,7 @@ use url::Url;
 use crate::endpoints::{Endpoints, Flavor};
 use crate::error::{UrlError, UrlSetting};
 use crate::explain::ModelsNote;
-use crate::options::{ProviderKind, ResolveOptions};
+use crate::options::ResolveOptions;
 use crate::plan::ModelsPlan;
 use crate::query::{self, Query};
 use crate::target::Target;
@@ -49,7 +49,7 @@ use crate::{OPENAI_DEFAULT_BASE_URL, azure, flavor, inference, input, standard};
 /// parameter without a name, or an Azure resource URL without a deployment.
 pub fn resolve(input: &str, options: &ResolveOptions) -> Result<Endpoints, UrlError> {
     query::validate_configured(&options.query)?;
-    let (url, native_default) = base_url(input, options.provider)?;
+    let (url, native_default) = base_url(input, options.openai_default)?;
     let explicit_models = explicit_models_url(options)?;
 
     let target = Target::new(url);
@@ -113,17 +113,18 @@ fn url_query(
 
 /// Rule 1 and the validation of rules 2–3 for the base URL. The flag says the
 /// OpenAI default was used because nothing was set.
-fn base_url(raw: &str, provider: ProviderKind) -> Result<(Url, bool), UrlError> {
+fn base_url(raw: &str, openai_default: bool) -> Result<(Url, bool), UrlError> {
     let trimmed = input::trim(raw);
     if !trimmed.is_empty() {
         return Ok((input::parse(trimmed, UrlSetting::BaseUrl)?, false));
     }
-    match provider {
-        ProviderKind::Native => Ok((
+    if openai_default {
+        Ok((
             input::parse(OPENAI_DEFAULT_BASE_URL, UrlSetting::BaseUrl)?,
             true,
-        )),
-        ProviderKind::Compatible => Err(UrlError::BaseUrlRequired),
+        ))
+    } else {
+        Err(UrlError::BaseUrlRequired)
     }
 }
 

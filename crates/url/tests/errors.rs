@@ -4,7 +4,7 @@
 // Test helpers outside #[test] functions panic on purpose: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use oac_url::{AzureOptions, ProviderKind, ResolveOptions, UrlError, resolve};
+use oac_url::{AzureOptions, ResolveOptions, UrlError, resolve};
 
 fn message(input: &str, options: &ResolveOptions) -> String {
     let err = resolve(input, options).expect_err("input must be rejected");
@@ -112,9 +112,9 @@ fn unknown_endpoint_mode() {
 }
 
 #[test]
-fn unknown_provider_kind() {
-    let err = "openai".parse::<ProviderKind>().unwrap_err();
-    insta::assert_snapshot!("unknown_provider_kind", err.to_string());
+fn unknown_auth_style() {
+    let err = "token".parse::<oac_url::AuthStyle>().unwrap_err();
+    insta::assert_snapshot!("unknown_auth_style", err.to_string());
 }
 
 #[test]

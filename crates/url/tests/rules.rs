@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use oac_url::{
-    AuthStyle, AzureOptions, EndpointKind, EndpointMode, Endpoints, Flavor, ProviderKind,
-    ResolveOptions, UrlError, UrlSetting, WireApi, is_loopback, resolve,
+    AuthStyle, AzureOptions, EndpointKind, EndpointMode, Endpoints, Flavor, ResolveOptions,
+    UrlError, UrlSetting, WireApi, is_loopback, resolve,
 };
 
 fn ok(input: &str, options: &ResolveOptions) -> Endpoints {
@@ -52,7 +52,7 @@ fn blank_url_for_compatible_provider_is_an_error() {
 
 #[test]
 fn empty_url_for_native_provider_is_the_openai_default() {
-    let endpoints = ok("  ", &ResolveOptions::new().provider(ProviderKind::Native));
+    let endpoints = ok("  ", &ResolveOptions::new().openai_default(true));
     assert_eq!(
         chat(&endpoints),
         "https://api.openai.com/v1/chat/completions"
@@ -68,7 +68,7 @@ fn empty_url_for_native_provider_is_the_openai_default() {
 fn native_provider_uses_a_url_that_is_set() {
     let endpoints = ok(
         "https://proxy.example.com/openai/v1",
-        &ResolveOptions::new().provider(ProviderKind::Native),
+        &ResolveOptions::new().openai_default(true),
     );
     assert_eq!(
         chat(&endpoints),
@@ -924,7 +924,7 @@ fn display_of_every_form_is_pinned() {
             "https://api.provider.com/v1",
             ResolveOptions::new().mode(EndpointMode::Full),
         ),
-        ("", ResolveOptions::new().provider(ProviderKind::Native)),
+        ("", ResolveOptions::new().openai_default(true)),
         (
             "https://api.provider.com/v1",
             ResolveOptions::new().models_url("https://api.provider.com/catalog"),
@@ -968,7 +968,12 @@ fn display_of_every_form_is_pinned() {
             format!(
                 "input:  {input:?} (mode {}, provider {}, model {:?}, models_url {:?})\n{}",
                 options.mode,
-                options.provider,
+                // The spelling of the provider each default belongs to.
+                if options.openai_default {
+                    "openai-native"
+                } else {
+                    "compatible"
+                },
                 options.model,
                 options.models_url,
                 ok(input, options)
