@@ -123,9 +123,12 @@ pub fn read_usage_str(json: &str) -> Result<UsageReading, PriceError> {
     Ok(reading)
 }
 
-/// Finds and reads the usage of a whole response or stream chunk: its `usage`, or
-/// Groq's `x_groq.usage` (sent on the last stream chunk) when `usage` is absent or
-/// null. No usage in either place = not reported.
+/// Finds and reads the usage of a whole response or stream chunk: its `usage`, else
+/// Groq's `x_groq.usage` (sent on the last stream chunk), else the first choice's
+/// `usage` that is not null (some servers put it there); a null counts as absent. No
+/// usage in any place = not reported. This is the workspace's one rule of where
+/// usage sits: the provider crate's stream path reads the same places from its typed
+/// chunks, and a test checks that both find the same usage.
 ///
 /// ```
 /// use oac_pricing::find_usage;
@@ -157,6 +160,13 @@ pub fn find_usage_str(json: &str) -> Result<UsageReading, PriceError> {
         usage: Option<&'a RawValue>,
         #[serde(borrow, default)]
         x_groq: Option<&'a RawValue>,
+        #[serde(borrow, default)]
+        choices: Option<Vec<Choice<'a>>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Choice<'a> {
+        #[serde(borrow, default)]
+        usage: Option<&'a RawValue>,
     }
     let through_value = |json: &str| {
         serde_json::from_str::<Value>(json)
@@ -174,7 +184,14 @@ pub fn find_usage_str(json: &str) -> Result<UsageReading, PriceError> {
                 let groq = envelope.x_groq.filter(|raw| is_object(raw.get()))?;
                 serde_json::from_str::<Envelope<'_>>(groq.get()).ok()?.usage
             };
-            match envelope.usage.or_else(groq) {
+            let in_choice = || {
+                envelope
+                    .choices
+                    .as_deref()?
+                    .iter()
+                    .find_map(|choice| choice.usage)
+            };
+            match envelope.usage.or_else(groq).or_else(in_choice) {
                 Some(usage) => read_usage_str(usage.get()),
                 None => Ok(UsageReading::not_reported()),
             }
@@ -190,6 +207,13 @@ fn usage_in(object: &Map<String, Value>) -> Option<&Value> {
         .get("usage")
         .filter(|usage| !usage.is_null())
         .or_else(|| object.get("x_groq")?.get("usage"))
+        .or_else(|| {
+            object
+                .get("choices")?
+                .as_array()?
+                .iter()
+                .find_map(|choice| choice.get("usage").filter(|usage| !usage.is_null()))
+        })
 }
 
 fn not_an_object(what: &'static str, value: &Value) -> UsageReading {

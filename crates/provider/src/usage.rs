@@ -19,7 +19,9 @@ pub(crate) enum FoundUsage {
 }
 
 /// Take the usage out of `response`: `usage`, else `x_groq.usage`, else a choice's
-/// `usage`.
+/// `usage` — the places [`oac_pricing::find_usage`] names (the one rule), read from
+/// the typed chunk the stream already has instead of a JSON tree (a test checks
+/// that both agree).
 pub(crate) fn take_usage(response: &mut WireResponse) -> Option<FoundUsage> {
     if let Some(raw) = response.usage.take() {
         return Some(FoundUsage::Raw(raw));
@@ -74,4 +76,35 @@ pub(crate) fn report(
         raw,
         repairs: reading.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed lookup of the stream path and the pricing crate's rule
+    /// ([`oac_pricing::find_usage_str`]) find the same usage in every place a
+    /// provider puts it, so the rule cannot drift between the two.
+    #[test]
+    fn finds_usage_where_the_pricing_rule_says() {
+        let shapes = [
+            r#"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}"#,
+            r#"{"choices":[],"usage":null,"x_groq":{"usage":{"prompt_tokens":24,"completion_tokens":7}}}"#,
+            r#"{"choices":[{"index":0,"delta":{},"usage":{"prompt_tokens":5,"completion_tokens":1}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{},"usage":null},{"index":1,"delta":{},"usage":{"prompt_tokens":9,"completion_tokens":4}}]}"#,
+            r#"{"choices":[{"index":0,"usage":{"prompt_tokens":1,"completion_tokens":1}}],"usage":{"prompt_tokens":8,"completion_tokens":2}}"#,
+            r#"{"choices":[],"x_groq":{"id":"req_1"}}"#,
+            r#"{"choices":[],"x_groq":{"usage":null}}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"hi"}}],"usage":null}"#,
+            r#"{"id":"x","choices":[]}"#,
+        ];
+        for json in shapes {
+            let mut wire: WireResponse = serde_json::from_str(json).unwrap();
+            let ours = take_usage(&mut wire)
+                .and_then(|found| report(found, &ModelPrices::new(), None))
+                .map(|report| report.usage);
+            let rule = oac_pricing::find_usage_str(json).unwrap().usage;
+            assert_eq!(ours, rule, "{json}");
+        }
+    }
 }
