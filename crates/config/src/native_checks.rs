@@ -194,9 +194,7 @@ pub(crate) fn azure_api_version(
 }
 
 fn query_value(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.trim().to_owned())
+    oac_url::query_value(url, name).map(|value| value.trim().to_owned())
 }
 
 /// True when the api-version `version` (`2024-08-01-preview`, `2024-10-21`) is

@@ -92,7 +92,7 @@ pub use endpoints::{AuthStyle, EndpointKind, Endpoints, Flavor, WireApi};
 pub use error::{UrlError, UrlSetting};
 pub use loopback::is_loopback;
 pub use options::{AzureOptions, EndpointMode, ResolveOptions};
-pub use query::merge_query;
+pub use query::{merge_query, query_value};
 pub use resolver::resolve;
 pub use secret::{
     MASK, MIN_SECRET_LEN, is_secret_name, looks_like_key, mask_values, masked_text, masked_url,

@@ -155,6 +155,21 @@ pub fn merge_query(url: &url::Url, params: &[(String, String)]) -> url::Url {
     merged
 }
 
+/// The decoded value of `url`'s first query parameter named `name` (names compared
+/// decoded), by the same decoding every query rule of the workspace uses.
+///
+/// ```
+/// use oac_url::{Url, query_value};
+///
+/// let url = Url::parse("https://x.example/v1?api%2Dversion=2024-10-21&tag=a+b").unwrap();
+/// assert_eq!(query_value(&url, "api-version").as_deref(), Some("2024-10-21"));
+/// assert_eq!(query_value(&url, "tag").as_deref(), Some("a b"));
+/// assert_eq!(query_value(&url, "missing"), None);
+/// ```
+pub fn query_value(url: &url::Url, name: &str) -> Option<String> {
+    Query::parse(url.query()).get(name).map(str::to_owned)
+}
+
 /// Configured parameters must have names.
 pub(crate) fn validate_configured(configured: &[(String, String)]) -> Result<(), UrlError> {
     if configured.iter().any(|(name, _)| name.trim().is_empty()) {
