@@ -256,38 +256,10 @@ impl Transport {
             .filter(|k| !k.is_empty())
             .map(|k| SecretString::from(k.to_owned()));
         let mut secrets: Vec<SecretString> = key.iter().cloned().collect();
-
-        let auth = match (&key, profile.auth()) {
-            (None, _) => None,
-            (Some(_), AuthStyle::None) => None,
-            (Some(key), style) => {
-                let (name, value) = match style {
-                    AuthStyle::ApiKeyHeader => (
-                        HeaderName::from_static("api-key"),
-                        key.expose_secret().to_owned(),
-                    ),
-                    AuthStyle::Header(name) => (
-                        HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
-                            config_error(
-                                "auth",
-                                format!("`{name}` is not a valid HTTP header name for the key"),
-                            )
-                        })?,
-                        key.expose_secret().to_owned(),
-                    ),
-                    _ => (AUTHORIZATION, format!("Bearer {}", key.expose_secret())),
-                };
-                let mut value = HeaderValue::from_str(&value).map_err(|_| {
-                    config_error(
-                        "api_key",
-                        "the API key contains characters that cannot be sent in an HTTP header (line breaks or control characters); check for stray characters",
-                    )
-                })?;
-                value.set_sensitive(true);
-                Some((name, value))
-            }
+        let auth = match &key {
+            Some(key) => auth_header(key, profile.auth())?,
+            None => None,
         };
-
         let headers = parse_headers(&profile.headers().0, "headers")
             .map_err(|m| config_error("headers", m))?;
         for (name, value) in &profile.headers().0 {
@@ -295,61 +267,14 @@ impl Transport {
                 secrets.push(SecretString::from(value.trim().to_owned()));
             }
         }
-
         let sends_credentials = auth.is_some()
             || headers
                 .keys()
                 .any(|name| is_sensitive_header(name.as_str()));
-        for url in
-            std::iter::once(&profile.endpoints().chat).chain(profile.endpoints().models.as_ref())
-        {
-            if sends_credentials && is_plain_http_to_another_host(url) {
-                tracing::warn!(
-                    host = url.host_str().unwrap_or_default(),
-                    "the API key is sent over plain http to a host that is not this machine; use https"
-                );
-            }
+        if sends_credentials {
+            warn_of_plain_http(profile.endpoints());
         }
-
-        // With the caller's client, settings only a client can hold are refused
-        // rather than ignored; the builder below is then never built.
-        crate::client::refuse_client_only_settings(profile, settings)?;
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(crate::time::capped(profile.timeouts().connect))
-            .redirect(redirect_policy())
-            .referer(false)
-            .user_agent(concat!("oac/", env!("CARGO_PKG_VERSION")))
-            .pool_idle_timeout(Duration::from_secs(90));
-        if let Some(proxy) = profile.proxy() {
-            let proxy = reqwest::Proxy::all(proxy.trim()).map_err(|_| {
-                config_error(
-                    "proxy",
-                    "not a usable proxy URL; use the form http://host:port or https://host:port",
-                )
-            })?;
-            builder = builder.proxy(proxy);
-        } else if calls_only_this_machine(profile.endpoints()) {
-            // A proxy from the environment (HTTP_PROXY, ALL_PROXY…) is meant for the
-            // outside world: a local server (Ollama, LM Studio, the simulator) is never
-            // behind it, and sending loopback traffic to it fails or leaks the prompt.
-            // A `proxy` set in the profile still applies (handled above).
-            builder = builder.no_proxy();
-        }
-        if let Some(path) = profile.ca_cert() {
-            builder = with_ca_cert(builder, path)?;
-        }
-        if let Some(resolver) = &settings.resolver {
-            builder = builder.dns_resolver(resolver.clone());
-        }
-        let client = match &settings.http_client {
-            Some(client) => client.clone(),
-            None => builder.build().map_err(|e| Error::InvalidConfig {
-                field: "tls".into(),
-                message: "the HTTP client could not be set up (TLS or proxy settings)".into(),
-                source: Some(Box::new(e)),
-            })?,
-        };
-
+        let client = http_client(profile, settings)?;
         Ok(Transport {
             client: crate::client::OpaqueClient(client),
             auth,
@@ -624,6 +549,96 @@ impl Transport {
         }
         Ok(body.freeze())
     }
+}
+
+/// The header that carries `key` as `style` says; `None` for `auth = "none"`.
+fn auth_header(
+    key: &SecretString,
+    style: &AuthStyle,
+) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
+    let (name, value) = match style {
+        AuthStyle::None => return Ok(None),
+        AuthStyle::ApiKeyHeader => (
+            HeaderName::from_static("api-key"),
+            key.expose_secret().to_owned(),
+        ),
+        AuthStyle::Header(name) => (
+            HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+                config_error(
+                    "auth",
+                    format!("`{name}` is not a valid HTTP header name for the key"),
+                )
+            })?,
+            key.expose_secret().to_owned(),
+        ),
+        _ => (AUTHORIZATION, format!("Bearer {}", key.expose_secret())),
+    };
+    let mut value = HeaderValue::from_str(&value).map_err(|_| {
+        config_error(
+            "api_key",
+            "the API key contains characters that cannot be sent in an HTTP header (line breaks or control characters); check for stray characters",
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(Some((name, value)))
+}
+
+/// A warning for each URL that would carry credentials over plain http to a host
+/// that is not this machine.
+fn warn_of_plain_http(endpoints: &oac_url::Endpoints) {
+    for url in std::iter::once(&endpoints.chat).chain(endpoints.models.as_ref()) {
+        if is_plain_http_to_another_host(url) {
+            tracing::warn!(
+                host = url.host_str().unwrap_or_default(),
+                "the API key is sent over plain http to a host that is not this machine; use https"
+            );
+        }
+    }
+}
+
+/// The HTTP client: the caller's (whose settings only it can hold are refused
+/// rather than ignored), else one built from the profile's timeouts, proxy rules,
+/// CA certificate and the test resolver.
+fn http_client(
+    profile: &ProviderConfig,
+    settings: &TransportSettings,
+) -> Result<reqwest::Client, Error> {
+    crate::client::refuse_client_only_settings(profile, settings)?;
+    if let Some(client) = &settings.http_client {
+        return Ok(client.clone());
+    }
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(crate::time::capped(profile.timeouts().connect))
+        .redirect(redirect_policy())
+        .referer(false)
+        .user_agent(concat!("oac/", env!("CARGO_PKG_VERSION")))
+        .pool_idle_timeout(Duration::from_secs(90));
+    if let Some(proxy) = profile.proxy() {
+        let proxy = reqwest::Proxy::all(proxy.trim()).map_err(|_| {
+            config_error(
+                "proxy",
+                "not a usable proxy URL; use the form http://host:port or https://host:port",
+            )
+        })?;
+        builder = builder.proxy(proxy);
+    } else if calls_only_this_machine(profile.endpoints()) {
+        // A proxy from the environment (HTTP_PROXY, ALL_PROXY…) is meant for the
+        // outside world: a local server (Ollama, LM Studio, the simulator) is never
+        // behind it, and sending loopback traffic to it fails or leaks the prompt.
+        // A `proxy` set in the profile still applies (handled above).
+        builder = builder.no_proxy();
+    }
+    if let Some(path) = profile.ca_cert() {
+        builder = with_ca_cert(builder, path)?;
+    }
+    if let Some(resolver) = &settings.resolver {
+        builder = builder.dns_resolver(resolver.clone());
+    }
+    builder.build().map_err(|e| Error::InvalidConfig {
+        field: "tls".into(),
+        message: "the HTTP client could not be set up (TLS or proxy settings)".into(),
+        source: Some(Box::new(e)),
+    })
 }
 
 #[cfg(test)]
