@@ -409,71 +409,84 @@ impl Stream for ChatStream {
             match body.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(bytes))) => {
                     this.unfed = bytes;
-                    if this.timer.is_some() {
-                        let now = Instant::now();
-                        if now >= this.deadline {
-                            // Data that never pauses must not outlive the whole-request timeout.
-                            let error = this.timeout();
-                            return this.fail(error);
-                        }
-                        this.fed_at = now;
-                        if this.first_content_by.is_some_and(|by| now >= by) {
-                            // Keep-alives that never stop must not outlive it either.
-                            let error = this.timeout();
-                            return this.fail(error);
-                        }
-                        if !this.decoder.has_content() {
-                            // Before the first content, keep-alives prove the server
-                            // is alive (a reasoning model may think for minutes).
-                            this.last_data = now;
-                        }
+                    if let Some(error) = this.deadline_passed_on_data() {
+                        return this.fail(error);
                     }
                 }
-                Poll::Ready(Some(Err(error))) => {
-                    this.body = None;
-                    let exchange = this.decoder.exchange().clone();
-                    let cause = match classify::transport_error(
-                        error,
-                        Phase::Body,
-                        &exchange,
-                        this.connect_timeout,
-                    ) {
-                        Error::Connection { cause, .. } => format!("the connection broke: {cause}"),
-                        other => other.to_string(),
-                    };
-                    this.decoder.broken(cause);
-                }
-                Poll::Ready(None) => {
-                    this.body = None;
-                }
-                Poll::Pending => {
-                    let clock = this.clock();
-                    if let Some(timer) = this.timer.as_mut() {
-                        // The timer already holds this task's waker and has not
-                        // fired: it will wake us, nothing to register.
-                        let registered = this
-                            .timer_waker
-                            .as_ref()
-                            .is_some_and(|waker| waker.will_wake(cx.waker()));
-                        if registered && !timer.is_elapsed() {
-                            return Poll::Pending;
-                        }
-                        // The timer may be armed for an idle deadline that data has
-                        // since moved: when it fires, re-arm it for the real one.
-                        while timer.as_mut().poll(cx).is_ready() {
-                            let wake_at = clock.wake_at();
-                            if Instant::now() >= wake_at {
-                                let error = this.timeout();
-                                return this.fail(error);
-                            }
-                            timer.as_mut().reset(wake_at);
-                        }
-                        this.timer_waker = Some(cx.waker().clone());
-                    }
-                    return Poll::Pending;
-                }
+                Poll::Ready(Some(Err(error))) => this.body_broke(error),
+                Poll::Ready(None) => this.body = None,
+                Poll::Pending => return this.wait(cx),
             }
         }
+    }
+}
+
+impl ChatStream {
+    /// Data arrived: the whole-request and first-content deadlines are checked (data
+    /// that never pauses, or keep-alives that never stop, must not outlive them) and
+    /// the idle clock moves. The timeout error when one has passed.
+    #[inline]
+    fn deadline_passed_on_data(&mut self) -> Option<Error> {
+        // No timer: no deadline to keep (timeouts off).
+        self.timer.as_ref()?;
+        let now = Instant::now();
+        if now >= self.deadline {
+            return Some(self.timeout());
+        }
+        self.fed_at = now;
+        if self.first_content_by.is_some_and(|by| now >= by) {
+            return Some(self.timeout());
+        }
+        if !self.decoder.has_content() {
+            // Before the first content, keep-alives prove the server is alive (a
+            // reasoning model may think for minutes).
+            self.last_data = now;
+        }
+        None
+    }
+
+    /// The body failed mid-stream: the decoder is told why, and ends the stream with
+    /// the error its position calls for.
+    fn body_broke(&mut self, error: reqwest::Error) {
+        self.body = None;
+        let exchange = self.decoder.exchange().clone();
+        let cause =
+            match classify::transport_error(error, Phase::Body, &exchange, self.connect_timeout) {
+                Error::Connection { cause, .. } => format!("the connection broke: {cause}"),
+                other => other.to_string(),
+            };
+        self.decoder.broken(cause);
+    }
+
+    /// Nothing to read yet: the timer is armed for the next deadline (unless it
+    /// already holds this task's waker and has not fired), or the timeout ends the
+    /// stream.
+    #[inline]
+    fn wait(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<StreamEvent, Error>>> {
+        let clock = self.clock();
+        if let Some(timer) = self.timer.as_mut() {
+            // The timer already holds this task's waker and has not fired: it will
+            // wake us, nothing to register.
+            let registered = self
+                .timer_waker
+                .as_ref()
+                .is_some_and(|waker| waker.will_wake(cx.waker()));
+            if registered && !timer.is_elapsed() {
+                return Poll::Pending;
+            }
+            // The timer may be armed for an idle deadline that data has since moved:
+            // when it fires, re-arm it for the real one.
+            while timer.as_mut().poll(cx).is_ready() {
+                let wake_at = clock.wake_at();
+                if Instant::now() >= wake_at {
+                    let error = self.timeout();
+                    return self.fail(error);
+                }
+                timer.as_mut().reset(wake_at);
+            }
+            self.timer_waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
     }
 }
 
