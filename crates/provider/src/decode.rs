@@ -335,22 +335,7 @@ impl EventDecoder {
     }
 
     fn chunk_error(&self, problem: ChunkProblem) -> Error {
-        match problem {
-            ChunkProblem::Provider(value) => self.provider_error(&value),
-            ChunkProblem::TooLarge {
-                what,
-                limit,
-                unit,
-                setting,
-            } => Error::TooLarge {
-                what,
-                host: self.exchange.host(),
-                limit,
-                unit,
-                setting,
-                details: self.exchange.details(),
-            },
-        }
+        chunk_error_of(&self.exchange, &self.headers, problem)
     }
 
     fn provider_error(&self, value: &serde_json::Value) -> Error {
@@ -433,24 +418,7 @@ impl EventDecoder {
         while self.queue.len() < wanted && !self.done {
             let event = match self.sse.next_event() {
                 None => return Ok(()),
-                Some(Err(SseError::EventTooLarge { limit })) => {
-                    return Err(Error::TooLarge {
-                        what: "stream event",
-                        host: self.exchange.host(),
-                        limit,
-                        unit: "byte",
-                        setting: "max_event_bytes",
-                        details: self.exchange.details(),
-                    });
-                }
-                Some(Err(SseError::InvalidUtf8 { excerpt, .. })) => {
-                    return Err(self.exchange.decode_error(
-                        "stream event",
-                        "it is not valid UTF-8",
-                        &excerpt,
-                        None,
-                    ));
-                }
+                Some(Err(error)) => return Err(sse_error(&self.exchange, error)),
                 Some(Ok(event)) => {
                     self.preamble = None;
                     event
@@ -493,30 +461,16 @@ impl EventDecoder {
                     }
                 }
                 Err(first) => {
-                    // Some servers forget the blank line between events, which joins
-                    // several `data:` lines into one event: read them one by one.
-                    let Some(parts) = split_joined_events(data) else {
-                        return Err(self.exchange.decode_error(
-                            "stream event",
-                            format!("it is not JSON ({first})"),
-                            data,
-                            Some(Box::new(first)),
-                        ));
-                    };
-                    for part in parts {
-                        match part {
-                            Some(mut chunk) => {
-                                if let Err(problem) =
-                                    self.assembler.chunk(&mut chunk, &mut self.queue)
-                                {
-                                    return Err(self.chunk_error(problem));
-                                }
-                            }
-                            None => {
-                                self.pending_error = self.end_properly();
-                                return Ok(());
-                            }
-                        }
+                    let done = read_joined_events(
+                        data,
+                        first,
+                        &mut self.assembler,
+                        &mut self.queue,
+                        (&self.exchange, &self.headers),
+                    )?;
+                    if done {
+                        self.pending_error = self.end_properly();
+                        return Ok(());
                     }
                 }
             }
@@ -595,6 +549,79 @@ fn split_joined_events(data: &str) -> Option<Vec<Option<WireResponse>>> {
             }
         })
         .collect()
+}
+
+/// The error a chunk's problem is: the provider's error object classified, or a
+/// limit passed.
+fn chunk_error_of(exchange: &Exchange, headers: &HeaderMap, problem: ChunkProblem) -> Error {
+    match problem {
+        ChunkProblem::Provider(value) => {
+            let body = classify::parse_error_value(&value);
+            classify::classify(None, headers, &body, exchange)
+        }
+        ChunkProblem::TooLarge {
+            what,
+            limit,
+            unit,
+            setting,
+        } => Error::TooLarge {
+            what,
+            host: exchange.host(),
+            limit,
+            unit,
+            setting,
+            details: exchange.details(),
+        },
+    }
+}
+
+/// The error of an SSE event the framing refused.
+fn sse_error(exchange: &Exchange, error: SseError) -> Error {
+    match error {
+        SseError::EventTooLarge { limit } => Error::TooLarge {
+            what: "stream event",
+            host: exchange.host(),
+            limit,
+            unit: "byte",
+            setting: "max_event_bytes",
+            details: exchange.details(),
+        },
+        SseError::InvalidUtf8 { excerpt, .. } => {
+            exchange.decode_error("stream event", "it is not valid UTF-8", &excerpt, None)
+        }
+    }
+}
+
+/// An event that is not one JSON chunk: some servers forget the blank line between
+/// events, which joins several `data:` lines into one event, so they are read one by
+/// one. `Ok(true)` when one of them was `[DONE]`; the JSON error of the whole event
+/// when it is not such a join.
+fn read_joined_events(
+    data: &str,
+    first: serde_json::Error,
+    assembler: &mut Assembler,
+    queue: &mut VecDeque<StreamEvent>,
+    (exchange, headers): (&Exchange, &HeaderMap),
+) -> Result<bool, Error> {
+    let Some(parts) = split_joined_events(data) else {
+        return Err(exchange.decode_error(
+            "stream event",
+            format!("it is not JSON ({first})"),
+            data,
+            Some(Box::new(first)),
+        ));
+    };
+    for part in parts {
+        match part {
+            Some(mut chunk) => {
+                if let Err(problem) = assembler.chunk(&mut chunk, queue) {
+                    return Err(chunk_error_of(exchange, headers, problem));
+                }
+            }
+            None => return Ok(true),
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]
