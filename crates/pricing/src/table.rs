@@ -22,6 +22,19 @@ const TABLE_KEYS: &[&str] = &[
     "input_audio_price",
     "output_audio_price",
     "tiers",
+    "service_tiers",
+];
+
+/// The keys of a service tier's sheet: a sheet does not nest service tiers.
+const SHEET_KEYS: &[&str] = &[
+    "input_price",
+    "output_price",
+    "cache_read_price",
+    "cache_write_price",
+    "reasoning_price",
+    "input_audio_price",
+    "output_audio_price",
+    "tiers",
 ];
 
 const TIER_KEYS: &[&str] = &[
@@ -39,6 +52,8 @@ const PRICE: &str = "a price (a non-negative decimal such as 0.88)";
 const TIER_LIST: &str = "a list of tier tables";
 const TIER: &str = "a tier table";
 const TOKENS: &str = "a whole number of tokens";
+const SHEETS: &str = "a table of service tiers (`flex`, `priority`) and their prices";
+const SHEET: &str = "a service tier's price table";
 
 impl ModelPrices {
     /// Reads a price table from JSON, taking every number exactly as written.
@@ -69,17 +84,7 @@ impl ModelPrices {
     pub fn from_json_str(json: &str) -> Result<ModelPrices, PriceError> {
         let table: Entries<'_> =
             serde_json::from_str(json).map_err(|source| PriceError::InvalidJson { source })?;
-        let table = table.unique()?;
-        let mut prices = ModelPrices::new();
-        for (key, raw) in &table {
-            if key == "tiers" {
-                prices.tiers = json_tiers(raw).map_err(|e| e.in_field("tiers"))?;
-            } else {
-                let kind = price_kind(key, TABLE_KEYS)?;
-                prices.set(kind, json_price(raw).map_err(|e| e.in_field(key.as_str()))?);
-            }
-        }
-        first_problem(prices)
+        first_problem(json_sheet(table.unique()?, TABLE_KEYS)?)
     }
 
     /// Reads a price table from TOML, taking every number exactly as written.
@@ -102,19 +107,94 @@ impl ModelPrices {
     #[cfg(feature = "toml")]
     pub fn from_toml_str(toml: &str) -> Result<ModelPrices, PriceError> {
         let table = DeTable::parse(toml).map_err(|source| PriceError::InvalidToml { source })?;
-        let mut prices = ModelPrices::new();
-        for (key, value) in table.get_ref().iter() {
-            let key: &str = key.get_ref();
-            if key == "tiers" {
+        first_problem(toml_sheet(table.get_ref(), TABLE_KEYS)?)
+    }
+}
+
+/// One price sheet of JSON entries: prices, `tiers`, and (where `valid` allows it)
+/// `service_tiers`.
+fn json_sheet(
+    table: Vec<(String, &RawValue)>,
+    valid: &'static [&'static str],
+) -> Result<ModelPrices, PriceError> {
+    let mut prices = ModelPrices::new();
+    for (key, raw) in &table {
+        match key.as_str() {
+            "tiers" => prices.tiers = json_tiers(raw).map_err(|e| e.in_field("tiers"))?,
+            "service_tiers" if valid.contains(&"service_tiers") => {
+                prices.service_tiers =
+                    json_service_tiers(raw).map_err(|e| e.in_field("service_tiers"))?;
+            }
+            _ => {
+                let kind = price_kind(key, valid)?;
+                prices.set(kind, json_price(raw).map_err(|e| e.in_field(key.as_str()))?);
+            }
+        }
+    }
+    Ok(prices)
+}
+
+fn json_service_tiers(
+    raw: &RawValue,
+) -> Result<std::collections::BTreeMap<String, ModelPrices>, PriceError> {
+    let text = raw.get().trim();
+    let table: Entries<'_> = serde_json::from_str(text).map_err(|_| wrong_type(text, SHEETS))?;
+    let mut sheets = std::collections::BTreeMap::new();
+    for (name, raw) in table.unique()? {
+        let text = raw.get().trim();
+        let entries: Entries<'_> =
+            serde_json::from_str(text).map_err(|_| wrong_type(text, SHEET))?;
+        let sheet =
+            json_sheet(entries.unique()?, SHEET_KEYS).map_err(|e| e.in_field(name.as_str()))?;
+        sheets.insert(name, sheet);
+    }
+    Ok(sheets)
+}
+
+/// One price sheet of a TOML table: prices, `tiers`, and (where `valid` allows it)
+/// `service_tiers`.
+#[cfg(feature = "toml")]
+fn toml_sheet(
+    table: &toml::de::DeTable<'_>,
+    valid: &'static [&'static str],
+) -> Result<ModelPrices, PriceError> {
+    let mut prices = ModelPrices::new();
+    for (key, value) in table.iter() {
+        let key: &str = key.get_ref();
+        match key {
+            "tiers" => {
                 prices.tiers = toml_tiers(value.get_ref()).map_err(|e| e.in_field("tiers"))?;
-            } else {
-                let kind = price_kind(key, TABLE_KEYS)?;
+            }
+            "service_tiers" if valid.contains(&"service_tiers") => {
+                let DeValue::Table(sheets) = value.get_ref() else {
+                    return Err(PriceError::WrongType {
+                        found: toml_type(value.get_ref()),
+                        expected: SHEETS,
+                    }
+                    .in_field("service_tiers"));
+                };
+                for (name, sheet) in sheets.iter() {
+                    let name: &str = name.get_ref();
+                    let DeValue::Table(sheet) = sheet.get_ref() else {
+                        return Err(PriceError::WrongType {
+                            found: toml_type(sheet.get_ref()),
+                            expected: SHEET,
+                        }
+                        .in_field(format!("service_tiers.{name}")));
+                    };
+                    let read = toml_sheet(sheet, SHEET_KEYS)
+                        .map_err(|e| e.in_field(format!("service_tiers.{name}")))?;
+                    prices.service_tiers.insert(name.to_owned(), read);
+                }
+            }
+            _ => {
+                let kind = price_kind(key, valid)?;
                 let price = toml_price(value.get_ref()).map_err(|e| e.in_field(key))?;
                 prices.set(kind, Some(price));
             }
         }
-        first_problem(prices)
     }
+    Ok(prices)
 }
 
 fn first_problem(prices: ModelPrices) -> Result<ModelPrices, PriceError> {
@@ -339,6 +419,53 @@ fn toml_type(value: &DeValue<'_>) -> &'static str {
 #[cfg(test)]
 #[cfg(feature = "toml")]
 mod tests {
+
+    #[test]
+    fn service_tiers_are_read_from_json_and_toml_alike() {
+        let json = ModelPrices::from_json_str(
+            r#"{"input_price": 1.25, "output_price": 10,
+                "service_tiers": {"flex": {"input_price": 0.625, "cache_read_price": "0.0625",
+                                           "output_price": 5}}}"#,
+        )
+        .unwrap();
+        let toml = ModelPrices::from_toml_str(
+            "input_price = 1.25\noutput_price = 10\n\n[service_tiers.flex]\n\
+             input_price = 0.625\ncache_read_price = \"0.0625\"\noutput_price = 5\n",
+        )
+        .unwrap();
+        assert_eq!(json, toml);
+        let flex = &json.service_tiers["flex"];
+        assert_eq!(flex.cache_read_price.unwrap().to_string(), "0.0625");
+        assert_eq!(flex.output_price.unwrap().to_string(), "5");
+    }
+
+    #[test]
+    fn a_bad_service_tier_names_its_field() {
+        let typo = ModelPrices::from_json_str(r#"{"service_tiers": {"flex": {"input_prise": 1}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            typo.contains("input_prise") && typo.contains("input_price"),
+            "{typo}"
+        );
+        let nested = ModelPrices::from_toml_str(
+            "[service_tiers.flex.service_tiers.priority]\ninput_price = 1\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(nested.contains("service_tiers"), "{nested}");
+        let standard =
+            ModelPrices::from_json_str(r#"{"service_tiers": {"default": {"input_price": 1}}}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(standard.contains("standard processing"), "{standard}");
+        let not_a_table = ModelPrices::from_toml_str("service_tiers = 3\n").unwrap_err();
+        assert!(
+            not_a_table.to_string().contains("service tiers"),
+            "{not_a_table}"
+        );
+    }
+
     use super::*;
 
     fn json_err(json: &str) -> String {
