@@ -98,16 +98,26 @@ fn rule(written: Written) -> Result<NameRule, String> {
     })
 }
 
+/// An id as the patterns read it: lower-cased, and without a gateway's vendor prefix
+/// (everything up to the last `/`) for prefixes.
+struct Id<'a> {
+    lower: &'a str,
+    bare: &'a str,
+}
+
+impl<'a> Id<'a> {
+    fn of(lower: &'a str) -> Id<'a> {
+        let bare = lower.rsplit_once('/').map_or(lower, |(_, bare)| bare);
+        Id { lower, bare }
+    }
+}
+
 impl Pattern {
-    fn matches(&self, id: &str) -> bool {
-        let lower = id.trim().to_ascii_lowercase();
+    fn matches(&self, id: &Id<'_>) -> bool {
         match self {
-            Pattern::Contains(piece) => lower.contains(piece.as_str()),
-            Pattern::Prefix(prefix) => {
-                let bare = lower.rsplit_once('/').map_or(lower.as_str(), |(_, b)| b);
-                prefix_end(prefix, bare)
-                    .is_some_and(|rest| matches!(rest.chars().next(), None | Some('-' | '.')))
-            }
+            Pattern::Contains(piece) => id.lower.contains(piece.as_str()),
+            Pattern::Prefix(prefix) => prefix_end(prefix, id.bare)
+                .is_some_and(|rest| matches!(rest.chars().next(), None | Some('-' | '.'))),
         }
     }
 }
@@ -132,9 +142,11 @@ fn prefix_end<'a>(prefix: &str, id: &'a str) -> Option<&'a str> {
 
 /// The first decision of the built-in rules that match `id`, of those `pick` reads.
 fn first<T>(id: &str, pick: impl Fn(&NameRule) -> Option<T>) -> Option<T> {
+    let lower = id.trim().to_ascii_lowercase();
+    let id = Id::of(&lower);
     BUILTIN
         .iter()
-        .filter(|rule| rule.pattern.matches(id))
+        .filter(|rule| rule.pattern.matches(&id))
         .find_map(pick)
 }
 
@@ -168,6 +180,12 @@ mod tests {
         assert!(rules.len() >= 6, "{rules:?}");
     }
 
+    /// `pattern` against `id` as [`first`] prepares it.
+    fn matches(pattern: &Pattern, id: &str) -> bool {
+        let lower = id.trim().to_ascii_lowercase();
+        pattern.matches(&Id::of(&lower))
+    }
+
     #[test]
     fn a_prefix_matches_the_bare_id_then_a_separator() {
         let o = Pattern::Prefix("o#".into());
@@ -178,21 +196,21 @@ mod tests {
             "openai/O3-pro",
             "o10",
         ] {
-            assert!(o.matches(id), "{id}");
+            assert!(matches(&o, id), "{id}");
         }
         for id in ["o", "omni", "o1x", "gpt-4o", "ollama"] {
-            assert!(!o.matches(id), "{id}");
+            assert!(!matches(&o, id), "{id}");
         }
         let gpt5 = Pattern::Prefix("gpt-5".into());
-        assert!(gpt5.matches("gpt-5.1") && gpt5.matches("azure/openai/gpt-5-codex"));
-        assert!(!gpt5.matches("gpt-50"));
+        assert!(matches(&gpt5, "gpt-5.1") && matches(&gpt5, "azure/openai/gpt-5-codex"));
+        assert!(!matches(&gpt5, "gpt-50"));
     }
 
     #[test]
     fn contains_matches_anywhere_in_the_whole_id() {
         let r1 = Pattern::Contains("deepseek-r1".into());
-        assert!(r1.matches("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B"));
-        assert!(!r1.matches("deepseek-chat"));
+        assert!(matches(&r1, "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B"));
+        assert!(!matches(&r1, "deepseek-chat"));
     }
 
     #[test]

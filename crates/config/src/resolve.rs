@@ -166,7 +166,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         query: p.query.clone(),
         streaming: p.streaming.unwrap_or_else(defaults::streaming),
         request_defaults,
-        compat: deepseek_rules(p.r1_format, model_id),
+        compat: r1_rules(p.r1_format, model_id),
         parse_think_tags: p
             .parse_think_tags
             .unwrap_or_else(defaults::parse_think_tags),
@@ -425,7 +425,7 @@ fn decide_api(
 /// `r1_format` says so, else when the name rules (`data/names.toml`) do (DeepSeek
 /// reasoners); assistant `reasoning_content` sent back under the R1 format and
 /// wherever the name rules say (tool loops of DeepSeek reasoners want it).
-fn deepseek_rules(r1_format: Option<bool>, model: &str) -> CompatibleRules {
+fn r1_rules(r1_format: Option<bool>, model: &str) -> CompatibleRules {
     let r1 = r1_format
         .or_else(|| crate::names::r1_format(model))
         .unwrap_or(false);
@@ -881,18 +881,18 @@ mod tests {
 
     #[test]
     fn deepseek_reasoners_get_the_r1_format_and_their_reasoning_back() {
-        let reasoner = deepseek_rules(None, "deepseek-reasoner");
+        let reasoner = r1_rules(None, "deepseek-reasoner");
         assert!(reasoner.r1_format && reasoner.send_reasoning_content);
         // R1 distills want their reasoning back but keep the plain message format.
         for id in ["deepseek-r1", "deepseek-r1-distill-qwen-32b"] {
-            let rules = deepseek_rules(None, id);
+            let rules = r1_rules(None, id);
             assert!(!rules.r1_format && rules.send_reasoning_content, "{id}");
         }
-        let other = deepseek_rules(None, "deepseek-chat");
+        let other = r1_rules(None, "deepseek-chat");
         assert!(!other.r1_format && !other.send_reasoning_content);
         // The setting wins over the id; the R1 format always sends reasoning back.
-        assert!(!deepseek_rules(Some(false), "deepseek-reasoner").r1_format);
-        let forced = deepseek_rules(Some(true), "my-r1-finetune");
+        assert!(!r1_rules(Some(false), "deepseek-reasoner").r1_format);
+        let forced = r1_rules(Some(true), "my-r1-finetune");
         assert!(forced.r1_format && forced.send_reasoning_content);
     }
 

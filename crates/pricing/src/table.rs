@@ -25,17 +25,12 @@ const TABLE_KEYS: &[&str] = &[
     "service_tiers",
 ];
 
-/// The keys of a service tier's sheet: a sheet does not nest service tiers.
-const SHEET_KEYS: &[&str] = &[
-    "input_price",
-    "output_price",
-    "cache_read_price",
-    "cache_write_price",
-    "reasoning_price",
-    "input_audio_price",
-    "output_audio_price",
-    "tiers",
-];
+/// The keys of a service tier's sheet: the table's, but for `service_tiers` (last),
+/// since a sheet does not nest service tiers.
+const SHEET_KEYS: &[&str] = match TABLE_KEYS.split_last() {
+    Some((_, sheet)) => sheet,
+    None => &[],
+};
 
 const TIER_KEYS: &[&str] = &[
     "above_input_tokens",
