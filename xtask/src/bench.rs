@@ -2,7 +2,7 @@
 //! binary, built with the release profile).
 //!
 //! - `cargo xtask bench`: our client against the plain-reqwest floor over loopback,
-//!   in separate processes, in the four mode/runtime combinations plus the
+//!   in separate processes (each client in a small binary of its own), in the four mode/runtime combinations plus the
 //!   `block_on` pitfall, peak RSS, and 1,000 concurrent streams; prints ratios.
 //! - `cargo xtask bench --quick`: the same, small (a smoke run, figures noisy).
 //! - `cargo xtask bench --callgrind [--quick]`: instructions per chunk of the decode
@@ -30,7 +30,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         "run"
     };
-    let mut harness = vec!["run", "--release", "-p", "oac-bench", "--", command];
+    // Every binary of the harness: it starts the two client binaries, which
+    // `cargo run` alone would not build.
+    cargo(
+        &["build", "--release", "-p", "oac-bench", "--bins"],
+        &[],
+        "building the bench harness",
+    )?;
+    let mut harness = vec![
+        "run",
+        "--release",
+        "-p",
+        "oac-bench",
+        "--bin",
+        "oac-bench",
+        "--",
+        command,
+    ];
     if has("--quick") {
         harness.push("--quick");
     }

@@ -140,10 +140,7 @@ fn whole_clients(exe: &Path, dir: &Path, quick: bool) -> Result<(), String> {
                     which.name()
                 ));
                 let args = [
-                    "client".to_owned(),
-                    "--impl".into(),
-                    which.name().into(),
-                    "--runtime".into(),
+                    "--runtime".to_owned(),
                     runtime.into(),
                     "--url".into(),
                     format!("{}/{framing}/v1", server.url),
@@ -152,7 +149,7 @@ fn whole_clients(exe: &Path, dir: &Path, quick: bool) -> Result<(), String> {
                     "--chunks".into(),
                     chunks.to_string(),
                 ];
-                totals[n] = valgrind(exe, &out, &args, false)?;
+                totals[n] = valgrind(&crate::client::binary(exe, which)?, &out, &args, false)?;
             }
             per_chunk[slot] = totals[1].saturating_sub(totals[0]) as f64 / (2 * chunks) as f64;
         }

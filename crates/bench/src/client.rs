@@ -1,9 +1,16 @@
 //! One client process: one warm-up request (connection, discovery, lazy set-up),
 //! then `requests` streamed requests, measured; prints one JSON line.
+//!
+//! Each client has a binary of its own (`src/bin/oac-bench-ours.rs`,
+//! `src/bin/oac-bench-floor.rs`) that calls [`main`] with its [`BenchClient`], so
+//! the process maps and relocates only that client's code: its peak RSS is what a
+//! small program streaming with it needs.
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
 
-use crate::{Impl, Sink, floor, measure, ours};
+use crate::{Flags, Impl, Sink, measure};
 
 /// How the stream is consumed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,32 +71,21 @@ impl Runtime {
     }
 }
 
-/// Either client, ready to send.
-#[derive(Clone)]
-pub enum AnyClient {
-    /// Ours.
-    Ours(oac::Client),
-    /// The floor, with the chat URL.
-    Floor(reqwest::Client, String),
-}
+/// A client either binary measures: built for a base URL, one streamed request at a
+/// time into a [`Sink`].
+pub trait BenchClient: Clone + Send + Sync + 'static {
+    /// Which client this is.
+    const IMPL: Impl;
 
-impl AnyClient {
-    /// A client of `which` for `base_url`.
-    pub fn new(which: Impl, base_url: &str) -> Result<Self, String> {
-        Ok(match which {
-            Impl::Ours => AnyClient::Ours(ours::client(base_url)?),
-            Impl::Floor => AnyClient::Floor(floor_client()?, chat_url(base_url)),
-        })
-    }
+    /// A client for `base_url` (`http://127.0.0.1:PORT/chunked/v1`, say).
+    fn connect(base_url: &str) -> Result<Self, String>;
 
     /// One streamed request into `sink`.
-    pub async fn request(&self, sink: &mut Sink) -> Result<(), String> {
-        match self {
-            AnyClient::Ours(client) => ours::request(client, sink).await,
-            AnyClient::Floor(client, url) => floor::request(client, url, sink).await,
-        }
-    }
+    fn request<'a>(&'a self, sink: &'a mut Sink) -> BoxFuture<'a>;
 }
+
+/// The future of one request.
+pub type BoxFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
 /// The floor's client: reqwest's defaults, no proxy (as ours on loopback).
 pub fn floor_client() -> Result<reqwest::Client, String> {
@@ -104,9 +100,39 @@ pub fn chat_url(base_url: &str) -> String {
     format!("{}/chat/completions", base_url.trim_end_matches('/'))
 }
 
-/// The `client` subcommand.
-pub fn run(
-    which: Impl,
+/// The `main` of a client binary: `--runtime ct|mt|mt-block-on --url URL
+/// --requests N --chunks N`; prints one JSON line, or the error and exits 1.
+pub fn main<C: BenchClient>() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = Flags::parse(&args).and_then(|flags| {
+        run::<C>(
+            Runtime::parse(flags.get("runtime")?)?,
+            flags.get("url")?,
+            flags.number("requests")?,
+            flags.number("chunks")?,
+        )
+    });
+    if let Err(message) = result {
+        eprintln!("oac-bench-{}: {message}", C::IMPL.name());
+        std::process::exit(1);
+    }
+}
+
+/// The path of the client binary of `which`, next to the harness `exe`.
+pub fn binary(exe: &Path, which: Impl) -> Result<PathBuf, String> {
+    let path = exe.with_file_name(format!("oac-bench-{}", which.name()));
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "{} is missing: build every binary of the harness with `cargo build --release -p oac-bench --bins` (`cargo xtask bench` does)",
+            path.display()
+        ))
+    }
+}
+
+/// One client process: warm-up, then `requests` measured requests.
+fn run<C: BenchClient>(
     runtime_kind: Runtime,
     base_url: &str,
     requests: usize,
@@ -115,7 +141,7 @@ pub fn run(
     let rss_start = measure::rss_kib();
     let runtime = runtime_kind.build()?;
     // Clients are built inside the runtime (reqwest needs none, ours may).
-    let client = runtime.block_on(async { AnyClient::new(which, base_url) })?;
+    let client = runtime.block_on(async { C::connect(base_url) })?;
     let rss_client = measure::rss_kib();
     let warm = client.clone();
     let expected = std::sync::Arc::new(oac_testkit::fixtures::long_stream_text(chunks));
@@ -136,11 +162,12 @@ pub fn run(
         Ok(())
     })?;
     let after = measure::usage();
+    let (anon, file) = measure::rss_split_kib();
     let cpu = after.cpu.saturating_sub(before.cpu);
     println!(
         "{}",
         serde_json::json!({
-            "impl": which.name(),
+            "impl": C::IMPL.name(),
             "runtime": runtime_kind.name(),
             "cpu_ns": cpu.as_nanos() as u64,
             "sys_ns": after.sys.saturating_sub(before.sys).as_nanos() as u64,
@@ -150,6 +177,8 @@ pub fn run(
             "rss_start_kib": rss_start,
             "rss_client_kib": rss_client,
             "rss_warm_kib": rss_warm,
+            "rss_anon_end_kib": anon,
+            "rss_file_end_kib": file,
         })
     );
     Ok(())

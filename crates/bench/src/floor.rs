@@ -8,7 +8,30 @@ use std::borrow::Cow;
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::Sink;
+use crate::client::{BenchClient, BoxFuture, chat_url, floor_client};
+use crate::{Impl, Sink};
+
+/// The floor client: reqwest's client and the chat URL.
+#[derive(Clone)]
+pub struct FloorClient {
+    http: reqwest::Client,
+    url: String,
+}
+
+impl BenchClient for FloorClient {
+    const IMPL: Impl = Impl::Floor;
+
+    fn connect(base_url: &str) -> Result<Self, String> {
+        Ok(FloorClient {
+            http: floor_client()?,
+            url: chat_url(base_url),
+        })
+    }
+
+    fn request<'a>(&'a self, sink: &'a mut Sink) -> BoxFuture<'a> {
+        Box::pin(request(&self.http, &self.url, sink))
+    }
+}
 
 #[derive(Deserialize)]
 struct Chunk<'a> {

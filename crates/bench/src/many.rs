@@ -11,8 +11,25 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Barrier, watch};
 
-use crate::client::{AnyClient, floor_client};
+use crate::client::{BenchClient, floor_client};
 use crate::{Impl, Sink, measure, ours};
+
+/// Either client, ready to open streams.
+#[derive(Clone)]
+enum AnyClient {
+    Ours(oac::Client),
+    Floor(reqwest::Client, String),
+}
+
+impl AnyClient {
+    /// One whole streamed request (the warm-up).
+    async fn request(&self, sink: &mut Sink) -> Result<(), String> {
+        match self {
+            AnyClient::Ours(client) => client.request(sink).await,
+            AnyClient::Floor(client, url) => crate::floor::request(client, url, sink).await,
+        }
+    }
+}
 
 /// The `many` subcommand: prints one JSON line.
 pub fn run(which: Impl, base_url: &str, streams: usize, chunks: usize) -> Result<(), String> {

@@ -50,6 +50,22 @@ pub fn rss_kib() -> u64 {
     pages * page_kib()
 }
 
+/// The resident set now, split into anonymous memory (heap, stacks, written
+/// statics: what the process allocated) and file-backed pages (the binary's and
+/// libc's code and read-only data, mapped in by page faults and shared with the
+/// page cache), in KiB, from `/proc/self/status` (zeros if it cannot be read).
+pub fn rss_split_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (field("RssAnon:"), field("RssFile:"))
+}
+
 #[allow(unsafe_code)]
 fn page_kib() -> u64 {
     // SAFETY: `sysconf` only reads a configuration value.

@@ -5,7 +5,20 @@
 use oac::provider::EventDecoder;
 use oac::{Client, StreamEvent};
 
-use crate::Sink;
+use crate::client::{BenchClient, BoxFuture};
+use crate::{Impl, Sink};
+
+impl BenchClient for Client {
+    const IMPL: Impl = Impl::Ours;
+
+    fn connect(base_url: &str) -> Result<Self, String> {
+        client(base_url)
+    }
+
+    fn request<'a>(&'a self, sink: &'a mut Sink) -> BoxFuture<'a> {
+        Box::pin(request(self, sink))
+    }
+}
 
 /// Our client for `base_url` (`http://127.0.0.1:PORT/chunked/v1`, say).
 pub fn client(base_url: &str) -> Result<Client, String> {

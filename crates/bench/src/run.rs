@@ -105,7 +105,7 @@ fn child(exe: &Path, args: &[String]) -> Result<Value, String> {
         .output()
         .map_err(|e| format!("client: {e}"))?;
     if !output.status.success() {
-        return Err(format!("`oac-bench {}` failed", args.join(" ")));
+        return Err(format!("`{} {}` failed", exe.display(), args.join(" ")));
     }
     let text = String::from_utf8_lossy(&output.stdout);
     serde_json::from_str(text.trim()).map_err(|e| format!("client said `{text}`: {e}"))
@@ -138,16 +138,18 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
         }
     };
     let exe: PathBuf = std::env::current_exe().map_err(|e| format!("own path: {e}"))?;
+    let clients = [
+        crate::client::binary(&exe, Impl::Ours)?,
+        crate::client::binary(&exe, Impl::Floor)?,
+    ];
     let server = Server::start(&exe, plan.chunks)?;
     println!(
         "{} chunks per stream, {} requests per process, {} runs; client CPU (getrusage) per chunk, median of runs",
         plan.chunks, plan.requests, plan.runs
     );
-    // (mode, impl) -> per-run ns/chunk and peak RSS.
+    // (mode, impl) -> per-run ns/chunk, and the memory figures of each run.
     let mut cpu: BTreeMap<(usize, &str), Vec<f64>> = BTreeMap::new();
-    let mut rss: BTreeMap<&str, f64> = BTreeMap::new();
-    // Peak RSS less the RSS at the process's start (the binary and libc mapped).
-    let mut rss_growth: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut memory: BTreeMap<(usize, &str), Vec<Memory>> = BTreeMap::new();
     for run in 0..plan.runs {
         for (m, mode) in MODES.iter().enumerate() {
             let order = if (run + m) % 2 == 0 {
@@ -157,9 +159,6 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
             };
             for which in order {
                 let args: Vec<String> = [
-                    "client",
-                    "--impl",
-                    which.name(),
                     "--runtime",
                     mode.runtime.name(),
                     "--url",
@@ -171,14 +170,17 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
                 ]
                 .map(str::to_owned)
                 .to_vec();
-                let out = child(&exe, &args)?;
+                let binary = match which {
+                    Impl::Ours => &clients[0],
+                    Impl::Floor => &clients[1],
+                };
+                let out = child(binary, &args)?;
                 let per_chunk = number(&out, "cpu_ns") / number(&out, "chunks");
                 cpu.entry((m, which.name())).or_default().push(per_chunk);
-                let peak = rss.entry(which.name()).or_insert(0.0);
-                *peak = peak.max(number(&out, "max_rss_kib"));
-                let growth = number(&out, "max_rss_kib") - number(&out, "rss_start_kib");
-                let grown = rss_growth.entry(which.name()).or_insert(0.0);
-                *grown = grown.max(growth);
+                memory
+                    .entry((m, which.name()))
+                    .or_default()
+                    .push(Memory::of(&out));
             }
         }
     }
@@ -186,19 +188,15 @@ pub fn run(quick: bool, no_many: bool) -> Result<(), String> {
         .iter_mut()
         .map(|(key, values)| (*key, median(values)))
         .collect();
-    print_table(&medians, &cpu, [&rss, &rss_growth], plan.chunks);
+    print_table(&medians, &cpu);
+    print_memory(&memory, plan.chunks);
     if no_many {
         return Ok(());
     }
     many(&exe, &server, &plan, &medians)
 }
 
-fn print_table(
-    medians: &BTreeMap<(usize, &str), f64>,
-    all: &BTreeMap<(usize, &str), Vec<f64>>,
-    [rss, growth]: [&BTreeMap<&str, f64>; 2],
-    chunks: usize,
-) {
+fn print_table(medians: &BTreeMap<(usize, &str), f64>, all: &BTreeMap<(usize, &str), Vec<f64>>) {
     println!();
     println!(
         "| mode (runtime) | floor ns/chunk | ours ns/chunk | ours/floor | median of run ratios | runs ours/floor |"
@@ -222,19 +220,6 @@ fn print_table(
             runs.join(" ")
         );
     }
-    let mib = |kib: f64| kib / 1024.0;
-    println!(
-        "| peak RSS, one {chunks}-chunk stream at a time (max of runs) | {:.1} MiB | {:.1} MiB | {:.2}× | | |",
-        mib(rss["floor"]),
-        mib(rss["ours"]),
-        rss["ours"] / rss["floor"]
-    );
-    println!(
-        "| peak RSS less RSS at process start (binary, libc) | {:.1} MiB | {:.1} MiB | {:.2}× | | |",
-        mib(growth["floor"]),
-        mib(growth["ours"]),
-        growth["ours"] / growth["floor"]
-    );
     println!();
     for (framing, spawned, blocked) in
         [("one HTTP chunk per event", 1, 4), ("one large body", 3, 5)]
@@ -243,6 +228,64 @@ fn print_table(
             "block_on pitfall, {framing}: block_on on the main thread costs {:.2}× a spawned task (ours), {:.2}× (floor)",
             medians[&(blocked, "ours")] / medians[&(spawned, "ours")],
             medians[&(blocked, "floor")] / medians[&(spawned, "floor")],
+        );
+    }
+}
+
+/// What one client process reports of its memory, in KiB.
+#[derive(Clone, Copy)]
+struct Memory {
+    /// Peak RSS (`ru_maxrss`).
+    peak: f64,
+    /// Peak RSS less the RSS at the process's start (the binary and libc mapped).
+    growth: f64,
+    /// Anonymous RSS at the end (heap, stacks: what the process allocated).
+    anon: f64,
+    /// File-backed RSS at the end (code and read-only data paged in).
+    file: f64,
+}
+
+impl Memory {
+    fn of(out: &Value) -> Memory {
+        Memory {
+            peak: number(out, "max_rss_kib"),
+            growth: number(out, "max_rss_kib") - number(out, "rss_start_kib"),
+            anon: number(out, "rss_anon_end_kib"),
+            file: number(out, "rss_file_end_kib"),
+        }
+    }
+}
+
+/// Peak RSS per mode (median of runs), and its split into anonymous and
+/// file-backed memory.
+fn print_memory(memory: &BTreeMap<(usize, &str), Vec<Memory>>, chunks: usize) {
+    println!();
+    println!(
+        "memory of one client process, {chunks}-chunk streams, each client in a binary of its own (MiB, median of runs):"
+    );
+    println!(
+        "| mode (runtime) | peak RSS floor | peak RSS ours | ours/floor | growth floor / ours | anonymous at end floor / ours | file-backed at end floor / ours |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mib = |kib: f64| kib / 1024.0;
+    for (m, mode) in MODES.iter().enumerate().take(4) {
+        let figure = |which: &str, field: fn(&Memory) -> f64| {
+            let mut values: Vec<f64> = memory[&(m, which)].iter().map(field).collect();
+            mib(median(&mut values))
+        };
+        let peak = |which| figure(which, |m| m.peak);
+        println!(
+            "| {} | {:.1} | {:.1} | {:.2}× | {:.1} / {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
+            mode.label,
+            peak("floor"),
+            peak("ours"),
+            peak("ours") / peak("floor"),
+            figure("floor", |m| m.growth),
+            figure("ours", |m| m.growth),
+            figure("floor", |m| m.anon),
+            figure("ours", |m| m.anon),
+            figure("floor", |m| m.file),
+            figure("ours", |m| m.file),
         );
     }
 }

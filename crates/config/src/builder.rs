@@ -182,7 +182,7 @@ impl ProfileBuilder {
             base_dir: None,
             require_model: true,
             require_key: true,
-            catalog: self.catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
+            catalog: self.catalog.as_ref(),
             catalog_usable: true,
         };
         match resolve(&layers, &mut report) {

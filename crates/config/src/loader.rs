@@ -290,7 +290,7 @@ impl Loader {
             base_dir: config.dir(),
             require_model: self.require_model && selected.is_ok(),
             require_key: self.require_key,
-            catalog: catalog.as_ref().unwrap_or_else(|| Catalog::builtin()),
+            catalog: catalog.as_ref(),
             catalog_usable: catalog_failure.is_none(),
         };
         let resolved = if selected.is_ok() {

@@ -6,20 +6,19 @@
 
 use std::sync::LazyLock;
 
-use serde::Deserialize;
-
 use crate::catalog::{ModelFamily, SystemPrompt};
 use crate::choice::parse_choice;
 
-/// The embedded rules.
-const NAMES_TOML: &str = include_str!("../data/names.toml");
+/// The rules of `data/names.toml`, as `build.rs` wrote them out (no TOML is parsed at
+/// run time).
+const WRITTEN: &[Written] = include!(concat!(env!("OUT_DIR"), "/names_rules.rs"));
 
-/// Parsed once, on first use.
-static BUILTIN: LazyLock<Vec<NameRule>> = LazyLock::new(|| match parse(NAMES_TOML) {
+/// Checked once, on first use.
+static BUILTIN: LazyLock<Vec<NameRule>> = LazyLock::new(|| match parse(WRITTEN) {
     Ok(rules) => rules,
     Err(error) => {
-        // Unreachable in a released build: the test `the_builtin_rules_parse` parses
-        // this exact text. Degrade to "no rule matches" (every id then gets the
+        // Unreachable in a released build: the test `the_builtin_rules_parse` checks
+        // these exact rules. Degrade to "no rule matches" (every id then gets the
         // defaults) rather than panic inside a library.
         tracing::error!("the built-in model-name rules are invalid: {error}");
         Vec::new()
@@ -46,32 +45,24 @@ enum Pattern {
     Contains(String),
 }
 
-/// A rule as written in the file.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A rule as written in the file (`build.rs` checks the file's shape and unknown
+/// keys; what the words mean is checked here).
+#[derive(Clone, Copy, Debug, Default)]
 struct Written {
-    prefix: Option<String>,
-    contains: Option<String>,
-    family: Option<String>,
-    system_prompt: Option<String>,
+    prefix: Option<&'static str>,
+    contains: Option<&'static str>,
+    family: Option<&'static str>,
+    system_prompt: Option<&'static str>,
     r1_format: Option<bool>,
     reasoning_content: Option<bool>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
-    rule: Vec<Written>,
-}
-
-/// The rules of a names file, in order; a message naming the rule otherwise.
-fn parse(text: &str) -> Result<Vec<NameRule>, String> {
-    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-    file.rule
-        .into_iter()
+/// The rules, in order; a message naming the rule otherwise.
+fn parse(written: &[Written]) -> Result<Vec<NameRule>, String> {
+    written
+        .iter()
         .enumerate()
-        .map(|(index, written)| rule(written).map_err(|e| format!("rule[{index}]: {e}")))
+        .map(|(index, written)| rule(*written).map_err(|e| format!("rule[{index}]: {e}")))
         .collect()
 }
 
@@ -83,11 +74,11 @@ fn rule(written: Written) -> Result<NameRule, String> {
     };
     let family = written
         .family
-        .map(|word| parse_choice::<ModelFamily>(&word).map_err(|e| e.to_string()))
+        .map(|word| parse_choice::<ModelFamily>(word).map_err(|e| e.to_string()))
         .transpose()?;
     let system_prompt = written
         .system_prompt
-        .map(|word| parse_choice::<SystemPrompt>(&word).map_err(|e| e.to_string()))
+        .map(|word| parse_choice::<SystemPrompt>(word).map_err(|e| e.to_string()))
         .transpose()?;
     Ok(NameRule {
         pattern,
@@ -176,7 +167,7 @@ mod tests {
 
     #[test]
     fn the_builtin_rules_parse() {
-        let rules = parse(NAMES_TOML).unwrap();
+        let rules = parse(WRITTEN).unwrap();
         assert!(rules.len() >= 6, "{rules:?}");
     }
 
@@ -215,12 +206,24 @@ mod tests {
 
     #[test]
     fn a_rule_needs_one_pattern_and_known_words() {
-        assert!(parse("[[rule]]\nfamily = \"gpt-5\"\n").is_err());
-        let both = "[[rule]]\nprefix = \"a\"\ncontains = \"b\"\n";
-        assert!(parse(both).unwrap_err().contains("exactly one"));
-        let typo = parse("[[rule]]\nprefix = \"a\"\nfamily = \"gtp-5\"\n").unwrap_err();
-        assert!(typo.contains("rule[0]") && typo.contains("gpt-5"), "{typo}");
-        assert!(parse("[[rule]]\nprefix = \"a\"\nfamly = \"gpt-5\"\n").is_err());
+        let family = |word| Written {
+            prefix: Some("a"),
+            family: Some(word),
+            ..Written::default()
+        };
+        let no_pattern = Written {
+            family: Some("gpt-5"),
+            ..Written::default()
+        };
+        assert!(parse(&[no_pattern]).is_err());
+        let both = Written {
+            prefix: Some("a"),
+            contains: Some("b"),
+            ..Written::default()
+        };
+        assert!(parse(&[both]).unwrap_err().contains("exactly one"));
+        let typo = parse(&[family("gpt-5"), family("gtp-5")]).unwrap_err();
+        assert!(typo.contains("rule[1]") && typo.contains("gpt-5"), "{typo}");
     }
 
     #[test]

@@ -49,8 +49,9 @@ pub(crate) struct Layers<'a> {
     pub(crate) require_model: bool,
     /// Whether a key source that cannot be read is a problem (else a warning).
     pub(crate) require_key: bool,
-    /// The native model catalogue.
-    pub(crate) catalog: &'a Catalog,
+    /// The user's native model catalogue; `None` is the built-in one, parsed only
+    /// when a native model is looked up (a compatible client never pays for it).
+    pub(crate) catalog: Option<&'a Catalog>,
     /// False when the user's catalogue file failed (`catalog` is then the
     /// built-in one): checks that depend on catalogue entries are skipped rather
     /// than reported against the wrong entries.
@@ -442,12 +443,13 @@ fn native_entry(
     model_path: Option<&str>,
     report: &mut Report,
 ) -> Option<CatalogEntry> {
-    if let Some(entry) = l.catalog.entry_for(model_id) {
+    let catalog: &Catalog = l.catalog.unwrap_or_else(|| Catalog::builtin());
+    if let Some(entry) = catalog.entry_for(model_id) {
         return Some(entry);
     }
     if l.profile.model_info.is_empty() {
         let path = model_path.map_or_else(|| l.field("model"), str::to_owned);
-        let fix = match l.catalog.similar(model_id) {
+        let fix = match catalog.similar(model_id) {
             Some(Similar::Spelling(id)) => format!(
                 "did you mean `{id}`? Otherwise describe the model in the profile's model_info or add it to a catalogue file (`catalog` in the config, or OAC_CATALOG)"
             ),
