@@ -209,7 +209,7 @@ impl PriceKind {
     ];
 
     /// The config field name, e.g. `"input_price"`.
-    pub fn field(self) -> &'static str {
+    pub const fn field(self) -> &'static str {
         match self {
             PriceKind::Input => "input_price",
             PriceKind::Output => "output_price",
