@@ -1,7 +1,7 @@
 //! Loading: find the config file, choose the profile, apply flags > environment >
 //! profile > defaults, and report every problem at once.
 
-use oac_provider::files::{FileKind, ShownPath, read_capped_string};
+use oac_provider::files::ShownPath;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,7 @@ use crate::env::{
     ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE, Environment,
     ProcessEnv, default_config_path, expand_path, non_empty,
 };
-use crate::file::{ConfigFile, format_of};
+use crate::file::ConfigFile;
 use crate::overrides::Overrides;
 use crate::problem::{ConfigError, ProblemKind, Report, Warning, child};
 use crate::profile::Profile;
@@ -306,7 +306,7 @@ fn read_config(
             Ok((Some(file), report))
         }
         (None, Some(path)) => {
-            let (file, report) = read_lenient(path)?;
+            let (file, report) = ConfigFile::read_lenient(path)?;
             Ok((Some(file), report))
         }
         (None, None) => Ok((None, report)),
@@ -463,17 +463,6 @@ fn user_catalog(
     Catalog::builtin_with_file(&path)
         .map(Some)
         .map_err(|err| (setting, err))
-}
-
-fn read_lenient(path: &Path) -> Result<(ConfigFile, Report), ConfigError> {
-    let format = format_of(path)?;
-    let text = read_capped_string(path, FileKind::Config).map_err(|source| {
-        ConfigError::UnreadableFile {
-            path: path.to_path_buf(),
-            source,
-        }
-    })?;
-    ConfigFile::parse_lenient(&text, format, Some(path))
 }
 
 fn no_file_message(name: &str, looked_at: Option<&Path>) -> String {
