@@ -13,6 +13,9 @@
 //!   (`crates/config/data/catalog.toml`, `names.toml`), so `crates/provider/src`
 //!   spells no model family at all, and no library or CLI code matches an id against
 //!   one (`contains("deepseek…")`, `starts_with("gpt-…")`), outside tests.
+//! - **One price-table reader**: a price table's keys are looked up
+//!   (`PriceKind::from_field`) only by `oac_pricing::sheet`, the reader every format
+//!   and the config file's located reader drive.
 //! - **Only the provider crate talks to the network** (the testkit and the bench
 //!   harness serve and load loopback): no socket, name lookup or HTTP request in the
 //!   other crates' `src/` (`oac doctor` asks the facade's `Client::reach`).
@@ -54,6 +57,9 @@ const PRINTING_PROGRAMS: &[&str] = &[
 
 /// The one file that may call the similarity metric.
 const DID_YOU_MEAN_HOME: &str = "crates/pricing/src/words.rs";
+
+/// The one file that reads price-table keys.
+const PRICE_TABLE_HOME: &str = "crates/pricing/src/sheet.rs";
 
 /// Model family names the provider crate must not spell outside its tests.
 const MODEL_NAMES: &[&str] = &["\"gpt-", "\"o1", "\"o3", "\"o4", "deepseek", "claude"];
@@ -142,6 +148,16 @@ fn check_file(shown: &str, text: &str, found: &mut Vec<Offence>) {
             found.push(Offence {
                 at: at(),
                 fix: "did-you-mean has one home: call oac_pricing::closest (oac_provider::choice::closest)",
+            });
+        }
+        if library_src
+            && !in_tests
+            && shown != PRICE_TABLE_HOME
+            && code.contains("PriceKind::from_field")
+        {
+            found.push(Offence {
+                at: at(),
+                fix: "price tables have one reader: call oac_pricing::sheet::read_price_table (show it your format with PriceInput, take its problems with PriceSink), so keys, nesting and value rules stay in one place",
             });
         }
         if library_src
@@ -286,6 +302,14 @@ mod tests {
         let text = "let s = strsim::jaro_winkler(a, b);\n";
         assert!(offences_in(DID_YOU_MEAN_HOME, text).is_empty());
         assert_eq!(offences_in("crates/cli/src/fixes.rs", text).len(), 1);
+    }
+
+    #[test]
+    fn price_table_keys_are_read_in_one_place() {
+        let code = "let kind = PriceKind::from_field(key)?;\n";
+        assert!(offences_in(PRICE_TABLE_HOME, code).is_empty());
+        assert_eq!(offences_in("crates/config/src/convert.rs", code).len(), 1);
+        assert_eq!(offences_in("crates/pricing/src/table.rs", code).len(), 1);
     }
 
     #[test]

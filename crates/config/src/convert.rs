@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use oac_pricing::{Decimal, ModelPrices, PriceError, PriceKind, PriceTier, parse_price};
+use oac_pricing::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use secrecy::SecretString;
 
@@ -37,26 +37,26 @@ impl Cx {
     }
 
     /// `key = value` in TOML, `"key": value` in JSON.
-    fn example(&self, key: &str, value: &str) -> String {
+    pub(crate) fn example(&self, key: &str, value: &str) -> String {
         match self.format {
             ConfigFormat::Toml => format!("`{key} = {value}`"),
             ConfigFormat::Json => format!("`\"{key}\": {value}`"),
         }
     }
 
-    fn wrong_type(&mut self, field: &Field<'_>, expected: &str, fix: &str) {
+    pub(crate) fn wrong_type(&mut self, field: &Field<'_>, expected: &str, fix: &str) {
         let found = field.node.value.type_name(self.format);
         let message = format!("expected {expected}, found {found}; {fix}");
         self.report
             .problem(ProblemKind::WrongType, &field.path, message);
     }
 
-    fn wrong_type_example(&mut self, field: &Field<'_>, expected: &str, value: &str) {
+    pub(crate) fn wrong_type_example(&mut self, field: &Field<'_>, expected: &str, value: &str) {
         let fix = format!("write it like {}", self.example(field.key, value));
         self.wrong_type(field, expected, &fix);
     }
 
-    fn invalid(&mut self, field: &Field<'_>, message: impl Into<String>) {
+    pub(crate) fn invalid(&mut self, field: &Field<'_>, message: impl Into<String>) {
         self.report
             .problem(ProblemKind::InvalidValue, &field.path, message);
     }
@@ -86,20 +86,15 @@ impl<'a> Fields<'a> {
                 asked: Vec::new(),
             }),
             _ => {
-                let fix = match cx.format {
-                    ConfigFormat::Toml => format!("write it as a table: [{}]", field.path),
-                    ConfigFormat::Json => {
-                        format!("write it as an object: \"{}\": {{ … }}", field.key)
-                    }
-                };
-                let expected = match cx.format {
-                    ConfigFormat::Toml => "a table",
-                    ConfigFormat::Json => "an object",
-                };
-                cx.wrong_type(field, expected, &fix);
+                not_a_table(cx, field);
                 None
             }
         }
+    }
+
+    /// The path of the table.
+    pub(crate) fn path(&self) -> &str {
+        &self.path
     }
 
     /// Every entry of the table (for tables whose keys are names, not settings).
@@ -131,20 +126,43 @@ impl<'a> Fields<'a> {
                 continue;
             }
             let path = child(&self.path, &entry.key);
-            let shown = entry.key.escape_debug().to_string();
-            let message = if let Some(hint) = hint(&entry.key) {
-                format!("unknown key `{shown}`; {hint}")
-            } else if let Some(suggestion) = closest(&entry.key, self.asked.iter().copied()) {
-                format!("unknown key `{shown}`; did you mean `{suggestion}`?")
-            } else {
-                format!(
-                    "unknown key `{shown}`; remove it (valid keys here: {})",
-                    self.asked.join(", ")
-                )
+            let message = match hint(&entry.key) {
+                Some(hint) => format!("unknown key `{}`; {hint}", entry.key.escape_debug()),
+                None => {
+                    let suggestion = closest(&entry.key, self.asked.iter().copied());
+                    unknown_key_message(&entry.key, suggestion, &self.asked)
+                }
             };
             cx.lines.insert(path.clone(), entry.line);
             cx.report.problem(ProblemKind::UnknownKey, path, message);
         }
+    }
+}
+
+/// The problem of `field` not being a table.
+pub(crate) fn not_a_table(cx: &mut Cx, field: &Field<'_>) {
+    let fix = match cx.format {
+        ConfigFormat::Toml => format!("write it as a table: [{}]", field.path),
+        ConfigFormat::Json => {
+            format!("write it as an object: \"{}\": {{ … }}", field.key)
+        }
+    };
+    let expected = match cx.format {
+        ConfigFormat::Toml => "a table",
+        ConfigFormat::Json => "an object",
+    };
+    cx.wrong_type(field, expected, &fix);
+}
+
+/// What is said of an unknown key: the closest valid key, or every valid key.
+pub(crate) fn unknown_key_message(key: &str, suggestion: Option<&str>, valid: &[&str]) -> String {
+    let shown = key.escape_debug();
+    match suggestion {
+        Some(suggestion) => format!("unknown key `{shown}`; did you mean `{suggestion}`?"),
+        None => format!(
+            "unknown key `{shown}`; remove it (valid keys here: {})",
+            valid.join(", ")
+        ),
     }
 }
 
@@ -379,123 +397,8 @@ pub(crate) fn model_info_fields(cx: &mut Cx, t: &mut Fields<'_>) -> ModelInfoOve
         .take(cx, "supports_reasoning_effort")
         .and_then(|f| effort_support(cx, &f));
     o.reasoning_effort = t.take(cx, "reasoning_effort").and_then(|f| choice(cx, &f));
-    o.prices = sheet(cx, t);
-    if let Some(f) = t.take(cx, "service_tiers") {
-        o.prices.service_tiers = service_tiers(cx, &f);
-    }
+    o.prices = crate::prices::price_table(cx, t);
     o
-}
-
-/// One price sheet of a table: its prices and its context `tiers`.
-fn sheet(cx: &mut Cx, t: &mut Fields<'_>) -> ModelPrices {
-    let mut sheet = prices(cx, t);
-    if let Some(f) = t.take(cx, "tiers") {
-        sheet.tiers = tiers(cx, &f);
-    }
-    sheet
-}
-
-/// `service_tiers`: a table of price sheets by tier name (`flex`, `priority`).
-fn service_tiers(cx: &mut Cx, f: &Field<'_>) -> BTreeMap<String, ModelPrices> {
-    let mut sheets = BTreeMap::new();
-    let Some(table) = Fields::of(cx, f) else {
-        return sheets;
-    };
-    for entry in table.entries() {
-        let path = child(&f.path, &entry.key);
-        cx.lines.insert(path.clone(), entry.line);
-        let field = Field {
-            node: &entry.node,
-            path,
-            key: &entry.key,
-        };
-        let is_name = !entry.key.is_empty()
-            && entry
-                .key
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-        if !is_name {
-            cx.invalid(
-                &field,
-                "a service tier is named as requests send it in `service_tier`: lowercase, like `flex` or `priority`",
-            );
-            continue;
-        }
-        let Some(mut t) = Fields::of(cx, &field) else {
-            continue;
-        };
-        let prices = sheet(cx, &mut t);
-        t.finish(cx, &no_hint);
-        sheets.insert(entry.key.clone(), prices);
-    }
-    sheets
-}
-
-/// Every price field of a table (`input_price`, …).
-fn prices(cx: &mut Cx, t: &mut Fields<'_>) -> ModelPrices {
-    let mut prices = ModelPrices::default();
-    for kind in PriceKind::ALL {
-        if let Some(f) = t.take(cx, kind.field()) {
-            prices.set(kind, price(cx, &f));
-        }
-    }
-    prices
-}
-
-fn tiers(cx: &mut Cx, f: &Field<'_>) -> Vec<PriceTier> {
-    let Value::Array(items) = &f.node.value else {
-        let fix = match cx.format {
-            ConfigFormat::Toml => format!(
-                "write each tier as [[{}]] with above_input_tokens and its prices",
-                f.path
-            ),
-            ConfigFormat::Json => {
-                "write a list: \"tiers\": [{ \"above_input_tokens\": 200000, \"input_price\": 2.5 }]"
-                    .to_owned()
-            }
-        };
-        cx.wrong_type(f, "an array of tiers", &fix);
-        return Vec::new();
-    };
-    let mut tiers = Vec::new();
-    for (index, node) in items.iter().enumerate() {
-        let path = item(&f.path, index);
-        cx.lines.insert(path.clone(), node.line);
-        let field = Field {
-            node,
-            path,
-            key: "tiers",
-        };
-        let Some(mut t) = Fields::of(cx, &field) else {
-            continue;
-        };
-        let above = t.take(cx, "above_input_tokens");
-        let mut tier = PriceTier::default();
-        for kind in PriceKind::ALL {
-            if let Some(f) = t.take(cx, kind.field()) {
-                tier.set(kind, price(cx, &f));
-            }
-        }
-        t.finish(cx, &no_hint);
-        match above {
-            Some(above) => {
-                if let Some(tokens) = whole::<u64>(cx, &above, "200000") {
-                    tier.above_input_tokens = tokens;
-                    tiers.push(tier);
-                }
-            }
-            None => {
-                cx.invalid(
-                    &field,
-                    format!(
-                        "a tier needs `above_input_tokens`, the input size (in tokens) above which its prices apply: {}",
-                        cx.example("above_input_tokens", "200000")
-                    ),
-                );
-            }
-        }
-    }
-    tiers
 }
 
 fn effort_support(cx: &mut Cx, f: &Field<'_>) -> Option<EffortSupport> {
@@ -633,40 +536,6 @@ pub(crate) fn float(cx: &mut Cx, f: &Field<'_>, example: &str) -> Option<f64> {
         },
         _ => {
             cx.wrong_type_example(f, "a number", example);
-            None
-        }
-    }
-}
-
-/// A price: a number literal or a string holding one, read exactly.
-pub(crate) fn price(cx: &mut Cx, f: &Field<'_>) -> Option<Decimal> {
-    let text = match &f.node.value {
-        Value::Integer(text) | Value::Float(text) | Value::String(text) => text,
-        _ => {
-            let fix = format!(
-                "write the price in USD per 1M tokens, like {} (or as a string, \"0.88\")",
-                cx.example(f.key, "0.88")
-            );
-            cx.wrong_type(f, "a number", &fix);
-            return None;
-        }
-    };
-    match parse_price(text) {
-        Ok(price) => Some(price),
-        // A key pasted into a price is described, never echoed.
-        Err(_) if oac_url::looks_like_key(text) => {
-            cx.invalid(
-                f,
-                "the value is not a price and is not shown (it looks like an API key); write a non-negative decimal number of USD per 1M tokens, such as `0.88`",
-            );
-            None
-        }
-        Err(err) => {
-            let kind = match err {
-                PriceError::NegativePrice { .. } => ProblemKind::NegativePrice,
-                _ => ProblemKind::InvalidValue,
-            };
-            cx.report.problem(kind, &f.path, err.to_string());
             None
         }
     }

@@ -89,7 +89,13 @@ impl ConfigFile {
     ///
     /// Relative `api_key_file` and `ca_cert` paths in it are relative to its directory.
     pub fn from_path(path: impl AsRef<Path>) -> Result<ConfigFile, ConfigError> {
-        let path = path.as_ref();
+        let (file, report) = ConfigFile::read_lenient(path.as_ref())?;
+        file.into_result(report)
+    }
+
+    /// Reads a file, keeping the problems found in it beside what could be read
+    /// (only an unreadable file or a syntax error is an error here).
+    pub(crate) fn read_lenient(path: &Path) -> Result<(ConfigFile, Report), ConfigError> {
         let format = format_of(path)?;
         let text = read_capped_string(path, FileKind::Config).map_err(|source| {
             ConfigError::UnreadableFile {
@@ -97,8 +103,7 @@ impl ConfigFile {
                 source,
             }
         })?;
-        let (file, report) = ConfigFile::parse_lenient(&text, format, Some(path))?;
-        file.into_result(report)
+        ConfigFile::parse_lenient(&text, format, Some(path))
     }
 
     /// Reads and checks a TOML document.

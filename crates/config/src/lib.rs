@@ -73,6 +73,7 @@ mod model_info;
 mod names;
 mod native_checks;
 mod overrides;
+mod prices;
 mod problem;
 mod profile;
 mod resolve;

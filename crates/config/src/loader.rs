@@ -1,7 +1,7 @@
 //! Loading: find the config file, choose the profile, apply flags > environment >
 //! profile > defaults, and report every problem at once.
 
-use oac_provider::files::{FileKind, ShownPath, read_capped_string};
+use oac_provider::files::ShownPath;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,7 @@ use crate::env::{
     ENV_API_KEY, ENV_BASE_URL, ENV_CATALOG, ENV_CONFIG, ENV_MODEL, ENV_PROFILE, Environment,
     ProcessEnv, default_config_path, expand_path, non_empty,
 };
-use crate::file::{ConfigFile, format_of};
+use crate::file::ConfigFile;
 use crate::overrides::Overrides;
 use crate::problem::{ConfigError, ProblemKind, Report, Warning, child};
 use crate::profile::Profile;
@@ -240,20 +240,7 @@ impl Loader {
     /// of them ([`ProblemKind::CatalogUnusable`]).
     pub fn load(self) -> Result<Loaded, ConfigError> {
         let source = self.config_source();
-        let mut report = Report::default();
-        let file = match (self.file, source.path()) {
-            (Some(file), _) => {
-                // A config built or changed in code gets the same checks as a file.
-                file.check(&mut report);
-                Some(file)
-            }
-            (None, Some(path)) => {
-                let (file, file_report) = read_lenient(path)?;
-                report = file_report;
-                Some(file)
-            }
-            (None, None) => None,
-        };
+        let (file, mut report) = read_config(self.file, source.path())?;
         let empty = ConfigFile::new();
         let config = file.as_ref().unwrap_or(&empty);
         let env: &dyn Environment = &*self.env;
@@ -293,21 +280,7 @@ impl Loader {
             catalog: catalog.as_ref(),
             catalog_usable: catalog_failure.is_none(),
         };
-        let resolved = if selected.is_ok() {
-            resolve(&layers, &mut report)
-        } else {
-            // Without a profile, what the profile would have set is unknown; only
-            // the flags' and the environment's own problems are reported.
-            let mut flags_and_env = Report::default();
-            resolve(&layers, &mut flags_and_env);
-            report.problems.extend(
-                flags_and_env
-                    .problems
-                    .into_iter()
-                    .filter(|problem| is_flag_or_env(&problem.path)),
-            );
-            None
-        };
+        let resolved = resolve_chosen(&layers, selected.is_ok(), &mut report);
         if let Some((setting, err)) = catalog_failure {
             if report.problems.is_empty() {
                 // Alone, the catalogue's own error says it best.
@@ -315,19 +288,72 @@ impl Loader {
             }
             report.problem(ProblemKind::CatalogUnusable, setting, catalog_message(&err));
         }
-        match resolved {
-            Some(profile) if report.problems.is_empty() => {
-                for warning in &report.warnings {
-                    tracing::warn!(path = %warning.path, "{}", warning.message);
-                }
-                Ok(Loaded {
-                    profile,
-                    warnings: report.warnings,
-                    source,
-                })
-            }
-            _ => Err(invalid(config, report)),
+        loaded(resolved, report, config, source)
+    }
+}
+
+/// The config to load: one given in code (checked like a file), else the file at
+/// `path`, else none; with the problems found in it.
+fn read_config(
+    given: Option<ConfigFile>,
+    path: Option<&Path>,
+) -> Result<(Option<ConfigFile>, Report), ConfigError> {
+    let mut report = Report::default();
+    match (given, path) {
+        (Some(file), _) => {
+            // A config built or changed in code gets the same checks as a file.
+            file.check(&mut report);
+            Ok((Some(file), report))
         }
+        (None, Some(path)) => {
+            let (file, report) = ConfigFile::read_lenient(path)?;
+            Ok((Some(file), report))
+        }
+        (None, None) => Ok((None, report)),
+    }
+}
+
+/// Resolves the layers; when no profile could be chosen, nothing is resolved and
+/// only the flags' and the environment's own problems join `report` (what the
+/// profile would have set is unknown).
+fn resolve_chosen(
+    layers: &Layers<'_>,
+    chosen: bool,
+    report: &mut Report,
+) -> Option<ResolvedProfile> {
+    if chosen {
+        return resolve(layers, report);
+    }
+    let mut flags_and_env = Report::default();
+    resolve(layers, &mut flags_and_env);
+    report.problems.extend(
+        flags_and_env
+            .problems
+            .into_iter()
+            .filter(|problem| is_flag_or_env(&problem.path)),
+    );
+    None
+}
+
+/// The loaded profile (its warnings logged), or every problem found.
+fn loaded(
+    resolved: Option<ResolvedProfile>,
+    report: Report,
+    config: &ConfigFile,
+    source: ConfigSource,
+) -> Result<Loaded, ConfigError> {
+    match resolved {
+        Some(profile) if report.problems.is_empty() => {
+            for warning in &report.warnings {
+                tracing::warn!(path = %warning.path, "{}", warning.message);
+            }
+            Ok(Loaded {
+                profile,
+                warnings: report.warnings,
+                source,
+            })
+        }
+        _ => Err(invalid(config, report)),
     }
 }
 
@@ -437,17 +463,6 @@ fn user_catalog(
     Catalog::builtin_with_file(&path)
         .map(Some)
         .map_err(|err| (setting, err))
-}
-
-fn read_lenient(path: &Path) -> Result<(ConfigFile, Report), ConfigError> {
-    let format = format_of(path)?;
-    let text = read_capped_string(path, FileKind::Config).map_err(|source| {
-        ConfigError::UnreadableFile {
-            path: path.to_path_buf(),
-            source,
-        }
-    })?;
-    ConfigFile::parse_lenient(&text, format, Some(path))
 }
 
 fn no_file_message(name: &str, looked_at: Option<&Path>) -> String {

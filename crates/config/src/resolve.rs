@@ -3,7 +3,7 @@
 //! [`ResolvedProfile`].
 
 use oac_provider::files::{FileKind, ShownPath, check_file, read_capped_string};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use oac_url::{
     AzureOptions, Endpoints, ResolveOptions, Url, UrlError, UrlSetting, WireApi, is_loopback,
@@ -112,11 +112,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
     let (provider, provider_reason) = pick_provider(l, base_url.as_ref());
     let endpoints = endpoints_of(l, provider, base_url.as_ref(), model.as_ref(), report);
     let (api_key, key_source) = key(l, report);
-    let auth = p.auth.clone().unwrap_or_else(|| {
-        endpoints
-            .as_ref()
-            .map_or(AuthStyle::Bearer, |endpoints| endpoints.auth.clone())
-    });
+    let auth = auth_of(p, endpoints.as_ref());
     let mut headers = p.headers.clone();
     apply_headers(&l.overrides.headers, &mut headers, report);
     let described = describe_model(
@@ -128,11 +124,7 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         report,
     );
     let request_defaults = request_defaults_of(l, provider, &described.info, report);
-    let ca_cert = p.ca_cert.as_ref().map(|path| {
-        let path = expand_path(path, l.env, l.base_dir);
-        check_ca_cert(&path, &l.field("ca_cert"), report);
-        path
-    });
+    let ca_cert = ca_cert_of(l, report);
     let endpoints = endpoints?;
     environment_warnings(
         l,
@@ -182,6 +174,22 @@ pub(crate) fn resolve(l: &Layers<'_>, report: &mut Report) -> Option<ResolvedPro
         model_info: described.info,
         model_info_sources: described.sources,
         catalog_entry: described.entry,
+    })
+}
+
+/// How the key is sent: the profile's `auth`, else what the URL's flavor expects.
+fn auth_of(p: &Profile, endpoints: Option<&Endpoints>) -> AuthStyle {
+    p.auth
+        .clone()
+        .unwrap_or_else(|| endpoints.map_or(AuthStyle::Bearer, |endpoints| endpoints.auth.clone()))
+}
+
+/// The profile's `ca_cert`, its path expanded and the file checked.
+fn ca_cert_of(l: &Layers<'_>, report: &mut Report) -> Option<PathBuf> {
+    l.profile.ca_cert.as_ref().map(|path| {
+        let path = expand_path(path, l.env, l.base_dir);
+        check_ca_cert(&path, &l.field("ca_cert"), report);
+        path
     })
 }
 

@@ -284,26 +284,12 @@ fn applied_prices(
             .or_else(|| prices.get(kind))
             .map(|p| p.normalize())
     };
-    let input = price(PriceKind::Input);
-    let output = price(PriceKind::Output);
-    let input_audio = price(PriceKind::InputAudio);
-    let output_audio = price(PriceKind::OutputAudio);
-    let missing: Vec<PriceKind> = [
-        (PriceKind::Input, input.is_none()),
-        (PriceKind::Output, output.is_none()),
-        (
-            PriceKind::InputAudio,
-            input_audio.is_none() && tokens.input_audio > 0,
-        ),
-        (
-            PriceKind::OutputAudio,
-            output_audio.is_none() && tokens.output_audio > 0,
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(kind, is_missing)| is_missing.then_some(kind))
-    .collect();
-    let (Some(input), Some(output), true) = (input, output, missing.is_empty()) else {
+    let missing = missing_prices(&price, tokens);
+    let (Some(input), Some(output), true) = (
+        price(PriceKind::Input),
+        price(PriceKind::Output),
+        missing.is_empty(),
+    ) else {
         return Err(UnknownReason::MissingPrices { missing });
     };
 
@@ -331,15 +317,40 @@ fn applied_prices(
             tokens.cache_write,
             (PriceKind::Input, input),
         ),
-        input_audio,
+        input_audio: price(PriceKind::InputAudio),
         output,
         reasoning: or_fallback(
             PriceKind::Reasoning,
             tokens.reasoning,
             (PriceKind::Output, output),
         ),
-        output_audio,
+        output_audio: price(PriceKind::OutputAudio),
     };
+    if let Some((price, value)) = first_negative(&applied) {
+        return Err(UnknownReason::NegativePrice { price, value });
+    }
+    Ok((applied, fallbacks))
+}
+
+/// The prices without which the cost is unknown: input and output always, audio
+/// when audio tokens were billed (audio has no fallback).
+fn missing_prices(
+    price: &impl Fn(PriceKind) -> Option<Decimal>,
+    tokens: &BilledTokens,
+) -> Vec<PriceKind> {
+    [
+        (PriceKind::Input, true),
+        (PriceKind::Output, true),
+        (PriceKind::InputAudio, tokens.input_audio > 0),
+        (PriceKind::OutputAudio, tokens.output_audio > 0),
+    ]
+    .into_iter()
+    .filter_map(|(kind, needed)| (needed && price(kind).is_none()).then_some(kind))
+    .collect()
+}
+
+/// The first price in use that is below zero (possible only when set in code).
+fn first_negative(applied: &AppliedPrices) -> Option<(PriceKind, Decimal)> {
     let rates = [
         (PriceKind::Input, Some(applied.input)),
         (PriceKind::CacheRead, Some(applied.cache_read)),
@@ -349,13 +360,9 @@ fn applied_prices(
         (PriceKind::Reasoning, Some(applied.reasoning)),
         (PriceKind::OutputAudio, applied.output_audio),
     ];
-    if let Some((price, value)) = rates
-        .iter()
-        .find_map(|(kind, rate)| rate.filter(|r| is_negative(*r)).map(|r| (*kind, r)))
-    {
-        return Err(UnknownReason::NegativePrice { price, value });
-    }
-    Ok((applied, fallbacks))
+    rates
+        .into_iter()
+        .find_map(|(kind, rate)| rate.filter(|r| is_negative(*r)).map(|r| (kind, r)))
 }
 
 /// Step 2 of [`cost`]: each component's exact cost, in `BilledTokens` order; unknown

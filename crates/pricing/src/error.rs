@@ -130,6 +130,14 @@ pub enum PriceError {
         /// The tier's name.
         name: String,
     },
+    /// A service tier's name is not one a request sends in `service_tier`.
+    #[error(
+        "a service tier is named as requests send it in `service_tier`: lowercase, like `flex` or `priority`"
+    )]
+    ServiceTierName {
+        /// The name as written (shortened when very long).
+        name: String,
+    },
     /// A service tier's sheet has service tiers of its own.
     #[error("a service tier cannot have service tiers of its own: move them up beside this one")]
     NestedServiceTiers,

@@ -61,6 +61,7 @@ mod exact;
 mod price;
 mod prices;
 mod reader;
+pub mod sheet;
 mod table;
 mod tracker;
 mod usage;

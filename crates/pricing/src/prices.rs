@@ -7,220 +7,185 @@ use rust_decimal::Decimal;
 
 use crate::error::PriceError;
 
-/// Prices of one model, exact decimal USD per 1,000,000 tokens. `None` = unknown.
-///
-/// Field names match the config file (`input_price`, …) so a `model_info` table and
-/// this type read the same.
-///
-/// # serde
-/// Prices are written as exact decimal strings (`"0.88"`); absent prices and empty
-/// tiers are left out. Reading accepts a string (exact), an integer (exact) or a
-/// float (exact for literals of up to 15 significant digits; a float with more is
-/// rejected, never rounded: see [`from_json_str`](ModelPrices::from_json_str) for
-/// why and for the exact alternative). Negative, non-finite and unrepresentable prices are rejected with
-/// a message naming the value. Unknown keys are ignored by serde (so the struct can
-/// be flattened into a larger table); the `from_*_str` readers reject them.
-///
-/// ```
-/// use oac_pricing::{Decimal, ModelPrices, PriceTier};
-///
-/// let gpt_4o = ModelPrices::new()
-///     .with_input_price(Decimal::new(250, 2))
-///     .with_cache_read_price(Decimal::new(125, 2))
-///     .with_output_price(Decimal::from(10));
-/// assert_eq!(
-///     serde_json::to_string(&gpt_4o).unwrap(),
-///     r#"{"input_price":"2.5","output_price":"10","cache_read_price":"1.25"}"#
-/// );
-///
-/// let long_context = ModelPrices::new()
-///     .with_input_price(Decimal::new(125, 2))
-///     .with_output_price(Decimal::from(10))
-///     .with_tier(PriceTier::above(200_000).with_input_price(Decimal::new(250, 2)));
-/// assert_eq!(long_context.tier_for(200_001).map(|(index, _)| index), Some(0));
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ModelPrices {
-    /// Uncached input tokens.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub input_price: Option<Decimal>,
-    /// Output tokens (and reasoning tokens unless `reasoning_price` is set).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub output_price: Option<Decimal>,
-    /// Cached input tokens read; falls back to `input_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub cache_read_price: Option<Decimal>,
-    /// Input tokens written to the cache; falls back to `input_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub cache_write_price: Option<Decimal>,
-    /// Reasoning tokens; falls back to `output_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub reasoning_price: Option<Decimal>,
-    /// Audio input tokens. No fallback: audio costs far more than text at every
-    /// provider that bills it, so audio tokens without this price make the cost
-    /// unknown rather than under-billed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub input_audio_price: Option<Decimal>,
-    /// Audio output tokens. No fallback (see `input_audio_price`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub output_audio_price: Option<Decimal>,
-    /// Context tiers, ascending by `above_input_tokens`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tiers: Vec<PriceTier>,
-    /// Prices of the service tiers other than standard, by the name a request and a
-    /// response give in `service_tier` (`flex`, `priority`). Each is a price sheet of
-    /// its own: a price it leaves out falls back within it (cache read → its input
-    /// price), never to the standard price; its context tiers are its own. See
-    /// [`for_service_tier`](Self::for_service_tier).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub service_tiers: BTreeMap<String, ModelPrices>,
+/// Declares the price fields once: [`PriceKind`] (its [`ALL`](PriceKind::ALL) and
+/// [`field`](PriceKind::field)), the price fields of [`ModelPrices`] and
+/// [`PriceTier`], and their `get`, `set` and `with_*` methods. Every reader and
+/// writer of prices lists the fields from `PriceKind::ALL`, so a new price is one
+/// line of the invocation below (and its place in the cost formula).
+macro_rules! price_fields {
+    (
+        kinds { $( $(#[$doc:meta])* $kind:ident $field:ident $with:ident; )* }
+        $(#[$prices_meta:meta])*
+        pub struct ModelPrices { ..prices, $($prices_rest:tt)* }
+        $(#[$tier_meta:meta])*
+        pub struct PriceTier {
+            $(#[$above_meta:meta])* pub $above:ident: $above_ty:ty, ..prices
+        }
+    ) => {
+        /// One kind of price; displays as its config field name (`cache_read_price`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum PriceKind {
+            $(
+                #[doc = concat!("`", stringify!($field), "`")]
+                $kind,
+            )*
+        }
+
+        impl PriceKind {
+            /// Every kind, in config-file order.
+            pub const ALL: [PriceKind; [$(stringify!($kind)),*].len()] = [$(PriceKind::$kind),*];
+
+            /// The config field name, e.g. `"input_price"`.
+            pub const fn field(self) -> &'static str {
+                match self {
+                    $(PriceKind::$kind => stringify!($field),)*
+                }
+            }
+        }
+
+        $(#[$prices_meta])*
+        pub struct ModelPrices {
+            $(
+                $(#[$doc])*
+                #[serde(
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    with = "crate::decimal_serde"
+                )]
+                pub $field: Option<Decimal>,
+            )*
+            $($prices_rest)*
+        }
+
+        $(#[$tier_meta])*
+        pub struct PriceTier {
+            $(#[$above_meta])*
+            pub $above: $above_ty,
+            $(
+                #[doc = concat!("Replaces `", stringify!($field), "`.")]
+                #[serde(
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    with = "crate::decimal_serde"
+                )]
+                pub $field: Option<Decimal>,
+            )*
+        }
+
+        price_fields!(@access ModelPrices "The base price" $($kind $field $with)*);
+        price_fields!(@access PriceTier "The tier's own price" $($kind $field $with)*);
+    };
+    (@access $type:ident $whose:literal $($kind:ident $field:ident $with:ident)*) => {
+        impl $type {
+            $(
+                #[doc = concat!("Sets `", stringify!($field), "`.")]
+                #[must_use]
+                pub fn $with(mut self, price: Decimal) -> Self {
+                    self.$field = Some(price);
+                    self
+                }
+            )*
+
+            #[doc = concat!($whose, " of `kind`, if set.")]
+            pub fn get(&self, kind: PriceKind) -> Option<Decimal> {
+                match kind {
+                    $(PriceKind::$kind => self.$field,)*
+                }
+            }
+
+            #[doc = concat!("Sets (or clears, with `None`) ", $whose, " of `kind`.")]
+            pub fn set(&mut self, kind: PriceKind, price: Option<Decimal>) {
+                match kind {
+                    $(PriceKind::$kind => self.$field = price,)*
+                }
+            }
+        }
+    };
 }
 
-/// The names under which `service_tier` means standard processing: no tier, or one of
-/// these, is priced at a model's base prices.
-pub const STANDARD_SERVICE_TIERS: [&str; 3] = ["auto", "default", "standard"];
+price_fields! {
+    kinds {
+        /// Uncached input tokens.
+        Input input_price with_input_price;
+        /// Output tokens (and reasoning tokens unless `reasoning_price` is set).
+        Output output_price with_output_price;
+        /// Cached input tokens read; falls back to `input_price`.
+        CacheRead cache_read_price with_cache_read_price;
+        /// Input tokens written to the cache; falls back to `input_price`.
+        CacheWrite cache_write_price with_cache_write_price;
+        /// Reasoning tokens; falls back to `output_price`.
+        Reasoning reasoning_price with_reasoning_price;
+        /// Audio input tokens. No fallback: audio costs far more than text at every
+        /// provider that bills it, so audio tokens without this price make the cost
+        /// unknown rather than under-billed.
+        InputAudio input_audio_price with_input_audio_price;
+        /// Audio output tokens. No fallback (see `input_audio_price`).
+        OutputAudio output_audio_price with_output_audio_price;
+    }
 
-/// Prices that apply to the whole request once its input exceeds a threshold.
-///
-/// Each price the tier leaves out falls back to the model's base price of the same
-/// kind (and only then to the usual fallbacks, e.g. cache read → input).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PriceTier {
-    /// The tier applies when `input_total` is strictly greater than this.
-    pub above_input_tokens: u64,
-    /// Replaces `input_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub input_price: Option<Decimal>,
-    /// Replaces `output_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub output_price: Option<Decimal>,
-    /// Replaces `cache_read_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub cache_read_price: Option<Decimal>,
-    /// Replaces `cache_write_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub cache_write_price: Option<Decimal>,
-    /// Replaces `reasoning_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub reasoning_price: Option<Decimal>,
-    /// Replaces `input_audio_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub input_audio_price: Option<Decimal>,
-    /// Replaces `output_audio_price`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal_serde"
-    )]
-    pub output_audio_price: Option<Decimal>,
-}
+    /// Prices of one model, exact decimal USD per 1,000,000 tokens. `None` = unknown.
+    ///
+    /// Field names match the config file (`input_price`, …) so a `model_info` table and
+    /// this type read the same.
+    ///
+    /// # serde
+    /// Prices are written as exact decimal strings (`"0.88"`); absent prices and empty
+    /// tiers are left out. Reading accepts a string (exact), an integer (exact) or a
+    /// float (exact for literals of up to 15 significant digits; a float with more is
+    /// rejected, never rounded: see [`from_json_str`](ModelPrices::from_json_str) for
+    /// why and for the exact alternative). Negative, non-finite and unrepresentable
+    /// prices are rejected with a message naming the value. Unknown keys are ignored by serde (so the struct can
+    /// be flattened into a larger table); the `from_*_str` readers reject them.
+    ///
+    /// ```
+    /// use oac_pricing::{Decimal, ModelPrices, PriceTier};
+    ///
+    /// let gpt_4o = ModelPrices::new()
+    ///     .with_input_price(Decimal::new(250, 2))
+    ///     .with_cache_read_price(Decimal::new(125, 2))
+    ///     .with_output_price(Decimal::from(10));
+    /// assert_eq!(
+    ///     serde_json::to_string(&gpt_4o).unwrap(),
+    ///     r#"{"input_price":"2.5","output_price":"10","cache_read_price":"1.25"}"#
+    /// );
+    ///
+    /// let long_context = ModelPrices::new()
+    ///     .with_input_price(Decimal::new(125, 2))
+    ///     .with_output_price(Decimal::from(10))
+    ///     .with_tier(PriceTier::above(200_000).with_input_price(Decimal::new(250, 2)));
+    /// assert_eq!(long_context.tier_for(200_001).map(|(index, _)| index), Some(0));
+    /// ```
+    #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ModelPrices {
+        ..prices,
+        /// Context tiers, ascending by `above_input_tokens`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub tiers: Vec<PriceTier>,
+        /// Prices of the service tiers other than standard, by the name a request and
+        /// a response give in `service_tier` (`flex`, `priority`). Each is a price
+        /// sheet of its own: a price it leaves out falls back within it (cache read →
+        /// its input price), never to the standard price; its context tiers are its
+        /// own. See [`for_service_tier`](Self::for_service_tier).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        pub service_tiers: BTreeMap<String, ModelPrices>,
+    }
 
-/// One kind of price; displays as its config field name (`cache_read_price`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum PriceKind {
-    /// `input_price`
-    #[serde(rename = "input_price")]
-    Input,
-    /// `output_price`
-    #[serde(rename = "output_price")]
-    Output,
-    /// `cache_read_price`
-    #[serde(rename = "cache_read_price")]
-    CacheRead,
-    /// `cache_write_price`
-    #[serde(rename = "cache_write_price")]
-    CacheWrite,
-    /// `reasoning_price`
-    #[serde(rename = "reasoning_price")]
-    Reasoning,
-    /// `input_audio_price`
-    #[serde(rename = "input_audio_price")]
-    InputAudio,
-    /// `output_audio_price`
-    #[serde(rename = "output_audio_price")]
-    OutputAudio,
+    /// Prices that apply to the whole request once its input exceeds a threshold.
+    ///
+    /// Each price the tier leaves out falls back to the model's base price of the same
+    /// kind (and only then to the usual fallbacks, e.g. cache read → input).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct PriceTier {
+        /// The tier applies when `input_total` is strictly greater than this.
+        pub above_input_tokens: u64,
+        ..prices
+    }
 }
 
 impl PriceKind {
-    /// Every kind, in config-file order.
-    pub const ALL: [PriceKind; 7] = [
-        PriceKind::Input,
-        PriceKind::Output,
-        PriceKind::CacheRead,
-        PriceKind::CacheWrite,
-        PriceKind::Reasoning,
-        PriceKind::InputAudio,
-        PriceKind::OutputAudio,
-    ];
-
-    /// The config field name, e.g. `"input_price"`.
-    pub fn field(self) -> &'static str {
-        match self {
-            PriceKind::Input => "input_price",
-            PriceKind::Output => "output_price",
-            PriceKind::CacheRead => "cache_read_price",
-            PriceKind::CacheWrite => "cache_write_price",
-            PriceKind::Reasoning => "reasoning_price",
-            PriceKind::InputAudio => "input_audio_price",
-            PriceKind::OutputAudio => "output_audio_price",
-        }
-    }
-
     /// The kind whose config field is `field`.
     pub fn from_field(field: &str) -> Option<PriceKind> {
         PriceKind::ALL
@@ -228,6 +193,16 @@ impl PriceKind {
             .find(|kind| kind.field() == field)
     }
 }
+
+impl serde::Serialize for PriceKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.field())
+    }
+}
+
+/// The names under which `service_tier` means standard processing: no tier, or one of
+/// these, is priced at a model's base prices.
+pub const STANDARD_SERVICE_TIERS: [&str; 3] = ["auto", "default", "standard"];
 
 impl fmt::Display for PriceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -239,55 +214,6 @@ impl ModelPrices {
     /// No prices known (the cost of any usage is unknown).
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Sets `input_price`.
-    #[must_use]
-    pub fn with_input_price(mut self, price: Decimal) -> Self {
-        self.input_price = Some(price);
-        self
-    }
-
-    /// Sets `output_price`.
-    #[must_use]
-    pub fn with_output_price(mut self, price: Decimal) -> Self {
-        self.output_price = Some(price);
-        self
-    }
-
-    /// Sets `cache_read_price`.
-    #[must_use]
-    pub fn with_cache_read_price(mut self, price: Decimal) -> Self {
-        self.cache_read_price = Some(price);
-        self
-    }
-
-    /// Sets `cache_write_price`.
-    #[must_use]
-    pub fn with_cache_write_price(mut self, price: Decimal) -> Self {
-        self.cache_write_price = Some(price);
-        self
-    }
-
-    /// Sets `reasoning_price`.
-    #[must_use]
-    pub fn with_reasoning_price(mut self, price: Decimal) -> Self {
-        self.reasoning_price = Some(price);
-        self
-    }
-
-    /// Sets `input_audio_price`.
-    #[must_use]
-    pub fn with_input_audio_price(mut self, price: Decimal) -> Self {
-        self.input_audio_price = Some(price);
-        self
-    }
-
-    /// Sets `output_audio_price`.
-    #[must_use]
-    pub fn with_output_audio_price(mut self, price: Decimal) -> Self {
-        self.output_audio_price = Some(price);
-        self
     }
 
     /// Appends a tier (keep them ascending by `above_input_tokens`).
@@ -330,36 +256,6 @@ impl ModelPrices {
             Some(name) if STANDARD_SERVICE_TIERS.contains(&name) => Some(self),
             Some(name) => self.service_tiers.get(name),
         }
-    }
-
-    /// The base price of `kind`, if set.
-    pub fn get(&self, kind: PriceKind) -> Option<Decimal> {
-        match kind {
-            PriceKind::Input => self.input_price,
-            PriceKind::Output => self.output_price,
-            PriceKind::CacheRead => self.cache_read_price,
-            PriceKind::CacheWrite => self.cache_write_price,
-            PriceKind::Reasoning => self.reasoning_price,
-            PriceKind::InputAudio => self.input_audio_price,
-            PriceKind::OutputAudio => self.output_audio_price,
-        }
-    }
-
-    fn slot(&mut self, kind: PriceKind) -> &mut Option<Decimal> {
-        match kind {
-            PriceKind::Input => &mut self.input_price,
-            PriceKind::Output => &mut self.output_price,
-            PriceKind::CacheRead => &mut self.cache_read_price,
-            PriceKind::CacheWrite => &mut self.cache_write_price,
-            PriceKind::Reasoning => &mut self.reasoning_price,
-            PriceKind::InputAudio => &mut self.input_audio_price,
-            PriceKind::OutputAudio => &mut self.output_audio_price,
-        }
-    }
-
-    /// Sets (or clears, with `None`) the base price of `kind`.
-    pub fn set(&mut self, kind: PriceKind, price: Option<Decimal>) {
-        *self.slot(kind) = price;
     }
 
     /// True when no price, no tier and no service tier is set.
@@ -502,82 +398,6 @@ impl PriceTier {
             above_input_tokens: input_tokens,
             ..PriceTier::default()
         }
-    }
-
-    /// Sets `input_price`.
-    #[must_use]
-    pub fn with_input_price(mut self, price: Decimal) -> Self {
-        self.input_price = Some(price);
-        self
-    }
-
-    /// Sets `output_price`.
-    #[must_use]
-    pub fn with_output_price(mut self, price: Decimal) -> Self {
-        self.output_price = Some(price);
-        self
-    }
-
-    /// Sets `cache_read_price`.
-    #[must_use]
-    pub fn with_cache_read_price(mut self, price: Decimal) -> Self {
-        self.cache_read_price = Some(price);
-        self
-    }
-
-    /// Sets `cache_write_price`.
-    #[must_use]
-    pub fn with_cache_write_price(mut self, price: Decimal) -> Self {
-        self.cache_write_price = Some(price);
-        self
-    }
-
-    /// Sets `reasoning_price`.
-    #[must_use]
-    pub fn with_reasoning_price(mut self, price: Decimal) -> Self {
-        self.reasoning_price = Some(price);
-        self
-    }
-
-    /// Sets `input_audio_price`.
-    #[must_use]
-    pub fn with_input_audio_price(mut self, price: Decimal) -> Self {
-        self.input_audio_price = Some(price);
-        self
-    }
-
-    /// Sets `output_audio_price`.
-    #[must_use]
-    pub fn with_output_audio_price(mut self, price: Decimal) -> Self {
-        self.output_audio_price = Some(price);
-        self
-    }
-
-    /// The tier's own price of `kind`, if it sets one.
-    pub fn get(&self, kind: PriceKind) -> Option<Decimal> {
-        match kind {
-            PriceKind::Input => self.input_price,
-            PriceKind::Output => self.output_price,
-            PriceKind::CacheRead => self.cache_read_price,
-            PriceKind::CacheWrite => self.cache_write_price,
-            PriceKind::Reasoning => self.reasoning_price,
-            PriceKind::InputAudio => self.input_audio_price,
-            PriceKind::OutputAudio => self.output_audio_price,
-        }
-    }
-
-    /// Sets (or clears, with `None`) the tier's price of `kind`.
-    pub fn set(&mut self, kind: PriceKind, price: Option<Decimal>) {
-        let slot = match kind {
-            PriceKind::Input => &mut self.input_price,
-            PriceKind::Output => &mut self.output_price,
-            PriceKind::CacheRead => &mut self.cache_read_price,
-            PriceKind::CacheWrite => &mut self.cache_write_price,
-            PriceKind::Reasoning => &mut self.reasoning_price,
-            PriceKind::InputAudio => &mut self.input_audio_price,
-            PriceKind::OutputAudio => &mut self.output_audio_price,
-        };
-        *slot = price;
     }
 }
 

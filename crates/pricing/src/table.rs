@@ -1,54 +1,19 @@
 //! Reading a whole price table from JSON or TOML text, number literals as written.
+//!
+//! The field rules are [`crate::sheet`]'s; this module only says how JSON and TOML
+//! values look to it and turns the first problem into the error.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 use std::fmt;
 
-use rust_decimal::Decimal;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 #[cfg(feature = "toml")]
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{PriceError, shown};
-use crate::price::parse_price;
-use crate::prices::{ModelPrices, PriceKind, PriceTier};
-
-const TABLE_KEYS: &[&str] = &[
-    "input_price",
-    "output_price",
-    "cache_read_price",
-    "cache_write_price",
-    "reasoning_price",
-    "input_audio_price",
-    "output_audio_price",
-    "tiers",
-    "service_tiers",
-];
-
-/// The keys of a service tier's sheet: the table's, but for `service_tiers` (last),
-/// since a sheet does not nest service tiers.
-const SHEET_KEYS: &[&str] = match TABLE_KEYS.split_last() {
-    Some((_, sheet)) => sheet,
-    None => &[],
-};
-
-const TIER_KEYS: &[&str] = &[
-    "above_input_tokens",
-    "input_price",
-    "output_price",
-    "cache_read_price",
-    "cache_write_price",
-    "reasoning_price",
-    "input_audio_price",
-    "output_audio_price",
-];
-
-const PRICE: &str = "a price (a non-negative decimal such as 0.88)";
-const TIER_LIST: &str = "a list of tier tables";
-const TIER: &str = "a tier table";
-const TOKENS: &str = "a whole number of tokens";
-const SHEETS: &str = "a table of service tiers (`flex`, `priority`) and their prices";
-const SHEET: &str = "a service tier's price table";
+use crate::error::PriceError;
+use crate::prices::ModelPrices;
+use crate::sheet::{Place, PriceInput, PriceSink, SheetProblem, View, read_price_table};
 
 impl ModelPrices {
     /// Reads a price table from JSON, taking every number exactly as written.
@@ -57,7 +22,8 @@ impl ModelPrices {
     /// literal text, so `0.1234567890123456789` stays exactly that. Prices may also
     /// be strings or `null` (unset). Unknown keys are rejected with the closest
     /// valid key, a key repeated in one table is rejected (JSON parsers usually keep
-    /// the last silently), and tier thresholds must ascend strictly.
+    /// the last silently), and tier thresholds must ascend strictly. The rules are
+    /// those of [`sheet`](crate::sheet), which every price-table reader shares.
     ///
     /// ```
     /// use oac_pricing::{ModelPrices, PriceError};
@@ -79,7 +45,14 @@ impl ModelPrices {
     pub fn from_json_str(json: &str) -> Result<ModelPrices, PriceError> {
         let table: Entries<'_> =
             serde_json::from_str(json).map_err(|source| PriceError::InvalidJson { source })?;
-        first_problem(json_sheet(table.unique()?, TABLE_KEYS)?)
+        let entries = table
+            .0
+            .into_iter()
+            .map(|(key, value)| (Cow::Owned(key), Json(value)))
+            .collect();
+        let mut sink = FirstProblem::default();
+        let prices = read_price_table("", entries, &mut sink);
+        sink.finish(prices)
     }
 
     /// Reads a price table from TOML, taking every number exactly as written.
@@ -102,133 +75,155 @@ impl ModelPrices {
     #[cfg(feature = "toml")]
     pub fn from_toml_str(toml: &str) -> Result<ModelPrices, PriceError> {
         let table = DeTable::parse(toml).map_err(|source| PriceError::InvalidToml { source })?;
-        first_problem(toml_sheet(table.get_ref(), TABLE_KEYS)?)
+        let entries = table
+            .get_ref()
+            .iter()
+            .map(|(key, value)| (Cow::Borrowed(key.get_ref().as_ref()), Toml(value.get_ref())))
+            .collect();
+        let mut sink = FirstProblem::default();
+        let prices = read_price_table("", entries, &mut sink);
+        sink.finish(prices)
     }
 }
 
-/// One price sheet of JSON entries: prices, `tiers`, and (where `valid` allows it)
-/// `service_tiers`.
-fn json_sheet(
-    table: Vec<(String, &RawValue)>,
-    valid: &'static [&'static str],
-) -> Result<ModelPrices, PriceError> {
-    let mut prices = ModelPrices::new();
-    for (key, raw) in &table {
-        match key.as_str() {
-            "tiers" => prices.tiers = json_tiers(raw).map_err(|e| e.in_field("tiers"))?,
-            "service_tiers" if valid.contains(&"service_tiers") => {
-                prices.service_tiers =
-                    json_service_tiers(raw).map_err(|e| e.in_field("service_tiers"))?;
-            }
-            _ => {
-                let kind = price_kind(key, valid)?;
-                prices.set(kind, json_price(raw).map_err(|e| e.in_field(key.as_str()))?);
-            }
+/// How a value of this crate's own formats is named in "found …" messages.
+trait Named {
+    fn type_name(self) -> &'static str;
+}
+
+/// Keeps the first problem as the error, its path (`tiers[1].input_price`) in front.
+#[derive(Default)]
+struct FirstProblem {
+    first: Option<PriceError>,
+}
+
+impl FirstProblem {
+    /// The first problem reading found, else the first of the whole table's.
+    fn finish(self, prices: ModelPrices) -> Result<ModelPrices, PriceError> {
+        match self.first.or_else(|| prices.problems().into_iter().next()) {
+            Some(problem) => Err(problem),
+            None => Ok(prices),
         }
     }
-    Ok(prices)
 }
 
-fn json_service_tiers(
-    raw: &RawValue,
-) -> Result<std::collections::BTreeMap<String, ModelPrices>, PriceError> {
-    let text = raw.get().trim();
-    let table: Entries<'_> = serde_json::from_str(text).map_err(|_| wrong_type(text, SHEETS))?;
-    let mut sheets = std::collections::BTreeMap::new();
-    for (name, raw) in table.unique()? {
-        let text = raw.get().trim();
-        let entries: Entries<'_> =
-            serde_json::from_str(text).map_err(|_| wrong_type(text, SHEET))?;
-        let sheet =
-            json_sheet(entries.unique()?, SHEET_KEYS).map_err(|e| e.in_field(name.as_str()))?;
-        sheets.insert(name, sheet);
+impl<V: Named + Copy> PriceSink<V> for FirstProblem {
+    fn key_path(&self, table: &str, key: &str) -> String {
+        if table.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{table}.{key}")
+        }
     }
-    Ok(sheets)
+
+    fn item_path(&self, list: &str, index: usize) -> String {
+        format!("{list}[{index}]")
+    }
+
+    fn problem(&mut self, place: &Place<'_, V>, problem: SheetProblem) {
+        if self.first.is_some() {
+            return;
+        }
+        let error = problem.into_error(place.key, place.value.type_name());
+        self.first = Some(if place.path.is_empty() {
+            error
+        } else {
+            error.in_field(place.path)
+        });
+    }
 }
 
-/// One price sheet of a TOML table: prices, `tiers`, and (where `valid` allows it)
-/// `service_tiers`.
+/// A JSON value, as its text.
+#[derive(Clone, Copy)]
+struct Json<'a>(&'a RawValue);
+
+impl<'a> PriceInput<'a> for Json<'a> {
+    fn view(self) -> View<'a, Self> {
+        let text = self.0.get().trim();
+        match text.as_bytes().first() {
+            Some(b'n') => View::Unset,
+            Some(b'"') => serde_json::from_str::<String>(text)
+                .map_or(View::Other, |string| View::Text(Cow::Owned(string))),
+            Some(b'-' | b'0'..=b'9') => View::Number(Cow::Borrowed(text)),
+            Some(b'[') => serde_json::from_str::<Vec<&RawValue>>(text)
+                .map_or(View::Other, |items| {
+                    View::List(items.into_iter().map(Json).collect())
+                }),
+            Some(b'{') => serde_json::from_str::<Entries<'_>>(text).map_or(View::Other, |table| {
+                View::Table(
+                    table
+                        .0
+                        .into_iter()
+                        .map(|(key, value)| (Cow::Owned(key), Json(value)))
+                        .collect(),
+                )
+            }),
+            _ => View::Other,
+        }
+    }
+}
+
+impl Named for Json<'_> {
+    fn type_name(self) -> &'static str {
+        match self.0.get().trim().as_bytes().first() {
+            Some(b't' | b'f') => "a boolean",
+            Some(b'[') => "an array",
+            Some(b'{') => "an object",
+            Some(b'"') => "a string",
+            Some(b'n') => "null",
+            _ => "a number",
+        }
+    }
+}
+
+/// A TOML value, number literals as written.
 #[cfg(feature = "toml")]
-fn toml_sheet(
-    table: &toml::de::DeTable<'_>,
-    valid: &'static [&'static str],
-) -> Result<ModelPrices, PriceError> {
-    let mut prices = ModelPrices::new();
-    for (key, value) in table.iter() {
-        let key: &str = key.get_ref();
-        match key {
-            "tiers" => {
-                prices.tiers = toml_tiers(value.get_ref()).map_err(|e| e.in_field("tiers"))?;
+#[derive(Clone, Copy)]
+struct Toml<'a, 'de>(&'a DeValue<'de>);
+
+#[cfg(feature = "toml")]
+impl<'a> PriceInput<'a> for Toml<'a, '_> {
+    fn view(self) -> View<'a, Self> {
+        match self.0 {
+            DeValue::String(text) => View::Text(Cow::Borrowed(text.as_ref())),
+            DeValue::Float(float) => View::Number(Cow::Borrowed(float.as_str())),
+            DeValue::Integer(int) if int.radix() == 10 => View::Number(Cow::Borrowed(int.as_str())),
+            // As written (`0x10`), which no price or token count is.
+            DeValue::Integer(int) => View::Number(Cow::Owned(int.to_string())),
+            DeValue::Array(items) => {
+                View::List(items.iter().map(|item| Toml(item.get_ref())).collect())
             }
-            "service_tiers" if valid.contains(&"service_tiers") => {
-                let DeValue::Table(sheets) = value.get_ref() else {
-                    return Err(PriceError::WrongType {
-                        found: toml_type(value.get_ref()),
-                        expected: SHEETS,
-                    }
-                    .in_field("service_tiers"));
-                };
-                for (name, sheet) in sheets.iter() {
-                    let name: &str = name.get_ref();
-                    let DeValue::Table(sheet) = sheet.get_ref() else {
-                        return Err(PriceError::WrongType {
-                            found: toml_type(sheet.get_ref()),
-                            expected: SHEET,
-                        }
-                        .in_field(format!("service_tiers.{name}")));
-                    };
-                    let read = toml_sheet(sheet, SHEET_KEYS)
-                        .map_err(|e| e.in_field(format!("service_tiers.{name}")))?;
-                    prices.service_tiers.insert(name.to_owned(), read);
-                }
-            }
-            _ => {
-                let kind = price_kind(key, valid)?;
-                let price = toml_price(value.get_ref()).map_err(|e| e.in_field(key))?;
-                prices.set(kind, Some(price));
-            }
+            DeValue::Table(table) => View::Table(
+                table
+                    .iter()
+                    .map(|(key, value)| {
+                        (Cow::Borrowed(key.get_ref().as_ref()), Toml(value.get_ref()))
+                    })
+                    .collect(),
+            ),
+            DeValue::Boolean(_) | DeValue::Datetime(_) => View::Other,
         }
     }
-    Ok(prices)
 }
 
-fn first_problem(prices: ModelPrices) -> Result<ModelPrices, PriceError> {
-    match prices.problems().into_iter().next() {
-        Some(problem) => Err(problem),
-        None => Ok(prices),
-    }
-}
-
-/// The price kind named by `key`, or an unknown-key error suggesting the closest.
-fn price_kind(key: &str, valid: &'static [&'static str]) -> Result<PriceKind, PriceError> {
-    PriceKind::from_field(key).ok_or_else(|| unknown_key(key, valid))
-}
-
-fn unknown_key(key: &str, valid: &'static [&'static str]) -> PriceError {
-    let suggestion = crate::closest(key, valid.iter().copied());
-    PriceError::UnknownKey {
-        key: shown(key),
-        suggestion,
-        valid,
+#[cfg(feature = "toml")]
+impl Named for Toml<'_, '_> {
+    fn type_name(self) -> &'static str {
+        match self.0 {
+            DeValue::String(_) => "a string",
+            DeValue::Integer(_) => "an integer",
+            DeValue::Float(_) => "a float",
+            DeValue::Boolean(_) => "a boolean",
+            DeValue::Datetime(_) => "a date-time",
+            DeValue::Array(_) => "an array",
+            DeValue::Table(_) => "a table",
+        }
     }
 }
 
 /// A JSON object's entries in order, repeated keys included (a map would keep
 /// only the last and hide the repetition).
 struct Entries<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'a> Entries<'a> {
-    /// The entries, or an error naming the first key that appears twice.
-    fn unique(self) -> Result<Vec<(String, &'a RawValue)>, PriceError> {
-        let mut seen = BTreeSet::new();
-        for (key, _) in &self.0 {
-            if !seen.insert(key.as_str()) {
-                return Err(PriceError::DuplicateKey { key: shown(key) });
-            }
-        }
-        Ok(self.0)
-    }
-}
 
 impl<'de> Deserialize<'de> for Entries<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -251,163 +246,6 @@ impl<'de> Deserialize<'de> for Entries<'de> {
         }
 
         deserializer.deserialize_map(EntriesVisitor)
-    }
-}
-
-fn json_price(raw: &RawValue) -> Result<Option<Decimal>, PriceError> {
-    let text = raw.get().trim();
-    match text.as_bytes().first() {
-        Some(b'n') => Ok(None),
-        Some(b'"') => {
-            let string: String = serde_json::from_str(text).map_err(|_| wrong_type(text, PRICE))?;
-            parse_price(&string).map(Some)
-        }
-        Some(b'-' | b'0'..=b'9') => parse_price(text).map(Some),
-        _ => Err(wrong_type(text, PRICE)),
-    }
-}
-
-fn json_tiers(raw: &RawValue) -> Result<Vec<PriceTier>, PriceError> {
-    let text = raw.get().trim();
-    if text.starts_with('n') {
-        return Ok(Vec::new());
-    }
-    let items: Vec<&RawValue> =
-        serde_json::from_str(text).map_err(|_| wrong_type(text, TIER_LIST))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| json_tier(item).map_err(|e| e.in_field(format!("[{index}]"))))
-        .collect()
-}
-
-fn json_tier(raw: &RawValue) -> Result<PriceTier, PriceError> {
-    let text = raw.get().trim();
-    let table: Entries<'_> = serde_json::from_str(text).map_err(|_| wrong_type(text, TIER))?;
-    let table = table.unique()?;
-    let mut threshold = None;
-    let mut tier = PriceTier::default();
-    for (key, raw) in &table {
-        if key == "above_input_tokens" {
-            let text = raw.get().trim();
-            threshold = Some(
-                match text.as_bytes().first() {
-                    Some(b'-' | b'0'..=b'9') => token_count(text),
-                    _ => Err(wrong_type(text, TOKENS)),
-                }
-                .map_err(|e| e.in_field(key.as_str()))?,
-            );
-        } else {
-            let kind = price_kind(key, TIER_KEYS)?;
-            tier.set(kind, json_price(raw).map_err(|e| e.in_field(key.as_str()))?);
-        }
-    }
-    tier.above_input_tokens = threshold.ok_or(PriceError::MissingThreshold)?;
-    Ok(tier)
-}
-
-#[cfg(feature = "toml")]
-fn toml_price(value: &DeValue<'_>) -> Result<Decimal, PriceError> {
-    match value {
-        DeValue::String(text) => parse_price(text),
-        DeValue::Float(float) => parse_price(float.as_str()),
-        DeValue::Integer(int) if int.radix() == 10 => parse_price(int.as_str()),
-        DeValue::Integer(int) => Err(PriceError::NotAPrice {
-            input: shown(&int.to_string()),
-        }),
-        other => Err(PriceError::WrongType {
-            found: toml_type(other),
-            expected: PRICE,
-        }),
-    }
-}
-
-#[cfg(feature = "toml")]
-fn toml_tiers(value: &DeValue<'_>) -> Result<Vec<PriceTier>, PriceError> {
-    let DeValue::Array(items) = value else {
-        return Err(PriceError::WrongType {
-            found: toml_type(value),
-            expected: TIER_LIST,
-        });
-    };
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            toml_tier(item.get_ref()).map_err(|e| e.in_field(format!("[{index}]")))
-        })
-        .collect()
-}
-
-#[cfg(feature = "toml")]
-fn toml_tier(value: &DeValue<'_>) -> Result<PriceTier, PriceError> {
-    let DeValue::Table(table) = value else {
-        return Err(PriceError::WrongType {
-            found: toml_type(value),
-            expected: TIER,
-        });
-    };
-    let mut threshold = None;
-    let mut tier = PriceTier::default();
-    for (key, value) in table.iter() {
-        let key: &str = key.get_ref();
-        if key == "above_input_tokens" {
-            threshold = Some(
-                match value.get_ref() {
-                    DeValue::Integer(int) if int.radix() == 10 => token_count(int.as_str()),
-                    DeValue::Integer(int) => token_count(&int.to_string()),
-                    DeValue::Float(float) => token_count(float.as_str()),
-                    other => Err(PriceError::WrongType {
-                        found: toml_type(other),
-                        expected: TOKENS,
-                    }),
-                }
-                .map_err(|e| e.in_field(key))?,
-            );
-        } else {
-            let kind = price_kind(key, TIER_KEYS)?;
-            tier.set(
-                kind,
-                Some(toml_price(value.get_ref()).map_err(|e| e.in_field(key))?),
-            );
-        }
-    }
-    tier.above_input_tokens = threshold.ok_or(PriceError::MissingThreshold)?;
-    Ok(tier)
-}
-
-fn token_count(text: &str) -> Result<u64, PriceError> {
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(PriceError::NotATokenCount { input: shown(text) });
-    }
-    digits
-        .parse()
-        .map_err(|_| PriceError::NotATokenCount { input: shown(text) })
-}
-
-fn wrong_type(json: &str, expected: &'static str) -> PriceError {
-    let found = match json.as_bytes().first() {
-        Some(b't' | b'f') => "a boolean",
-        Some(b'[') => "an array",
-        Some(b'{') => "an object",
-        Some(b'"') => "a string",
-        Some(b'n') => "null",
-        _ => "a number",
-    };
-    PriceError::WrongType { found, expected }
-}
-
-#[cfg(feature = "toml")]
-fn toml_type(value: &DeValue<'_>) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
     }
 }
 
@@ -454,6 +292,10 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(standard.contains("standard processing"), "{standard}");
+        assert_eq!(
+            json_err(r#"{"service_tiers": {"Flex": {"input_price": 1}}}"#),
+            "`service_tiers.Flex`: a service tier is named as requests send it in `service_tier`: lowercase, like `flex` or `priority`"
+        );
         let not_a_table = ModelPrices::from_toml_str("service_tiers = 3\n").unwrap_err();
         assert!(
             not_a_table.to_string().contains("service tiers"),
@@ -462,6 +304,7 @@ mod tests {
     }
 
     use super::*;
+    use rust_decimal::Decimal;
 
     fn json_err(json: &str) -> String {
         ModelPrices::from_json_str(json).unwrap_err().to_string()
@@ -489,7 +332,10 @@ mod tests {
 
     #[test]
     fn json_null_means_unset() {
-        let prices = ModelPrices::from_json_str(r#"{"input_price": null, "tiers": null}"#).unwrap();
+        let prices = ModelPrices::from_json_str(
+            r#"{"input_price": null, "tiers": null, "service_tiers": null}"#,
+        )
+        .unwrap();
         assert_eq!(prices, ModelPrices::new());
     }
 

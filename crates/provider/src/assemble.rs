@@ -18,7 +18,7 @@ use crate::request::ToolCall;
 use crate::response::{ChatResponse, FinishReason, StreamEvent, ToolCallDelta};
 use crate::think::{Piece, ThinkSplitter, split_complete};
 use crate::usage::{FoundUsage, report, take_usage};
-use crate::wire::{ChunkSeed, WireMessage, WireResponse};
+use crate::wire::{ChunkSeed, WireMessage, WireResponse, WireToolCall};
 
 /// Response-level metadata of a stream, kept as chunks arrive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -273,59 +273,113 @@ impl Assembler {
         message: &mut WireMessage,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ChunkProblem> {
-        let content = message.content.take();
-        let content_reasoning = message.content_reasoning.take();
         let reasoning_content = message.reasoning_content.take();
         let reasoning = message.reasoning.take();
-        let tool_calls = std::mem::take(&mut message.tool_calls);
-        let extra = &mut message.extra;
+        // Providers that send both fields often send the same text in each.
         let duplicate = reasoning.is_some() && reasoning == reasoning_content;
-        for text in [
+        let reasoning = [
             reasoning_content,
             if duplicate { None } else { reasoning },
-            content_reasoning,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if !text.is_empty() {
-                self.count(text.len())?;
-                self.has_content = true;
-                out.push_back(StreamEvent::ReasoningDelta(text));
-            }
+            message.content_reasoning.take(),
+        ];
+        self.reasoning(reasoning.into_iter().flatten(), out)?;
+        if let Some(text) = message.content.take().filter(|t| !t.is_empty()) {
+            self.content(text, out)?;
         }
-        if let Some(text) = content.filter(|t| !t.is_empty()) {
-            // Counted as received: what the think splitter holds back is included.
+        for call in std::mem::take(&mut message.tool_calls) {
+            self.tool_call(call, out)?;
+        }
+        let extra = &mut message.extra;
+        if !extra.is_empty() {
+            self.count(map_size(extra))?;
+            out.push_back(StreamEvent::Extra(std::mem::take(extra)));
+        }
+        Ok(())
+    }
+
+    /// Reasoning text of a delta, each non-empty piece as its own event.
+    fn reasoning(
+        &mut self,
+        texts: impl Iterator<Item = String>,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<(), ChunkProblem> {
+        for text in texts.filter(|text| !text.is_empty()) {
             self.count(text.len())?;
             self.has_content = true;
-            match &mut self.think {
-                Some(splitter) if !splitter.is_plain_text() => {
-                    splitter.push(text, &mut self.pieces);
-                    self.drain_pieces(out);
-                }
-                // Past the start of the content, text is handed on as it came.
-                _ => out.push_back(StreamEvent::TextDelta(text)),
-            }
+            out.push_back(StreamEvent::ReasoningDelta(text));
         }
-        for call in tool_calls {
-            let index = match call.index {
-                Some(index) => index,
-                None => match (self.calls.last(), &call.id) {
-                    (Some(last), Some(id)) if last.id.as_ref() != Some(id) => self.next_index(),
-                    (Some(last), _) => last.index,
-                    (None, _) => 0,
-                },
-            };
-            let id_bytes = call.id.as_ref().map_or(0, String::len);
-            let name_bytes = call.name.as_ref().map_or(0, String::len);
-            let arguments = call.arguments.unwrap_or_default();
-            self.count(
-                id_bytes
-                    .saturating_add(name_bytes)
-                    .saturating_add(arguments.len()),
-            )?;
-            let at = self.calls.iter().position(|c| c.index == index);
-            if at.is_none() && self.calls.len() >= self.limits.max_tool_calls {
+        Ok(())
+    }
+
+    /// Content text of a delta, through the think-tag splitter while it decides.
+    fn content(
+        &mut self,
+        text: String,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<(), ChunkProblem> {
+        // Counted as received: what the think splitter holds back is included.
+        self.count(text.len())?;
+        self.has_content = true;
+        match &mut self.think {
+            Some(splitter) if !splitter.is_plain_text() => {
+                splitter.push(text, &mut self.pieces);
+                self.drain_pieces(out);
+            }
+            // Past the start of the content, text is handed on as it came.
+            _ => out.push_back(StreamEvent::TextDelta(text)),
+        }
+        Ok(())
+    }
+
+    /// One tool-call fragment: merged into its call (by index, or by id when the
+    /// provider sends no index) and handed on as a delta.
+    fn tool_call(
+        &mut self,
+        call: WireToolCall,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<(), ChunkProblem> {
+        let index = match call.index {
+            Some(index) => index,
+            None => match (self.calls.last(), &call.id) {
+                (Some(last), Some(id)) if last.id.as_ref() != Some(id) => self.next_index(),
+                (Some(last), _) => last.index,
+                (None, _) => 0,
+            },
+        };
+        let id_bytes = call.id.as_ref().map_or(0, String::len);
+        let name_bytes = call.name.as_ref().map_or(0, String::len);
+        let arguments = call.arguments.unwrap_or_default();
+        self.count(
+            id_bytes
+                .saturating_add(name_bytes)
+                .saturating_add(arguments.len()),
+        )?;
+        let partial = self.partial_call(index)?;
+        if partial.id.is_none() {
+            partial.id.clone_from(&call.id);
+        }
+        if let Some(name) = &call.name
+            && partial.name.is_empty()
+        {
+            partial.name.clone_from(name);
+        }
+        partial.arguments.push_str(&arguments);
+        self.has_content = true;
+        out.push_back(StreamEvent::ToolCallDelta(ToolCallDelta {
+            index,
+            id: call.id,
+            name: call.name,
+            arguments,
+        }));
+        Ok(())
+    }
+
+    /// The call being assembled at `index`, a new one if there is none yet and the
+    /// limit allows another.
+    fn partial_call(&mut self, index: u32) -> Result<&mut PartialCall, ChunkProblem> {
+        let at = match self.calls.iter().position(|c| c.index == index) {
+            Some(at) => at,
+            None if self.calls.len() >= self.limits.max_tool_calls => {
                 return Err(ChunkProblem::TooLarge {
                     what: "tool call list",
                     limit: self.limits.max_tool_calls,
@@ -333,41 +387,17 @@ impl Assembler {
                     setting: "max_tool_calls",
                 });
             }
-            let partial = match at {
-                Some(at) => &mut self.calls[at],
-                None => {
-                    self.calls.push(PartialCall {
-                        index,
-                        id: None,
-                        name: String::new(),
-                        arguments: String::new(),
-                    });
-                    let last = self.calls.len() - 1;
-                    &mut self.calls[last]
-                }
-            };
-            if partial.id.is_none() {
-                partial.id.clone_from(&call.id);
+            None => {
+                self.calls.push(PartialCall {
+                    index,
+                    id: None,
+                    name: String::new(),
+                    arguments: String::new(),
+                });
+                self.calls.len() - 1
             }
-            if let Some(name) = &call.name
-                && partial.name.is_empty()
-            {
-                partial.name.clone_from(name);
-            }
-            partial.arguments.push_str(&arguments);
-            self.has_content = true;
-            out.push_back(StreamEvent::ToolCallDelta(ToolCallDelta {
-                index,
-                id: call.id,
-                name: call.name,
-                arguments,
-            }));
-        }
-        if !extra.is_empty() {
-            self.count(map_size(extra))?;
-            out.push_back(StreamEvent::Extra(std::mem::take(extra)));
-        }
-        Ok(())
+        };
+        Ok(&mut self.calls[at])
     }
 
     fn next_index(&self) -> u32 {

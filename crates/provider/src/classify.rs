@@ -430,14 +430,14 @@ fn endpoint_hint(exchange: &Exchange) -> String {
     }
 }
 
-/// Classify a non-success HTTP response (`status` ≥ 300) or, with `status = None`,
-/// an error object the provider sent with a success status or inside a stream.
-pub(crate) fn classify(
+/// What the error says of itself (message, code, type, param, body excerpt, request
+/// id, headers), each redacted and cut to length, on top of the exchange's details.
+fn error_details(
     status: Option<u16>,
     headers: &HeaderMap,
     body: &ErrorBody,
     exchange: &Exchange,
-) -> Error {
+) -> Box<ErrorDetails> {
     let redact = |s: &Option<String>| {
         s.as_deref()
             .map(|s| excerpt(&exchange.redactor.redact(s), MAX_MESSAGE_CHARS))
@@ -454,26 +454,40 @@ pub(crate) fn classify(
         .map(|raw| excerpt(&exchange.redactor.redact(raw), MAX_BODY_CHARS));
     details.request_id = request_id(headers);
     details.headers = headers.clone();
+    details
+}
 
-    let text = lower_text(body);
-    let host = exchange.host();
-    let model = exchange.model.clone();
-    // Errors inside a body may carry an HTTP-like numeric code instead of a status.
-    let effective = status.or_else(|| {
+/// The status the error is classified by: the HTTP status, else an HTTP-like numeric
+/// code an error inside a body may carry, else the status its code or type names.
+fn effective_status(status: Option<u16>, body: &ErrorBody) -> Option<u16> {
+    let numeric_code = || {
         body.code
             .as_deref()
             .and_then(|c| c.parse::<u16>().ok())
             .filter(|c| (400..600).contains(c))
-    });
+    };
     let by_code = || match body.code.as_deref().or(body.error_type.as_deref()) {
         Some("invalid_api_key" | "authentication_error") => Some(401),
         Some("rate_limit_exceeded" | "rate_limit_error") => Some(429),
         Some("server_error" | "internal_error" | "overloaded_error" | "api_error") => Some(500),
         _ => None,
     };
-    let effective = effective.or_else(by_code);
+    status.or_else(numeric_code).or_else(by_code)
+}
 
-    match effective {
+/// Classify a non-success HTTP response (`status` ≥ 300) or, with `status = None`,
+/// an error object the provider sent with a success status or inside a stream.
+pub(crate) fn classify(
+    status: Option<u16>,
+    headers: &HeaderMap,
+    body: &ErrorBody,
+    exchange: &Exchange,
+) -> Error {
+    let details = error_details(status, headers, body, exchange);
+    let text = lower_text(body);
+    let host = exchange.host();
+    let model = exchange.model.clone();
+    match effective_status(status, body) {
         Some(401) => Error::InvalidApiKey {
             host,
             hint: if exchange.has_key {

@@ -409,12 +409,20 @@ impl Engine {
             .await
     }
 
-    /// A complete reply. An error object in a success body (`{"error":{"code":503}}`)
-    /// is retried like the status it names: nothing reached the caller yet.
-    pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+    /// What every chat does first: the profile's request defaults filled in, the
+    /// model's description discovered (once), a warning when Ollama would cut the
+    /// context.
+    async fn ready(&self, request: ChatRequest) -> ChatRequest {
         let request = self.request_defaults.fill(request);
         self.discovered().await;
         self.warn_if_ollama_cuts(&request);
+        request
+    }
+
+    /// A complete reply. An error object in a success body (`{"error":{"code":503}}`)
+    /// is retried like the status it names: nothing reached the caller yet.
+    pub(crate) async fn chat(&self, request: ChatRequest) -> Result<ChatResponse, Error> {
+        let request = self.ready(request).await;
         self.with_fallbacks(&request, false, |prepared| async move {
             self.send(&prepared, |delivered| self.read_complete(delivered))
                 .await
@@ -496,9 +504,7 @@ impl Engine {
 
     /// A streamed reply.
     pub(crate) async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream, Error> {
-        let request = self.request_defaults.fill(request);
-        self.discovered().await;
-        self.warn_if_ollama_cuts(&request);
+        let request = self.ready(request).await;
         self.with_fallbacks(&request, true, |prepared| async move {
             self.send(&prepared, |delivered| self.stream_of(delivered))
                 .await

@@ -33,7 +33,7 @@ pub(crate) fn parse_models(body: &[u8]) -> Result<Vec<ModelEntry>, ListProblem> 
 
 fn entry(value: &Value) -> Option<ModelEntry> {
     let map = match value {
-        Value::String(id) => return Some(ModelEntry::bare(id.clone())),
+        Value::String(id) => return Some(ModelEntry::new(id.clone())),
         Value::Object(map) => map,
         _ => return None,
     };
@@ -72,21 +72,6 @@ fn entry(value: &Value) -> Option<ModelEntry> {
         id,
         extra,
     })
-}
-
-impl ModelEntry {
-    fn bare(id: String) -> Self {
-        ModelEntry {
-            id,
-            owned_by: None,
-            created: None,
-            context_window: None,
-            max_output_tokens: None,
-            prices: None,
-            supports_images: None,
-            extra: Map::new(),
-        }
-    }
 }
 
 /// An exact decimal from a JSON number or numeric string (never through f64

@@ -140,72 +140,12 @@ pub(crate) fn stream_events(
         events: Vec::new(),
     };
 
-    writer.delta(Delta {
-        role: Some("assistant"),
-        content: Some(""),
-        ..Delta::default()
-    });
-    for piece in pieces(script.reasoning_content.as_deref().unwrap_or(""), chars) {
-        writer.delta(Delta {
-            reasoning_content: Some(piece),
-            ..Delta::default()
-        });
-    }
-    for piece in pieces(script.reasoning_field.as_deref().unwrap_or(""), chars) {
-        writer.delta(Delta {
-            reasoning: Some(piece),
-            ..Delta::default()
-        });
-    }
-    for piece in pieces(script.text.as_deref().unwrap_or(""), chars) {
-        writer.delta(Delta {
-            content: Some(piece),
-            ..Delta::default()
-        });
-    }
-    for (index, call) in script.tool_calls.iter().enumerate() {
-        writer.tool_call(index, call, chars);
-    }
+    writer.content(script, chars);
     if let Outcome::Failed { code, message } = &script.outcome {
         writer.push(Event::data(chat_error_event(format, code, message)));
         return writer.events;
     }
-
-    let usage = script.usage.as_ref();
-    let separate_usage = shape.usage_chunk_with_empty_choices || shape.usage_chunk_with_empty_delta;
-    let (final_usage, x_groq_usage) = match usage {
-        Some(_) if separate_usage => (None, None),
-        Some(_) if shape.usage_in_x_groq => (None, usage),
-        _ => (usage, None),
-    };
-    writer.chunk(&Chunk {
-        envelope: &envelope,
-        choices: &[ChunkChoice {
-            index: 0,
-            delta: Delta::default(),
-            finish_reason: finish_reason(script),
-        }],
-        usage: final_usage,
-        x_groq_usage,
-    });
-    if let Some(usage) = usage.filter(|_| separate_usage) {
-        let empty_delta = [ChunkChoice {
-            index: 0,
-            delta: Delta::default(),
-            finish_reason: None,
-        }];
-        let choices: &[ChunkChoice<'_>] = if shape.usage_chunk_with_empty_choices {
-            &[]
-        } else {
-            &empty_delta
-        };
-        writer.chunk(&Chunk {
-            envelope: &envelope,
-            choices,
-            usage: Some(usage),
-            x_groq_usage: None,
-        });
-    }
+    writer.finish(script, shape);
     if !shape.without_done {
         writer.push(Event {
             bytes: format.done(),
@@ -236,6 +176,79 @@ pub(crate) fn push_event(events: &mut Vec<Event>, format: Format, event: Event) 
 }
 
 impl EventWriter<'_> {
+    /// The reply's deltas: the role, reasoning (both fields), text and tool calls,
+    /// each cut into pieces of `chars` characters.
+    fn content(&mut self, script: &Script, chars: usize) {
+        self.delta(Delta {
+            role: Some("assistant"),
+            content: Some(""),
+            ..Delta::default()
+        });
+        for piece in pieces(script.reasoning_content.as_deref().unwrap_or(""), chars) {
+            self.delta(Delta {
+                reasoning_content: Some(piece),
+                ..Delta::default()
+            });
+        }
+        for piece in pieces(script.reasoning_field.as_deref().unwrap_or(""), chars) {
+            self.delta(Delta {
+                reasoning: Some(piece),
+                ..Delta::default()
+            });
+        }
+        for piece in pieces(script.text.as_deref().unwrap_or(""), chars) {
+            self.delta(Delta {
+                content: Some(piece),
+                ..Delta::default()
+            });
+        }
+        for (index, call) in script.tool_calls.iter().enumerate() {
+            self.tool_call(index, call, chars);
+        }
+    }
+
+    /// The finish chunk, with the usage where the shape puts it (in it, in
+    /// `x_groq`, or in a chunk of its own after it).
+    fn finish(&mut self, script: &Script, shape: &StreamShape) {
+        let envelope = self.envelope;
+        let usage = script.usage.as_ref();
+        let separate_usage =
+            shape.usage_chunk_with_empty_choices || shape.usage_chunk_with_empty_delta;
+        let (final_usage, x_groq_usage) = match usage {
+            Some(_) if separate_usage => (None, None),
+            Some(_) if shape.usage_in_x_groq => (None, usage),
+            _ => (usage, None),
+        };
+        self.chunk(&Chunk {
+            envelope,
+            choices: &[ChunkChoice {
+                index: 0,
+                delta: Delta::default(),
+                finish_reason: finish_reason(script),
+            }],
+            usage: final_usage,
+            x_groq_usage,
+        });
+        if let Some(usage) = usage.filter(|_| separate_usage) {
+            let empty_delta = [ChunkChoice {
+                index: 0,
+                delta: Delta::default(),
+                finish_reason: None,
+            }];
+            let choices: &[ChunkChoice<'_>] = if shape.usage_chunk_with_empty_choices {
+                &[]
+            } else {
+                &empty_delta
+            };
+            self.chunk(&Chunk {
+                envelope,
+                choices,
+                usage: Some(usage),
+                x_groq_usage: None,
+            });
+        }
+    }
+
     fn push(&mut self, event: Event) {
         push_event(&mut self.events, self.format, event);
     }

@@ -8,8 +8,9 @@ use super::{
     Import, ImportFormat, ImportedKey, SkippedProfile, State, get, literal_header_key,
     not_an_export,
 };
-use crate::convert::{Field, boolean, choice, float, price, string, whole};
+use crate::convert::{Field, boolean, choice, float, string, whole};
 use crate::model_info::{EffortSupport, ModelInfoOverrides, ReasoningEffort};
+use crate::prices::price;
 use crate::problem::{ConfigFormat, child};
 use crate::profile::{AzureSettings, Profile, ProviderChoice};
 use crate::tree::{Entry, Node, Value};

@@ -13,10 +13,11 @@ use oac_url::{Url, is_loopback};
 use secrecy::SecretString;
 
 use super::{Import, ImportFormat, ImportedKey, SkippedProfile, State, get, literal_header_key};
-use crate::convert::{Field, boolean, choice, is_var_name, price, string, whole};
+use crate::convert::{Field, boolean, choice, is_var_name, string, whole};
 use crate::env::is_home_relative;
 use crate::headers::Headers;
 use crate::model_info::{EffortSupport, ModelInfoOverrides, ReasoningEffort};
+use crate::prices::price;
 use crate::problem::{ConfigError, ConfigFormat, Problem, ProblemKind, WarningKind, child};
 use crate::profile::{IncludeUsage, KeySource, Profile, ProviderChoice, is_openai_host};
 use crate::tree::{Entry, Node, Value};

@@ -609,3 +609,63 @@ fn one_problem_displays_on_one_line() {
     let err = ConfigFile::parse_toml("[profiles.p]\nmodel = \"\"\n").unwrap_err();
     assert_eq!(err.to_string().lines().count(), 1, "{err}");
 }
+
+/// Every problem a price table can have, nested at each depth, in both formats: the
+/// field rules are `oac-pricing`'s, the places and fixes the config reader's.
+#[test]
+fn every_price_table_problem_names_its_place_and_fix() {
+    let toml = ConfigFile::parse_toml(
+        r#"
+[profiles.p.model_info]
+input_price = true
+output_price = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
+cache_read_price = "1,5"
+
+[[profiles.p.model_info.tiers]]
+above_input_tokens = -5
+input_prise = 1
+
+[[profiles.p.model_info.tiers]]
+above_input_tokens = 1.5
+
+[[profiles.p.model_info.tiers]]
+above_input_tokens = "10"
+
+[[profiles.p.model_info.tiers]]
+output_price = 2
+currency = "EUR"
+
+[profiles.p.model_info.service_tiers.Flex]
+input_price = 1
+
+[profiles.p.model_info.service_tiers.priority]
+input_price = -1
+tiers = 3
+
+[profiles.p.model_info.service_tiers.priority.service_tiers.flex]
+input_price = 1
+
+[profiles.q.model_info]
+tiers = [1]
+service_tiers = 3
+
+[profiles.r.model_info.service_tiers]
+flex = 2
+"#,
+    )
+    .unwrap_err();
+    let json = ConfigFile::parse_json(
+        r#"{"profiles": {"p": {"model_info": {
+  "input_price": [1],
+  "tiers": [{"above_input_tokens": 10, "inputprice": 1}, {"input_price": 1}],
+  "service_tiers": {"flex": {"tiers": {"above_input_tokens": 1}}, "priority": null}
+}}}}"#,
+    )
+    .unwrap_err();
+    let text = format!(
+        "{}\n--- json\n{}",
+        crate::common::problems(&toml),
+        crate::common::problems(&json)
+    );
+    assert_snapshot!("every_price_table_problem", text);
+}
