@@ -552,7 +552,7 @@ impl Engine {
             ));
         }
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = crate::transport::detached_headers(response.headers());
         Ok(ChatStream::from_body(
             Box::pin(response.bytes_stream()),
             status,

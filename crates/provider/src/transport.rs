@@ -140,6 +140,24 @@ fn header_value(name: &HeaderName, value: &str) -> Option<HeaderValue> {
 
 /// Parse `(name, value)` pairs into a header map; `field` names the setting in errors.
 /// Values never appear in errors (they may be secrets).
+/// A copy of a response's headers that owns its bytes. hyper hands out header values
+/// as slices of the connection's read buffer, so a reply, stream or error that kept
+/// them would keep that whole buffer alive: it grows to hundreds of KiB while a
+/// stream arrives faster than it is read, and a caller who keeps replies (or their
+/// errors) would keep one such buffer per reply. Names are copied by `http`
+/// already; values are copied here, a few short strings per request.
+pub(crate) fn detached_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut owned = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        // A value of a valid `HeaderValue` is always valid again; keeping the
+        // shared one is the fallback, never an error.
+        let mut copy = HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone());
+        copy.set_sensitive(value.is_sensitive());
+        owned.append(name.clone(), copy);
+    }
+    owned
+}
+
 pub(crate) fn parse_headers(pairs: &[(String, String)], field: &str) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
@@ -498,7 +516,7 @@ impl Transport {
         exchange: &Exchange,
     ) -> Result<(u16, HeaderMap, Bytes), Error> {
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = detached_headers(response.headers());
         let body = self
             .read_limited(response, deadline, exchange)
             .await
@@ -643,6 +661,29 @@ fn http_client(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn detached_headers_own_their_bytes() {
+        let buffer = bytes::Bytes::from_static(b"req-123text/event-stream");
+        let mut headers = HeaderMap::new();
+        let id = HeaderValue::from_maybe_shared(buffer.slice(0..7)).unwrap();
+        let mut secret = HeaderValue::from_maybe_shared(buffer.slice(7..)).unwrap();
+        secret.set_sensitive(true);
+        headers.append("x-request-id", id);
+        headers.append(CONTENT_TYPE, secret);
+        headers.append("x-request-id", HeaderValue::from_static("second"));
+        let owned = super::detached_headers(&headers);
+        assert_eq!(owned, headers);
+        assert_eq!(owned.get_all("x-request-id").iter().count(), 2);
+        assert!(owned[CONTENT_TYPE].is_sensitive());
+        for (value, original) in owned.values().zip(headers.values()) {
+            assert_ne!(
+                value.as_bytes().as_ptr(),
+                original.as_bytes().as_ptr(),
+                "a value still points into the read buffer"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]
