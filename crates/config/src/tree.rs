@@ -8,8 +8,6 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
-use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 use toml::de::{DeTable, DeValue};
 
@@ -348,7 +346,7 @@ fn json_node(
     }
     let value = match json.as_bytes().first() {
         Some(b'{') => {
-            let entries: Entries<'_> =
+            let entries: oac_pricing::sheet::JsonEntries<'_> =
                 serde_json::from_str(json).map_err(|e| fail(json_message(&e)))?;
             let mut table: Vec<Entry> = Vec::with_capacity(entries.0.len());
             for (key, value) in entries.0 {
@@ -398,33 +396,6 @@ fn offset_in(part: &str, text: &str) -> usize {
         .checked_sub(text.as_ptr() as usize)
         .filter(|offset| *offset <= text.len())
         .unwrap_or(0)
-}
-
-/// A JSON object's members in document order, values left unparsed.
-struct Entries<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Entries<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor;
-
-        impl<'de> Visitor<'de> for EntriesVisitor {
-            type Value = Entries<'de>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
-                    entries.push((key, value));
-                }
-                Ok(Entries(entries))
-            }
-        }
-
-        deserializer.deserialize_map(EntriesVisitor)
-    }
 }
 
 #[cfg(test)]

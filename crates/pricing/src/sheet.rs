@@ -460,6 +460,51 @@ fn is_service_tier_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
+/// A JSON object's members in document order, repeated keys included, values left
+/// unparsed (a map would keep only the last of a repeated key and hide the
+/// repetition the reader refuses). The JSON side of every price-table reader reads
+/// objects with it: [`ModelPrices::from_json_str`] here and `oac-config`'s located
+/// tree.
+///
+/// ```
+/// let object: oac_pricing::sheet::JsonEntries<'_> =
+///     serde_json::from_str(r#"{"input_price": 1, "input_price": "2"}"#).unwrap();
+/// let keys: Vec<&str> = object.0.iter().map(|(key, _)| key.as_str()).collect();
+/// assert_eq!(keys, ["input_price", "input_price"]);
+/// assert_eq!(object.0[1].1.get(), r#""2""#);
+/// ```
+#[derive(Debug)]
+pub struct JsonEntries<'a>(pub Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for JsonEntries<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for EntriesVisitor {
+            type Value = JsonEntries<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) =
+                    map.next_entry::<String, &'de serde_json::value::RawValue>()?
+                {
+                    entries.push(entry);
+                }
+                Ok(JsonEntries(entries))
+            }
+        }
+
+        deserializer.deserialize_map(EntriesVisitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

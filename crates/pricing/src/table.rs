@@ -4,9 +4,7 @@
 //! values look to it and turns the first problem into the error.
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 #[cfg(feature = "toml")]
 use toml::de::{DeTable, DeValue};
@@ -43,7 +41,7 @@ impl ModelPrices {
     /// # Ok::<(), PriceError>(())
     /// ```
     pub fn from_json_str(json: &str) -> Result<ModelPrices, PriceError> {
-        let table: Entries<'_> =
+        let table: crate::sheet::JsonEntries<'_> =
             serde_json::from_str(json).map_err(|source| PriceError::InvalidJson { source })?;
         let entries = table
             .0
@@ -149,15 +147,18 @@ impl<'a> PriceInput<'a> for Json<'a> {
                 .map_or(View::Other, |items| {
                     View::List(items.into_iter().map(Json).collect())
                 }),
-            Some(b'{') => serde_json::from_str::<Entries<'_>>(text).map_or(View::Other, |table| {
-                View::Table(
-                    table
-                        .0
-                        .into_iter()
-                        .map(|(key, value)| (Cow::Owned(key), Json(value)))
-                        .collect(),
-                )
-            }),
+            Some(b'{') => serde_json::from_str::<crate::sheet::JsonEntries<'_>>(text).map_or(
+                View::Other,
+                |table| {
+                    View::Table(
+                        table
+                            .0
+                            .into_iter()
+                            .map(|(key, value)| (Cow::Owned(key), Json(value)))
+                            .collect(),
+                    )
+                },
+            ),
             _ => View::Other,
         }
     }
@@ -218,34 +219,6 @@ impl Named for Toml<'_, '_> {
             DeValue::Array(_) => "an array",
             DeValue::Table(_) => "a table",
         }
-    }
-}
-
-/// A JSON object's entries in order, repeated keys included (a map would keep
-/// only the last and hide the repetition).
-struct Entries<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Entries<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor;
-
-        impl<'de> Visitor<'de> for EntriesVisitor {
-            type Value = Entries<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-
-        deserializer.deserialize_map(EntriesVisitor)
     }
 }
 
