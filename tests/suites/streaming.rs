@@ -555,3 +555,26 @@ async fn a_json_body_with_a_byte_order_mark_parses() {
     assert!(error.is_none(), "{error:?}");
     assert_eq!(text_of(&events), "Hi");
 }
+
+/// A stream read to its end gives its connection back before the caller's next
+/// request looks for one: five streamed replies in a row (a current-thread
+/// runtime, where the connection's own task runs only when the caller waits)
+/// travel over one connection, not a new one each time the last chunk of the
+/// previous body was still on its way when `[DONE]` ended the stream.
+#[tokio::test]
+async fn streams_read_to_their_end_reuse_one_connection() {
+    let sim = Simulator::start().await;
+    let provider = provider(profile(&sim).with_max_retries(0));
+    for n in 0..5 {
+        sim.push(Reply::text(format!("reply {n}")));
+        let stream = provider
+            .chat_stream(ChatRequest::new().user("Q"))
+            .await
+            .unwrap();
+        let (events, error) = collect(stream).await;
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(text_of(&events), format!("reply {n}"));
+    }
+    assert_eq!(sim.chat_requests().len(), 5);
+    assert_eq!(sim.connection_count(), 1);
+}

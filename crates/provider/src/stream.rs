@@ -44,6 +44,19 @@ type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// it copies still in cache when they are parsed.
 const FEED_BYTES: usize = 16 * 1024;
 
+/// How long a finished reply waits for the end of its HTTP body. hyper puts a
+/// connection back in the pool only once its body has been read to the end; a
+/// stream that stopped at `[DONE]` while the body's last chunk was still on its way
+/// made the caller's next request open a second connection (each keeps a read
+/// buffer of up to ~0.5 MiB; `cargo xtask bench`, memory). The end follows `[DONE]`
+/// at once from every server seen; one that keeps the body open costs the caller
+/// this much at the end of the stream, once.
+const DRAIN_GRACE: Duration = Duration::from_millis(50);
+
+/// Most body bytes read and dropped after the reply ended, while waiting for the
+/// body's end (a server that keeps sending is not read forever).
+const DRAIN_BYTES: usize = 64 * 1024;
+
 /// Settings a stream needs from its provider.
 #[derive(Clone, Debug)]
 pub(crate) struct StreamSettings {
@@ -97,6 +110,10 @@ pub struct ChatStream {
     connect_timeout: Duration,
     deadline: Instant,
     closed: bool,
+    /// Once the reply ended: until when the end of the body is waited for.
+    drain_until: Option<Instant>,
+    /// Body bytes dropped after the reply ended.
+    drained: usize,
     /// The HTTP status of the response (errors inside the stream keep it).
     status: u16,
     headers: HeaderMap,
@@ -162,6 +179,8 @@ impl ChatStream {
             connect_timeout: settings.connect_timeout,
             deadline,
             closed: false,
+            drain_until: None,
+            drained: 0,
             status,
             request_id: classify::request_id(&headers),
             headers,
@@ -195,6 +214,8 @@ impl ChatStream {
             connect_timeout: settings.connect_timeout,
             deadline: Instant::now(),
             closed: false,
+            drain_until: None,
+            drained: 0,
             status,
             request_id: classify::request_id(&headers),
             headers,
@@ -306,18 +327,42 @@ impl ChatStream {
         Poll::Ready(Some(Err(error.with_response(self.status, &self.headers))))
     }
 
-    /// After the reply ended, read the end of the body if it is already there, so
-    /// the connection can go back to the pool; otherwise drop it.
-    fn release_body(&mut self, cx: &mut Context<'_>) {
+    /// After the reply ended: read the body to its end, so the connection goes back
+    /// to the pool before the caller's next request looks for one. Waits at most
+    /// [`DRAIN_GRACE`] and drops at most [`DRAIN_BYTES`]; without a timer (timeouts
+    /// off) it takes only what is already there. Then the stream ends.
+    fn finish_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<StreamEvent, Error>>> {
         if let Some(body) = self.body.as_mut() {
-            for _ in 0..4 {
+            loop {
                 match body.as_mut().poll_next(cx) {
-                    Poll::Ready(Some(Ok(_))) => continue,
-                    Poll::Ready(_) | Poll::Pending => break,
+                    Poll::Ready(Some(Ok(bytes))) => {
+                        self.drained = self.drained.saturating_add(bytes.len());
+                        if self.drained > DRAIN_BYTES {
+                            break;
+                        }
+                    }
+                    Poll::Ready(_) => break,
+                    Poll::Pending => {
+                        let Some(timer) = self.timer.as_mut() else {
+                            break;
+                        };
+                        let until = *self
+                            .drain_until
+                            .get_or_insert_with(|| Instant::now() + DRAIN_GRACE);
+                        // The timer now waits for the grace's end, not a deadline
+                        // of the reply: the next `wait` must poll it again.
+                        self.timer_waker = None;
+                        timer.as_mut().reset(until);
+                        if Instant::now() >= until || timer.as_mut().poll(cx).is_ready() {
+                            break;
+                        }
+                        return Poll::Pending;
+                    }
                 }
             }
         }
         self.close();
+        Poll::Ready(None)
     }
 
     fn timeout(&self) -> Error {
@@ -386,8 +431,7 @@ impl Stream for ChatStream {
                 None => {}
             }
             if this.decoder.is_finished() {
-                this.release_body(cx);
-                return Poll::Ready(None);
+                return this.finish_body(cx);
             }
             if !this.unfed.is_empty() {
                 // What the socket delivered is handed to the decoder a slice at a

@@ -92,6 +92,8 @@ impl ChatStream {
             connect_timeout: std::time::Duration::ZERO,
             deadline: now,
             closed: false,
+            drain_until: None,
+            drained: 0,
             status: 200,
             headers: HeaderMap::new(),
             request_id: None,
