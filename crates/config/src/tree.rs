@@ -282,7 +282,9 @@ fn toml_node(value: toml::Spanned<DeValue<'_>>, lines: &LineIndex) -> Node {
     let line = lines.line(value.span().start);
     let value = match value.into_inner() {
         DeValue::String(s) => Value::String(s.into_owned()),
-        DeValue::Integer(i) => Value::Integer(decimal_integer(i.as_str(), i.radix())),
+        DeValue::Integer(i) => {
+            Value::Integer(oac_pricing::sheet::decimal_integer(i.as_str(), i.radix()))
+        }
         DeValue::Float(f) => Value::Float(f.as_str().to_owned()),
         DeValue::Boolean(b) => Value::Bool(b),
         DeValue::Datetime(_) => Value::Datetime,
@@ -298,14 +300,6 @@ fn toml_node(value: toml::Spanned<DeValue<'_>>, lines: &LineIndex) -> Node {
 }
 
 /// TOML integers may be hex, octal or binary; the tree holds decimal text.
-fn decimal_integer(digits: &str, radix: u32) -> String {
-    if radix == 10 {
-        return digits.to_owned();
-    }
-    // The TOML parser accepted the literal, so it fits in an i64.
-    i128::from_str_radix(digits, radix).map_or_else(|_| digits.to_owned(), |n| n.to_string())
-}
-
 fn parse_json(text: &str, lines: &LineIndex) -> Result<Node, SyntaxError> {
     let raw: &RawValue = serde_json::from_str(text).map_err(|err| SyntaxError {
         line: err.line().max(1),

@@ -460,6 +460,24 @@ fn is_service_tier_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
+/// A TOML integer literal as the decimal digits of its value: `0x10` → `16`,
+/// `0o17` → `15`, `0b11` → `3`; decimal digits (`radix` 10) as written. TOML says
+/// these are the same integer, so every reader of a TOML number (price tables
+/// here, every integer setting in `oac-config`) reads them alike.
+///
+/// ```
+/// assert_eq!(oac_pricing::sheet::decimal_integer("10", 16), "16");
+/// assert_eq!(oac_pricing::sheet::decimal_integer("200000", 10), "200000");
+/// ```
+pub fn decimal_integer(digits: &str, radix: u32) -> String {
+    if radix == 10 {
+        return digits.to_owned();
+    }
+    // The TOML parser accepted the literal, so it fits in an i64; digits that do
+    // not parse are kept as written (and refused as a number by the reader).
+    i128::from_str_radix(digits, radix).map_or_else(|_| digits.to_owned(), |n| n.to_string())
+}
+
 /// A JSON object's members in document order, repeated keys included, values left
 /// unparsed (a map would keep only the last of a repeated key and hide the
 /// repetition the reader refuses). The JSON side of every price-table reader reads

@@ -189,8 +189,11 @@ impl<'a> PriceInput<'a> for Toml<'a, '_> {
             DeValue::String(text) => View::Text(Cow::Borrowed(text.as_ref())),
             DeValue::Float(float) => View::Number(Cow::Borrowed(float.as_str())),
             DeValue::Integer(int) if int.radix() == 10 => View::Number(Cow::Borrowed(int.as_str())),
-            // As written (`0x10`), which no price or token count is.
-            DeValue::Integer(int) => View::Number(Cow::Owned(int.to_string())),
+            // `0x10` is the integer 16 in TOML, in a config file as here.
+            DeValue::Integer(int) => View::Number(Cow::Owned(crate::sheet::decimal_integer(
+                int.as_str(),
+                int.radix(),
+            ))),
             DeValue::Array(items) => {
                 View::List(items.iter().map(|item| Toml(item.get_ref())).collect())
             }
@@ -463,8 +466,11 @@ mod tests {
     }
 
     #[test]
-    fn toml_hex_is_rejected() {
-        assert!(toml_err("input_price = 0x10").contains("`0x10` is not a price"));
+    fn toml_integers_in_any_radix_are_their_value() {
+        let prices =
+            ModelPrices::from_toml_str("input_price = 0x10\noutput_price = 0b11\n").unwrap();
+        assert_eq!(prices.input_price, Some(rust_decimal::Decimal::from(16)));
+        assert_eq!(prices.output_price, Some(rust_decimal::Decimal::from(3)));
     }
 
     #[test]
