@@ -346,9 +346,9 @@ impl ChatStream {
                         let Some(timer) = self.timer.as_mut() else {
                             break;
                         };
-                        let until = *self
-                            .drain_until
-                            .get_or_insert_with(|| Instant::now() + DRAIN_GRACE);
+                        let until = *self.drain_until.get_or_insert_with(|| {
+                            crate::time::deadline_after(Instant::now(), DRAIN_GRACE)
+                        });
                         // The timer now waits for the grace's end, not a deadline
                         // of the reply: the next `wait` must poll it again.
                         self.timer_waker = None;
