@@ -139,3 +139,29 @@ async fn a_stream_ends_at_done_even_if_the_server_keeps_the_connection_open() {
     assert_eq!(text, "Hi");
     assert!(took < Duration::from_secs(2), "{took:?}");
 }
+
+/// After `[DONE]` the stream waits a moment for the body's end (so the connection
+/// can be reused), never for the server: a body left open with keep-alives far
+/// apart ends the stream after the short grace, not at the next keep-alive or the
+/// idle limit.
+#[tokio::test]
+async fn a_body_left_open_after_done_delays_the_end_only_briefly() {
+    let head = format!("{ROLE}{CONTENT}{FINISH}");
+    let reply = Reply::endless_sse(head, KEEP_ALIVE).delay(Duration::from_millis(500));
+    let (text, error, took) = stream_with(reply, idle(60_000)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(text, "Hi");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+}
+
+/// A server that keeps sending after `[DONE]` is read only so far (64 KiB), then
+/// the stream ends without an error.
+#[tokio::test]
+async fn bytes_flooding_in_after_done_are_read_only_so_far() {
+    let head = format!("{ROLE}{CONTENT}{FINISH}");
+    let reply = Reply::endless_sse(head, KEEP_ALIVE);
+    let (text, error, took) = stream_with(reply, idle(60_000)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(text, "Hi");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}

@@ -125,7 +125,7 @@ pub fn binary(exe: &Path, which: Impl) -> Result<PathBuf, String> {
         Ok(path)
     } else {
         Err(format!(
-            "{} is missing: build every binary of the harness with `cargo build --release -p oac-bench --bins` (`cargo xtask bench` does)",
+            "{} is missing: build every binary of the harness with `cargo build --release -p oac-bench --bins` (`cargo xtask bench` does; `cargo run` alone builds only the harness, and would leave an old client binary in place)",
             path.display()
         ))
     }

@@ -10,7 +10,8 @@
 //! Subcommands (the first two are what `cargo xtask bench` runs; the others are the
 //! processes they start):
 //!
-//! - `run [--quick] [--no-many]`: the table of ratios in the four mode/runtime combinations, the
+//! - `run [--quick] [--no-many]` (`--no-many`, skipping the 1,000-stream run, only
+//!   when the harness is run by hand: `target/release/oac-bench run --no-many`): the table of ratios in the four mode/runtime combinations, the
 //!   `block_on` pitfall, peak RSS, and the 1,000-stream run;
 //! - `callgrind [--quick]`: instructions per chunk of the decode path alone (bytes
 //!   in memory → events), ours against the floor's decoder, under valgrind;

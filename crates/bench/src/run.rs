@@ -75,17 +75,23 @@ impl Server {
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("server: {e}"))?;
-        let stdout = child.stdout.take().ok_or("server: no stdout")?;
+        let stdout = child.stdout.take();
+        // Owned from here on, so every error below kills it (on drop).
+        let mut server = Server {
+            child,
+            url: String::new(),
+        };
+        let stdout = stdout.ok_or("server: no stdout")?;
         let mut line = String::new();
         BufReader::new(stdout)
             .read_line(&mut line)
             .map_err(|e| format!("server: {e}"))?;
-        let url = line
+        server.url = line
             .trim()
             .strip_prefix("listening ")
             .ok_or_else(|| format!("server said `{}`", line.trim()))?
             .to_owned();
-        Ok(Server { child, url })
+        Ok(server)
     }
 }
 

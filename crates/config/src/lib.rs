@@ -71,6 +71,8 @@ mod import;
 mod loader;
 mod model_info;
 mod names;
+#[cfg(test)]
+mod names_file;
 mod native_checks;
 mod overrides;
 mod prices;

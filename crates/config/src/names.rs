@@ -166,6 +166,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_file_s_shape_is_checked_when_it_is_built() {
+        let good = "[[rule]]\nprefix = \"a\"\nfamily = \"gpt-5\"\n";
+        let rust = crate::names_file::rules_as_rust(good).unwrap();
+        assert!(rust.contains(r#"prefix: Some("a")"#), "{rust}");
+        let typo =
+            crate::names_file::rules_as_rust("[[rule]]\nprefix = \"a\"\nfamly = \"gpt-5\"\n")
+                .unwrap_err();
+        assert!(typo.contains("famly"), "{typo}");
+        assert!(crate::names_file::rules_as_rust("[[rule]]\nr1_format = \"yes\"\n").is_err());
+        assert!(crate::names_file::rules_as_rust("[other]\n").is_err());
+    }
+
+    #[test]
     fn the_builtin_rules_parse() {
         let rules = parse(WRITTEN).unwrap();
         assert!(rules.len() >= 6, "{rules:?}");

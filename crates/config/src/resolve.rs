@@ -52,7 +52,7 @@ pub(crate) struct Layers<'a> {
     /// The user's native model catalogue; `None` is the built-in one, parsed only
     /// when a native model is looked up (a compatible client never pays for it).
     pub(crate) catalog: Option<&'a Catalog>,
-    /// False when the user's catalogue file failed (`catalog` is then the
+    /// False when the user's catalogue file failed (`catalog` is then `None`, the
     /// built-in one): checks that depend on catalogue entries are skipped rather
     /// than reported against the wrong entries.
     pub(crate) catalog_usable: bool,

@@ -299,7 +299,6 @@ fn toml_node(value: toml::Spanned<DeValue<'_>>, lines: &LineIndex) -> Node {
     Node { value, line }
 }
 
-/// TOML integers may be hex, octal or binary; the tree holds decimal text.
 fn parse_json(text: &str, lines: &LineIndex) -> Result<Node, SyntaxError> {
     let raw: &RawValue = serde_json::from_str(text).map_err(|err| SyntaxError {
         line: err.line().max(1),
@@ -342,8 +341,9 @@ fn json_node(
         Some(b'{') => {
             let entries: oac_pricing::sheet::JsonEntries<'_> =
                 serde_json::from_str(json).map_err(|e| fail(json_message(&e)))?;
-            let mut table: Vec<Entry> = Vec::with_capacity(entries.0.len());
-            for (key, value) in entries.0 {
+            let entries = entries.into_entries();
+            let mut table: Vec<Entry> = Vec::with_capacity(entries.len());
+            for (key, value) in entries {
                 if table.iter().any(|entry| entry.key == key) {
                     let at = offset_in(value.get(), text);
                     let (line, column) = lines.line_column(text, at);

@@ -487,12 +487,20 @@ pub fn decimal_integer(digits: &str, radix: u32) -> String {
 /// ```
 /// let object: oac_pricing::sheet::JsonEntries<'_> =
 ///     serde_json::from_str(r#"{"input_price": 1, "input_price": "2"}"#).unwrap();
-/// let keys: Vec<&str> = object.0.iter().map(|(key, _)| key.as_str()).collect();
+/// let entries = object.into_entries();
+/// let keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_str()).collect();
 /// assert_eq!(keys, ["input_price", "input_price"]);
-/// assert_eq!(object.0[1].1.get(), r#""2""#);
+/// assert_eq!(entries[1].1.get(), r#""2""#);
 /// ```
 #[derive(Debug)]
-pub struct JsonEntries<'a>(pub Vec<(String, &'a serde_json::value::RawValue)>);
+pub struct JsonEntries<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'a> JsonEntries<'a> {
+    /// The members, in document order, each value as its JSON text.
+    pub fn into_entries(self) -> Vec<(String, &'a serde_json::value::RawValue)> {
+        self.0
+    }
+}
 
 impl<'de> serde::Deserialize<'de> for JsonEntries<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -44,7 +44,7 @@ impl ModelPrices {
         let table: crate::sheet::JsonEntries<'_> =
             serde_json::from_str(json).map_err(|source| PriceError::InvalidJson { source })?;
         let entries = table
-            .0
+            .into_entries()
             .into_iter()
             .map(|(key, value)| (Cow::Owned(key), Json(value)))
             .collect();
@@ -152,7 +152,7 @@ impl<'a> PriceInput<'a> for Json<'a> {
                 |table| {
                     View::Table(
                         table
-                            .0
+                            .into_entries()
                             .into_iter()
                             .map(|(key, value)| (Cow::Owned(key), Json(value)))
                             .collect(),

@@ -329,8 +329,9 @@ impl ChatStream {
 
     /// After the reply ended: read the body to its end, so the connection goes back
     /// to the pool before the caller's next request looks for one. Waits at most
-    /// [`DRAIN_GRACE`] and drops at most [`DRAIN_BYTES`]; without a timer (timeouts
-    /// off) it takes only what is already there. Then the stream ends.
+    /// [`DRAIN_GRACE`] (never past the total deadline) and drops at most
+    /// [`DRAIN_BYTES`]; a stream without a body or timer (`from_events`,
+    /// `from_stream`) ends at once. Then the stream ends.
     fn finish_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<StreamEvent, Error>>> {
         if let Some(body) = self.body.as_mut() {
             loop {
@@ -346,13 +347,16 @@ impl ChatStream {
                         let Some(timer) = self.timer.as_mut() else {
                             break;
                         };
+                        let deadline = self.deadline;
                         let until = *self.drain_until.get_or_insert_with(|| {
-                            crate::time::deadline_after(Instant::now(), DRAIN_GRACE)
+                            crate::time::deadline_after(Instant::now(), DRAIN_GRACE).min(deadline)
                         });
                         // The timer now waits for the grace's end, not a deadline
-                        // of the reply: the next `wait` must poll it again.
+                        // of the reply.
                         self.timer_waker = None;
-                        timer.as_mut().reset(until);
+                        if timer.deadline() != until {
+                            timer.as_mut().reset(until);
+                        }
                         if Instant::now() >= until || timer.as_mut().poll(cx).is_ready() {
                             break;
                         }
@@ -471,7 +475,7 @@ impl ChatStream {
     /// the idle clock moves. The timeout error when one has passed.
     #[inline]
     fn deadline_passed_on_data(&mut self) -> Option<Error> {
-        // No timer: no deadline to keep (timeouts off).
+        // No timer: a stream without a body (`from_events`, `from_stream`).
         self.timer.as_ref()?;
         let now = Instant::now();
         if now >= self.deadline {

@@ -138,8 +138,6 @@ fn header_value(name: &HeaderName, value: &str) -> Option<HeaderValue> {
     Some(value)
 }
 
-/// Parse `(name, value)` pairs into a header map; `field` names the setting in errors.
-/// Values never appear in errors (they may be secrets).
 /// A copy of a response's headers that owns its bytes. hyper hands out header values
 /// as slices of the connection's read buffer, so a reply, stream or error that kept
 /// them would keep that whole buffer alive: it grows to hundreds of KiB while a
@@ -158,6 +156,8 @@ pub(crate) fn detached_headers(headers: &HeaderMap) -> HeaderMap {
     owned
 }
 
+/// Parse `(name, value)` pairs into a header map; `field` names the setting in errors.
+/// Values never appear in errors (they may be secrets).
 pub(crate) fn parse_headers(pairs: &[(String, String)], field: &str) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
