@@ -122,23 +122,12 @@ async fn one(
     let mut sink = Sink::new(false);
     let started = match client {
         AnyClient::Ours(client) => {
-            let mut stream = client
-                .chat()
-                .user("go")
-                .stream()
-                .await
-                .map_err(|e| e.to_string())?;
-            let first = stream.next().await;
+            let mut stream = ours::open(client).await?;
+            ours::next(&mut stream, &mut sink).await?;
             opened.wait().await;
             go.wait_for(|go| *go).await.map_err(|e| e.to_string())?;
             let started = Instant::now();
-            if let Some(event) = first {
-                ours::take(event.map_err(|e| e.to_string())?, &mut sink);
-            }
-            while let Some(event) = stream.next().await {
-                ours::take(event.map_err(|e| e.to_string())?, &mut sink);
-            }
-            sink.done = true;
+            while ours::next(&mut stream, &mut sink).await? {}
             started
         }
         AnyClient::Floor(client, url) => {

@@ -3,7 +3,7 @@
 //! decode path alone ([`EventDecoder`]) for the instruction counts.
 
 use oac::provider::EventDecoder;
-use oac::{Client, StreamEvent};
+use oac::{Client, ReplyStream, StreamEvent};
 
 use crate::client::{BenchClient, BoxFuture};
 use crate::{Impl, Sink};
@@ -40,17 +40,34 @@ pub fn client_on(base_url: &str, http: Option<reqwest::Client>) -> Result<Client
 
 /// One streamed request with our client.
 pub async fn request(client: &Client, sink: &mut Sink) -> Result<(), String> {
-    let mut stream = client
+    let mut stream = open(client).await?;
+    while next(&mut stream, sink).await? {}
+    Ok(())
+}
+
+/// Sends the request; the stream is open once the headers are in.
+pub async fn open(client: &Client) -> Result<ReplyStream, String> {
+    client
         .chat()
         .user("go")
         .stream()
         .await
-        .map_err(|e| e.to_string())?;
-    while let Some(event) = stream.next().await {
-        take(event.map_err(|e| e.to_string())?, sink);
+        .map_err(|e| e.to_string())
+}
+
+/// Takes the next event into `sink`; false at the stream's end (the sink is then
+/// marked done).
+pub async fn next(stream: &mut ReplyStream, sink: &mut Sink) -> Result<bool, String> {
+    match stream.next().await {
+        Some(event) => {
+            take(event.map_err(|e| e.to_string())?, sink);
+            Ok(true)
+        }
+        None => {
+            sink.done = true;
+            Ok(false)
+        }
     }
-    sink.done = true;
-    Ok(())
 }
 
 /// What both clients do with an event: text and usage into the sink.
