@@ -135,6 +135,32 @@ pub fn render(events: &[StreamEvent]) -> String {
     out
 }
 
+/// What a facade stream delivered: its text deltas one by one, the finish reason
+/// and the usage. An error event fails the test.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    /// Each text delta, in order.
+    pub pieces: Vec<String>,
+    /// The finish reason, once reported.
+    pub finish: Option<oac::FinishReason>,
+    /// The usage, once reported.
+    pub usage: Option<oac::Usage>,
+}
+
+/// Reads a facade stream to its end into a [`Streamed`].
+pub async fn read_streamed(mut stream: oac::ReplyStream) -> Streamed {
+    let mut out = Streamed::default();
+    while let Some(event) = stream.next().await {
+        match event.unwrap() {
+            StreamEvent::TextDelta(text) => out.pieces.push(text),
+            StreamEvent::Finish(reason) => out.finish = Some(reason),
+            StreamEvent::Usage(report) => out.usage = Some(report.usage),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Only the text deltas, joined.
 pub fn text_of(events: &[StreamEvent]) -> String {
     events

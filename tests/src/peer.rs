@@ -259,6 +259,14 @@ impl Llmock {
         reply
     }
 
+    /// Asserts llmock's verdict finds nothing wrong with how the client handled its
+    /// faults (passed, no warnings).
+    pub fn assert_resilient(&self) {
+        let verdict = self.verdict();
+        assert_eq!(verdict["passed"], true, "llmock's verdict: {verdict:#}");
+        assert_eq!(verdict["warnings"], 0, "llmock's verdict: {verdict:#}");
+    }
+
     /// What the server logged so far.
     pub fn log(&self) -> String {
         self.process.log()

@@ -24,13 +24,6 @@ fn client(server: &Llmock) -> Client {
         .expect("a client for llmock")
 }
 
-/// llmock's verdict must find nothing wrong with how the client handled its faults.
-fn assert_resilient(server: &Llmock) {
-    let verdict = server.verdict();
-    assert_eq!(verdict["passed"], true, "llmock's verdict: {verdict:#}");
-    assert_eq!(verdict["warnings"], 0, "llmock's verdict: {verdict:#}");
-}
-
 // ---- the guard ---------------------------------------------------------------------
 
 #[test]
@@ -90,21 +83,17 @@ async fn complete_chat_reads_the_answer_and_usage() {
 async fn streamed_chat_arrives_in_pieces_with_usage_and_finish() {
     let server = Llmock::start();
     let client = client(&server);
-    let mut stream = client
+    let stream = client
         .chat()
         .user("Stream this please")
         .stream()
         .await
         .unwrap();
-    let (mut pieces, mut finish, mut usage) = (Vec::new(), None, None);
-    while let Some(event) = stream.next().await {
-        match event.unwrap() {
-            StreamEvent::TextDelta(text) => pieces.push(text),
-            StreamEvent::Finish(reason) => finish = Some(reason),
-            StreamEvent::Usage(report) => usage = Some(report.usage),
-            _ => {}
-        }
-    }
+    let oac_tests::Streamed {
+        pieces,
+        finish,
+        usage,
+    } = oac_tests::read_streamed(stream).await;
     assert_eq!(pieces.concat(), "Hello! You said: Stream this please");
     assert!(pieces.len() > 1, "not streamed: {pieces:?}");
     assert_eq!(finish, Some(FinishReason::Stop));
@@ -232,7 +221,7 @@ async fn a_401_is_an_invalid_key_and_is_not_retried() {
     assert_eq!(error.kind(), ErrorKind::InvalidApiKey);
     assert_eq!(error.status(), Some(401));
     assert_eq!(server.chat_requests().len(), 1, "a 401 must not be retried");
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -251,7 +240,7 @@ async fn an_unknown_model_is_model_not_found() {
     let error = client.chat().user("Hi").send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ModelNotFound);
     assert!(error.to_string().contains("no-such-model"), "{error}");
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -267,7 +256,7 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
     assert_eq!(reply.text(), "Hello! You said: Try again");
     assert_eq!(server.chat_requests().len(), 2);
     // llmock checks that the retry came after the Retry-After it asked for.
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -285,7 +274,7 @@ async fn a_429_that_persists_is_rate_limited_with_its_retry_after() {
         3,
         "the first attempt and two retries"
     );
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -326,7 +315,7 @@ async fn a_stream_that_ends_early_is_an_error_not_a_short_answer() {
         .await
         .unwrap();
     assert_eq!(again.text(), "Hello! You said: A long answer please");
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -364,7 +353,7 @@ async fn a_dropped_connection_mid_stream_is_an_error() {
         .await
         .unwrap();
     assert_eq!(again.text(), "Hello! You said: Hi");
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 // ---- the `oac` binary -----------------------------------------------------------------

@@ -10,7 +10,7 @@
 // Test helpers: a failed setup is a failed test, so panicking is the right answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use oac::{ApiChoice, Client, ErrorKind, FinishReason, Message, StreamEvent, Tool, json};
+use oac::{ApiChoice, Client, ErrorKind, FinishReason, Message, Tool, json};
 use oac_tests::litellm::{self, Litellm};
 use oac_tests::peer::{Llmock, run_oac, run_oac_with};
 use serde_json::Value;
@@ -28,13 +28,6 @@ fn client(base_url: &str, model: &str, api: ApiChoice) -> Client {
 
 fn responses_client(server: &Llmock) -> Client {
     client(&server.base_url(), MODEL, ApiChoice::Responses)
-}
-
-/// llmock's verdict must find nothing wrong with how the client handled its faults.
-fn assert_resilient(server: &Llmock) {
-    let verdict = server.verdict();
-    assert_eq!(verdict["passed"], true, "llmock's verdict: {verdict:#}");
-    assert_eq!(verdict["warnings"], 0, "llmock's verdict: {verdict:#}");
 }
 
 fn weather() -> Tool {
@@ -89,21 +82,17 @@ async fn a_whole_reply_comes_back_from_llmocks_responses_endpoint() {
 async fn a_streamed_reply_arrives_in_pieces_with_usage_and_finish() {
     let server = Llmock::start();
     let client = responses_client(&server);
-    let mut stream = client
+    let stream = client
         .chat()
         .user("Stream this please")
         .stream()
         .await
         .unwrap();
-    let (mut pieces, mut finish, mut usage) = (Vec::new(), None, None);
-    while let Some(event) = stream.next().await {
-        match event.unwrap() {
-            StreamEvent::TextDelta(text) => pieces.push(text),
-            StreamEvent::Finish(reason) => finish = Some(reason),
-            StreamEvent::Usage(report) => usage = Some(report.usage),
-            _ => {}
-        }
-    }
+    let oac_tests::Streamed {
+        pieces,
+        finish,
+        usage,
+    } = oac_tests::read_streamed(stream).await;
     assert_eq!(pieces.concat(), "Hello! You said: Stream this please");
     assert!(pieces.len() > 1, "not streamed: {pieces:?}");
     assert_eq!(finish, Some(FinishReason::Stop));
@@ -224,7 +213,7 @@ async fn a_401_is_an_invalid_key_and_is_not_retried() {
         1,
         "a 401 must not be retried"
     );
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -239,7 +228,7 @@ async fn an_unknown_model_is_model_not_found() {
     let error = client.chat().user("Hi").send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ModelNotFound);
     assert!(error.to_string().contains("no-such-model"), "{error}");
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -257,7 +246,7 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
     assert_eq!(reply.text(), "Hello! You said: Try again");
     assert_eq!(server.responses_requests().len(), 2);
     // llmock checks that the retry came after the Retry-After it asked for.
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 #[tokio::test]
@@ -292,7 +281,7 @@ async fn a_stream_cut_before_response_completed_is_an_error_not_a_short_answer()
         .await
         .unwrap();
     assert_eq!(again.text(), "Hello! You said: A long answer please");
-    assert_resilient(&server);
+    server.assert_resilient();
 }
 
 // ---- llmock: the `oac` binary -------------------------------------------------------------
