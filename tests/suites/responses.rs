@@ -38,6 +38,20 @@ fn model_info() -> oac::ModelInfo {
     info
 }
 
+/// The whole reply to `ask`: streamed and collected when `stream`, else sent.
+async fn reply_of(ask: oac::ChatBuilder<'_>, stream: bool) -> ChatResponse {
+    if stream {
+        ask.stream()
+            .await
+            .unwrap()
+            .collect_response()
+            .await
+            .unwrap()
+    } else {
+        ask.send().await.unwrap()
+    }
+}
+
 fn weather() -> Tool {
     Tool::function(
         "get_weather",
@@ -62,33 +76,13 @@ async fn tool_loop(client: &Client, stream: bool) -> (ChatResponse, ChatResponse
             .tool(weather())
             .with_request(|r| r.reasoning_summary(ReasoningSummary::Auto))
     };
-    let first = if stream {
-        ask(Vec::new())
-            .stream()
-            .await
-            .unwrap()
-            .collect_response()
-            .await
-            .unwrap()
-    } else {
-        ask(Vec::new()).send().await.unwrap()
-    };
+    let first = reply_of(ask(Vec::new()), stream).await;
     let call = first.tool_calls[0].clone();
     let history = vec![
         first.to_message(),
         oac::Message::tool(call.id.clone(), r#"{"temp_c":18}"#),
     ];
-    let second = if stream {
-        ask(history)
-            .stream()
-            .await
-            .unwrap()
-            .collect_response()
-            .await
-            .unwrap()
-    } else {
-        ask(history).send().await.unwrap()
-    };
+    let second = reply_of(ask(history), stream).await;
     (first, second)
 }
 
@@ -431,16 +425,7 @@ async fn a_flex_request_is_priced_at_flex_prices_over_both_apis_streamed_and_not
                 .chat()
                 .user("Be cheap")
                 .with_request(|r| r.service_tier(oac::ServiceTier::Flex));
-            let reply = if stream {
-                ask.stream()
-                    .await
-                    .unwrap()
-                    .collect_response()
-                    .await
-                    .unwrap()
-            } else {
-                ask.send().await.unwrap()
-            };
+            let reply = reply_of(ask, stream).await;
             let report = reply.usage.expect("usage");
             assert_eq!(report.usage.service_tier.as_deref(), Some("flex"));
             // 800k × 0.625 + 200k × 0.0625 + 100k × 5, per 1M.
