@@ -16,6 +16,10 @@
 //! - **One price-table reader**: a price table's keys are looked up
 //!   (`PriceKind::from_field`) only by `oac_pricing::sheet`, the reader every format
 //!   and the config file's located reader drive.
+//! - **Sending links no tokenizer**: the tokenizer estimate (`budget::of`,
+//!   `budget::estimate`) is called only by `budget` itself, the facade's
+//!   `Conversation` and the CLI, so a program that only sends requests does not link
+//!   tiktoken-rs (the provider's own Ollama check uses `budget::heuristic`).
 //! - **Only the provider crate talks to the network** (the testkit and the bench
 //!   harness serve and load loopback): no socket, name lookup or HTTP request in the
 //!   other crates' `src/` (`oac doctor` asks the facade's `Client::reach`).
@@ -60,6 +64,14 @@ const DID_YOU_MEAN_HOME: &str = "crates/pricing/src/words.rs";
 
 /// The one file that reads price-table keys.
 const PRICE_TABLE_HOME: &str = "crates/pricing/src/sheet.rs";
+
+/// The calls that count with a tokenizer, and where they may be made.
+const TOKENIZER_CALLS: &[&str] = &["budget::of(", "budget::estimate("];
+const TOKENIZER_CALLERS: &[&str] = &[
+    "crates/provider/src/budget.rs",
+    "crates/oac/src/conversation",
+    "crates/cli/",
+];
 
 /// Model family names the provider crate must not spell outside its tests.
 const MODEL_NAMES: &[&str] = &["\"gpt-", "\"o1", "\"o3", "\"o4", "deepseek", "claude"];
@@ -170,6 +182,16 @@ fn check_file(shown: &str, text: &str, found: &mut Vec<Offence>) {
                 fix: "only the provider crate talks to the network: add what you need to the provider (and the facade's Client) and call that, so proxy, TLS and timeout settings apply",
             });
         }
+        if library_src
+            && !in_tests
+            && !TOKENIZER_CALLERS.iter().any(|c| shown.starts_with(c))
+            && TOKENIZER_CALLS.iter().any(|call| code.contains(call))
+        {
+            found.push(Offence {
+                at: at(),
+                fix: "this links the tokenizers (0.8 MB of code, 5.7 MB of tables) into every program that sends a request: count with budget::heuristic or budget::surely_fits here, or move the estimate to where a caller asks for it (Conversation, the CLI)",
+            });
+        }
         let lower = code.to_ascii_lowercase();
         let names_a_model = MODEL_NAMES.iter().any(|name| lower.contains(name));
         let matches_a_name = NAME_MATCHES.iter().any(|test| code.contains(test));
@@ -249,7 +271,7 @@ pub fn check() -> Result<(), String> {
     let found = offences(&workspace::root())?;
     if found.is_empty() {
         println!(
-            "    live suppressions only, printing only in programs, one did-you-mean, no model rules in code, only the provider on the network"
+            "    live suppressions only, printing only in programs, one did-you-mean, no model rules in code, no tokenizer on the send path, only the provider on the network"
         );
         return Ok(());
     }
@@ -335,6 +357,17 @@ mod tests {
         assert!(offences_in("crates/provider/src/transport.rs", code).is_empty());
         assert!(offences_in("crates/testkit/src/simulator.rs", code).is_empty());
         assert!(offences_in("crates/cli/tests/support/mod.rs", code).is_empty());
+    }
+
+    #[test]
+    fn only_callers_that_ask_for_an_estimate_count_with_a_tokenizer() {
+        let code = "let b = crate::budget::of(request, &self.model, &info);\n";
+        assert_eq!(offences_in("crates/provider/src/engine.rs", code).len(), 1);
+        assert!(offences_in("crates/provider/src/budget.rs", code).is_empty());
+        assert!(offences_in("crates/oac/src/conversation/budget.rs", code).is_empty());
+        assert!(offences_in("crates/cli/src/commands/chat.rs", code).is_empty());
+        let heuristic = "let b = crate::budget::heuristic(request, &info);\n";
+        assert!(offences_in("crates/provider/src/engine.rs", heuristic).is_empty());
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn static_checks(report: &mut Report) -> Result<(), String> {
         durations::check,
     )?;
     report.inline(
-        "invariants (suppressions, printing, did-you-mean, price tables, model rules, network)",
+        "invariants (suppressions, printing, did-you-mean, price tables, model rules, tokenizer, network)",
         invariants::check,
     )?;
     cargo_step(

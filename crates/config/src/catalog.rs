@@ -17,13 +17,16 @@ use crate::problem::{ConfigError, ConfigFormat, ProblemKind, Report, child, plac
 use crate::tree::{self, Entry, Node, Value};
 use crate::validate;
 
-/// The embedded catalogue data.
-const BUILTIN_TOML: &str = include_str!("../data/catalog.toml");
+/// The embedded catalogue data: `data/catalog.toml` as JSON, written by `build.rs`
+/// (numbers as written), so that no program links a TOML reader for it.
+const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 
 /// Parsed once, on first use.
 static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
     let mut catalog = Catalog::new();
-    match catalog.extend_from_toml_str(BUILTIN_TOML) {
+    let read = tree::parse_json_document(BUILTIN_JSON, None)
+        .and_then(|root| catalog.extend_with(&root, ConfigFormat::Json, None));
+    match read {
         Ok(()) => catalog,
         Err(err) => {
             // Unreachable in a released build: the test `builtin_catalogue_parses`
@@ -457,8 +460,18 @@ impl Catalog {
         path: Option<&Path>,
     ) -> Result<(), ConfigError> {
         let root = tree::parse_document(text, format, path)?;
+        self.extend_with(&root, format, path)
+    }
+
+    /// [`extend`](Self::extend) with a document already read.
+    fn extend_with(
+        &mut self,
+        root: &Node,
+        format: ConfigFormat,
+        path: Option<&Path>,
+    ) -> Result<(), ConfigError> {
         let mut cx = Cx::new(format);
-        let written = read_document(&mut cx, &root);
+        let written = read_document(&mut cx, root);
         let mut recipes = self.recipes.clone();
         let mut in_file = BTreeMap::new();
         for w in written {
@@ -888,11 +901,42 @@ fn check(
 mod tests {
     use super::*;
 
+    /// The catalogue as written.
+    const BUILTIN_TOML: &str = include_str!("../data/catalog.toml");
+
     #[test]
     fn builtin_catalogue_parses() {
         let catalog = Catalog::from_toml_str(BUILTIN_TOML).unwrap();
+        // The JSON `build.rs` writes reads to the very catalogue the TOML does.
         assert_eq!(&catalog, Catalog::builtin());
         assert!(!catalog.is_empty());
+    }
+
+    #[test]
+    fn the_catalogue_json_keeps_literals_and_refuses_what_json_cannot_say() {
+        use crate::catalog_file::catalog_as_json;
+        let json = catalog_as_json(
+            "[models.\"a\\\"b\"]\ninput_price = 0.10\ncontext_window = 128000\nsupports_reasoning_effort = [\"low\"]\nx = -1.5e-6\n",
+        )
+        .unwrap();
+        assert_eq!(
+            json,
+            "{\n\"models\":{\n\"a\\\"b\":{\n\"context_window\":128000,\n\"input_price\":0.10,\n\"supports_reasoning_effort\":[\"low\"],\n\"x\":-1.5e-6}}}\n"
+        );
+        // TOML's own digit separators are gone once read: the value is the same.
+        assert!(
+            catalog_as_json("x = 1_000.5\n")
+                .unwrap()
+                .contains(":1000.5")
+        );
+        for bad in ["0x10", "0b11", "+1", "+1.5", "inf", "-nan", "1979-05-27"] {
+            let toml = format!("[models.m]\ninput_price = {bad}\n");
+            let Err(err) = catalog_as_json(&toml) else {
+                panic!("{bad} was taken");
+            };
+            assert!(err.contains("models.m.input_price"), "{bad}: {err}");
+        }
+        assert!(catalog_as_json("[models.m\n").is_err());
     }
 
     #[test]

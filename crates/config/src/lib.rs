@@ -62,6 +62,8 @@
 
 mod builder;
 mod catalog;
+#[cfg(test)]
+mod catalog_file;
 mod choice;
 mod convert;
 mod env;

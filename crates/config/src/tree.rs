@@ -92,26 +92,31 @@ pub(crate) fn parse_document(
     format: ConfigFormat,
     file: Option<&Path>,
 ) -> Result<Node, ConfigError> {
-    parse(text, format).map_err(|err| ConfigError::Syntax {
+    parse(text, format).map_err(|err| syntax_error(err, format, file))
+}
+
+/// [`parse_document`] of a JSON document, without the TOML reader: a program that
+/// reads only JSON (the built-in catalogue) does not link it.
+pub(crate) fn parse_json_document(text: &str, file: Option<&Path>) -> Result<Node, ConfigError> {
+    parse_json(text, &LineIndex::new(text))
+        .map_err(|err| syntax_error(err, ConfigFormat::Json, file))
+}
+
+fn syntax_error(err: SyntaxError, format: ConfigFormat, file: Option<&Path>) -> ConfigError {
+    ConfigError::Syntax {
         file: file.map(Path::to_path_buf),
         format,
         line: err.line,
         column: err.column,
         message: err.message,
-    })
+    }
 }
 
 /// Parses a JSONC document (JSON with `//` and `/* */` comments and trailing commas,
 /// as Kilo Code 7 and opencode read their config) read from `file`; a syntax error
 /// becomes [`ConfigError::Syntax`] at its place in `text`.
 pub(crate) fn parse_jsonc_document(text: &str, file: Option<&Path>) -> Result<Node, ConfigError> {
-    let syntax = |err: SyntaxError| ConfigError::Syntax {
-        file: file.map(Path::to_path_buf),
-        format: ConfigFormat::Json,
-        line: err.line,
-        column: err.column,
-        message: err.message,
-    };
+    let syntax = |err: SyntaxError| syntax_error(err, ConfigFormat::Json, file);
     let json = jsonc_to_json(text).map_err(syntax)?;
     parse_json(&json, &LineIndex::new(&json)).map_err(syntax)
 }

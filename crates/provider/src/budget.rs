@@ -114,6 +114,34 @@ pub fn of(request: &ChatRequest, model: &str, info: &ModelInfo) -> Budget {
     }
 }
 
+/// `request` against `info`'s context window, counted with the heuristic whatever
+/// the model: for a server whose models are not OpenAI's (Ollama's llama, qwen,
+/// gemma and gpt-oss have tokenizers of their own, none of them `tiktoken-rs`'s
+/// two). It never loads a tokenizer, and a program whose only budget check is this
+/// one does not link them (`tiktoken-rs` and its regex engine are about 0.8 MB of
+/// code and 5.7 MB of tables).
+///
+/// ```
+/// use oac_provider::{ChatRequest, ModelInfo, budget};
+///
+/// let mut info = ModelInfo::compatible_default();
+/// info.context_window = 2048;
+/// let request = ChatRequest::new().user("word ".repeat(3000));
+/// let budget = budget::heuristic(&request, &info);
+/// assert_eq!(budget.prompt.method, budget::Method::Heuristic);
+/// assert!(!budget.fits());
+/// ```
+pub fn heuristic(request: &ChatRequest, info: &ModelInfo) -> Budget {
+    Budget {
+        prompt: Estimate {
+            tokens: prompt_tokens(request, &heuristic_tokens),
+            method: Method::Heuristic,
+        },
+        context_window: u64::from(info.context_window),
+        reserved_output: reserved_output(request, info),
+    }
+}
+
 /// True when `request` fits `info`'s window whatever the tokenizer: its texts
 /// counted at one token per byte (no tokenizer makes more), so no tokenizer is
 /// loaded. When this is true, [`of`] fits too; a caller that only needs a warning
@@ -126,7 +154,7 @@ pub fn of(request: &ChatRequest, model: &str, info: &ModelInfo) -> Budget {
 /// assert!(budget::surely_fits(&ChatRequest::new().user("Hi"), &info));
 /// ```
 pub fn surely_fits(request: &ChatRequest, info: &ModelInfo) -> bool {
-    prompt_tokens(request, &Counter::Bytes) + reserved_output(request, info)
+    prompt_tokens(request, &byte_tokens) + reserved_output(request, info)
         <= u64::from(info.context_window)
 }
 
@@ -139,35 +167,35 @@ fn reserved_output(request: &ChatRequest, info: &ModelInfo) -> u64 {
 pub fn estimate(request: &ChatRequest, model: &str) -> Estimate {
     let counter = Counter::for_model(model);
     Estimate {
-        tokens: prompt_tokens(request, &counter),
+        tokens: prompt_tokens(request, &|text: &str| counter.count(text)),
         method: counter.method(),
     }
 }
 
-/// The prompt's tokens as `counter` counts its texts, with the framing, images and
-/// tools.
-fn prompt_tokens(request: &ChatRequest, counter: &Counter) -> u64 {
+/// The prompt's tokens as `count` counts its texts, with the framing, images and
+/// tools. Generic, so a caller that counts without a tokenizer does not link one.
+fn prompt_tokens(request: &ChatRequest, count: &impl Fn(&str) -> u64) -> u64 {
     let mut tokens = REPLY_PRIMING;
     for message in &request.messages {
-        tokens += PER_MESSAGE + message_tokens(counter, message);
+        tokens += PER_MESSAGE + message_tokens(count, message);
     }
     for tool in &request.tools {
-        tokens += counter.count(&tool.name);
-        tokens += tool.description.as_deref().map_or(0, |d| counter.count(d));
-        tokens += counter.count(&tool.parameters.to_string());
+        tokens += count(&tool.name);
+        tokens += tool.description.as_deref().map_or(0, count);
+        tokens += count(&tool.parameters.to_string());
     }
     tokens
 }
 
-fn message_tokens(counter: &Counter, message: &Message) -> u64 {
+fn message_tokens(count: &impl Fn(&str) -> u64, message: &Message) -> u64 {
     match message {
-        Message::System { content } | Message::Developer { content } => counter.count(content),
+        Message::System { content } | Message::Developer { content } => count(content),
         Message::User { content } => match content {
-            UserContent::Text(text) => counter.count(text),
+            UserContent::Text(text) => count(text),
             UserContent::Parts(parts) => parts
                 .iter()
                 .map(|part| match part {
-                    ContentPart::Text(text) => counter.count(text),
+                    ContentPart::Text(text) => count(text),
                     ContentPart::Image(_) => IMAGE_TOKENS,
                 })
                 .sum(),
@@ -177,14 +205,19 @@ fn message_tokens(counter: &Counter, message: &Message) -> u64 {
             tool_calls,
             ..
         } => {
-            content.as_deref().map_or(0, |c| counter.count(c))
+            content.as_deref().map_or(0, count)
                 + tool_calls
                     .iter()
-                    .map(|call| counter.count(&call.name) + counter.count(&call.arguments))
+                    .map(|call| count(&call.name) + count(&call.arguments))
                     .sum::<u64>()
         }
-        Message::Tool { content, .. } => counter.count(content),
+        Message::Tool { content, .. } => count(content),
     }
+}
+
+/// One token per byte: more than any tokenizer or the heuristic counts.
+fn byte_tokens(text: &str) -> u64 {
+    u64::try_from(text.len()).unwrap_or(u64::MAX)
 }
 
 /// The heuristic: a token per 4 ASCII characters (rounded up), a token per other
@@ -201,8 +234,6 @@ enum Counter {
     #[cfg(feature = "tiktoken")]
     Tokenizer(&'static tiktoken_rs::CoreBPE, &'static str),
     Heuristic,
-    /// One token per byte: more than any tokenizer or the heuristic counts.
-    Bytes,
 }
 
 impl Counter {
@@ -222,7 +253,6 @@ impl Counter {
                 u64::try_from(bpe.encode_ordinary(text).len()).unwrap_or(u64::MAX)
             }
             Counter::Heuristic => heuristic_tokens(text),
-            Counter::Bytes => u64::try_from(text.len()).unwrap_or(u64::MAX),
         }
     }
 
@@ -230,8 +260,7 @@ impl Counter {
         match self {
             #[cfg(feature = "tiktoken")]
             Counter::Tokenizer(_, name) => Method::Tokenizer(name),
-            // The byte bound is never reported as an estimate (see `surely_fits`).
-            Counter::Heuristic | Counter::Bytes => Method::Heuristic,
+            Counter::Heuristic => Method::Heuristic,
         }
     }
 }

@@ -201,7 +201,8 @@ impl Engine {
         if known.server != Some("Ollama") || crate::budget::surely_fits(request, &known.info) {
             return;
         }
-        let budget = crate::budget::of(request, &self.model, &known.info);
+        // Ollama's models are not OpenAI's: their tokenizers are none of tiktoken's.
+        let budget = crate::budget::heuristic(request, &known.info);
         if !budget.fits() {
             tracing::warn!(
                 model = %self.model,
