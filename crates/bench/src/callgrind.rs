@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::server::{events, split_events};
-use crate::{Impl, Sink, floor, ours};
+use crate::{Impl, Sink, floor, ours, process};
 
 /// Read size of the large-body framing (a typical socket read).
 const READ: usize = 16 * 1024;
@@ -194,12 +194,11 @@ fn valgrind(exe: &Path, out: &Path, args: &[String], toggle: bool) -> Result<u64
     if toggle {
         command.arg("--toggle-collect=*decode_run*");
     }
-    let output = command
-        .arg(exe)
-        .args(args)
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("valgrind (is it installed? /usr/bin/valgrind): {e}"))?;
+    let output = process::run_within(
+        command.arg(exe).args(args),
+        process::VALGRIND_LIMIT,
+        "valgrind (is it installed? /usr/bin/valgrind)",
+    )?;
     if !output.status.success() {
         return Err(format!("valgrind {} failed", args.join(" ")));
     }

@@ -31,6 +31,7 @@ pub mod floor;
 pub mod many;
 pub mod measure;
 pub mod ours;
+pub mod process;
 pub mod run;
 pub mod server;
 

@@ -2,14 +2,13 @@
 //! prints the table of ratios.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-use crate::Impl;
 use crate::client::Runtime;
+use crate::{Impl, process};
 
 /// Sizes of one bench run.
 struct Plan {
@@ -70,22 +69,18 @@ pub(crate) struct Server {
 impl Server {
     /// Starts `exe serve --chunks N` and reads the address it listens on.
     pub(crate) fn start(exe: &Path, chunks: usize) -> Result<Self, String> {
-        let mut child = Command::new(exe)
+        let child = Command::new(exe)
             .args(["serve", "--chunks", &chunks.to_string()])
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("server: {e}"))?;
-        let stdout = child.stdout.take();
         // Owned from here on, so every error below kills it (on drop).
         let mut server = Server {
             child,
             url: String::new(),
         };
-        let stdout = stdout.ok_or("server: no stdout")?;
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .map_err(|e| format!("server: {e}"))?;
+        let line =
+            process::first_line_within(&mut server.child, process::SERVER_START_LIMIT, "server")?;
         server.url = line
             .trim()
             .strip_prefix("listening ")
@@ -103,13 +98,10 @@ impl Drop for Server {
     }
 }
 
-/// Runs one child and parses its JSON line.
+/// Runs one child (killed past [`process::CLIENT_LIMIT`]) and parses its JSON line.
 fn child(exe: &Path, args: &[String]) -> Result<Value, String> {
-    let output = Command::new(exe)
-        .args(args)
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("client: {e}"))?;
+    let what = format!("`{} {}`", exe.display(), args.join(" "));
+    let output = process::run_within(Command::new(exe).args(args), process::CLIENT_LIMIT, &what)?;
     if !output.status.success() {
         return Err(format!("`{} {}` failed", exe.display(), args.join(" ")));
     }
