@@ -161,6 +161,15 @@ pub async fn read_streamed(mut stream: oac::ReplyStream) -> Streamed {
     out
 }
 
+/// The tool the suites offer a model: `get_weather(city)`.
+pub fn weather_tool() -> oac_provider::Tool {
+    oac_provider::Tool::function(
+        "get_weather",
+        "Get the current weather for a city",
+        serde_json::json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+    )
+}
+
 /// Only the text deltas, joined.
 pub fn text_of(events: &[StreamEvent]) -> String {
     events

@@ -122,11 +122,7 @@ async fn models_are_llmocks_list() {
 async fn an_offered_tool_is_called_then_its_result_answered() {
     let server = Llmock::start();
     let client = client(&server);
-    let weather = Tool::function(
-        "get_weather",
-        "Get the current weather for a city",
-        json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-    );
+    let weather = oac_tests::weather_tool();
     let first = client
         .chat()
         .user("What is the weather in Paris?")

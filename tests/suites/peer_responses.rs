@@ -10,7 +10,7 @@
 // Test helpers: a failed setup is a failed test, so panicking is the right answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use oac::{ApiChoice, Client, ErrorKind, FinishReason, Message, Tool, json};
+use oac::{ApiChoice, Client, ErrorKind, FinishReason, Message, json};
 use oac_tests::litellm::{self, Litellm};
 use oac_tests::peer::{Llmock, run_oac, run_oac_with};
 use serde_json::Value;
@@ -28,14 +28,6 @@ fn client(base_url: &str, model: &str, api: ApiChoice) -> Client {
 
 fn responses_client(server: &Llmock) -> Client {
     client(&server.base_url(), MODEL, ApiChoice::Responses)
-}
-
-fn weather() -> Tool {
-    Tool::function(
-        "get_weather",
-        "Get the current weather for a city",
-        json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-    )
 }
 
 /// The body of the `nth` Responses request llmock received.
@@ -109,7 +101,7 @@ async fn tool_loop(client: &Client) -> (oac::ChatResponse, oac::ChatResponse) {
             .chat()
             .user("What is the weather in Paris?")
             .messages(history)
-            .tool(weather())
+            .tool(oac_tests::weather_tool())
     };
     let first = ask(Vec::new())
         .stream()

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use oac::{
-    ApiChoice, ChatResponse, Client, ErrorKind, FinishReason, ReasoningSummary, StreamEvent, Tool,
+    ApiChoice, ChatResponse, Client, ErrorKind, FinishReason, ReasoningSummary, StreamEvent,
     WireApi,
 };
 use oac_pricing::Decimal;
@@ -52,14 +52,6 @@ async fn reply_of(ask: oac::ChatBuilder<'_>, stream: bool) -> ChatResponse {
     }
 }
 
-fn weather() -> Tool {
-    Tool::function(
-        "get_weather",
-        "The weather in a city",
-        json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-    )
-}
-
 fn dec(text: &str) -> Option<Decimal> {
     Some(text.parse().unwrap())
 }
@@ -73,7 +65,7 @@ async fn tool_loop(client: &Client, stream: bool) -> (ChatResponse, ChatResponse
             .system("You are terse.")
             .user("Weather in Paris?")
             .messages(history)
-            .tool(weather())
+            .tool(oac_tests::weather_tool())
             .with_request(|r| r.reasoning_summary(ReasoningSummary::Auto))
     };
     let first = reply_of(ask(Vec::new()), stream).await;
