@@ -118,8 +118,8 @@ pub fn of(request: &ChatRequest, model: &str, info: &ModelInfo) -> Budget {
 /// the model: for a server whose models are not OpenAI's (Ollama's llama, qwen,
 /// gemma and gpt-oss have tokenizers of their own, none of them `tiktoken-rs`'s
 /// two). It never loads a tokenizer, and a program whose only budget check is this
-/// one does not link them (`tiktoken-rs` and its regex engine are about 0.8 MB of
-/// code and 5.7 MB of tables).
+/// one does not link them (`tiktoken-rs` and its regex engine are about 1.1 MB of
+/// code and 5.6 MB of tables).
 ///
 /// ```
 /// use oac_provider::{ChatRequest, ModelInfo, budget};
@@ -319,6 +319,20 @@ mod tests {
         assert_eq!(
             e.tokens,
             REPLY_PRIMING + 2 * PER_MESSAGE + 1 + 1 + IMAGE_TOKENS
+        );
+    }
+
+    #[test]
+    fn the_heuristic_budget_is_the_estimate_of_a_model_no_tokenizer_knows() {
+        let mut info = ModelInfo::compatible_default();
+        info.context_window = 100;
+        info.max_output_tokens = Some(40);
+        let request = ChatRequest::new()
+            .system("be brief")
+            .user("日本語 and more words");
+        assert_eq!(
+            heuristic(&request, &info),
+            of(&request, "llama3.2:3b", &info)
         );
     }
 
