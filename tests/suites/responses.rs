@@ -258,19 +258,7 @@ async fn incomplete_and_failed_replies_are_finish_reasons_and_typed_errors() {
     let client = client(&sim, ApiChoice::Responses);
     for stream in [false, true] {
         sim.push(Reply::text("Once upon a time").incomplete("max_output_tokens"));
-        let reply = if stream {
-            client
-                .chat()
-                .user("story")
-                .stream()
-                .await
-                .unwrap()
-                .collect_response()
-                .await
-                .unwrap()
-        } else {
-            client.chat().user("story").send().await.unwrap()
-        };
+        let reply = reply_of(client.chat().user("story"), stream).await;
         assert_eq!(
             reply.finish_reason,
             Some(FinishReason::Length),
