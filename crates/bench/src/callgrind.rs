@@ -95,10 +95,11 @@ pub fn run(quick: bool) -> Result<(), String> {
     whole_clients(&exe, &dir, quick)?;
     for file in annotate {
         println!("\n==> callgrind_annotate {} (top of ours)", file.display());
-        let output = Command::new("callgrind_annotate")
-            .arg(&file)
-            .output()
-            .map_err(|e| format!("callgrind_annotate: {e}"))?;
+        let output = process::run_within(
+            Command::new("callgrind_annotate").arg(&file),
+            process::ANNOTATE_LIMIT,
+            "callgrind_annotate",
+        )?;
         let text = String::from_utf8_lossy(&output.stdout);
         for line in text
             .lines()

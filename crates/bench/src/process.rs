@@ -17,6 +17,14 @@ pub const VALGRIND_LIMIT: Duration = Duration::from_secs(1800);
 /// How long the server may take to say where it listens.
 pub const SERVER_START_LIMIT: Duration = Duration::from_secs(30);
 
+/// How long `callgrind_annotate` may take over one output file.
+pub const ANNOTATE_LIMIT: Duration = Duration::from_secs(120);
+
+/// The most standard output kept of one process (a client writes one JSON line,
+/// `callgrind_annotate` a few hundred KiB); more is read and dropped, and is an
+/// error.
+pub const MAX_OUTPUT_BYTES: u64 = 16 << 20;
+
 /// What a finished process wrote to its standard output, and how it ended.
 #[derive(Debug)]
 pub struct Finished {
@@ -38,16 +46,27 @@ pub fn run_within(command: &mut Command, limit: Duration, what: &str) -> Result<
         stop(&mut child);
         return Err(format!("{what}: no standard output"));
     };
-    // Read while it runs, so a child writing more than a pipe holds never blocks.
+    // Read while it runs, so a child writing more than a pipe holds never blocks;
+    // past the cap, what it writes is drained, not kept.
     let reader = std::thread::spawn(move || {
         let mut bytes = Vec::new();
-        stdout.read_to_end(&mut bytes).map(|_| bytes)
+        (&mut stdout)
+            .take(MAX_OUTPUT_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        std::io::copy(&mut stdout, &mut std::io::sink())?;
+        Ok::<_, std::io::Error>(bytes)
     });
     let status = wait_within(&mut child, limit, what)?;
     let stdout = reader
         .join()
         .map_err(|_| format!("{what}: the reader of its output panicked"))?
         .map_err(|e| format!("{what}: reading its output: {e}"))?;
+    if stdout.len() as u64 > MAX_OUTPUT_BYTES {
+        return Err(format!(
+            "{what} wrote more than {} MiB to its standard output",
+            MAX_OUTPUT_BYTES >> 20
+        ));
+    }
     Ok(Finished { status, stdout })
 }
 
@@ -113,6 +132,21 @@ mod tests {
         .unwrap();
         assert!(done.status.success());
         assert_eq!(done.stdout, b"one\ntwo\n");
+    }
+
+    #[test]
+    fn output_past_the_cap_is_an_error_not_memory() {
+        let script = format!("head -c {} /dev/zero", MAX_OUTPUT_BYTES + 1);
+        let err = run_within(
+            Command::new("sh").args(["-c", &script]),
+            Duration::from_secs(60),
+            "the flood",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "the flood wrote more than 16 MiB to its standard output"
+        );
     }
 
     #[test]
