@@ -310,7 +310,7 @@ fn parse_json(text: &str, lines: &LineIndex) -> Result<Node, SyntaxError> {
         column: err.column().max(1),
         message: json_message(&err),
     })?;
-    json_node(raw, text, lines, 0)
+    json_node(raw.get(), text, lines, 0)
 }
 
 /// serde_json's message without its trailing " at line L column C".
@@ -322,13 +322,9 @@ fn json_message(err: &serde_json::Error) -> String {
     }
 }
 
-fn json_node(
-    raw: &RawValue,
-    text: &str,
-    lines: &LineIndex,
-    depth: usize,
-) -> Result<Node, SyntaxError> {
-    let json = raw.get();
+/// The node of `json`, the text of one JSON value (a slice of `text`, checked by
+/// serde_json already).
+fn json_node(json: &str, text: &str, lines: &LineIndex, depth: usize) -> Result<Node, SyntaxError> {
     let offset = offset_in(json, text);
     let line = lines.line(offset);
     let fail = |message: String| {
@@ -350,7 +346,7 @@ fn json_node(
             let mut table: Vec<Entry> = Vec::with_capacity(entries.len());
             for (key, value) in entries {
                 if table.iter().any(|entry| entry.key == key) {
-                    let at = offset_in(value.get(), text);
+                    let at = offset_in(value, text);
                     let (line, column) = lines.line_column(text, at);
                     return Err(SyntaxError {
                         line,
@@ -373,7 +369,7 @@ fn json_node(
             Value::Array(
                 items
                     .into_iter()
-                    .map(|item| json_node(item, text, lines, depth + 1))
+                    .map(|item| json_node(item.get(), text, lines, depth + 1))
                     .collect::<Result<_, _>>()?,
             )
         }

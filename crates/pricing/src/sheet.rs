@@ -478,9 +478,9 @@ pub fn decimal_integer(digits: &str, radix: u32) -> String {
     i128::from_str_radix(digits, radix).map_or_else(|_| digits.to_owned(), |n| n.to_string())
 }
 
-/// A JSON object's members in document order, repeated keys included, values left
-/// unparsed (a map would keep only the last of a repeated key and hide the
-/// repetition the reader refuses). The JSON side of every price-table reader reads
+/// A JSON object's members in document order, repeated keys included, each value
+/// left unparsed as its JSON text, a slice of the input (a map would keep only the
+/// last of a repeated key and hide the repetition the reader refuses). The JSON side of every price-table reader reads
 /// objects with it: [`ModelPrices::from_json_str`] here and `oac-config`'s located
 /// tree.
 ///
@@ -490,14 +490,15 @@ pub fn decimal_integer(digits: &str, radix: u32) -> String {
 /// let entries = object.into_entries();
 /// let keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_str()).collect();
 /// assert_eq!(keys, ["input_price", "input_price"]);
-/// assert_eq!(entries[1].1.get(), r#""2""#);
+/// assert_eq!(entries[1].1, r#""2""#);
 /// ```
 #[derive(Debug)]
-pub struct JsonEntries<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+pub struct JsonEntries<'a>(Vec<(String, &'a str)>);
 
 impl<'a> JsonEntries<'a> {
-    /// The members, in document order, each value as its JSON text.
-    pub fn into_entries(self) -> Vec<(String, &'a serde_json::value::RawValue)> {
+    /// The members, in document order, each value as its JSON text (a slice of the
+    /// input, without the whitespace around it).
+    pub fn into_entries(self) -> Vec<(String, &'a str)> {
         self.0
     }
 }
@@ -518,10 +519,10 @@ impl<'de> serde::Deserialize<'de> for JsonEntries<'de> {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
-                while let Some(entry) =
+                while let Some((key, value)) =
                     map.next_entry::<String, &'de serde_json::value::RawValue>()?
                 {
-                    entries.push(entry);
+                    entries.push((key, value.get()));
                 }
                 Ok(JsonEntries(entries))
             }

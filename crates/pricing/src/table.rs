@@ -133,11 +133,11 @@ impl<V: Named + Copy> PriceSink<V> for FirstProblem {
 
 /// A JSON value, as its text.
 #[derive(Clone, Copy)]
-struct Json<'a>(&'a RawValue);
+struct Json<'a>(&'a str);
 
 impl<'a> PriceInput<'a> for Json<'a> {
     fn view(self) -> View<'a, Self> {
-        let text = self.0.get().trim();
+        let text = self.0.trim();
         match text.as_bytes().first() {
             Some(b'n') => View::Unset,
             Some(b'"') => serde_json::from_str::<String>(text)
@@ -145,7 +145,7 @@ impl<'a> PriceInput<'a> for Json<'a> {
             Some(b'-' | b'0'..=b'9') => View::Number(Cow::Borrowed(text)),
             Some(b'[') => serde_json::from_str::<Vec<&RawValue>>(text)
                 .map_or(View::Other, |items| {
-                    View::List(items.into_iter().map(Json).collect())
+                    View::List(items.into_iter().map(|item| Json(item.get())).collect())
                 }),
             Some(b'{') => serde_json::from_str::<crate::sheet::JsonEntries<'_>>(text).map_or(
                 View::Other,
@@ -166,7 +166,7 @@ impl<'a> PriceInput<'a> for Json<'a> {
 
 impl Named for Json<'_> {
     fn type_name(self) -> &'static str {
-        match self.0.get().trim().as_bytes().first() {
+        match self.0.trim().as_bytes().first() {
             Some(b't' | b'f') => "a boolean",
             Some(b'[') => "an array",
             Some(b'{') => "an object",
