@@ -94,6 +94,7 @@ impl ChatStream {
             closed: false,
             drain_until: None,
             drained: 0,
+            end_yields: 0,
             status: 200,
             headers: HeaderMap::new(),
             request_id: None,
