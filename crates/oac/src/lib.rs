@@ -76,7 +76,10 @@
 //!   the connect timeout, build a `reqwest::Client` and pass it with
 //!   [`ClientBuilder::http_client`]; for N concurrent streams keep
 //!   `pool_max_idle_per_host` at N or more, so bursts reuse connections instead of
-//!   reconnecting.
+//!   reconnecting. A stream read to its end reads its body to the end and gives
+//!   the runtime a few turns before it ends, so a request sent right after it
+//!   finds the connection back in the pool (on a multi-thread runtime this is
+//!   likely, not certain: the pool is refilled by a task of its own).
 //! - **File descriptors.** One per connection: raise the open-file limit
 //!   (`ulimit -n`, or `RLIMIT_NOFILE`) above the number of concurrent streams plus
 //!   what the program opens besides.
