@@ -480,9 +480,9 @@ pub fn decimal_integer(digits: &str, radix: u32) -> String {
 
 /// A JSON object's members in document order, repeated keys included, each value
 /// left unparsed as its JSON text, a slice of the input (a map would keep only the
-/// last of a repeated key and hide the repetition the reader refuses). The JSON side of every price-table reader reads
-/// objects with it: [`ModelPrices::from_json_str`] here and `oac-config`'s located
-/// tree.
+/// last of a repeated key and hide the repetition the reader refuses). The JSON
+/// side of every price-table reader reads objects with it:
+/// [`ModelPrices::from_json_str`] here and `oac-config`'s located tree.
 ///
 /// ```
 /// let object: oac_pricing::sheet::JsonEntries<'_> =
