@@ -563,10 +563,22 @@ async fn a_json_body_with_a_byte_order_mark_parses() {
 /// previous body was still on its way when `[DONE]` ended the stream.
 #[tokio::test]
 async fn streams_read_to_their_end_reuse_one_connection() {
+    five_streams_over_one_connection(Reply::text).await;
+}
+
+/// The same when the reply ends with its body, without `[DONE]`.
+#[tokio::test]
+async fn streams_ended_by_their_body_reuse_one_connection() {
+    five_streams_over_one_connection(|text| Reply::text(text).without_done()).await;
+}
+
+/// Five streamed replies made by `reply` from their text, read in a row: each
+/// arrives whole and all travel over one connection.
+async fn five_streams_over_one_connection(reply: fn(String) -> Reply) {
     let sim = Simulator::start().await;
     let provider = provider(profile(&sim).with_max_retries(0));
     for n in 0..5 {
-        sim.push(Reply::text(format!("reply {n}")));
+        sim.push(reply(format!("reply {n}")));
         let stream = provider
             .chat_stream(ChatRequest::new().user("Q"))
             .await

@@ -347,8 +347,8 @@ impl ChatStream {
     /// [`DRAIN_GRACE`] (never past the total deadline) and drops at most
     /// [`DRAIN_BYTES`]; a stream without a body or timer (`from_events`,
     /// `from_stream`) ends at once. A body read to its end is followed by
-    /// [`END_YIELDS`] yields, so the pool gets its connection back first. Then the
-    /// stream ends.
+    /// [`END_YIELDS`] yields, so the pool gets its connection back first; so is a
+    /// body that ended before the reply did. Then the stream ends.
     fn finish_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<StreamEvent, Error>>> {
         if let Some(body) = self.body.as_mut() {
             loop {
@@ -475,8 +475,9 @@ impl Stream for ChatStream {
                 // one, and hands out what it still holds.
                 this.decoder.end_of_input();
                 if this.decoder.is_finished() {
-                    this.close();
-                    return Poll::Ready(None);
+                    // Ended with the body: the same end as after `[DONE]` (the
+                    // yields that let the pool take the connection back first).
+                    return this.finish_body(cx);
                 }
                 continue;
             };
